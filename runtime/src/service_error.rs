@@ -1,0 +1,192 @@
+//! What the service says when a call fails: Alibaba's JSON error body plus
+//! the HTTP status, and the trait every generated error enum implements.
+
+use serde::Deserialize;
+use std::fmt;
+
+/// The facts of one service error, kept by every variant of a generated
+/// error enum (including its `Unknown` variant).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ErrorMetadata {
+    pub code: String,
+    pub message: String,
+    pub http_status: u16,
+    pub request_id: Option<String>,
+    pub host_id: Option<String>,
+    pub recommend: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ErrorBody {
+    code: Option<serde_json::Value>,
+    message: Option<String>,
+    request_id: Option<String>,
+    host_id: Option<String>,
+    recommend: Option<String>,
+}
+
+/// Why a body could not be read as an Alibaba error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MalformedErrorBody {
+    pub http_status: u16,
+    pub reason: String,
+}
+
+impl ErrorMetadata {
+    /// Parses Alibaba's JSON error body (`Code`, `Message`, `RequestId`,
+    /// `HostId`, `Recommend`; any may be missing). A body that is not a
+    /// JSON object, or has no `Code`, is an error value, never a panic.
+    pub fn from_body(http_status: u16, body: &[u8]) -> Result<Self, MalformedErrorBody> {
+        let parsed: ErrorBody =
+            serde_json::from_slice(body).map_err(|e| MalformedErrorBody {
+                http_status,
+                reason: format!("error body is not an Alibaba JSON error: {e}"),
+            })?;
+        let code = match parsed.code {
+            Some(serde_json::Value::String(s)) if !s.is_empty() => s,
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            _ => {
+                return Err(MalformedErrorBody {
+                    http_status,
+                    reason: "error body has no Code".to_string(),
+                })
+            }
+        };
+        Ok(Self {
+            code,
+            message: parsed.message.unwrap_or_default(),
+            http_status,
+            request_id: parsed.request_id,
+            host_id: parsed.host_id,
+            recommend: parsed.recommend,
+        })
+    }
+
+    /// The values that filled the `%s` slots of a documented message
+    /// template, or `None` when the message does not follow it.
+    pub fn template_args(&self, template: &str) -> Option<Vec<String>> {
+        template_args(template, &self.message)
+    }
+}
+
+impl fmt::Display for ErrorMetadata {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (HTTP {})", self.code, self.http_status)?;
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [RequestId: {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// Matches `message` against a template with `%s` slots and returns what
+/// filled each slot. Slots match lazily, the last one takes the rest.
+pub fn template_args(template: &str, message: &str) -> Option<Vec<String>> {
+    let parts: Vec<&str> = template.split("%s").collect();
+    let mut rest = message.strip_prefix(parts[0])?;
+    let mut args = Vec::with_capacity(parts.len() - 1);
+    for (i, literal) in parts.iter().enumerate().skip(1) {
+        let last = i == parts.len() - 1;
+        if last {
+            let arg = rest.strip_suffix(literal)?;
+            args.push(arg.to_string());
+            rest = "";
+        } else {
+            let pos = if literal.is_empty() { 0 } else { rest.find(literal)? };
+            args.push(rest[..pos].to_string());
+            rest = &rest[pos + literal.len()..];
+        }
+    }
+    if parts.len() == 1 && !rest.is_empty() {
+        return None;
+    }
+    Some(args)
+}
+
+/// Fills a template's `%s` slots in order; missing arguments become `-`.
+pub fn render_template(template: &str, args: &[&str]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut it = args.iter();
+    let mut parts = template.split("%s").peekable();
+    while let Some(part) = parts.next() {
+        out.push_str(part);
+        if parts.peek().is_some() {
+            out.push_str(it.next().copied().unwrap_or("-"));
+        }
+    }
+    out
+}
+
+/// Codes every ALB call may return that are worth retrying: throttling and
+/// transient server-side conditions.
+pub fn is_common_retryable_code(code: &str) -> bool {
+    code.starts_with("Throttling")
+        || matches!(
+            code,
+            "ServiceUnavailable" | "SystemBusy" | "InternalError" | "UnknownError"
+        )
+}
+
+/// Implemented by every generated per-operation error enum.
+pub trait OperationError: std::error::Error + Send + Sync + 'static {
+    /// Builds the matching variant (or `Unknown`) from the service's answer.
+    fn from_metadata(meta: ErrorMetadata) -> Self;
+    fn metadata(&self) -> &ErrorMetadata;
+    /// Whether the spec (or the common rules) says retrying may succeed.
+    fn is_retryable(&self) -> bool;
+
+    fn code(&self) -> &str {
+        &self.metadata().code
+    }
+    fn http_status(&self) -> u16 {
+        self.metadata().http_status
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.metadata().request_id.as_deref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_args_extracts_each_slot() {
+        let t = "The quota of %s is exceeded for resource %s, usage %s/%s.";
+        let m = "The quota of LoadBalancerCertificatesNum is exceeded for resource alb-1, usage 26/25.";
+        assert_eq!(
+            template_args(t, m).unwrap(),
+            vec!["LoadBalancerCertificatesNum", "alb-1", "26", "25"]
+        );
+        assert_eq!(template_args(t, "something else"), None);
+        assert_eq!(template_args("No slots.", "No slots."), Some(vec![]));
+        assert_eq!(template_args("No slots.", "No slots. extra"), None);
+    }
+
+    #[test]
+    fn render_then_parse_round_trips() {
+        let t = "The status of %s [%s] is incorrect.";
+        let m = render_template(t, &["Listener", "lsn-1"]);
+        assert_eq!(m, "The status of Listener [lsn-1] is incorrect.");
+        assert_eq!(template_args(t, &m).unwrap(), vec!["Listener", "lsn-1"]);
+    }
+
+    #[test]
+    fn malformed_bodies_are_errors() {
+        for body in [&b"<html>"[..], b"", b"{\"Code\":", b"[]", b"{\"Message\":\"x\"}", b"{\"Code\":{}}"] {
+            assert!(ErrorMetadata::from_body(500, body).is_err(), "{body:?}");
+        }
+        let m = ErrorMetadata::from_body(
+            404,
+            br#"{"Code":"ResourceNotFound.Listener","Message":"m","RequestId":"r","HostId":"h","Recommend":"u"}"#,
+        )
+        .unwrap();
+        assert_eq!(m.code, "ResourceNotFound.Listener");
+        assert_eq!(m.request_id.as_deref(), Some("r"));
+        assert_eq!(m.recommend.as_deref(), Some("u"));
+    }
+}
