@@ -2,18 +2,32 @@
 //!
 //! The generated crate (`alb-sdk`) depends on this one for everything that
 //! is not per-operation: wire parameters, validation, error metadata,
-//! signing, credentials, transport, retries and rate limiting.
+//! signing, credentials, transport, retries, rate limiting, and the engines
+//! behind generated waiters and paginators.
 
+pub mod client;
 pub mod credentials;
 pub mod operation;
+pub mod paginator;
 pub mod params;
+pub mod ram;
+pub mod server;
 pub mod service_error;
+pub mod signing;
 pub mod validation;
+pub mod waiter;
 
+pub use client::{
+    Config, ConfigBuilder, ConfigError, Core, DecodeError, DryRunPassed, Endpoint, RateLimitMode, RetryPolicy,
+    SdkError, Timeouts, TimeoutError, TimeoutKind, TransportError,
+};
 pub use credentials::{Credentials, Secret};
 pub use operation::{
     render_arn, AccessLevel, FromParams, Operation, OperationMeta, RamMeta, RamResource, RateLimit,
 };
+pub use paginator::{Paginated, Paginator};
 pub use params::{ParamMap, Params};
-pub use service_error::{ErrorMetadata, OperationError};
+pub use service_error::{ErrorCodeInfo, ErrorMetadata, OperationError};
+pub use signing::{sign, SignatureVersion, SignedRequest, SigningInput};
 pub use validation::{PathSegment, Rule, ValidationError, Validator, Violation};
+pub use waiter::{Observed, WaitOutcome, WaitPolicy, Waiter, WaiterError};

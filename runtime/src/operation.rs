@@ -123,6 +123,11 @@ pub trait Operation: Clone + Send + Sync + 'static {
         false
     }
 
+    /// Turns the dry-run flag on or off; `false` if the operation has none.
+    fn set_dry_run(&mut self, _on: bool) -> bool {
+        false
+    }
+
     fn to_params(&self) -> Params {
         let mut p = Params::new();
         self.write_params(&mut p);

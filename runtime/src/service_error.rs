@@ -121,6 +121,36 @@ pub fn render_template(template: &str, args: &[&str]) -> String {
     out
 }
 
+/// One documented error code, as the spec lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorCodeInfo {
+    pub code: &'static str,
+    pub http_status: u16,
+    /// Message template; `%s` marks a value the service fills in.
+    pub message: &'static str,
+    pub retryable: bool,
+}
+
+/// The error a server answers for a documented `code`: its status and the
+/// template filled with `args`. An undocumented code gets HTTP 400 and the
+/// arguments joined as its message.
+pub fn documented(table: &[ErrorCodeInfo], code: &str, args: &[&str]) -> ErrorMetadata {
+    match table.iter().find(|e| e.code == code) {
+        Some(e) => ErrorMetadata {
+            code: e.code.to_string(),
+            message: render_template(e.message, args),
+            http_status: e.http_status,
+            ..Default::default()
+        },
+        None => ErrorMetadata {
+            code: code.to_string(),
+            message: args.join(" "),
+            http_status: 400,
+            ..Default::default()
+        },
+    }
+}
+
 /// Codes every ALB call may return that are worth retrying: throttling and
 /// transient server-side conditions.
 pub fn is_common_retryable_code(code: &str) -> bool {

@@ -158,10 +158,13 @@ impl Validator {
         self.path.pop();
     }
 
-    /// Records a violation at the current path plus `field`.
+    /// Records a violation at the current path plus `field` (an empty
+    /// `field` means the current path itself, e.g. a list item).
     pub fn violation(&mut self, field: &'static str, rule: Rule) {
         let mut path = self.path.clone();
-        path.push(PathSegment::Field(field));
+        if !field.is_empty() {
+            path.push(PathSegment::Field(field));
+        }
         self.violations.push(Violation { path, rule });
     }
 

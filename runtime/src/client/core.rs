@@ -1,0 +1,405 @@
+//! The call engine: validate, fill the idempotency token, rate-limit, sign,
+//! send, retry, decode. Generated code calls [`Core::send`] and friends.
+
+use super::config::{Config, ConfigError, Endpoint, ENDPOINT_ENV, REGION_ENV};
+use super::error::{DecodeError, DryRunPassed, SdkError, TimeoutError, TimeoutKind, TransportError};
+use super::rate_limit::RateLimiter;
+use crate::credentials::{DefaultCredentialsChain, Env, ProvideCredentials};
+use crate::operation::{AccessLevel, Operation};
+use crate::service_error::{is_common_retryable_code, ErrorMetadata, OperationError};
+use crate::signing::{self, SigningInput};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tracing::Instrument;
+
+/// Responses larger than this are refused (a decode error), not buffered.
+pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+
+/// The User-Agent: this crate and version, then the platform.
+pub fn user_agent(suffix: Option<&str>) -> String {
+    let mut ua = format!(
+        "alb-sdk-rust/{} ({}; {}) alb-runtime/{}",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH,
+        env!("CARGO_PKG_VERSION")
+    );
+    if let Some(s) = suffix {
+        ua.push(' ');
+        ua.push_str(s);
+    }
+    ua
+}
+
+/// Shared client state: configuration, connection pool, credentials and
+/// rate limiters. Cloning is cheap and shares everything.
+#[derive(Clone)]
+pub struct Core {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    base_url: String,
+    host: String,
+    http: reqwest::Client,
+    credentials: Arc<dyn ProvideCredentials>,
+    limiter: RateLimiter,
+    user_agent: String,
+}
+
+impl fmt::Debug for Core {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Core")
+            .field("base_url", &self.inner.base_url)
+            .field("config", &self.inner.config)
+            .finish()
+    }
+}
+
+/// What one attempt ended with.
+enum Attempt<T, E> {
+    Done(T),
+    DryRun(DryRunPassed),
+    Retry { error: SdkError<E>, retry_after: Option<Duration> },
+    Fail(SdkError<E>),
+}
+
+impl Core {
+    pub fn new(config: Config) -> Result<Self, ConfigError> {
+        let base_url = config.base_url()?;
+        let host = base_url
+            .split_once("://")
+            .map(|(_, rest)| rest.split('/').next().unwrap_or(rest).to_string())
+            .ok_or_else(|| ConfigError::InvalidEndpoint(base_url.clone()))?;
+        let credentials = config.credentials.clone().ok_or(ConfigError::MissingCredentials)?;
+        let user_agent = user_agent(config.user_agent_suffix.as_deref());
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.timeouts.connect)
+            .user_agent(user_agent.clone())
+            .build()
+            .map_err(|e| ConfigError::Http(e.to_string()))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                limiter: RateLimiter::new(config.rate_limit.clone()),
+                config,
+                base_url,
+                host,
+                http,
+                credentials,
+                user_agent,
+            }),
+        })
+    }
+
+    /// Configuration from the environment: region from
+    /// `ALIBABA_CLOUD_REGION_ID` or the CLI profile, endpoint from
+    /// `ALIBABA_CLOUD_ALB_ENDPOINT`, credentials from the default chain.
+    pub async fn from_env() -> Result<Self, ConfigError> {
+        let env = Env::process();
+        let mut config = Config {
+            region: env.get(REGION_ENV).filter(|r| !r.is_empty()),
+            ..Config::default()
+        };
+        if config.region.is_none() {
+            config.region = crate::credentials::cli_profile_region(&env);
+        }
+        if let Some(url) = env.get(ENDPOINT_ENV).filter(|u| !u.is_empty()) {
+            config.endpoint = Endpoint::Url(url);
+        }
+        config.credentials = Some(Arc::new(DefaultCredentialsChain::new()));
+        Self::new(config)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Sends a request and returns its output.
+    pub async fn send<O: Operation>(&self, mut request: O) -> Result<O::Output, SdkError<O::Error>> {
+        request.set_dry_run(false);
+        match self.call(request).await? {
+            Ok(out) => Ok(out),
+            Err(passed) => Err(SdkError::Decode(DecodeError {
+                http_status: 400,
+                request_id: passed.request_id,
+                reason: "the service answered DryRunOperation to a request that was not a dry run".into(),
+            })),
+        }
+    }
+
+    /// Sends the request as a DryRun: `Ok` when every check passed.
+    pub async fn dry_run<O: Operation>(&self, mut request: O) -> Result<DryRunPassed, SdkError<O::Error>> {
+        if !request.set_dry_run(true) {
+            return Err(SdkError::Config(format!("{} has no DryRun parameter", O::META.name)));
+        }
+        match self.call(request).await? {
+            Err(passed) => Ok(passed),
+            Ok(_) => Err(SdkError::Decode(DecodeError {
+                http_status: 200,
+                request_id: None,
+                reason: "the service acted on a DryRun request instead of answering DryRunOperation".into(),
+            })),
+        }
+    }
+
+    /// The whole call: `Ok(Ok(output))`, or `Ok(Err(_))` for a passed DryRun.
+    async fn call<O: Operation>(&self, mut request: O) -> Result<Result<O::Output, DryRunPassed>, SdkError<O::Error>> {
+        let meta = O::META;
+        request.validate().map_err(SdkError::Validation)?;
+        // One token per call, reused by every attempt: retries stay idempotent.
+        let idempotent = match request.idempotency_token_mut() {
+            Some(slot) => {
+                if slot.is_none() {
+                    *slot = Some(uuid::Uuid::new_v4().to_string());
+                }
+                true
+            }
+            None => false,
+        };
+        let read_only = matches!(meta.ram.access_level, AccessLevel::Read | AccessLevel::List);
+        let safe_to_resend = idempotent || read_only || request.is_dry_run();
+        let params = request.to_params().into_vec();
+
+        let span = tracing::info_span!("alb.call", operation = meta.name, attempts = tracing::field::Empty, request_id = tracing::field::Empty);
+        let started = Instant::now();
+        let timeouts = self.inner.config.timeouts;
+        let call = async {
+            self.inner.limiter.acquire(meta.name, meta.rate_limit).await;
+            let policy = &self.inner.config.retry;
+            let mut attempt = 1u32;
+            loop {
+                let credentials = self.inner.credentials.provide().await.map_err(SdkError::Credentials)?;
+                let outcome = self
+                    .attempt::<O>(&params, &credentials, safe_to_resend)
+                    .instrument(tracing::debug_span!("alb.attempt", operation = meta.name, attempt, status = tracing::field::Empty, request_id = tracing::field::Empty))
+                    .await;
+                let (error, retry_after) = match outcome {
+                    Attempt::Done(out) => {
+                        tracing::Span::current().record("attempts", attempt);
+                        return Ok(Ok(out));
+                    }
+                    Attempt::DryRun(p) => return Ok(Err(p)),
+                    Attempt::Fail(e) => return Err(e),
+                    Attempt::Retry { error, retry_after } => (error, retry_after),
+                };
+                let delay = policy.delay(attempt, retry_after);
+                let over_budget = policy.budget.is_some_and(|b| started.elapsed() + delay > b)
+                    || started.elapsed() + delay > timeouts.call;
+                if attempt >= policy.max_attempts || over_budget {
+                    tracing::Span::current().record("attempts", attempt);
+                    return Err(final_error(error));
+                }
+                tracing::debug!(operation = meta.name, attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+            }
+        };
+        match tokio::time::timeout(timeouts.call, call.instrument(span)).await {
+            Ok(r) => r,
+            Err(_) => Err(SdkError::Timeout(TimeoutError { kind: TimeoutKind::Call, after: timeouts.call, attempts: 0 })),
+        }
+    }
+
+    async fn attempt<O: Operation>(
+        &self,
+        params: &[(String, String)],
+        credentials: &crate::credentials::Credentials,
+        safe_to_resend: bool,
+    ) -> Attempt<O::Output, O::Error> {
+        let meta = O::META;
+        let timestamp = time::OffsetDateTime::now_utc()
+            .format(time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z"))
+            .unwrap_or_default();
+        let nonce = uuid::Uuid::new_v4().simple().to_string();
+        let signed = signing::sign(
+            self.inner.config.signature_version,
+            &SigningInput {
+                action: meta.name,
+                api_version: meta.api_version,
+                host: &self.inner.host,
+                params,
+                credentials,
+                timestamp: &timestamp,
+                nonce: &nonce,
+                user_agent: &self.inner.user_agent,
+            },
+        );
+        let url = if signed.query_string.is_empty() {
+            format!("{}/", self.inner.base_url)
+        } else {
+            format!("{}/?{}", self.inner.base_url, signed.query_string)
+        };
+        let mut req = self.inner.http.post(url).timeout(self.inner.config.timeouts.attempt);
+        for (k, v) in &signed.headers {
+            if k != "host" {
+                req = req.header(k.as_str(), v.as_str());
+            }
+        }
+        let response = match req.body(signed.body).send().await {
+            Ok(r) => r,
+            Err(e) => return transport_failure(e, safe_to_resend, self.inner.config.timeouts),
+        };
+        let status = response.status().as_u16();
+        tracing::Span::current().record("status", status);
+        let retry_after = response
+            .headers()
+            .get("x-acs-retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .filter(|ms| *ms > 0)
+            .map(Duration::from_millis);
+        let body = match read_body(response).await {
+            Ok(b) => b,
+            Err(BodyError::TooLarge) => {
+                return Attempt::Fail(SdkError::Decode(DecodeError {
+                    http_status: status,
+                    request_id: None,
+                    reason: format!("the response body is larger than {MAX_RESPONSE_BYTES} bytes"),
+                }))
+            }
+            Err(BodyError::Transport(e)) => return transport_failure(e, safe_to_resend, self.inner.config.timeouts),
+        };
+
+        if (200..300).contains(&status) {
+            return match serde_json::from_slice::<O::Output>(&body) {
+                Ok(out) => {
+                    if let Some(id) = request_id_of(&body) {
+                        tracing::Span::current().record("request_id", id.as_str());
+                    }
+                    Attempt::Done(out)
+                }
+                Err(e) => Attempt::Fail(SdkError::Decode(DecodeError {
+                    http_status: status,
+                    request_id: request_id_of(&body),
+                    reason: format!("the body does not match the documented response: {e}"),
+                })),
+            };
+        }
+
+        let meta_err = match ErrorMetadata::from_body(status, &body) {
+            Ok(m) => m,
+            Err(bad) => {
+                let error = SdkError::Decode(DecodeError { http_status: status, request_id: None, reason: bad.reason });
+                // A gateway's HTML 5xx: the service may or may not have acted.
+                return if status >= 500 && safe_to_resend {
+                    Attempt::Retry { error, retry_after }
+                } else {
+                    Attempt::Fail(error)
+                };
+            }
+        };
+        if let Some(id) = &meta_err.request_id {
+            tracing::Span::current().record("request_id", id.as_str());
+        }
+        if meta_err.code == "DryRunOperation" {
+            return Attempt::DryRun(DryRunPassed { request_id: meta_err.request_id, message: meta_err.message });
+        }
+        let throttled = meta_err.code.starts_with("Throttling");
+        let error = O::Error::from_metadata(meta_err);
+        // A structured error answer means the service did not act, so a
+        // retryable code (or a 5xx) is safe to retry even without a token.
+        if error.is_retryable() || throttled || is_common_retryable_code(error.code()) || status >= 500 {
+            Attempt::Retry { error: SdkError::Service(error), retry_after }
+        } else {
+            Attempt::Fail(SdkError::Service(error))
+        }
+    }
+
+    /// Polls a waiter until it reaches a final state (see [`crate::waiter`]).
+    pub async fn wait<W: crate::waiter::Waiter>(
+        &self,
+        input: &W::Input,
+        policy: Option<crate::waiter::WaitPolicy>,
+    ) -> Result<<W::Poll as Operation>::Output, crate::waiter::WaiterError<<W::Poll as Operation>::Error>> {
+        crate::waiter::wait::<W>(self, input, policy.unwrap_or_else(W::default_policy)).await
+    }
+}
+
+/// Throttling that outlived the retries is reported as such.
+fn final_error<E: OperationError>(error: SdkError<E>) -> SdkError<E> {
+    match error {
+        SdkError::Service(e) if e.code().starts_with("Throttling") => SdkError::Throttled(e),
+        other => other,
+    }
+}
+
+fn transport_failure<T, E>(e: reqwest::Error, safe_to_resend: bool, timeouts: super::config::Timeouts) -> Attempt<T, E> {
+    let connect = e.is_connect();
+    if e.is_timeout() {
+        let kind = if connect { TimeoutKind::Connect } else { TimeoutKind::Attempt };
+        let after = if connect { timeouts.connect } else { timeouts.attempt };
+        let error = SdkError::Timeout(TimeoutError { kind, after, attempts: 1 });
+        return if connect || safe_to_resend {
+            Attempt::Retry { error, retry_after: None }
+        } else {
+            Attempt::Fail(error)
+        };
+    }
+    let error = SdkError::Transport(TransportError {
+        message: describe(&e),
+        maybe_sent: !connect,
+        source: Some(Box::new(e)),
+    });
+    // A failed connection never reached the server: always safe to retry.
+    if connect || safe_to_resend {
+        Attempt::Retry { error, retry_after: None }
+    } else {
+        Attempt::Fail(error)
+    }
+}
+
+/// reqwest's message without the URL (which carries the signed query).
+fn describe(e: &reqwest::Error) -> String {
+    let kind = if e.is_connect() {
+        "cannot connect"
+    } else if e.is_body() || e.is_decode() {
+        "the response body was cut off"
+    } else if e.is_request() {
+        "the request failed"
+    } else {
+        "HTTP error"
+    };
+    let mut msg = kind.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
+}
+
+enum BodyError {
+    TooLarge,
+    Transport(reqwest::Error),
+}
+
+async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, BodyError> {
+    if response.content_length().is_some_and(|n| n as usize > MAX_RESPONSE_BYTES) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn request_id_of(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Id {
+        #[serde(rename = "RequestId")]
+        request_id: Option<String>,
+    }
+    serde_json::from_slice::<Id>(body).ok()?.request_id
+}

@@ -1,0 +1,163 @@
+//! The one error type of a call.
+
+use crate::credentials::CredentialsError;
+use crate::service_error::OperationError;
+use crate::validation::ValidationError;
+use std::fmt;
+use std::time::Duration;
+
+/// Everything that can go wrong with a call.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SdkError<E> {
+    /// The request broke the spec's constraints; no I/O happened.
+    Validation(ValidationError),
+    /// The service answered with an error (the operation's error enum).
+    Service(E),
+    /// The service kept throttling the call until the retry policy gave up.
+    Throttled(E),
+    /// The request could not be sent or the response not received.
+    Transport(TransportError),
+    /// An attempt or the whole call ran out of time.
+    Timeout(TimeoutError),
+    /// No usable credentials.
+    Credentials(CredentialsError),
+    /// The response could not be understood.
+    Decode(DecodeError),
+    /// A paginated listing returned a token it had already returned.
+    PaginationLoop { operation: &'static str, token: String },
+    /// A building block was misconfigured (endpoint, HTTP client).
+    Config(String),
+}
+
+impl<E: OperationError> SdkError<E> {
+    /// The service error, if the service answered with one.
+    pub fn service_error(&self) -> Option<&E> {
+        match self {
+            SdkError::Service(e) | SdkError::Throttled(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The RequestId of the failed call, where the service gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            SdkError::Service(e) | SdkError::Throttled(e) => e.request_id(),
+            SdkError::Decode(d) => d.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The service's error code, if there is one.
+    pub fn code(&self) -> Option<&str> {
+        self.service_error().map(|e| e.code())
+    }
+}
+
+impl<E: OperationError> fmt::Display for SdkError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SdkError::Validation(v) => write!(f, "{v}"),
+            SdkError::Service(e) => write!(f, "service error: {e}"),
+            SdkError::Throttled(e) => write!(f, "throttled until retries ran out: {e}"),
+            SdkError::Transport(t) => write!(f, "transport error: {t}"),
+            SdkError::Timeout(t) => write!(f, "{t}"),
+            SdkError::Credentials(c) => write!(f, "credentials error: {c}"),
+            SdkError::Decode(d) => write!(f, "{d}"),
+            SdkError::PaginationLoop { operation, token } => {
+                write!(f, "{operation} returned the page token `{token}` twice; stopped to avoid looping forever")
+            }
+            SdkError::Config(m) => write!(f, "configuration error: {m}"),
+        }
+    }
+}
+
+impl<E: OperationError> std::error::Error for SdkError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SdkError::Validation(v) => Some(v),
+            SdkError::Service(e) | SdkError::Throttled(e) => Some(e),
+            SdkError::Transport(t) => Some(t),
+            SdkError::Timeout(t) => Some(t),
+            SdkError::Credentials(c) => Some(c),
+            SdkError::Decode(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+/// A request that did not get a response.
+#[derive(Debug)]
+pub struct TransportError {
+    pub message: String,
+    /// Whether the request may have reached the server.
+    pub maybe_sent: bool,
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Which limit ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutKind {
+    Connect,
+    Attempt,
+    Call,
+}
+
+#[derive(Debug, Clone)]
+pub struct TimeoutError {
+    pub kind: TimeoutKind,
+    pub after: Duration,
+    pub attempts: u32,
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            TimeoutKind::Connect => "connecting",
+            TimeoutKind::Attempt => "an attempt",
+            TimeoutKind::Call => "the call",
+        };
+        write!(f, "timed out: {what} took longer than {:?} (after {} attempt(s))", self.after, self.attempts)
+    }
+}
+
+impl std::error::Error for TimeoutError {}
+
+/// A response that is not what the operation documents.
+#[derive(Debug, Clone)]
+pub struct DecodeError {
+    pub http_status: u16,
+    pub request_id: Option<String>,
+    pub reason: String,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot decode the response (HTTP {}): {}", self.http_status, self.reason)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " [RequestId: {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// A DryRun request passed every check; the service changed nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DryRunPassed {
+    pub request_id: Option<String>,
+    pub message: String,
+}

@@ -1,0 +1,195 @@
+//! Waiters: poll an operation until the state the spec declares is reached.
+//! Generated code says what to poll and how to read the state; this module
+//! owns the loop, the backoff and the timeout.
+
+use crate::client::{Core, SdkError};
+use crate::operation::Operation;
+use crate::service_error::OperationError;
+use std::fmt;
+use std::time::{Duration, Instant};
+
+/// How often and how long to poll.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WaitPolicy {
+    pub initial_delay: Duration,
+    pub max_delay: Duration,
+    pub multiplier: f64,
+    pub timeout: Duration,
+}
+
+impl WaitPolicy {
+    pub fn new(initial_delay: Duration, max_delay: Duration, multiplier: f64, timeout: Duration) -> Self {
+        Self { initial_delay, max_delay, multiplier: multiplier.max(1.0), timeout }
+    }
+
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn with_delays(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_delay = initial;
+        self.max_delay = max.max(initial);
+        self
+    }
+
+    fn delay(&self, poll: u32) -> Duration {
+        let factor = self.multiplier.powi(poll.min(64) as i32);
+        self.initial_delay.mul_f64(factor).min(self.max_delay)
+    }
+}
+
+/// What a state means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitOutcome {
+    Success,
+    Failure,
+    Pending,
+}
+
+/// One observed state: `key` names the item (a certificate ID), `state` is
+/// `None` when the item (or the field) is absent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observed {
+    pub key: Option<String>,
+    pub state: Option<String>,
+}
+
+impl fmt::Display for Observed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.state.as_deref().unwrap_or("<absent>");
+        match &self.key {
+            Some(k) => write!(f, "{k}={state}"),
+            None => f.write_str(state),
+        }
+    }
+}
+
+/// Implemented by each generated waiter.
+pub trait Waiter {
+    /// The request of the operation being waited on.
+    type Input;
+    /// The operation polled.
+    type Poll: Operation;
+    const NAME: &'static str;
+    const SUCCESS: &'static [&'static str];
+    const FAILURE: &'static [&'static str];
+    const PENDING: &'static [&'static str];
+    /// What an absent item means (`None`: keep waiting).
+    const ABSENT: Option<WaitOutcome>;
+
+    fn default_policy() -> WaitPolicy;
+    fn poll_request(input: &Self::Input) -> Self::Poll;
+    fn observe(input: &Self::Input, output: &<Self::Poll as Operation>::Output) -> Vec<Observed>;
+}
+
+/// Classifies one poll: failure if any state fails, success if every state
+/// succeeds, pending otherwise (unknown states keep waiting).
+pub fn classify<W: Waiter>(observed: &[Observed]) -> WaitOutcome {
+    let outcome = |o: &Observed| match &o.state {
+        None => W::ABSENT.unwrap_or(WaitOutcome::Pending),
+        Some(s) if W::FAILURE.contains(&s.as_str()) => WaitOutcome::Failure,
+        Some(s) if W::SUCCESS.contains(&s.as_str()) => WaitOutcome::Success,
+        Some(_) => WaitOutcome::Pending,
+    };
+    let outcomes: Vec<WaitOutcome> = observed.iter().map(outcome).collect();
+    if outcomes.contains(&WaitOutcome::Failure) {
+        WaitOutcome::Failure
+    } else if !outcomes.is_empty() && outcomes.iter().all(|o| *o == WaitOutcome::Success) {
+        WaitOutcome::Success
+    } else if outcomes.is_empty() && W::ABSENT == Some(WaitOutcome::Success) {
+        WaitOutcome::Success
+    } else {
+        WaitOutcome::Pending
+    }
+}
+
+fn describe(observed: &[Observed]) -> String {
+    if observed.is_empty() {
+        return "<nothing>".into();
+    }
+    observed.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// Why a wait ended without success.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum WaiterError<E> {
+    /// A failure state was reached.
+    Failed { waiter: &'static str, state: String },
+    /// The policy's timeout passed; `last_state` is what the last poll saw.
+    Timeout { waiter: &'static str, elapsed: Duration, last_state: Option<String> },
+    /// A poll failed with an error that is not transient.
+    Poll(SdkError<E>),
+}
+
+impl<E: OperationError> fmt::Display for WaiterError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WaiterError::Failed { waiter, state } => write!(f, "waiter {waiter} reached a failure state: {state}"),
+            WaiterError::Timeout { waiter, elapsed, last_state } => write!(
+                f,
+                "waiter {waiter} timed out after {elapsed:?}; last observed state: {}",
+                last_state.as_deref().unwrap_or("none (no poll succeeded)")
+            ),
+            WaiterError::Poll(e) => write!(f, "polling failed: {e}"),
+        }
+    }
+}
+
+impl<E: OperationError> std::error::Error for WaiterError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            WaiterError::Poll(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a poll error is worth riding through.
+fn transient<E: OperationError>(e: &SdkError<E>) -> bool {
+    match e {
+        SdkError::Service(s) | SdkError::Throttled(s) => s.is_retryable(),
+        SdkError::Transport(_) | SdkError::Timeout(_) => true,
+        _ => false,
+    }
+}
+
+/// The polling loop. Dropping the future cancels it: nothing is left running.
+pub async fn wait<W: Waiter>(
+    core: &Core,
+    input: &W::Input,
+    policy: WaitPolicy,
+) -> Result<<W::Poll as Operation>::Output, WaiterError<<W::Poll as Operation>::Error>> {
+    let started = Instant::now();
+    let mut last_state: Option<String> = None;
+    let mut poll = 0u32;
+    loop {
+        match core.send(W::poll_request(input)).await {
+            Ok(output) => {
+                let observed = W::observe(input, &output);
+                let text = describe(&observed);
+                tracing::debug!(waiter = W::NAME, poll, state = %text, "waiter poll");
+                match classify::<W>(&observed) {
+                    WaitOutcome::Success => return Ok(output),
+                    WaitOutcome::Failure => return Err(WaiterError::Failed { waiter: W::NAME, state: text }),
+                    WaitOutcome::Pending => last_state = Some(text),
+                }
+            }
+            Err(e) if transient(&e) => {
+                tracing::debug!(waiter = W::NAME, poll, error = %e, "transient error while polling");
+            }
+            Err(e) => return Err(WaiterError::Poll(e)),
+        }
+        let delay = policy.delay(poll);
+        let elapsed = started.elapsed();
+        if elapsed + delay > policy.timeout {
+            // One last look at the deadline, then give up with what we saw.
+            let remaining = policy.timeout.saturating_sub(elapsed);
+            tokio::time::sleep(remaining).await;
+            return Err(WaiterError::Timeout { waiter: W::NAME, elapsed: started.elapsed(), last_state });
+        }
+        tokio::time::sleep(delay).await;
+        poll += 1;
+    }
+}
