@@ -4,9 +4,25 @@
 //! ECS RAM role, default chain) live in the submodules and all implement
 //! [`ProvideCredentials`].
 
+mod cache;
+mod chain;
+mod ecs;
+mod env;
+mod ini;
+mod profile;
+mod provider;
 mod secret;
+mod uri;
 
+pub use cache::{CachedProvider, DEFAULT_REFRESH_WINDOW, FAILED_REFRESH_BACKOFF};
+pub use chain::{DefaultCredentialsChain, DefaultCredentialsChainBuilder};
+pub use ecs::{EcsRamRoleProvider, EcsRamRoleProviderBuilder, DEFAULT_METADATA_ENDPOINT};
+pub use env::{vars, Env, EnvProvider};
+pub use ini::IniFileProvider;
+pub use profile::{cli_profile_region, CliProfileProvider};
+pub use provider::{BoxFuture, CredentialsError, ProvideCredentials};
 pub use secret::Secret;
+pub use uri::{CredentialsUriProvider, CredentialsUriProviderBuilder};
 
 use std::fmt;
 use std::time::SystemTime;
