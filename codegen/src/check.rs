@@ -18,11 +18,23 @@ pub fn check(spec: &Spec) -> Result<(), Diagnostics> {
     let mut waiter_names: BTreeMap<&str, &Path> = BTreeMap::new();
     for (file, op) in &spec.operations {
         if let Some(first) = names.insert(op.name.as_str(), file) {
-            c.push(file, "name", format!("operation `{}` is also defined in {}", op.name, first.display()));
+            c.push(
+                file,
+                "name",
+                format!(
+                    "operation `{}` is also defined in {}",
+                    op.name,
+                    first.display()
+                ),
+            );
         }
         for (i, w) in op.waiters.iter().enumerate() {
             if let Some(first) = waiter_names.insert(w.name.as_str(), file) {
-                c.push(file, format!("waiters[{i}].name"), format!("waiter `{}` is also defined in {}", w.name, first.display()));
+                c.push(
+                    file,
+                    format!("waiters[{i}].name"),
+                    format!("waiter `{}` is also defined in {}", w.name, first.display()),
+                );
             }
         }
         c.operation(file, op);
@@ -53,10 +65,19 @@ pub fn resolve_path<'m>(members: &'m [Member], path: &str) -> Result<Vec<PathSte
     for (i, part) in path.split('.').enumerate() {
         if i > 0 {
             let prev: &Member = steps.last().map(|s: &PathStep| s.member).unwrap();
-            let obj = if prev.ty == Type::Array { prev.items.as_deref() } else { Some(prev) };
+            let obj = if prev.ty == Type::Array {
+                prev.items.as_deref()
+            } else {
+                Some(prev)
+            };
             match obj {
                 Some(m) if m.ty == Type::Object => current = &m.fields,
-                _ => return Err(format!("`{path}`: `{}` has no fields", prev.name.as_deref().unwrap_or("?"))),
+                _ => {
+                    return Err(format!(
+                        "`{path}`: `{}` has no fields",
+                        prev.name.as_deref().unwrap_or("?")
+                    ))
+                }
             }
         }
         let (name, each) = match part.strip_suffix("[]") {
@@ -103,16 +124,27 @@ impl Checker<'_> {
     }
 
     fn defined(&self, op: &str) -> Option<&Operation> {
-        self.spec.operations.iter().map(|(_, o)| o).find(|o| o.name == op)
+        self.spec
+            .operations
+            .iter()
+            .map(|(_, o)| o)
+            .find(|o| o.name == op)
     }
 
     fn service(&mut self) {
         let file = PathBuf::from("service.yaml");
         let s = &self.spec.service;
         if !s.signature.supported.contains(&s.signature.default) {
-            self.push(&file, "signature.default", "the default signature version is not in `supported`");
+            self.push(
+                &file,
+                "signature.default",
+                "the default signature version is not in `supported`",
+            );
         }
-        for (key, pattern) in [("endpoints.public", &s.endpoints.public), ("endpoints.vpc", &s.endpoints.vpc)] {
+        for (key, pattern) in [
+            ("endpoints.public", &s.endpoints.public),
+            ("endpoints.vpc", &s.endpoints.vpc),
+        ] {
             if !pattern.contains("{region}") {
                 self.push(&file, key, "an endpoint pattern must contain `{region}`");
             }
@@ -120,7 +152,11 @@ impl Checker<'_> {
         let mut seen = BTreeSet::new();
         for (i, k) in s.known_operations.iter().enumerate() {
             if !seen.insert(k) {
-                self.push(&file, format!("known_operations[{i}]"), format!("`{k}` is listed twice"));
+                self.push(
+                    &file,
+                    format!("known_operations[{i}]"),
+                    format!("`{k}` is listed twice"),
+                );
             }
         }
         let errors = s.common_errors.clone();
@@ -133,38 +169,86 @@ impl Checker<'_> {
         for (i, e) in errors.iter().enumerate() {
             let k = format!("{key}[{i}]");
             if !codes.insert(e.code.as_str()) {
-                self.push(file, format!("{k}.code"), format!("duplicate error code `{}`", e.code));
+                self.push(
+                    file,
+                    format!("{k}.code"),
+                    format!("duplicate error code `{}`", e.code),
+                );
                 continue;
             }
             if !(400..=599).contains(&e.http_status) {
-                self.push(file, format!("{k}.http_status"), format!("HTTP status {} is not an error status (400-599)", e.http_status));
+                self.push(
+                    file,
+                    format!("{k}.http_status"),
+                    format!(
+                        "HTTP status {} is not an error status (400-599)",
+                        e.http_status
+                    ),
+                );
             }
             let v = naming::variant_name(&e.code);
             if v.is_empty() || v.starts_with(|c: char| c.is_ascii_digit()) {
-                self.push(file, format!("{k}.code"), format!("`{}` does not make a Rust identifier", e.code));
+                self.push(
+                    file,
+                    format!("{k}.code"),
+                    format!("`{}` does not make a Rust identifier", e.code),
+                );
             } else if let Some(other) = variants.insert(v.clone(), e.code.as_str()) {
-                self.push(file, format!("{k}.code"), format!("`{}` and `{other}` both become the variant `{v}`", e.code));
+                self.push(
+                    file,
+                    format!("{k}.code"),
+                    format!("`{}` and `{other}` both become the variant `{v}`", e.code),
+                );
             }
             if matches!(v.as_str(), "Common" | "Unknown") {
-                self.push(file, format!("{k}.code"), format!("`{}` clashes with the reserved variant `{v}`", e.code));
+                self.push(
+                    file,
+                    format!("{k}.code"),
+                    format!("`{}` clashes with the reserved variant `{v}`", e.code),
+                );
             }
         }
     }
 
     fn operation(&mut self, file: &Path, op: &Operation) {
-        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let stem = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
         if stem != op.name {
-            self.push(file, "name", format!("`{}` must match the file name `{stem}`", op.name));
+            self.push(
+                file,
+                "name",
+                format!("`{}` must match the file name `{stem}`", op.name),
+            );
         }
         if !self.known(&op.name) {
-            self.push(file, "name", format!("`{}` is not an operation of the API (service.yaml known_operations)", op.name));
+            self.push(
+                file,
+                "name",
+                format!(
+                    "`{}` is not an operation of the API (service.yaml known_operations)",
+                    op.name
+                ),
+            );
         }
-        if op.name.is_empty() || !op.name.chars().all(|c| c.is_ascii_alphanumeric()) || !op.name.starts_with(|c: char| c.is_ascii_uppercase()) {
-            self.push(file, "name", "an operation name is UpperCamel ASCII letters and digits");
+        if op.name.is_empty()
+            || !op.name.chars().all(|c| c.is_ascii_alphanumeric())
+            || !op.name.starts_with(|c: char| c.is_ascii_uppercase())
+        {
+            self.push(
+                file,
+                "name",
+                "an operation name is UpperCamel ASCII letters and digits",
+            );
         }
         for (i, r) in op.related_operations.iter().enumerate() {
             if !self.known(r) {
-                self.push(file, format!("related_operations[{i}]"), format!("unknown operation `{r}`"));
+                self.push(
+                    file,
+                    format!("related_operations[{i}]"),
+                    format!("unknown operation `{r}`"),
+                );
             }
         }
 
@@ -179,72 +263,155 @@ impl Checker<'_> {
             structs.insert(reserved, "generated".into());
         }
         self.members(file, "parameters", &op.parameters, true, &mut structs);
-        self.members(file, "response.fields", &op.response.fields, false, &mut structs);
+        self.members(
+            file,
+            "response.fields",
+            &op.response.fields,
+            false,
+            &mut structs,
+        );
 
         let mut roles = BTreeMap::new();
         for (i, p) in op.parameters.iter().enumerate() {
             if let Some(role) = p.role {
                 let key = format!("parameters[{i}].role");
                 if roles.insert(role, i).is_some() {
-                    self.push(file, &key, format!("more than one parameter has the role {role:?}"));
+                    self.push(
+                        file,
+                        &key,
+                        format!("more than one parameter has the role {role:?}"),
+                    );
                 }
                 let want = match role {
                     Role::IdempotencyToken => Type::String,
                     Role::DryRun => Type::Boolean,
                 };
                 if p.ty != want {
-                    self.push(file, &key, format!("the role {role:?} needs a parameter of type {want:?}"));
+                    self.push(
+                        file,
+                        &key,
+                        format!("the role {role:?} needs a parameter of type {want:?}"),
+                    );
                 }
             }
         }
 
         if let Some(rl) = &op.rate_limit {
             if rl.requests == 0 || rl.per_seconds == 0 {
-                self.push(file, "rate_limit", "requests and per_seconds must be positive");
+                self.push(
+                    file,
+                    "rate_limit",
+                    "requests and per_seconds must be positive",
+                );
             }
         }
 
         // RAM
         let expected_action = format!("{}:{}", self.spec.service.ram.service, op.name);
         if op.ram.action != expected_action {
-            self.push(file, "ram.action", format!("`{}` should be `{expected_action}`", op.ram.action));
+            self.push(
+                file,
+                "ram.action",
+                format!("`{}` should be `{expected_action}`", op.ram.action),
+            );
         }
         for (i, r) in op.ram.resources.iter().enumerate() {
             for ph in placeholders(&r.arn) {
-                let ok = self.spec.service.ram.placeholders.keys().any(|k| k.eq_ignore_ascii_case(&ph));
+                let ok = self
+                    .spec
+                    .service
+                    .ram
+                    .placeholders
+                    .keys()
+                    .any(|k| k.eq_ignore_ascii_case(&ph));
                 if !ok {
-                    self.push(file, format!("ram.resources[{i}].arn"), format!("unknown ARN placeholder `{{#{ph}}}` (service.yaml ram.placeholders)"));
+                    self.push(
+                        file,
+                        format!("ram.resources[{i}].arn"),
+                        format!(
+                            "unknown ARN placeholder `{{#{ph}}}` (service.yaml ram.placeholders)"
+                        ),
+                    );
                 }
             }
             if !r.arn.starts_with("acs:") {
-                self.push(file, format!("ram.resources[{i}].arn"), "an ARN starts with `acs:`");
+                self.push(
+                    file,
+                    format!("ram.resources[{i}].arn"),
+                    "an ARN starts with `acs:`",
+                );
             }
         }
 
         self.errors(file, "errors", &op.errors);
 
         if let Some(a) = &op.asynchronous {
-            if !op.response.fields.iter().any(|f| f.name.as_deref() == Some(a.job_id_field.as_str())) {
-                self.push(file, "async.job_id_field", format!("the response has no field `{}`", a.job_id_field));
+            if !op
+                .response
+                .fields
+                .iter()
+                .any(|f| f.name.as_deref() == Some(a.job_id_field.as_str()))
+            {
+                self.push(
+                    file,
+                    "async.job_id_field",
+                    format!("the response has no field `{}`", a.job_id_field),
+                );
             }
             if !self.known(&a.status_operation) {
-                self.push(file, "async.status_operation", format!("unknown operation `{}`", a.status_operation));
+                self.push(
+                    file,
+                    "async.status_operation",
+                    format!("unknown operation `{}`", a.status_operation),
+                );
             }
             if let Some(w) = &a.waiter {
-                let exists = self.spec.operations.iter().any(|(_, o)| o.waiters.iter().any(|x| &x.name == w));
+                let exists = self
+                    .spec
+                    .operations
+                    .iter()
+                    .any(|(_, o)| o.waiters.iter().any(|x| &x.name == w));
                 if !exists {
-                    self.push(file, "async.waiter", format!("no operation declares a waiter `{w}`"));
+                    self.push(
+                        file,
+                        "async.waiter",
+                        format!("no operation declares a waiter `{w}`"),
+                    );
                 }
             }
         }
 
         if let Some(p) = &op.pagination {
-            self.expect_field(file, "pagination.input_token", &op.parameters, &p.input_token, Type::String);
+            self.expect_field(
+                file,
+                "pagination.input_token",
+                &op.parameters,
+                &p.input_token,
+                Type::String,
+            );
             if let Some(size) = &p.page_size {
-                self.expect_field(file, "pagination.page_size", &op.parameters, size, Type::Integer);
+                self.expect_field(
+                    file,
+                    "pagination.page_size",
+                    &op.parameters,
+                    size,
+                    Type::Integer,
+                );
             }
-            self.expect_field(file, "pagination.output_token", &op.response.fields, &p.output_token, Type::String);
-            self.expect_field(file, "pagination.items", &op.response.fields, &p.items, Type::Array);
+            self.expect_field(
+                file,
+                "pagination.output_token",
+                &op.response.fields,
+                &p.output_token,
+                Type::String,
+            );
+            self.expect_field(
+                file,
+                "pagination.items",
+                &op.response.fields,
+                &p.items,
+                Type::Array,
+            );
         }
 
         for (i, w) in op.waiters.iter().enumerate() {
@@ -255,33 +422,64 @@ impl Checker<'_> {
     fn expect_field(&mut self, file: &Path, key: &str, members: &[Member], name: &str, ty: Type) {
         match members.iter().find(|m| m.name.as_deref() == Some(name)) {
             None => self.push(file, key, format!("no field `{name}`")),
-            Some(m) if m.ty != ty => self.push(file, key, format!("`{name}` must be of type {ty:?}, is {:?}", m.ty)),
+            Some(m) if m.ty != ty => self.push(
+                file,
+                key,
+                format!("`{name}` must be of type {ty:?}, is {:?}", m.ty),
+            ),
             Some(_) => {}
         }
     }
 
     fn waiter(&mut self, file: &Path, key: &str, op: &Operation, w: &crate::model::Waiter) {
-        if w.name.is_empty() || !w.name.starts_with(|c: char| c.is_ascii_uppercase()) || !w.name.chars().all(|c| c.is_ascii_alphanumeric()) {
-            self.push(file, format!("{key}.name"), "a waiter name is UpperCamel ASCII letters and digits");
+        if w.name.is_empty()
+            || !w.name.starts_with(|c: char| c.is_ascii_uppercase())
+            || !w.name.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            self.push(
+                file,
+                format!("{key}.name"),
+                "a waiter name is UpperCamel ASCII letters and digits",
+            );
         }
         let Some(polled) = self.defined(&w.operation).cloned() else {
-            let why = if self.known(&w.operation) { "has no spec file" } else { "is not an operation of the API" };
-            self.push(file, format!("{key}.operation"), format!("operation `{}` {why}", w.operation));
+            let why = if self.known(&w.operation) {
+                "has no spec file"
+            } else {
+                "is not an operation of the API"
+            };
+            self.push(
+                file,
+                format!("{key}.operation"),
+                format!("operation `{}` {why}", w.operation),
+            );
             return;
         };
         for (j, input) in w.input.iter().enumerate() {
             let k = format!("{key}.input[{j}]");
-            let target = polled.parameters.iter().find(|m| m.name.as_deref() == Some(input.to.as_str()));
+            let target = polled
+                .parameters
+                .iter()
+                .find(|m| m.name.as_deref() == Some(input.to.as_str()));
             let target_ok = match target {
                 None => {
-                    self.push(file, format!("{k}.to"), format!("`{}` has no parameter `{}`", w.operation, input.to));
+                    self.push(
+                        file,
+                        format!("{k}.to"),
+                        format!("`{}` has no parameter `{}`", w.operation, input.to),
+                    );
                     false
                 }
                 Some(t) => {
                     let scalar_string = t.ty == Type::String;
-                    let string_list = t.ty == Type::Array && t.items.as_deref().is_some_and(|i| i.ty == Type::String);
+                    let string_list = t.ty == Type::Array
+                        && t.items.as_deref().is_some_and(|i| i.ty == Type::String);
                     if !scalar_string && !string_list {
-                        self.push(file, format!("{k}.to"), "a waiter input must be a string or a list of strings");
+                        self.push(
+                            file,
+                            format!("{k}.to"),
+                            "a waiter input must be a string or a list of strings",
+                        );
                     }
                     true
                 }
@@ -291,46 +489,95 @@ impl Checker<'_> {
                 Ok(steps) => {
                     let l = leaf(&steps);
                     if l.ty != Type::String {
-                        self.push(file, format!("{k}.from"), format!("`{}` must end on a string", input.from));
+                        self.push(
+                            file,
+                            format!("{k}.from"),
+                            format!("`{}` must end on a string", input.from),
+                        );
                     }
                     let many = steps.iter().any(|s| s.each);
                     if let (true, Some(t)) = (target_ok && many, target) {
                         if t.ty != Type::Array {
-                            self.push(file, format!("{k}.from"), format!("`{}` gives a list but `{}` takes one value", input.from, input.to));
+                            self.push(
+                                file,
+                                format!("{k}.from"),
+                                format!(
+                                    "`{}` gives a list but `{}` takes one value",
+                                    input.from, input.to
+                                ),
+                            );
                         }
                     }
                 }
             }
         }
         let state_members: Vec<Member> = match &w.items {
-            Some(items) => match polled.response.fields.iter().find(|m| m.name.as_deref() == Some(items.as_str())) {
-                Some(m) if m.ty == Type::Array && m.items.as_deref().is_some_and(|i| i.ty == Type::Object) => {
-                    m.items.as_deref().map(|i| i.fields.clone()).unwrap_or_default()
+            Some(items) => match polled
+                .response
+                .fields
+                .iter()
+                .find(|m| m.name.as_deref() == Some(items.as_str()))
+            {
+                Some(m)
+                    if m.ty == Type::Array
+                        && m.items.as_deref().is_some_and(|i| i.ty == Type::Object) =>
+                {
+                    m.items
+                        .as_deref()
+                        .map(|i| i.fields.clone())
+                        .unwrap_or_default()
                 }
                 Some(_) => {
-                    self.push(file, format!("{key}.items"), format!("`{items}` must be a list of objects"));
+                    self.push(
+                        file,
+                        format!("{key}.items"),
+                        format!("`{items}` must be a list of objects"),
+                    );
                     Vec::new()
                 }
                 None => {
-                    self.push(file, format!("{key}.items"), format!("the response of `{}` has no field `{items}`", w.operation));
+                    self.push(
+                        file,
+                        format!("{key}.items"),
+                        format!("the response of `{}` has no field `{items}`", w.operation),
+                    );
                     Vec::new()
                 }
             },
             None => polled.response.fields.clone(),
         };
         if !state_members.is_empty() || w.items.is_none() {
-            match state_members.iter().find(|m| m.name.as_deref() == Some(w.state.as_str())) {
+            match state_members
+                .iter()
+                .find(|m| m.name.as_deref() == Some(w.state.as_str()))
+            {
                 Some(m) if m.ty == Type::String => {}
-                Some(_) => self.push(file, format!("{key}.state"), format!("`{}` must be a string", w.state)),
-                None => self.push(file, format!("{key}.state"), format!("no field `{}` in the polled response", w.state)),
+                Some(_) => self.push(
+                    file,
+                    format!("{key}.state"),
+                    format!("`{}` must be a string", w.state),
+                ),
+                None => self.push(
+                    file,
+                    format!("{key}.state"),
+                    format!("no field `{}` in the polled response", w.state),
+                ),
             }
         }
         if let Some(m) = &w.matcher {
             if w.items.is_none() {
                 self.push(file, format!("{key}.match"), "`match` needs `items`");
             }
-            if !state_members.is_empty() && !state_members.iter().any(|f| f.name.as_deref() == Some(m.field.as_str()) && f.ty == Type::String) {
-                self.push(file, format!("{key}.match.field"), format!("no string field `{}` in the items", m.field));
+            if !state_members.is_empty()
+                && !state_members
+                    .iter()
+                    .any(|f| f.name.as_deref() == Some(m.field.as_str()) && f.ty == Type::String)
+            {
+                self.push(
+                    file,
+                    format!("{key}.match.field"),
+                    format!("no string field `{}` in the items", m.field),
+                );
             }
             if let Err(e) = resolve_path(&op.parameters, &m.values_at) {
                 self.push(file, format!("{key}.match.in"), e);
@@ -339,16 +586,28 @@ impl Checker<'_> {
             self.push(file, format!("{key}.absent"), "`absent` needs `match`");
         }
         if w.success.is_empty() && w.absent != Some(crate::model::Outcome::Success) {
-            self.push(file, format!("{key}.success"), "a waiter needs a success state (or `absent: success`)");
+            self.push(
+                file,
+                format!("{key}.success"),
+                "a waiter needs a success state (or `absent: success`)",
+            );
         }
         let mut seen = BTreeSet::new();
         for s in w.success.iter().chain(&w.failure).chain(&w.pending) {
             if !seen.insert(s) {
-                self.push(file, key, format!("state `{s}` is listed in more than one of success/failure/pending"));
+                self.push(
+                    file,
+                    key,
+                    format!("state `{s}` is listed in more than one of success/failure/pending"),
+                );
             }
         }
         if w.delay.initial_ms == 0 || w.delay.initial_ms > w.delay.max_ms {
-            self.push(file, format!("{key}.delay"), "need 0 < initial_ms <= max_ms");
+            self.push(
+                file,
+                format!("{key}.delay"),
+                "need 0 < initial_ms <= max_ms",
+            );
         }
         if w.delay.multiplier < 1.0 {
             self.push(file, format!("{key}.delay.multiplier"), "must be >= 1");
@@ -358,7 +617,14 @@ impl Checker<'_> {
         }
     }
 
-    fn members(&mut self, file: &Path, key: &str, members: &[Member], request: bool, structs: &mut BTreeMap<String, String>) {
+    fn members(
+        &mut self,
+        file: &Path,
+        key: &str,
+        members: &[Member],
+        request: bool,
+        structs: &mut BTreeMap<String, String>,
+    ) {
         let mut wire = BTreeSet::new();
         let mut idents: BTreeMap<String, &str> = BTreeMap::new();
         for (i, m) in members.iter().enumerate() {
@@ -368,55 +634,114 @@ impl Checker<'_> {
                 continue;
             };
             if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                self.push(file, format!("{k}.name"), format!("`{name}` is not a valid wire name"));
+                self.push(
+                    file,
+                    format!("{k}.name"),
+                    format!("`{name}` is not a valid wire name"),
+                );
             }
             if !wire.insert(name.as_str()) {
-                self.push(file, format!("{k}.name"), format!("duplicate field `{name}`"));
+                self.push(
+                    file,
+                    format!("{k}.name"),
+                    format!("duplicate field `{name}`"),
+                );
             } else {
                 let ident = naming::field_name(name);
                 if let Some(other) = idents.insert(ident.clone(), name) {
-                    self.push(file, format!("{k}.name"), format!("`{name}` and `{other}` both become the Rust name `{ident}`"));
+                    self.push(
+                        file,
+                        format!("{k}.name"),
+                        format!("`{name}` and `{other}` both become the Rust name `{ident}`"),
+                    );
                 }
             }
             if m.role.is_some() && (key != "parameters") {
-                self.push(file, format!("{k}.role"), "only top-level request parameters take a role");
+                self.push(
+                    file,
+                    format!("{k}.role"),
+                    "only top-level request parameters take a role",
+                );
             }
             self.member(file, &k, m, request, structs);
         }
     }
 
-    fn member(&mut self, file: &Path, k: &str, m: &Member, request: bool, structs: &mut BTreeMap<String, String>) {
+    fn member(
+        &mut self,
+        file: &Path,
+        k: &str,
+        m: &Member,
+        request: bool,
+        structs: &mut BTreeMap<String, String>,
+    ) {
         let wrong = |what: &str, ty: Type| format!("`{what}` does not apply to type {ty:?}");
         let ty = m.ty;
         let is = |t: Type| ty == t;
         let mut misplaced = Vec::new();
         if !is(Type::String) {
-            if m.min_length.is_some() { misplaced.push("min_length"); }
-            if m.max_length.is_some() { misplaced.push("max_length"); }
-            if !m.allowed_values.is_empty() { misplaced.push("allowed_values"); }
-            if m.ascii_only { misplaced.push("ascii_only"); }
+            if m.min_length.is_some() {
+                misplaced.push("min_length");
+            }
+            if m.max_length.is_some() {
+                misplaced.push("max_length");
+            }
+            if !m.allowed_values.is_empty() {
+                misplaced.push("allowed_values");
+            }
+            if m.ascii_only {
+                misplaced.push("ascii_only");
+            }
         }
         if !is(Type::Integer) {
-            if m.minimum.is_some() { misplaced.push("minimum"); }
-            if m.maximum.is_some() { misplaced.push("maximum"); }
-            if m.format.is_some() { misplaced.push("format"); }
+            if m.minimum.is_some() {
+                misplaced.push("minimum");
+            }
+            if m.maximum.is_some() {
+                misplaced.push("maximum");
+            }
+            if m.format.is_some() {
+                misplaced.push("format");
+            }
         }
         if !is(Type::Array) {
-            if m.min_items.is_some() { misplaced.push("min_items"); }
-            if m.max_items.is_some() { misplaced.push("max_items"); }
-            if m.items.is_some() { misplaced.push("items"); }
+            if m.min_items.is_some() {
+                misplaced.push("min_items");
+            }
+            if m.max_items.is_some() {
+                misplaced.push("max_items");
+            }
+            if m.items.is_some() {
+                misplaced.push("items");
+            }
         }
         if !is(Type::Object) {
-            if m.struct_name.is_some() { misplaced.push("struct_name"); }
-            if !m.fields.is_empty() { misplaced.push("fields"); }
+            if m.struct_name.is_some() {
+                misplaced.push("struct_name");
+            }
+            if !m.fields.is_empty() {
+                misplaced.push("fields");
+            }
         }
         for key in misplaced {
             self.push(file, format!("{k}.{key}"), wrong(key, ty));
         }
         for (lo, hi, what) in [
-            (m.min_length.map(|v| v as i128), m.max_length.map(|v| v as i128), "min_length > max_length"),
-            (m.minimum.map(i128::from), m.maximum.map(i128::from), "minimum > maximum"),
-            (m.min_items.map(|v| v as i128), m.max_items.map(|v| v as i128), "min_items > max_items"),
+            (
+                m.min_length.map(|v| v as i128),
+                m.max_length.map(|v| v as i128),
+                "min_length > max_length",
+            ),
+            (
+                m.minimum.map(i128::from),
+                m.maximum.map(i128::from),
+                "minimum > maximum",
+            ),
+            (
+                m.min_items.map(|v| v as i128),
+                m.max_items.map(|v| v as i128),
+                "min_items > max_items",
+            ),
         ] {
             if let (Some(lo), Some(hi)) = (lo, hi) {
                 if lo > hi {
@@ -426,7 +751,11 @@ impl Checker<'_> {
         }
         for (i, v) in m.values_from.iter().enumerate() {
             if !self.known(v) {
-                self.push(file, format!("{k}.values_from[{i}]"), format!("unknown operation `{v}`"));
+                self.push(
+                    file,
+                    format!("{k}.values_from[{i}]"),
+                    format!("unknown operation `{v}`"),
+                );
             }
         }
         if let Some(d) = &m.default {
@@ -443,23 +772,46 @@ impl Checker<'_> {
                         self.push(file, format!("{ik}.name"), "list items have no name");
                     }
                     if item.ty == Type::Array {
-                        self.push(file, format!("{ik}.type"), "lists of lists are not supported on the wire");
+                        self.push(
+                            file,
+                            format!("{ik}.type"),
+                            "lists of lists are not supported on the wire",
+                        );
                     }
                     self.member(file, &ik, item, request, structs);
                 }
             },
             Type::Object => {
                 match &m.struct_name {
-                    None => self.push(file, format!("{k}.struct_name"), "an object needs a `struct_name`"),
+                    None => self.push(
+                        file,
+                        format!("{k}.struct_name"),
+                        "an object needs a `struct_name`",
+                    ),
                     Some(sn) => {
                         if naming::type_name(sn) != *sn {
-                            self.push(file, format!("{k}.struct_name"), format!("`{sn}` is not UpperCamel (try `{}`)", naming::type_name(sn)));
+                            self.push(
+                                file,
+                                format!("{k}.struct_name"),
+                                format!(
+                                    "`{sn}` is not UpperCamel (try `{}`)",
+                                    naming::type_name(sn)
+                                ),
+                            );
                         }
                         if let Some(first) = structs.insert(sn.clone(), k.to_string()) {
                             if first == "generated" {
-                                self.push(file, format!("{k}.struct_name"), format!("`{sn}` clashes with a generated type name"));
+                                self.push(
+                                    file,
+                                    format!("{k}.struct_name"),
+                                    format!("`{sn}` clashes with a generated type name"),
+                                );
                             } else {
-                                self.push(file, format!("{k}.struct_name"), format!("`{sn}` is also used at {first}"));
+                                self.push(
+                                    file,
+                                    format!("{k}.struct_name"),
+                                    format!("`{sn}` is also used at {first}"),
+                                );
                             }
                         }
                     }
@@ -476,7 +828,9 @@ pub fn placeholders(arn: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = arn;
     while let Some(start) = rest.find("{#") {
-        let Some(end) = rest[start..].find('}') else { break };
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
         out.push(rest[start + 2..start + end].to_string());
         rest = &rest[start + end + 1..];
     }
@@ -488,7 +842,9 @@ fn scalar_fits(v: &Scalar, m: &Member) -> Result<(), String> {
     match m.ty {
         Type::Boolean if matches!(v, Scalar::Bool(_)) => Ok(()),
         Type::Integer => {
-            let n: i64 = text.parse().map_err(|_| format!("`{text}` is not an integer"))?;
+            let n: i64 = text
+                .parse()
+                .map_err(|_| format!("`{text}` is not an integer"))?;
             if m.minimum.is_some_and(|min| n < min) || m.maximum.is_some_and(|max| n > max) {
                 return Err(format!("`{n}` is outside minimum/maximum"));
             }

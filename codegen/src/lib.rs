@@ -10,6 +10,7 @@ pub mod emit;
 pub mod load;
 pub mod model;
 pub mod naming;
+pub mod sync;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use emit::{CrateOptions, GeneratedFile};

@@ -85,10 +85,22 @@ mod tests {
         assert_eq!(field_name("ListenerId"), "listener_id");
         assert_eq!(field_name("Type"), "r#type");
         assert_eq!(field_name("Self"), "self_");
-        assert_eq!(field_name("XForwardedForSLBIdEnabled"), "x_forwarded_for_slb_id_enabled");
-        assert_eq!(variant_name("ResourceNotFound.Listener"), "ResourceNotFoundListener");
+        assert_eq!(
+            field_name("XForwardedForSLBIdEnabled"),
+            "x_forwarded_for_slb_id_enabled"
+        );
+        assert_eq!(
+            variant_name("ResourceNotFound.Listener"),
+            "ResourceNotFoundListener"
+        );
         assert_eq!(variant_name("Throttling.User"), "ThrottlingUser");
-        assert_eq!(is_method_name("IncorrectStatus.Listener"), "is_incorrect_status_listener");
-        assert_eq!(module_name("AssociateAdditionalCertificatesWithListener"), "associate_additional_certificates_with_listener");
+        assert_eq!(
+            is_method_name("IncorrectStatus.Listener"),
+            "is_incorrect_status_listener"
+        );
+        assert_eq!(
+            module_name("AssociateAdditionalCertificatesWithListener"),
+            "associate_additional_certificates_with_listener"
+        );
     }
 }

@@ -8,75 +8,22 @@ request type with a validating builder, a response type, an error enum and
 metadata (rate limit, RAM action, resource ARNs). [`Client`] sends requests;
 the hand-written runtime (`alb_runtime`) signs, retries and rate-limits them.*/
 #![allow(clippy::all)]
-pub mod common_errors;
-pub mod operations;
-pub mod ram;
-pub mod waiters;
-#[cfg(feature = "server")]
-pub mod server;
+#[rustfmt::skip]
 mod client;
-pub use client::Client;
-pub use common_errors::CommonError;
-pub use operations::associate_additional_certificates_with_listener;
-pub use operations::create_listener;
-pub use operations::delete_listener;
-pub use operations::dissociate_additional_certificates_from_listener;
-pub use operations::get_listener_attribute;
-pub use operations::list_listener_certificates;
-pub use operations::list_listeners;
-pub use operations::start_listener;
-pub use operations::stop_listener;
-pub use operations::update_listener_attribute;
-pub use operations::associate_additional_certificates_with_listener::{
-    AssociateAdditionalCertificatesWithListenerRequest,
-    AssociateAdditionalCertificatesWithListenerRequestBuilder,
-    AssociateAdditionalCertificatesWithListenerResponse,
-    AssociateAdditionalCertificatesWithListenerError,
-};
-pub use operations::create_listener::{
-    CreateListenerRequest, CreateListenerRequestBuilder, CreateListenerResponse,
-    CreateListenerError,
-};
-pub use operations::delete_listener::{
-    DeleteListenerRequest, DeleteListenerRequestBuilder, DeleteListenerResponse,
-    DeleteListenerError,
-};
-pub use operations::dissociate_additional_certificates_from_listener::{
-    DissociateAdditionalCertificatesFromListenerRequest,
-    DissociateAdditionalCertificatesFromListenerRequestBuilder,
-    DissociateAdditionalCertificatesFromListenerResponse,
-    DissociateAdditionalCertificatesFromListenerError,
-};
-pub use operations::get_listener_attribute::{
-    GetListenerAttributeRequest, GetListenerAttributeRequestBuilder,
-    GetListenerAttributeResponse, GetListenerAttributeError,
-};
-pub use operations::list_listener_certificates::{
-    ListListenerCertificatesRequest, ListListenerCertificatesRequestBuilder,
-    ListListenerCertificatesResponse, ListListenerCertificatesError,
-};
-pub use operations::list_listeners::{
-    ListListenersRequest, ListListenersRequestBuilder, ListListenersResponse,
-    ListListenersError,
-};
-pub use operations::start_listener::{
-    StartListenerRequest, StartListenerRequestBuilder, StartListenerResponse,
-    StartListenerError,
-};
-pub use operations::stop_listener::{
-    StopListenerRequest, StopListenerRequestBuilder, StopListenerResponse,
-    StopListenerError,
-};
-pub use operations::update_listener_attribute::{
-    UpdateListenerAttributeRequest, UpdateListenerAttributeRequestBuilder,
-    UpdateListenerAttributeResponse, UpdateListenerAttributeError,
-};
-/// The runtime this crate is built on (config, errors, credentials).
-pub use alb_runtime as runtime;
-pub use alb_runtime::{
-    Config, Credentials, DryRunPassed, SdkError, SignatureVersion, WaitPolicy,
-    WaiterError,
-};
+#[rustfmt::skip]
+pub mod common_errors;
+#[rustfmt::skip]
+mod exports;
+#[rustfmt::skip]
+pub mod operations;
+#[rustfmt::skip]
+pub mod ram;
+#[cfg(feature = "server")]
+#[rustfmt::skip]
+pub mod server;
+#[rustfmt::skip]
+pub mod waiters;
+pub use exports::*;
 /// The API version every operation of this crate speaks.
 pub const API_VERSION: &str = "2020-06-16";
 /// The product code (`alb`).

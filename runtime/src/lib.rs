@@ -18,8 +18,8 @@ pub mod validation;
 pub mod waiter;
 
 pub use client::{
-    Config, ConfigBuilder, ConfigError, Core, DecodeError, DryRunPassed, Endpoint, RateLimitMode, RetryPolicy,
-    SdkError, Timeouts, TimeoutError, TimeoutKind, TransportError,
+    Config, ConfigBuilder, ConfigError, Core, DecodeError, DryRunPassed, Endpoint, RateLimitMode,
+    RetryPolicy, SdkError, TimeoutError, TimeoutKind, Timeouts, TransportError,
 };
 pub use credentials::{Credentials, Secret};
 pub use operation::{

@@ -42,7 +42,12 @@ impl<O: Paginated> Paginator<O> {
     /// A stream of pages. It stops after a page with an empty or missing
     /// token, and fails (instead of looping) on a token seen before.
     pub fn pages(self) -> impl Stream<Item = Result<O::Output, SdkError<O::Error>>> + Send {
-        let state = State { core: self.core, request: self.request, seen: HashSet::new(), done: false };
+        let state = State {
+            core: self.core,
+            request: self.request,
+            seen: HashSet::new(),
+            done: false,
+        };
         futures_util::stream::unfold(state, |mut st| async move {
             if st.done {
                 return None;
@@ -54,12 +59,21 @@ impl<O: Paginated> Paginator<O> {
                     Some((Err(e), st))
                 }
                 Ok(page) => {
-                    match O::next_page_token(&page).filter(|t| !t.is_empty()).map(str::to_string) {
+                    match O::next_page_token(&page)
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_string)
+                    {
                         None => st.done = true,
                         Some(token) => {
                             if !st.seen.insert(token.clone()) {
                                 st.done = true;
-                                return Some((Err(SdkError::PaginationLoop { operation: O::META.name, token }), st));
+                                return Some((
+                                    Err(SdkError::PaginationLoop {
+                                        operation: O::META.name,
+                                        token,
+                                    }),
+                                    st,
+                                ));
                             }
                             st.request.set_page_token(Some(token));
                         }

@@ -14,31 +14,56 @@ pub struct RequestContext {
 }
 
 /// Booleans: `true`/`false` from this SDK, `True`/`False` from the official Python SDK.
-pub fn read_bool(params: &ParamMap, key: &str, field: &'static str, v: &mut Validator) -> Option<bool> {
+pub fn read_bool(
+    params: &ParamMap,
+    key: &str,
+    field: &'static str,
+    v: &mut Validator,
+) -> Option<bool> {
     let raw = params.get(key)?;
     match raw {
         "true" | "True" | "TRUE" => Some(true),
         "false" | "False" | "FALSE" => Some(false),
         _ => {
-            v.violation(field, Rule::Type { expected: "boolean" });
+            v.violation(
+                field,
+                Rule::Type {
+                    expected: "boolean",
+                },
+            );
             None
         }
     }
 }
 
-pub fn read_int<T: std::str::FromStr>(params: &ParamMap, key: &str, field: &'static str, v: &mut Validator) -> Option<T> {
+pub fn read_int<T: std::str::FromStr>(
+    params: &ParamMap,
+    key: &str,
+    field: &'static str,
+    v: &mut Validator,
+) -> Option<T> {
     let raw = params.get(key)?;
     match raw.trim().parse() {
         Ok(n) => Some(n),
         Err(_) => {
-            v.violation(field, Rule::Type { expected: "integer" });
+            v.violation(
+                field,
+                Rule::Type {
+                    expected: "integer",
+                },
+            );
             None
         }
     }
 }
 
 fn error(code: &str, status: u16, message: String) -> ErrorMetadata {
-    ErrorMetadata { code: code.into(), message, http_status: status, ..Default::default() }
+    ErrorMetadata {
+        code: code.into(),
+        message,
+        http_status: status,
+        ..Default::default()
+    }
 }
 
 /// HTTP 400 answer to a request that breaks the spec, listing every violation.
@@ -58,13 +83,25 @@ pub fn invalid_parameter(e: &ValidationError) -> ErrorMetadata {
 }
 
 pub fn unknown_action(action: &str) -> ErrorMetadata {
-    error("InvalidAction.NotFound", 404, format!("Specified api is not found, please check your url and method. Action: {action}"))
+    error(
+        "InvalidAction.NotFound",
+        404,
+        format!("Specified api is not found, please check your url and method. Action: {action}"),
+    )
 }
 
 pub fn not_implemented(action: &str) -> ErrorMetadata {
-    error("OperationNotSupported", 501, format!("The operation {action} is not implemented by this server."))
+    error(
+        "OperationNotSupported",
+        501,
+        format!("The operation {action} is not implemented by this server."),
+    )
 }
 
 pub fn internal_error(detail: &str) -> ErrorMetadata {
-    error("InternalError", 500, format!("The request processing has failed due to some unknown error: {detail}"))
+    error(
+        "InternalError",
+        500,
+        format!("The request processing has failed due to some unknown error: {detail}"),
+    )
 }

@@ -38,11 +38,10 @@ impl ErrorMetadata {
     /// `HostId`, `Recommend`; any may be missing). A body that is not a
     /// JSON object, or has no `Code`, is an error value, never a panic.
     pub fn from_body(http_status: u16, body: &[u8]) -> Result<Self, MalformedErrorBody> {
-        let parsed: ErrorBody =
-            serde_json::from_slice(body).map_err(|e| MalformedErrorBody {
-                http_status,
-                reason: format!("error body is not an Alibaba JSON error: {e}"),
-            })?;
+        let parsed: ErrorBody = serde_json::from_slice(body).map_err(|e| MalformedErrorBody {
+            http_status,
+            reason: format!("error body is not an Alibaba JSON error: {e}"),
+        })?;
         let code = match parsed.code {
             Some(serde_json::Value::String(s)) if !s.is_empty() => s,
             Some(serde_json::Value::Number(n)) => n.to_string(),
@@ -96,7 +95,11 @@ pub fn template_args(template: &str, message: &str) -> Option<Vec<String>> {
             args.push(arg.to_string());
             rest = "";
         } else {
-            let pos = if literal.is_empty() { 0 } else { rest.find(literal)? };
+            let pos = if literal.is_empty() {
+                0
+            } else {
+                rest.find(literal)?
+            };
             args.push(rest[..pos].to_string());
             rest = &rest[pos + literal.len()..];
         }
@@ -187,7 +190,8 @@ mod tests {
     #[test]
     fn template_args_extracts_each_slot() {
         let t = "The quota of %s is exceeded for resource %s, usage %s/%s.";
-        let m = "The quota of LoadBalancerCertificatesNum is exceeded for resource alb-1, usage 26/25.";
+        let m =
+            "The quota of LoadBalancerCertificatesNum is exceeded for resource alb-1, usage 26/25.";
         assert_eq!(
             template_args(t, m).unwrap(),
             vec!["LoadBalancerCertificatesNum", "alb-1", "26", "25"]
@@ -207,7 +211,14 @@ mod tests {
 
     #[test]
     fn malformed_bodies_are_errors() {
-        for body in [&b"<html>"[..], b"", b"{\"Code\":", b"[]", b"{\"Message\":\"x\"}", b"{\"Code\":{}}"] {
+        for body in [
+            &b"<html>"[..],
+            b"",
+            b"{\"Code\":",
+            b"[]",
+            b"{\"Message\":\"x\"}",
+            b"{\"Code\":{}}",
+        ] {
             assert!(ErrorMetadata::from_body(500, body).is_err(), "{body:?}");
         }
         let m = ErrorMetadata::from_body(

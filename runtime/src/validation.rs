@@ -15,16 +15,38 @@ pub enum PathSegment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rule {
     Required,
-    MinItems { min: u64, actual: usize },
-    MaxItems { max: u64, actual: usize },
-    MinLength { min: u64, actual: usize },
-    MaxLength { max: u64, actual: usize },
-    Minimum { min: i64, actual: i64 },
-    Maximum { max: i64, actual: i64 },
-    AllowedValues { allowed: &'static [&'static str] },
+    MinItems {
+        min: u64,
+        actual: usize,
+    },
+    MaxItems {
+        max: u64,
+        actual: usize,
+    },
+    MinLength {
+        min: u64,
+        actual: usize,
+    },
+    MaxLength {
+        max: u64,
+        actual: usize,
+    },
+    Minimum {
+        min: i64,
+        actual: i64,
+    },
+    Maximum {
+        max: i64,
+        actual: i64,
+    },
+    AllowedValues {
+        allowed: &'static [&'static str],
+    },
     AsciiOnly,
     /// A wire value that does not parse as the declared type (server side).
-    Type { expected: &'static str },
+    Type {
+        expected: &'static str,
+    },
     /// List indices on the wire are not 1, 2, ... n (server side).
     ListIndices,
 }

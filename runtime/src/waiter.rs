@@ -18,8 +18,18 @@ pub struct WaitPolicy {
 }
 
 impl WaitPolicy {
-    pub fn new(initial_delay: Duration, max_delay: Duration, multiplier: f64, timeout: Duration) -> Self {
-        Self { initial_delay, max_delay, multiplier: multiplier.max(1.0), timeout }
+    pub fn new(
+        initial_delay: Duration,
+        max_delay: Duration,
+        multiplier: f64,
+        timeout: Duration,
+    ) -> Self {
+        Self {
+            initial_delay,
+            max_delay,
+            multiplier: multiplier.max(1.0),
+            timeout,
+        }
     }
 
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
@@ -93,11 +103,15 @@ pub fn classify<W: Waiter>(observed: &[Observed]) -> WaitOutcome {
         Some(_) => WaitOutcome::Pending,
     };
     let outcomes: Vec<WaitOutcome> = observed.iter().map(outcome).collect();
+    // Nothing observed counts as absent.
+    let all_success = if outcomes.is_empty() {
+        W::ABSENT == Some(WaitOutcome::Success)
+    } else {
+        outcomes.iter().all(|o| *o == WaitOutcome::Success)
+    };
     if outcomes.contains(&WaitOutcome::Failure) {
         WaitOutcome::Failure
-    } else if !outcomes.is_empty() && outcomes.iter().all(|o| *o == WaitOutcome::Success) {
-        WaitOutcome::Success
-    } else if outcomes.is_empty() && W::ABSENT == Some(WaitOutcome::Success) {
+    } else if all_success {
         WaitOutcome::Success
     } else {
         WaitOutcome::Pending
@@ -108,7 +122,11 @@ fn describe(observed: &[Observed]) -> String {
     if observed.is_empty() {
         return "<nothing>".into();
     }
-    observed.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    observed
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Why a wait ended without success.
@@ -118,7 +136,11 @@ pub enum WaiterError<E> {
     /// A failure state was reached.
     Failed { waiter: &'static str, state: String },
     /// The policy's timeout passed; `last_state` is what the last poll saw.
-    Timeout { waiter: &'static str, elapsed: Duration, last_state: Option<String> },
+    Timeout {
+        waiter: &'static str,
+        elapsed: Duration,
+        last_state: Option<String>,
+    },
     /// A poll failed with an error that is not transient.
     Poll(SdkError<E>),
 }
@@ -126,8 +148,14 @@ pub enum WaiterError<E> {
 impl<E: OperationError> fmt::Display for WaiterError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            WaiterError::Failed { waiter, state } => write!(f, "waiter {waiter} reached a failure state: {state}"),
-            WaiterError::Timeout { waiter, elapsed, last_state } => write!(
+            WaiterError::Failed { waiter, state } => {
+                write!(f, "waiter {waiter} reached a failure state: {state}")
+            }
+            WaiterError::Timeout {
+                waiter,
+                elapsed,
+                last_state,
+            } => write!(
                 f,
                 "waiter {waiter} timed out after {elapsed:?}; last observed state: {}",
                 last_state.as_deref().unwrap_or("none (no poll succeeded)")
@@ -172,7 +200,12 @@ pub async fn wait<W: Waiter>(
                 tracing::debug!(waiter = W::NAME, poll, state = %text, "waiter poll");
                 match classify::<W>(&observed) {
                     WaitOutcome::Success => return Ok(output),
-                    WaitOutcome::Failure => return Err(WaiterError::Failed { waiter: W::NAME, state: text }),
+                    WaitOutcome::Failure => {
+                        return Err(WaiterError::Failed {
+                            waiter: W::NAME,
+                            state: text,
+                        })
+                    }
                     WaitOutcome::Pending => last_state = Some(text),
                 }
             }
@@ -187,7 +220,11 @@ pub async fn wait<W: Waiter>(
             // One last look at the deadline, then give up with what we saw.
             let remaining = policy.timeout.saturating_sub(elapsed);
             tokio::time::sleep(remaining).await;
-            return Err(WaiterError::Timeout { waiter: W::NAME, elapsed: started.elapsed(), last_state });
+            return Err(WaiterError::Timeout {
+                waiter: W::NAME,
+                elapsed: started.elapsed(),
+                last_state,
+            });
         }
         tokio::time::sleep(delay).await;
         poll += 1;

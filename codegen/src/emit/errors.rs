@@ -35,7 +35,13 @@ pub fn table(name: &Ident, errors: &[ErrorCode]) -> TokenStream {
 
 /// A generated error enum. `common` is `Some` for operation enums, whose
 /// service-wide codes go to a `Common(CommonError)` variant.
-pub fn enum_def(name: &Ident, doc: &str, table_name: &Ident, errors: &[ErrorCode], operation: bool) -> TokenStream {
+pub fn enum_def(
+    name: &Ident,
+    doc: &str,
+    table_name: &Ident,
+    errors: &[ErrorCode],
+    operation: bool,
+) -> TokenStream {
     let variants: Vec<Ident> = errors.iter().map(variant).collect();
     let docs = errors.iter().map(variant_doc);
     let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
@@ -45,7 +51,12 @@ pub fn enum_def(name: &Ident, doc: &str, table_name: &Ident, errors: &[ErrorCode
         let d = format!("Whether this is `{}`.", e.code);
         quote! { #[doc = #d] pub fn #m(&self) -> bool { matches!(self, Self::#v(_)) } }
     });
-    let retryable: Vec<&Ident> = errors.iter().zip(&variants).filter(|(e, _)| e.retryable).map(|(_, v)| v).collect();
+    let retryable: Vec<&Ident> = errors
+        .iter()
+        .zip(&variants)
+        .filter(|(e, _)| e.retryable)
+        .map(|(_, v)| v)
+        .collect();
     let indices: Vec<usize> = (0..errors.len()).collect();
 
     let (common_variant, common_meta, common_from, common_retry, common_template) = if operation {
@@ -65,7 +76,13 @@ pub fn enum_def(name: &Ident, doc: &str, table_name: &Ident, errors: &[ErrorCode
             quote!(Self::Common(c) => c.message_template(),),
         )
     } else {
-        (quote!(), quote!(), quote!(Self::Unknown(meta)), quote!(), quote!())
+        (
+            quote!(),
+            quote!(),
+            quote!(Self::Unknown(meta)),
+            quote!(),
+            quote!(),
+        )
     };
     let try_from = if operation {
         quote!()

@@ -75,7 +75,11 @@ pub fn generate(spec: &Spec, opts: &CrateOptions) -> Result<Vec<GeneratedFile>, 
     let waiter_items: Vec<TokenStream> = spec
         .operations
         .iter()
-        .flat_map(|(_, op)| op.waiters.iter().map(move |w| waiters::waiter_impl(spec, op, w)))
+        .flat_map(|(_, op)| {
+            op.waiters
+                .iter()
+                .map(move |w| waiters::waiter_impl(spec, op, w))
+        })
         .collect();
     files.push(rust_file(
         "src/waiters.rs".into(),
@@ -84,9 +88,30 @@ pub fn generate(spec: &Spec, opts: &CrateOptions) -> Result<Vec<GeneratedFile>, 
         quote!(#(#waiter_items)*),
     )?);
 
-    files.push(rust_file("src/client.rs".into(), label, Some("The client: one method per operation and per waiter."), client(spec))?);
-    files.push(rust_file("src/ram.rs".into(), label, Some("RAM authorization metadata of every operation."), ram(spec))?);
-    files.push(rust_file("src/server.rs".into(), label, Some("Server side (feature `server`): one trait method per operation and a dispatcher."), server(spec))?);
+    files.push(rust_file(
+        "src/client.rs".into(),
+        label,
+        Some("The client: one method per operation and per waiter."),
+        client(spec),
+    )?);
+    files.push(rust_file(
+        "src/ram.rs".into(),
+        label,
+        Some("RAM authorization metadata of every operation."),
+        ram(spec),
+    )?);
+    files.push(rust_file(
+        "src/server.rs".into(),
+        label,
+        Some("Server side (feature `server`): one trait method per operation and a dispatcher."),
+        server(spec),
+    )?);
+    files.push(rust_file(
+        "src/exports.rs".into(),
+        label,
+        Some("Re-exports at the crate root."),
+        exports(spec),
+    )?);
     files.push(rust_file("src/lib.rs".into(), label, None, lib(spec))?);
     Ok(files)
 }
@@ -97,8 +122,14 @@ fn preamble(source: &str, comment: &str) -> String {
     )
 }
 
-fn rust_file(path: String, source: &str, module_doc: Option<&str>, tokens: TokenStream) -> Result<GeneratedFile, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("{path}: generated code does not parse: {e}"))?;
+fn rust_file(
+    path: String,
+    source: &str,
+    module_doc: Option<&str>,
+    tokens: TokenStream,
+) -> Result<GeneratedFile, String> {
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("{path}: generated code does not parse: {e}"))?;
     let mut contents = preamble(source, "//");
     if let Some(doc) = module_doc {
         for line in doc.lines() {
@@ -111,7 +142,10 @@ fn rust_file(path: String, source: &str, module_doc: Option<&str>, tokens: Token
     }
     contents.push('\n');
     contents.push_str(&line_docs(&prettyplease::unparse(&file)));
-    Ok(GeneratedFile { path: PathBuf::from(path), contents })
+    Ok(GeneratedFile {
+        path: PathBuf::from(path),
+        contents,
+    })
 }
 
 /// prettyplease prints multi-line docs as `/** ... */` and one-line docs
@@ -194,10 +228,15 @@ serde_json = {{ version = "1", optional = true }}
         lib = opts.package.replace('-', "_"),
         runtime = opts.runtime_path,
     ));
-    GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: s }
+    GeneratedFile {
+        path: PathBuf::from("Cargo.toml"),
+        contents: s,
+    }
 }
 
-fn op_types(op: &crate::model::Operation) -> (syn::Ident, syn::Ident, syn::Ident, syn::Ident, syn::Ident) {
+fn op_types(
+    op: &crate::model::Operation,
+) -> (syn::Ident, syn::Ident, syn::Ident, syn::Ident, syn::Ident) {
     (
         format_ident!("{}", naming::module_name(&op.name)),
         format_ident!("{}", naming::request_type(&op.name)),
@@ -207,15 +246,28 @@ fn op_types(op: &crate::model::Operation) -> (syn::Ident, syn::Ident, syn::Ident
     )
 }
 
-fn lib(spec: &Spec) -> TokenStream {
+fn exports(spec: &Spec) -> TokenStream {
     let reexports = spec.operations.iter().map(|(_, op)| {
         let (m, req, builder, resp, err) = op_types(op);
-        quote!(pub use operations::#m::{#req, #builder, #resp, #err};)
+        quote!(pub use crate::operations::#m::{#req, #builder, #resp, #err};)
     });
     let mods = spec.operations.iter().map(|(_, op)| {
         let m = format_ident!("{}", naming::module_name(&op.name));
-        quote!(pub use operations::#m;)
+        quote!(pub use crate::operations::#m;)
     });
+    quote! {
+        pub use crate::client::Client;
+        pub use crate::common_errors::CommonError;
+        #(#mods)*
+        #(#reexports)*
+
+        /// The runtime this crate is built on (config, errors, credentials).
+        pub use alb_runtime as runtime;
+        pub use alb_runtime::{Config, Credentials, DryRunPassed, SdkError, SignatureVersion, WaitPolicy, WaiterError};
+    }
+}
+
+fn lib(spec: &Spec) -> TokenStream {
     let doc = format!(
         "Alibaba Cloud {} ({}) SDK, API version {}.\n\nGenerated from the YAML spec by `cargo xtask codegen`: every operation has a\nrequest type with a validating builder, a response type, an error enum and\nmetadata (rate limit, RAM action, resource ARNs). [`Client`] sends requests;\nthe hand-written runtime (`alb_runtime`) signs, retries and rate-limits them.",
         spec.service.name,
@@ -228,22 +280,25 @@ fn lib(spec: &Spec) -> TokenStream {
         #![doc = #doc]
         #![allow(clippy::all)]
 
-        pub mod common_errors;
-        pub mod operations;
-        pub mod ram;
-        pub mod waiters;
-        #[cfg(feature = "server")]
-        pub mod server;
+        // Generated files are laid out by prettyplease, not rustfmt:
+        // `cargo fmt` must leave them as codegen wrote them.
+        #[rustfmt::skip]
         mod client;
+        #[rustfmt::skip]
+        pub mod common_errors;
+        #[rustfmt::skip]
+        mod exports;
+        #[rustfmt::skip]
+        pub mod operations;
+        #[rustfmt::skip]
+        pub mod ram;
+        #[cfg(feature = "server")]
+        #[rustfmt::skip]
+        pub mod server;
+        #[rustfmt::skip]
+        pub mod waiters;
 
-        pub use client::Client;
-        pub use common_errors::CommonError;
-        #(#mods)*
-        #(#reexports)*
-
-        /// The runtime this crate is built on (config, errors, credentials).
-        pub use alb_runtime as runtime;
-        pub use alb_runtime::{Config, Credentials, DryRunPassed, SdkError, SignatureVersion, WaitPolicy, WaiterError};
+        pub use exports::*;
 
         /// The API version every operation of this crate speaks.
         pub const API_VERSION: &str = #api;

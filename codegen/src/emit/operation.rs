@@ -21,7 +21,10 @@ pub fn module(op: &Operation, api_version: &str) -> TokenStream {
     let mut req_structs = Vec::new();
     collect_structs(&op.parameters, &mut req_structs);
     let nested_req = req_structs.iter().map(|m| {
-        let doc = m.description.clone().unwrap_or_else(|| format!("The `{}` object.", struct_ident(m)));
+        let doc = m
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("The `{}` object.", struct_ident(m)));
         request::struct_def(&struct_ident(m), &doc, &m.fields, false)
     });
     let req_def = request::struct_def(&req, &req_doc, &op.parameters, true);
@@ -33,15 +36,24 @@ pub fn module(op: &Operation, api_version: &str) -> TokenStream {
         .iter()
         .filter(|p| p.role != Some(Role::DryRun))
         .map(|m| request::setter(m, quote!(self.request)));
-    let builder_doc = format!("Builds a [`{req}`]; `build()` validates it. From [`crate::Client`], `send()` sends it.");
+    let builder_doc = format!(
+        "Builds a [`{req}`]; `build()` validates it. From [`crate::Client`], `send()` sends it."
+    );
 
     // Response and its nested types.
-    let resp_doc = op.response.description.clone().unwrap_or_else(|| format!("Response of `{name}`."));
+    let resp_doc = op
+        .response
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("Response of `{name}`."));
     let resp_doc = format!("Response of `{name}`: {resp_doc}");
     let mut resp_structs = Vec::new();
     collect_structs(&op.response.fields, &mut resp_structs);
     let nested_resp = resp_structs.iter().map(|m| {
-        let doc = m.description.clone().unwrap_or_else(|| format!("The `{}` object.", struct_ident(m)));
+        let doc = m
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("The `{}` object.", struct_ident(m)));
         response::struct_def(&struct_ident(m), &doc, &m.fields)
     });
     let resp_def = response::struct_def(&resp, &resp_doc, &op.response.fields);
@@ -79,17 +91,40 @@ pub fn module(op: &Operation, api_version: &str) -> TokenStream {
     });
 
     let paginated = op.pagination.as_ref().map(|p| {
-        let token = field_ident(op.parameters.iter().find(|m| m.name.as_deref() == Some(&p.input_token)).expect("checked"));
-        let out_token = field_ident(op.response.fields.iter().find(|m| m.name.as_deref() == Some(&p.output_token)).expect("checked"));
-        let items_m = op.response.fields.iter().find(|m| m.name.as_deref() == Some(&p.items)).expect("checked");
+        let token = field_ident(
+            op.parameters
+                .iter()
+                .find(|m| m.name.as_deref() == Some(&p.input_token))
+                .expect("checked"),
+        );
+        let out_token = field_ident(
+            op.response
+                .fields
+                .iter()
+                .find(|m| m.name.as_deref() == Some(&p.output_token))
+                .expect("checked"),
+        );
+        let items_m = op
+            .response
+            .fields
+            .iter()
+            .find(|m| m.name.as_deref() == Some(&p.items))
+            .expect("checked");
         let items = field_ident(items_m);
         let item_ty = super::types::rust_type(items_m.items.as_deref().expect("checked"));
         let size = match &p.page_size {
             Some(s) => {
-                let f = field_ident(op.parameters.iter().find(|m| m.name.as_deref() == Some(s.as_str())).expect("checked"));
+                let f = field_ident(
+                    op.parameters
+                        .iter()
+                        .find(|m| m.name.as_deref() == Some(s.as_str()))
+                        .expect("checked"),
+                );
                 quote!(fn set_page_size(&mut self, size: i32) { self.#f = Some(size); })
             }
-            None => quote!(fn set_page_size(&mut self, _size: i32) {}),
+            None => quote!(
+                fn set_page_size(&mut self, _size: i32) {}
+            ),
         };
         quote! {
             impl alb_runtime::Paginated for #req {
@@ -235,7 +270,10 @@ fn meta(op: &Operation, api_version: &str) -> TokenStream {
         ));
     }
     if let Some(r) = &op.rate_limit {
-        doc.push_str(&format!("\n\nRate limit: {} requests per {} seconds.", r.requests, r.per_seconds));
+        doc.push_str(&format!(
+            "\n\nRate limit: {} requests per {} seconds.",
+            r.requests, r.per_seconds
+        ));
     }
     if !op.history.is_empty() {
         doc.push_str("\n\nChange history:");
@@ -278,7 +316,10 @@ fn arn_fns(op: &Operation) -> TokenStream {
         let ph = crate::check::placeholders(&r.arn);
         let args: Vec<_> = ph.iter().map(|p| ident(&naming::field_name(p))).collect();
         let names: Vec<&String> = ph.iter().collect();
-        let doc = format!("ARN of the `{}` resource `{}` is authorized on: `{}`.", r.resource_type, op.ram.action, r.arn);
+        let doc = format!(
+            "ARN of the `{}` resource `{}` is authorized on: `{}`.",
+            r.resource_type, op.ram.action, r.arn
+        );
         Some(quote! {
             #[doc = #doc]
             pub fn #f(#(#args: &str),*) -> String {

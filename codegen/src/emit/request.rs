@@ -7,14 +7,23 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// A request-side struct (top-level request or nested object).
-pub fn struct_def(name: &proc_macro2::Ident, doc: &str, fields: &[Member], top_level: bool) -> TokenStream {
+pub fn struct_def(
+    name: &proc_macro2::Ident,
+    doc: &str,
+    fields: &[Member],
+    top_level: bool,
+) -> TokenStream {
     let defs = fields.iter().map(|m| {
         let f = field_ident(m);
         let ty = rust_type(m);
         let doc = member_doc(m);
         quote! { #[doc = #doc] pub #f: Option<#ty>, }
     });
-    let ctor = if top_level { quote!() } else { constructor(name, fields) };
+    let ctor = if top_level {
+        quote!()
+    } else {
+        constructor(name, fields)
+    };
     let validate = validate_fn(fields);
     let write = write_fn(fields);
     let parse = parse_fn(fields);
@@ -36,19 +45,32 @@ pub fn struct_def(name: &proc_macro2::Ident, doc: &str, fields: &[Member], top_l
 /// `Certificate::new(certificate_id)` plus one chaining setter per field.
 fn constructor(name: &proc_macro2::Ident, fields: &[Member]) -> TokenStream {
     let required: Vec<&Member> = fields.iter().filter(|m| m.required).collect();
+    // Required lists are taken whole: a `Vec` of items.
     let args = required.iter().map(|m| {
         let f = field_ident(m);
-        let ty = arg_type(m);
+        let ty = if m.ty == Type::Array {
+            rust_type(m)
+        } else {
+            arg_type(m)
+        };
         quote!(#f: #ty)
     });
     let inits = required.iter().map(|m| {
         let f = field_ident(m);
-        let conv = arg_conv(m, quote!(#f));
+        let conv = if m.ty == Type::Array {
+            quote!(#f)
+        } else {
+            arg_conv(m, quote!(#f))
+        };
         quote!(#f: Some(#conv),)
     });
     let doc = format!(
         "A new `{name}` with its required fields{}.",
-        if required.is_empty() { " (it has none)" } else { "" }
+        if required.is_empty() {
+            " (it has none)"
+        } else {
+            ""
+        }
     );
     let setters = fields.iter().map(|m| setter(m, quote!(self)));
     quote! {
@@ -80,14 +102,6 @@ fn arg_type(m: &Member) -> TokenStream {
 fn arg_conv(m: &Member, v: TokenStream) -> TokenStream {
     match m.ty {
         Type::String => quote!(#v.into()),
-        Type::Array => {
-            let item = m.items.as_deref().expect("checked");
-            if item.ty == Type::String {
-                quote!(vec![#v.into()])
-            } else {
-                quote!(vec![#v])
-            }
-        }
         _ => v,
     }
 }
@@ -105,7 +119,11 @@ pub fn setter(m: &Member, target: TokenStream) -> TokenStream {
     let body = match m.ty {
         Type::Array => {
             let item = m.items.as_deref().expect("checked");
-            let conv = if item.ty == Type::String { quote!(v.into()) } else { quote!(v) };
+            let conv = if item.ty == Type::String {
+                quote!(v.into())
+            } else {
+                quote!(v)
+            };
             let add_doc = format!("{doc}\n\nAppends one item; call again to add more.");
             quote! {
                 #[doc = #add_doc]
@@ -141,8 +159,16 @@ fn validate_fn(fields: &[Member]) -> TokenStream {
         } else {
             quote!(None => {})
         };
+        // A required string must also be non-empty: the service treats an
+        // empty value as missing.
+        let empty = if m.required && m.ty == Type::String {
+            quote!(Some(value) if value.is_empty() => v.violation(#name, alb_runtime::Rule::Required),)
+        } else {
+            quote!()
+        };
         quote! {
             match &self.#f {
+                #empty
                 Some(value) => { #checks }
                 #missing
             }
@@ -189,6 +215,8 @@ fn value_checks(m: &Member, field: &str, value: TokenStream) -> TokenStream {
             }
         }
         Type::Boolean => quote!(let _ = #value;),
+        // A list item is already on the path; a field pushes its name.
+        Type::Object if field.is_empty() => quote!(#value.validate_into(v);),
         Type::Object => quote! {
             v.push_field(#field);
             #value.validate_into(v);

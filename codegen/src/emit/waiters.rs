@@ -28,10 +28,19 @@ pub fn waiter_impl(spec: &Spec, owner: &Operation, w: &Waiter) -> TokenStream {
         Some(Outcome::Failure) => quote!(Some(alb_runtime::WaitOutcome::Failure)),
         Some(Outcome::Pending) => quote!(Some(alb_runtime::WaitOutcome::Pending)),
     };
-    let (initial, max, mult, timeout) = (w.delay.initial_ms, w.delay.max_ms, w.delay.multiplier, w.timeout_seconds);
+    let (initial, max, mult, timeout) = (
+        w.delay.initial_ms,
+        w.delay.max_ms,
+        w.delay.multiplier,
+        w.timeout_seconds,
+    );
 
     let assigns = w.input.iter().map(|i| {
-        let target = polled.parameters.iter().find(|m| m.name.as_deref() == Some(i.to.as_str())).expect("checked");
+        let target = polled
+            .parameters
+            .iter()
+            .find(|m| m.name.as_deref() == Some(i.to.as_str()))
+            .expect("checked");
         let f = field_ident(target);
         let values = values_at(&owner.parameters, &i.from, quote!(input));
         if target.ty == Type::Array {
@@ -44,7 +53,11 @@ pub fn waiter_impl(spec: &Spec, owner: &Operation, w: &Waiter) -> TokenStream {
     let observe = match (&w.items, &w.matcher) {
         (Some(items), Some(m)) => {
             let list = field_ident(find(&polled.response.fields, items));
-            let item_fields = &find(&polled.response.fields, items).items.as_deref().expect("checked").fields;
+            let item_fields = &find(&polled.response.fields, items)
+                .items
+                .as_deref()
+                .expect("checked")
+                .fields;
             let key = field_ident(find(item_fields, &m.field));
             let state = field_ident(find(item_fields, &w.state));
             let wanted = values_at(&owner.parameters, &m.values_at, quote!(input));
@@ -60,7 +73,11 @@ pub fn waiter_impl(spec: &Spec, owner: &Operation, w: &Waiter) -> TokenStream {
         }
         (Some(items), None) => {
             let list = field_ident(find(&polled.response.fields, items));
-            let item_fields = &find(&polled.response.fields, items).items.as_deref().expect("checked").fields;
+            let item_fields = &find(&polled.response.fields, items)
+                .items
+                .as_deref()
+                .expect("checked")
+                .fields;
             let state = field_ident(find(item_fields, &w.state));
             quote! {
                 let _ = input;
@@ -78,7 +95,10 @@ pub fn waiter_impl(spec: &Spec, owner: &Operation, w: &Waiter) -> TokenStream {
             }
         }
     };
-    let doc = format!("Waiter `{wname}`: {}\n\nPolls `{}`.", w.description, polled.name);
+    let doc = format!(
+        "Waiter `{wname}`: {}\n\nPolls `{}`.",
+        w.description, polled.name
+    );
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Copy, Default)]
@@ -122,7 +142,10 @@ fn op_path(op: &str, ty: &str) -> TokenStream {
 }
 
 fn find<'m>(members: &'m [Member], name: &str) -> &'m Member {
-    members.iter().find(|m| m.name.as_deref() == Some(name)).expect("checked")
+    members
+        .iter()
+        .find(|m| m.name.as_deref() == Some(name))
+        .expect("checked")
 }
 
 /// An expression of type `Vec<String>`: every string at `path` under `root`.

@@ -150,6 +150,9 @@ impl AssociateAdditionalCertificatesWithListenerRequest {
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
         let _ = &v;
         match &self.listener_id {
+            Some(value) if value.is_empty() => {
+                v.violation("ListenerId", alb_runtime::Rule::Required)
+            }
             Some(value) => {
                 let _ = value;
             }
@@ -161,9 +164,7 @@ impl AssociateAdditionalCertificatesWithListenerRequest {
                 v.push_field("Certificates");
                 for (i, item) in value.iter().enumerate() {
                     v.push_index(i);
-                    v.push_field("");
                     item.validate_into(v);
-                    v.pop();
                     v.pop();
                 }
                 v.pop();
@@ -289,6 +290,9 @@ impl Certificate {
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
         let _ = &v;
         match &self.certificate_id {
+            Some(value) if value.is_empty() => {
+                v.violation("CertificateId", alb_runtime::Rule::Required)
+            }
             Some(value) => {
                 let _ = value;
             }

@@ -337,6 +337,9 @@ impl CreateListenerRequest {
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
         let _ = &v;
         match &self.load_balancer_id {
+            Some(value) if value.is_empty() => {
+                v.violation("LoadBalancerId", alb_runtime::Rule::Required)
+            }
             Some(value) => {
                 let _ = value;
             }
@@ -356,6 +359,9 @@ impl CreateListenerRequest {
             None => {}
         }
         match &self.listener_protocol {
+            Some(value) if value.is_empty() => {
+                v.violation("ListenerProtocol", alb_runtime::Rule::Required)
+            }
             Some(value) => {
                 v.allowed("ListenerProtocol", value, &["HTTP", "HTTPS", "QUIC"]);
             }
@@ -431,9 +437,7 @@ impl CreateListenerRequest {
                 v.push_field("Certificates");
                 for (i, item) in value.iter().enumerate() {
                     v.push_index(i);
-                    v.push_field("");
                     item.validate_into(v);
-                    v.pop();
                     v.pop();
                 }
                 v.pop();
@@ -446,9 +450,7 @@ impl CreateListenerRequest {
                 v.push_field("CaCertificates");
                 for (i, item) in value.iter().enumerate() {
                     v.push_index(i);
-                    v.push_field("");
                     item.validate_into(v);
-                    v.pop();
                     v.pop();
                 }
                 v.pop();
@@ -461,9 +463,7 @@ impl CreateListenerRequest {
                 v.push_field("DefaultActions");
                 for (i, item) in value.iter().enumerate() {
                     v.push_index(i);
-                    v.push_field("");
                     item.validate_into(v);
-                    v.pop();
                     v.pop();
                 }
                 v.pop();
@@ -476,9 +476,7 @@ impl CreateListenerRequest {
                 v.push_field("Tag");
                 for (i, item) in value.iter().enumerate() {
                     v.push_index(i);
-                    v.push_field("");
                     item.validate_into(v);
-                    v.pop();
                     v.pop();
                 }
                 v.pop();
@@ -1634,6 +1632,9 @@ impl DefaultAction {
             None => v.violation("ForwardGroupConfig", alb_runtime::Rule::Required),
         }
         match &self.r#type {
+            Some(value) if value.is_empty() => {
+                v.violation("Type", alb_runtime::Rule::Required)
+            }
             Some(value) => {
                 v.allowed("Type", value, &["ForwardGroup"]);
             }
@@ -1697,9 +1698,9 @@ pub struct ForwardGroupConfig {
 impl ForwardGroupConfig {
     /// A new `ForwardGroupConfig` with its required fields.
     #[allow(clippy::new_without_default)]
-    pub fn new(server_group_tuples: ServerGroupTuple) -> Self {
+    pub fn new(server_group_tuples: Vec<ServerGroupTuple>) -> Self {
         Self {
-            server_group_tuples: Some(vec![server_group_tuples]),
+            server_group_tuples: Some(server_group_tuples),
             ..Default::default()
         }
     }
@@ -1728,9 +1729,7 @@ impl ForwardGroupConfig {
                 v.push_field("ServerGroupTuples");
                 for (i, item) in value.iter().enumerate() {
                     v.push_index(i);
-                    v.push_field("");
                     item.validate_into(v);
-                    v.pop();
                     v.pop();
                 }
                 v.pop();
@@ -1826,6 +1825,9 @@ impl ServerGroupTuple {
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
         let _ = &v;
         match &self.server_group_id {
+            Some(value) if value.is_empty() => {
+                v.violation("ServerGroupId", alb_runtime::Rule::Required)
+            }
             Some(value) => {
                 let _ = value;
             }

@@ -118,6 +118,9 @@ impl DissociateAdditionalCertificatesFromListenerRequest {
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
         let _ = &v;
         match &self.listener_id {
+            Some(value) if value.is_empty() => {
+                v.violation("ListenerId", alb_runtime::Rule::Required)
+            }
             Some(value) => {
                 let _ = value;
             }
@@ -129,9 +132,7 @@ impl DissociateAdditionalCertificatesFromListenerRequest {
                 v.push_field("Certificates");
                 for (i, item) in value.iter().enumerate() {
                     v.push_index(i);
-                    v.push_field("");
                     item.validate_into(v);
-                    v.pop();
                     v.pop();
                 }
                 v.pop();
@@ -257,6 +258,9 @@ impl Certificate {
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
         let _ = &v;
         match &self.certificate_id {
+            Some(value) if value.is_empty() => {
+                v.violation("CertificateId", alb_runtime::Rule::Required)
+            }
             Some(value) => {
                 let _ = value;
             }

@@ -104,6 +104,9 @@ impl ListListenerCertificatesRequest {
             None => {}
         }
         match &self.listener_id {
+            Some(value) if value.is_empty() => {
+                v.violation("ListenerId", alb_runtime::Rule::Required)
+            }
             Some(value) => {
                 let _ = value;
             }

@@ -145,9 +145,7 @@ impl ListListenersRequest {
                 v.push_field("Tag");
                 for (i, item) in value.iter().enumerate() {
                     v.push_index(i);
-                    v.push_field("");
                     item.validate_into(v);
-                    v.pop();
                     v.pop();
                 }
                 v.pop();

@@ -106,6 +106,9 @@ impl StopListenerRequest {
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
         let _ = &v;
         match &self.listener_id {
+            Some(value) if value.is_empty() => {
+                v.violation("ListenerId", alb_runtime::Rule::Required)
+            }
             Some(value) => {
                 let _ = value;
             }

@@ -305,6 +305,9 @@ impl UpdateListenerAttributeRequest {
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
         let _ = &v;
         match &self.listener_id {
+            Some(value) if value.is_empty() => {
+                v.violation("ListenerId", alb_runtime::Rule::Required)
+            }
             Some(value) => {
                 let _ = value;
             }
@@ -387,9 +390,7 @@ impl UpdateListenerAttributeRequest {
                 v.push_field("Certificates");
                 for (i, item) in value.iter().enumerate() {
                     v.push_index(i);
-                    v.push_field("");
                     item.validate_into(v);
-                    v.pop();
                     v.pop();
                 }
                 v.pop();
@@ -402,9 +403,7 @@ impl UpdateListenerAttributeRequest {
                 v.push_field("CaCertificates");
                 for (i, item) in value.iter().enumerate() {
                     v.push_index(i);
-                    v.push_field("");
                     item.validate_into(v);
-                    v.pop();
                     v.pop();
                 }
                 v.pop();
@@ -417,9 +416,7 @@ impl UpdateListenerAttributeRequest {
                 v.push_field("DefaultActions");
                 for (i, item) in value.iter().enumerate() {
                     v.push_index(i);
-                    v.push_field("");
                     item.validate_into(v);
-                    v.pop();
                     v.pop();
                 }
                 v.pop();
@@ -1534,6 +1531,9 @@ impl DefaultAction {
             None => v.violation("ForwardGroupConfig", alb_runtime::Rule::Required),
         }
         match &self.r#type {
+            Some(value) if value.is_empty() => {
+                v.violation("Type", alb_runtime::Rule::Required)
+            }
             Some(value) => {
                 v.allowed("Type", value, &["ForwardGroup"]);
             }
@@ -1597,9 +1597,9 @@ pub struct ForwardGroupConfig {
 impl ForwardGroupConfig {
     /// A new `ForwardGroupConfig` with its required fields.
     #[allow(clippy::new_without_default)]
-    pub fn new(server_group_tuples: ServerGroupTuple) -> Self {
+    pub fn new(server_group_tuples: Vec<ServerGroupTuple>) -> Self {
         Self {
-            server_group_tuples: Some(vec![server_group_tuples]),
+            server_group_tuples: Some(server_group_tuples),
             ..Default::default()
         }
     }
@@ -1628,9 +1628,7 @@ impl ForwardGroupConfig {
                 v.push_field("ServerGroupTuples");
                 for (i, item) in value.iter().enumerate() {
                     v.push_index(i);
-                    v.push_field("");
                     item.validate_into(v);
-                    v.pop();
                     v.pop();
                 }
                 v.pop();
@@ -1726,6 +1724,9 @@ impl ServerGroupTuple {
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
         let _ = &v;
         match &self.server_group_id {
+            Some(value) if value.is_empty() => {
+                v.violation("ServerGroupId", alb_runtime::Rule::Required)
+            }
             Some(value) => {
                 let _ = value;
             }

@@ -94,7 +94,9 @@ impl Default for Config {
 
 impl Config {
     pub fn builder() -> ConfigBuilder {
-        ConfigBuilder { config: Config::default() }
+        ConfigBuilder {
+            config: Config::default(),
+        }
     }
 
     /// The base URL requests are sent to.
@@ -110,7 +112,11 @@ impl Config {
             Endpoint::Vpc => VPC_ENDPOINT,
         };
         let region = self.region.as_deref().ok_or(ConfigError::MissingRegion)?;
-        if region.is_empty() || !region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        if region.is_empty()
+            || !region
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
             return Err(ConfigError::InvalidRegion(region.to_string()));
         }
         Ok(format!("https://{}", pattern.replace("{region}", region)))

@@ -2,7 +2,9 @@
 //! send, retry, decode. Generated code calls [`Core::send`] and friends.
 
 use super::config::{Config, ConfigError, Endpoint, ENDPOINT_ENV, REGION_ENV};
-use super::error::{DecodeError, DryRunPassed, SdkError, TimeoutError, TimeoutKind, TransportError};
+use super::error::{
+    DecodeError, DryRunPassed, SdkError, TimeoutError, TimeoutKind, TransportError,
+};
 use super::rate_limit::RateLimiter;
 use crate::credentials::{DefaultCredentialsChain, Env, ProvideCredentials};
 use crate::operation::{AccessLevel, Operation};
@@ -62,7 +64,10 @@ impl fmt::Debug for Core {
 enum Attempt<T, E> {
     Done(T),
     DryRun(DryRunPassed),
-    Retry { error: SdkError<E>, retry_after: Option<Duration> },
+    Retry {
+        error: SdkError<E>,
+        retry_after: Option<Duration>,
+    },
     Fail(SdkError<E>),
 }
 
@@ -73,7 +78,10 @@ impl Core {
             .split_once("://")
             .map(|(_, rest)| rest.split('/').next().unwrap_or(rest).to_string())
             .ok_or_else(|| ConfigError::InvalidEndpoint(base_url.clone()))?;
-        let credentials = config.credentials.clone().ok_or(ConfigError::MissingCredentials)?;
+        let credentials = config
+            .credentials
+            .clone()
+            .ok_or(ConfigError::MissingCredentials)?;
         let user_agent = user_agent(config.user_agent_suffix.as_deref());
         let http = reqwest::Client::builder()
             .connect_timeout(config.timeouts.connect)
@@ -122,35 +130,50 @@ impl Core {
     }
 
     /// Sends a request and returns its output.
-    pub async fn send<O: Operation>(&self, mut request: O) -> Result<O::Output, SdkError<O::Error>> {
+    pub async fn send<O: Operation>(
+        &self,
+        mut request: O,
+    ) -> Result<O::Output, SdkError<O::Error>> {
         request.set_dry_run(false);
         match self.call(request).await? {
             Ok(out) => Ok(out),
             Err(passed) => Err(SdkError::Decode(DecodeError {
                 http_status: 400,
                 request_id: passed.request_id,
-                reason: "the service answered DryRunOperation to a request that was not a dry run".into(),
+                reason: "the service answered DryRunOperation to a request that was not a dry run"
+                    .into(),
             })),
         }
     }
 
     /// Sends the request as a DryRun: `Ok` when every check passed.
-    pub async fn dry_run<O: Operation>(&self, mut request: O) -> Result<DryRunPassed, SdkError<O::Error>> {
+    pub async fn dry_run<O: Operation>(
+        &self,
+        mut request: O,
+    ) -> Result<DryRunPassed, SdkError<O::Error>> {
         if !request.set_dry_run(true) {
-            return Err(SdkError::Config(format!("{} has no DryRun parameter", O::META.name)));
+            return Err(SdkError::Config(format!(
+                "{} has no DryRun parameter",
+                O::META.name
+            )));
         }
         match self.call(request).await? {
             Err(passed) => Ok(passed),
             Ok(_) => Err(SdkError::Decode(DecodeError {
                 http_status: 200,
                 request_id: None,
-                reason: "the service acted on a DryRun request instead of answering DryRunOperation".into(),
+                reason:
+                    "the service acted on a DryRun request instead of answering DryRunOperation"
+                        .into(),
             })),
         }
     }
 
     /// The whole call: `Ok(Ok(output))`, or `Ok(Err(_))` for a passed DryRun.
-    async fn call<O: Operation>(&self, mut request: O) -> Result<Result<O::Output, DryRunPassed>, SdkError<O::Error>> {
+    async fn call<O: Operation>(
+        &self,
+        mut request: O,
+    ) -> Result<Result<O::Output, DryRunPassed>, SdkError<O::Error>> {
         let meta = O::META;
         request.validate().map_err(SdkError::Validation)?;
         // One token per call, reused by every attempt: retries stay idempotent.
@@ -167,7 +190,12 @@ impl Core {
         let safe_to_resend = idempotent || read_only || request.is_dry_run();
         let params = request.to_params().into_vec();
 
-        let span = tracing::info_span!("alb.call", operation = meta.name, attempts = tracing::field::Empty, request_id = tracing::field::Empty);
+        let span = tracing::info_span!(
+            "alb.call",
+            operation = meta.name,
+            attempts = tracing::field::Empty,
+            request_id = tracing::field::Empty
+        );
         let started = Instant::now();
         let timeouts = self.inner.config.timeouts;
         let call = async {
@@ -175,10 +203,21 @@ impl Core {
             let policy = &self.inner.config.retry;
             let mut attempt = 1u32;
             loop {
-                let credentials = self.inner.credentials.provide().await.map_err(SdkError::Credentials)?;
+                let credentials = self
+                    .inner
+                    .credentials
+                    .provide()
+                    .await
+                    .map_err(SdkError::Credentials)?;
                 let outcome = self
                     .attempt::<O>(&params, &credentials, safe_to_resend)
-                    .instrument(tracing::debug_span!("alb.attempt", operation = meta.name, attempt, status = tracing::field::Empty, request_id = tracing::field::Empty))
+                    .instrument(tracing::debug_span!(
+                        "alb.attempt",
+                        operation = meta.name,
+                        attempt,
+                        status = tracing::field::Empty,
+                        request_id = tracing::field::Empty
+                    ))
                     .await;
                 let (error, retry_after) = match outcome {
                     Attempt::Done(out) => {
@@ -203,7 +242,11 @@ impl Core {
         };
         match tokio::time::timeout(timeouts.call, call.instrument(span)).await {
             Ok(r) => r,
-            Err(_) => Err(SdkError::Timeout(TimeoutError { kind: TimeoutKind::Call, after: timeouts.call, attempts: 0 })),
+            Err(_) => Err(SdkError::Timeout(TimeoutError {
+                kind: TimeoutKind::Call,
+                after: timeouts.call,
+                attempts: 0,
+            })),
         }
     }
 
@@ -215,7 +258,9 @@ impl Core {
     ) -> Attempt<O::Output, O::Error> {
         let meta = O::META;
         let timestamp = time::OffsetDateTime::now_utc()
-            .format(time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z"))
+            .format(time::macros::format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+            ))
             .unwrap_or_default();
         let nonce = uuid::Uuid::new_v4().simple().to_string();
         let signed = signing::sign(
@@ -236,7 +281,11 @@ impl Core {
         } else {
             format!("{}/?{}", self.inner.base_url, signed.query_string)
         };
-        let mut req = self.inner.http.post(url).timeout(self.inner.config.timeouts.attempt);
+        let mut req = self
+            .inner
+            .http
+            .post(url)
+            .timeout(self.inner.config.timeouts.attempt);
         for (k, v) in &signed.headers {
             if k != "host" {
                 req = req.header(k.as_str(), v.as_str());
@@ -264,7 +313,9 @@ impl Core {
                     reason: format!("the response body is larger than {MAX_RESPONSE_BYTES} bytes"),
                 }))
             }
-            Err(BodyError::Transport(e)) => return transport_failure(e, safe_to_resend, self.inner.config.timeouts),
+            Err(BodyError::Transport(e)) => {
+                return transport_failure(e, safe_to_resend, self.inner.config.timeouts)
+            }
         };
 
         if (200..300).contains(&status) {
@@ -286,7 +337,11 @@ impl Core {
         let meta_err = match ErrorMetadata::from_body(status, &body) {
             Ok(m) => m,
             Err(bad) => {
-                let error = SdkError::Decode(DecodeError { http_status: status, request_id: None, reason: bad.reason });
+                let error = SdkError::Decode(DecodeError {
+                    http_status: status,
+                    request_id: None,
+                    reason: bad.reason,
+                });
                 // A gateway's HTML 5xx: the service may or may not have acted.
                 return if status >= 500 && safe_to_resend {
                     Attempt::Retry { error, retry_after }
@@ -299,14 +354,24 @@ impl Core {
             tracing::Span::current().record("request_id", id.as_str());
         }
         if meta_err.code == "DryRunOperation" {
-            return Attempt::DryRun(DryRunPassed { request_id: meta_err.request_id, message: meta_err.message });
+            return Attempt::DryRun(DryRunPassed {
+                request_id: meta_err.request_id,
+                message: meta_err.message,
+            });
         }
         let throttled = meta_err.code.starts_with("Throttling");
         let error = O::Error::from_metadata(meta_err);
         // A structured error answer means the service did not act, so a
         // retryable code (or a 5xx) is safe to retry even without a token.
-        if error.is_retryable() || throttled || is_common_retryable_code(error.code()) || status >= 500 {
-            Attempt::Retry { error: SdkError::Service(error), retry_after }
+        if error.is_retryable()
+            || throttled
+            || is_common_retryable_code(error.code())
+            || status >= 500
+        {
+            Attempt::Retry {
+                error: SdkError::Service(error),
+                retry_after,
+            }
         } else {
             Attempt::Fail(SdkError::Service(error))
         }
@@ -317,7 +382,10 @@ impl Core {
         &self,
         input: &W::Input,
         policy: Option<crate::waiter::WaitPolicy>,
-    ) -> Result<<W::Poll as Operation>::Output, crate::waiter::WaiterError<<W::Poll as Operation>::Error>> {
+    ) -> Result<
+        <W::Poll as Operation>::Output,
+        crate::waiter::WaiterError<<W::Poll as Operation>::Error>,
+    > {
         crate::waiter::wait::<W>(self, input, policy.unwrap_or_else(W::default_policy)).await
     }
 }
@@ -330,14 +398,33 @@ fn final_error<E: OperationError>(error: SdkError<E>) -> SdkError<E> {
     }
 }
 
-fn transport_failure<T, E>(e: reqwest::Error, safe_to_resend: bool, timeouts: super::config::Timeouts) -> Attempt<T, E> {
+fn transport_failure<T, E>(
+    e: reqwest::Error,
+    safe_to_resend: bool,
+    timeouts: super::config::Timeouts,
+) -> Attempt<T, E> {
     let connect = e.is_connect();
     if e.is_timeout() {
-        let kind = if connect { TimeoutKind::Connect } else { TimeoutKind::Attempt };
-        let after = if connect { timeouts.connect } else { timeouts.attempt };
-        let error = SdkError::Timeout(TimeoutError { kind, after, attempts: 1 });
+        let kind = if connect {
+            TimeoutKind::Connect
+        } else {
+            TimeoutKind::Attempt
+        };
+        let after = if connect {
+            timeouts.connect
+        } else {
+            timeouts.attempt
+        };
+        let error = SdkError::Timeout(TimeoutError {
+            kind,
+            after,
+            attempts: 1,
+        });
         return if connect || safe_to_resend {
-            Attempt::Retry { error, retry_after: None }
+            Attempt::Retry {
+                error,
+                retry_after: None,
+            }
         } else {
             Attempt::Fail(error)
         };
@@ -349,7 +436,10 @@ fn transport_failure<T, E>(e: reqwest::Error, safe_to_resend: bool, timeouts: su
     });
     // A failed connection never reached the server: always safe to retry.
     if connect || safe_to_resend {
-        Attempt::Retry { error, retry_after: None }
+        Attempt::Retry {
+            error,
+            retry_after: None,
+        }
     } else {
         Attempt::Fail(error)
     }
@@ -382,7 +472,10 @@ enum BodyError {
 }
 
 async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, BodyError> {
-    if response.content_length().is_some_and(|n| n as usize > MAX_RESPONSE_BYTES) {
+    if response
+        .content_length()
+        .is_some_and(|n| n as usize > MAX_RESPONSE_BYTES)
+    {
         return Err(BodyError::TooLarge);
     }
     let mut body = Vec::new();

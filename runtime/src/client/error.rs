@@ -25,7 +25,10 @@ pub enum SdkError<E> {
     /// The response could not be understood.
     Decode(DecodeError),
     /// A paginated listing returned a token it had already returned.
-    PaginationLoop { operation: &'static str, token: String },
+    PaginationLoop {
+        operation: &'static str,
+        token: String,
+    },
     /// A building block was misconfigured (endpoint, HTTP client).
     Config(String),
 }
@@ -103,7 +106,9 @@ impl fmt::Display for TransportError {
 
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -129,7 +134,11 @@ impl fmt::Display for TimeoutError {
             TimeoutKind::Attempt => "an attempt",
             TimeoutKind::Call => "the call",
         };
-        write!(f, "timed out: {what} took longer than {:?} (after {} attempt(s))", self.after, self.attempts)
+        write!(
+            f,
+            "timed out: {what} took longer than {:?} (after {} attempt(s))",
+            self.after, self.attempts
+        )
     }
 }
 
@@ -145,7 +154,11 @@ pub struct DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot decode the response (HTTP {}): {}", self.http_status, self.reason)?;
+        write!(
+            f,
+            "cannot decode the response (HTTP {}): {}",
+            self.http_status, self.reason
+        )?;
         if let Some(id) = &self.request_id {
             write!(f, " [RequestId: {id}]")?;
         }

@@ -8,7 +8,10 @@ mod rate_limit;
 mod retry;
 
 pub use self::core::{user_agent, Core, MAX_RESPONSE_BYTES};
-pub use config::{Config, ConfigBuilder, ConfigError, Endpoint, Timeouts, ENDPOINT_ENV, PUBLIC_ENDPOINT, REGION_ENV, VPC_ENDPOINT};
+pub use config::{
+    Config, ConfigBuilder, ConfigError, Endpoint, Timeouts, ENDPOINT_ENV, PUBLIC_ENDPOINT,
+    REGION_ENV, VPC_ENDPOINT,
+};
 pub use error::{DecodeError, DryRunPassed, SdkError, TimeoutError, TimeoutKind, TransportError};
 pub use rate_limit::{RateLimitMode, RateLimiter};
 pub use retry::RetryPolicy;

@@ -46,7 +46,9 @@ impl Bucket {
             self.tokens -= 1.0;
             Ok(())
         } else {
-            Err(Duration::from_secs_f64((1.0 - self.tokens) / self.per_second))
+            Err(Duration::from_secs_f64(
+                (1.0 - self.tokens) / self.per_second,
+            ))
         }
     }
 }
@@ -60,7 +62,10 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn new(mode: RateLimitMode) -> Self {
-        Self { mode, buckets: Arc::default() }
+        Self {
+            mode,
+            buckets: Arc::default(),
+        }
     }
 
     fn limit_for(&self, documented: Option<RateLimit>) -> Option<RateLimit> {
@@ -73,17 +78,25 @@ impl RateLimiter {
 
     /// Waits until `operation` may send one more request.
     pub async fn acquire(&self, operation: &'static str, documented: Option<RateLimit>) {
-        let Some(limit) = self.limit_for(documented) else { return };
+        let Some(limit) = self.limit_for(documented) else {
+            return;
+        };
         loop {
             let wait = {
                 let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-                let bucket = buckets.entry(operation).or_insert_with(|| Bucket::new(limit));
+                let bucket = buckets
+                    .entry(operation)
+                    .or_insert_with(|| Bucket::new(limit));
                 match bucket.try_take(Instant::now()) {
                     Ok(()) => return,
                     Err(wait) => wait,
                 }
             };
-            tracing::debug!(operation, wait_ms = wait.as_millis() as u64, "client-side rate limit: waiting");
+            tracing::debug!(
+                operation,
+                wait_ms = wait.as_millis() as u64,
+                "client-side rate limit: waiting"
+            );
             tokio::time::sleep(wait).await;
         }
     }
@@ -95,13 +108,19 @@ mod tests {
 
     #[test]
     fn bucket_allows_burst_then_refills() {
-        let mut b = Bucket::new(RateLimit { requests: 3, per_seconds: 3 });
+        let mut b = Bucket::new(RateLimit {
+            requests: 3,
+            per_seconds: 3,
+        });
         let t0 = b.last;
         for _ in 0..3 {
             assert!(b.try_take(t0).is_ok());
         }
         let wait = b.try_take(t0).unwrap_err();
-        assert!(wait > Duration::from_millis(900) && wait <= Duration::from_secs(1), "{wait:?}");
+        assert!(
+            wait > Duration::from_millis(900) && wait <= Duration::from_secs(1),
+            "{wait:?}"
+        );
         assert!(b.try_take(t0 + Duration::from_secs(1)).is_ok());
     }
 }

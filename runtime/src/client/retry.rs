@@ -31,7 +31,10 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// Never retry.
     pub fn disabled() -> Self {
-        Self { max_attempts: 1, ..Self::default() }
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
     }
 
     pub fn with_max_attempts(mut self, n: u32) -> Self {
@@ -87,7 +90,10 @@ mod tests {
         assert_eq!(p.delay(2, None), Duration::from_millis(200));
         assert_eq!(p.delay(3, None), Duration::from_millis(350));
         assert_eq!(p.delay(30, None), Duration::from_millis(350));
-        assert_eq!(p.delay(1, Some(Duration::from_millis(900))), Duration::from_millis(900));
+        assert_eq!(
+            p.delay(1, Some(Duration::from_millis(900))),
+            Duration::from_millis(900)
+        );
         let j = p.clone().with_jitter(true);
         for _ in 0..100 {
             assert!(j.delay(2, None) <= Duration::from_millis(200));
