@@ -161,9 +161,25 @@ fn line_docs(code: &str) -> String {
                 Some(t) => (t, true),
                 None => (line, false),
             };
-            push_doc(&mut out, ind, text);
+            match ind.strip_prefix('!') {
+                Some(inner) => {
+                    let mut doc = String::new();
+                    push_doc(&mut doc, inner, text);
+                    out.push_str(&doc.replacen("///", "//!", 1));
+                }
+                None => push_doc(&mut out, ind, text),
+            }
             if end {
                 in_block = None;
+            }
+        } else if let Some(rest) = trimmed.strip_prefix("/*!") {
+            // Inner (crate) docs: `//!` lines.
+            let body = rest.strip_suffix("*/").unwrap_or(rest);
+            let mut doc = String::new();
+            push_doc(&mut doc, indent, body);
+            out.push_str(&doc.replacen("///", "//!", 1));
+            if !rest.ends_with("*/") {
+                in_block = Some(format!("!{indent}"));
             }
         } else if let Some(rest) = trimmed.strip_prefix("/**") {
             match rest.strip_suffix("*/") {
