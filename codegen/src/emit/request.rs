@@ -150,7 +150,7 @@ pub fn setter(m: &Member, target: TokenStream) -> TokenStream {
 }
 
 fn validate_fn(fields: &[Member]) -> TokenStream {
-    let checks = fields.iter().map(|m| {
+    let checks: Vec<TokenStream> = fields.iter().filter(|m| m.required || has_checks(m)).map(|m| {
         let f = field_ident(m);
         let name = wire(m);
         let checks = value_checks(m, name, quote!(value));
@@ -173,12 +173,33 @@ fn validate_fn(fields: &[Member]) -> TokenStream {
                 #missing
             }
         }
-    });
+    }).collect();
+    let unused = checks.is_empty().then(|| quote!(let _ = v;));
     quote! {
         /// Checks every constraint of the spec, recording each violation.
         pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-            let _ = &v;
+            #unused
             #(#checks)*
+        }
+    }
+}
+
+/// Whether a present value of `m` can break any constraint.
+fn has_checks(m: &Member) -> bool {
+    match m.ty {
+        Type::String => {
+            m.min_length.is_some()
+                || m.max_length.is_some()
+                || m.ascii_only
+                || !m.allowed_values.is_empty()
+        }
+        Type::Integer => m.minimum.is_some() || m.maximum.is_some(),
+        Type::Boolean => false,
+        Type::Object => m.fields.iter().any(|f| f.required || has_checks(f)),
+        Type::Array => {
+            m.min_items.is_some()
+                || m.max_items.is_some()
+                || m.items.as_deref().is_some_and(has_checks)
         }
     }
 }
@@ -241,6 +262,7 @@ fn value_checks(m: &Member, field: &str, value: TokenStream) -> TokenStream {
 }
 
 fn write_fn(fields: &[Member]) -> TokenStream {
+    let unused = fields.is_empty().then(|| quote!(let _ = (prefix, params);));
     let writes = fields.iter().map(|m| {
         let f = field_ident(m);
         let name = wire(m);
@@ -249,8 +271,8 @@ fn write_fn(fields: &[Member]) -> TokenStream {
     });
     quote! {
         /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-        pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-            let _ = (&prefix, &params);
+        pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
+            #unused
             #(#writes)*
         }
     }
@@ -264,7 +286,11 @@ fn write_value(m: &Member, key: TokenStream, value: TokenStream) -> TokenStream 
         Type::Object => quote!(#value.write_wire(&[#key.as_str(), "."].concat(), params);),
         Type::Array => {
             let item = m.items.as_deref().expect("checked");
-            let w = write_value(item, quote!(format!("{}.{}", base, i + 1)), quote!(item));
+            let w = match item.ty {
+                // `Name.1.` directly, not `Name.1` then `.`.
+                Type::Object => quote!(item.write_wire(&format!("{base}.{}.", i + 1), params);),
+                _ => write_value(item, quote!(format!("{base}.{}", i + 1)), quote!(item)),
+            };
             quote! {
                 let base: String = #key;
                 for (i, item) in #value.iter().enumerate() { #w }
@@ -274,6 +300,15 @@ fn write_value(m: &Member, key: TokenStream, value: TokenStream) -> TokenStream 
 }
 
 fn parse_fn(fields: &[Member]) -> TokenStream {
+    // Only non-string values can fail to parse.
+    let unused = if fields.is_empty() {
+        Some(quote!(let _ = (params, prefix, v);))
+    } else {
+        fields
+            .iter()
+            .all(|m| m.ty == Type::String)
+            .then(|| quote!(let _ = v;))
+    };
     let reads = fields.iter().map(|m| {
         let f = field_ident(m);
         let name = wire(m);
@@ -284,8 +319,8 @@ fn parse_fn(fields: &[Member]) -> TokenStream {
         /// Reads the fields from received wire parameters (server side);
         /// values that do not parse are recorded as violations.
         #[cfg(feature = "server")]
-        pub fn read_wire(params: &alb_runtime::ParamMap, prefix: &str, v: &mut alb_runtime::Validator) -> Self {
-            let _ = (&params, &prefix, &v);
+        pub(crate) fn read_wire(params: &alb_runtime::ParamMap, prefix: &str, v: &mut alb_runtime::Validator) -> Self {
+            #unused
             Self { #(#reads)* }
         }
     }
@@ -317,9 +352,12 @@ fn read_value(m: &Member, field: &str, key: TokenStream) -> TokenStream {
             let read_item = match item.ty {
                 Type::Object => {
                     let s = struct_ident(item);
-                    quote!(Some(#s::read_wire(params, &format!("{base}.{n}."), v)))
+                    quote!(out.push(#s::read_wire(params, &format!("{base}.{n}."), v));)
                 }
-                _ => read_value(item, "", quote!(format!("{base}.{n}"))),
+                _ => {
+                    let r = read_value(item, "", quote!(format!("{base}.{n}")));
+                    quote!(if let Some(item) = #r { out.push(item); })
+                }
             };
             quote! {{
                 let base: String = #key;
@@ -332,7 +370,7 @@ fn read_value(m: &Member, field: &str, key: TokenStream) -> TokenStream {
                     let mut out = Vec::with_capacity(indices.len());
                     for (i, n) in indices.iter().enumerate() {
                         v.push_index(i);
-                        if let Some(item) = #read_item { out.push(item); }
+                        #read_item
                         v.pop();
                     }
                     v.pop();

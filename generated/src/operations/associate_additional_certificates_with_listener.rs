@@ -148,7 +148,6 @@ pub struct AssociateAdditionalCertificatesWithListenerRequest {
 impl AssociateAdditionalCertificatesWithListenerRequest {
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.listener_id {
             Some(value) if value.is_empty() => {
                 v.violation("ListenerId", alb_runtime::Rule::Required)
@@ -178,26 +177,16 @@ impl AssociateAdditionalCertificatesWithListenerRequest {
             }
             None => {}
         }
-        match &self.dry_run {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.listener_id {
             params.push([prefix, "ListenerId"].concat(), value.as_str());
         }
         if let Some(value) = &self.certificates {
             let base: String = [prefix, "Certificates"].concat();
             for (i, item) in value.iter().enumerate() {
-                item.write_wire(
-                    &[format!("{}.{}", base, i + 1).as_str(), "."].concat(),
-                    params,
-                );
+                item.write_wire(&format!("{base}.{}.", i + 1), params);
             }
         }
         if let Some(value) = &self.client_token {
@@ -210,12 +199,11 @@ impl AssociateAdditionalCertificatesWithListenerRequest {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
         Self {
             listener_id: params
                 .get(&[prefix, "ListenerId"].concat())
@@ -233,11 +221,9 @@ impl AssociateAdditionalCertificatesWithListenerRequest {
                     let mut out = Vec::with_capacity(indices.len());
                     for (i, n) in indices.iter().enumerate() {
                         v.push_index(i);
-                        if let Some(item) = Some(
+                        out.push(
                             Certificate::read_wire(params, &format!("{base}.{n}."), v),
-                        ) {
-                            out.push(item);
-                        }
+                        );
                         v.pop();
                     }
                     v.pop();
@@ -288,7 +274,6 @@ impl Certificate {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.certificate_id {
             Some(value) if value.is_empty() => {
                 v.violation("CertificateId", alb_runtime::Rule::Required)
@@ -300,8 +285,7 @@ impl Certificate {
         }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.certificate_id {
             params.push([prefix, "CertificateId"].concat(), value.as_str());
         }
@@ -309,12 +293,12 @@ impl Certificate {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
+        let _ = v;
         Self {
             certificate_id: params
                 .get(&[prefix, "CertificateId"].concat())

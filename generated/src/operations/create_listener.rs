@@ -335,7 +335,6 @@ pub struct CreateListenerRequest {
 impl CreateListenerRequest {
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.load_balancer_id {
             Some(value) if value.is_empty() => {
                 v.violation("LoadBalancerId", alb_runtime::Rule::Required)
@@ -349,12 +348,6 @@ impl CreateListenerRequest {
             Some(value) => {
                 v.length("ClientToken", value, None, Some(64u64));
                 v.ascii("ClientToken", value);
-            }
-            None => {}
-        }
-        match &self.dry_run {
-            Some(value) => {
-                let _ = value;
             }
             None => {}
         }
@@ -391,41 +384,9 @@ impl CreateListenerRequest {
             }
             None => {}
         }
-        match &self.gzip_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.http2_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.security_policy_id {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.ca_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
         match &self.x_forwarded_for_config {
             Some(value) => {
                 v.push_field("XForwardedForConfig");
-                value.validate_into(v);
-                v.pop();
-            }
-            None => {}
-        }
-        match &self.quic_config {
-            Some(value) => {
-                v.push_field("QuicConfig");
                 value.validate_into(v);
                 v.pop();
             }
@@ -485,8 +446,7 @@ impl CreateListenerRequest {
         }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.load_balancer_id {
             params.push([prefix, "LoadBalancerId"].concat(), value.as_str());
         }
@@ -540,49 +500,36 @@ impl CreateListenerRequest {
         if let Some(value) = &self.certificates {
             let base: String = [prefix, "Certificates"].concat();
             for (i, item) in value.iter().enumerate() {
-                item.write_wire(
-                    &[format!("{}.{}", base, i + 1).as_str(), "."].concat(),
-                    params,
-                );
+                item.write_wire(&format!("{base}.{}.", i + 1), params);
             }
         }
         if let Some(value) = &self.ca_certificates {
             let base: String = [prefix, "CaCertificates"].concat();
             for (i, item) in value.iter().enumerate() {
-                item.write_wire(
-                    &[format!("{}.{}", base, i + 1).as_str(), "."].concat(),
-                    params,
-                );
+                item.write_wire(&format!("{base}.{}.", i + 1), params);
             }
         }
         if let Some(value) = &self.default_actions {
             let base: String = [prefix, "DefaultActions"].concat();
             for (i, item) in value.iter().enumerate() {
-                item.write_wire(
-                    &[format!("{}.{}", base, i + 1).as_str(), "."].concat(),
-                    params,
-                );
+                item.write_wire(&format!("{base}.{}.", i + 1), params);
             }
         }
         if let Some(value) = &self.tag {
             let base: String = [prefix, "Tag"].concat();
             for (i, item) in value.iter().enumerate() {
-                item.write_wire(
-                    &[format!("{}.{}", base, i + 1).as_str(), "."].concat(),
-                    params,
-                );
+                item.write_wire(&format!("{base}.{}.", i + 1), params);
             }
         }
     }
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
         Self {
             load_balancer_id: params
                 .get(&[prefix, "LoadBalancerId"].concat())
@@ -675,11 +622,9 @@ impl CreateListenerRequest {
                     let mut out = Vec::with_capacity(indices.len());
                     for (i, n) in indices.iter().enumerate() {
                         v.push_index(i);
-                        if let Some(item) = Some(
+                        out.push(
                             Certificate::read_wire(params, &format!("{base}.{n}."), v),
-                        ) {
-                            out.push(item);
-                        }
+                        );
                         v.pop();
                     }
                     v.pop();
@@ -699,11 +644,9 @@ impl CreateListenerRequest {
                     let mut out = Vec::with_capacity(indices.len());
                     for (i, n) in indices.iter().enumerate() {
                         v.push_index(i);
-                        if let Some(item) = Some(
+                        out.push(
                             CaCertificate::read_wire(params, &format!("{base}.{n}."), v),
-                        ) {
-                            out.push(item);
-                        }
+                        );
                         v.pop();
                     }
                     v.pop();
@@ -723,11 +666,9 @@ impl CreateListenerRequest {
                     let mut out = Vec::with_capacity(indices.len());
                     for (i, n) in indices.iter().enumerate() {
                         v.push_index(i);
-                        if let Some(item) = Some(
+                        out.push(
                             DefaultAction::read_wire(params, &format!("{base}.{n}."), v),
-                        ) {
-                            out.push(item);
-                        }
+                        );
                         v.pop();
                     }
                     v.pop();
@@ -747,11 +688,7 @@ impl CreateListenerRequest {
                     let mut out = Vec::with_capacity(indices.len());
                     for (i, n) in indices.iter().enumerate() {
                         v.push_index(i);
-                        if let Some(item) = Some(
-                            Tag::read_wire(params, &format!("{base}.{n}."), v),
-                        ) {
-                            out.push(item);
-                        }
+                        out.push(Tag::read_wire(params, &format!("{base}.{n}."), v));
                         v.pop();
                     }
                     v.pop();
@@ -1062,7 +999,6 @@ impl XForwardedForConfig {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.x_forwarded_for_client_cert_client_verify_alias {
             Some(value) => {
                 v.length(
@@ -1072,12 +1008,6 @@ impl XForwardedForConfig {
                     Some(40u64),
                 );
                 v.ascii("XForwardedForClientCertClientVerifyAlias", value);
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_client_cert_client_verify_enabled {
-            Some(value) => {
-                let _ = value;
             }
             None => {}
         }
@@ -1093,12 +1023,6 @@ impl XForwardedForConfig {
             }
             None => {}
         }
-        match &self.x_forwarded_for_client_cert_fingerprint_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
         match &self.x_forwarded_for_client_cert_issuer_dn_alias {
             Some(value) => {
                 v.length(
@@ -1108,12 +1032,6 @@ impl XForwardedForConfig {
                     Some(40u64),
                 );
                 v.ascii("XForwardedForClientCertIssuerDNAlias", value);
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_client_cert_issuer_dn_enabled {
-            Some(value) => {
-                let _ = value;
             }
             None => {}
         }
@@ -1129,58 +1047,9 @@ impl XForwardedForConfig {
             }
             None => {}
         }
-        match &self.x_forwarded_for_client_cert_subject_dn_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_client_src_port_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_proto_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_slb_id_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_slb_port_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_client_source_ips_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_client_source_ips_trusted {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.x_forwarded_for_client_cert_client_verify_alias {
             params
                 .push(
@@ -1274,12 +1143,11 @@ impl XForwardedForConfig {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
         Self {
             x_forwarded_for_client_cert_client_verify_alias: params
                 .get(&[prefix, "XForwardedForClientCertClientVerifyAlias"].concat())
@@ -1404,23 +1272,10 @@ impl QuicConfig {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
-        match &self.quic_listener_id {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.quic_upgrade_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
+        let _ = v;
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.quic_listener_id {
             params.push([prefix, "QuicListenerId"].concat(), value.as_str());
         }
@@ -1431,12 +1286,11 @@ impl QuicConfig {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
         Self {
             quic_listener_id: params
                 .get(&[prefix, "QuicListenerId"].concat())
@@ -1479,17 +1333,10 @@ impl Certificate {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
-        match &self.certificate_id {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
+        let _ = v;
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.certificate_id {
             params.push([prefix, "CertificateId"].concat(), value.as_str());
         }
@@ -1497,12 +1344,12 @@ impl Certificate {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
+        let _ = v;
         Self {
             certificate_id: params
                 .get(&[prefix, "CertificateId"].concat())
@@ -1539,17 +1386,10 @@ impl CaCertificate {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
-        match &self.certificate_id {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
+        let _ = v;
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.certificate_id {
             params.push([prefix, "CertificateId"].concat(), value.as_str());
         }
@@ -1557,12 +1397,12 @@ impl CaCertificate {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
+        let _ = v;
         Self {
             certificate_id: params
                 .get(&[prefix, "CertificateId"].concat())
@@ -1622,7 +1462,6 @@ impl DefaultAction {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.forward_group_config {
             Some(value) => {
                 v.push_field("ForwardGroupConfig");
@@ -1642,8 +1481,7 @@ impl DefaultAction {
         }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.forward_group_config {
             value
                 .write_wire(
@@ -1658,12 +1496,11 @@ impl DefaultAction {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
         Self {
             forward_group_config: {
                 let key: String = [prefix, "ForwardGroupConfig"].concat();
@@ -1722,7 +1559,6 @@ impl ForwardGroupConfig {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.server_group_tuples {
             Some(value) => {
                 v.items("ServerGroupTuples", value.len(), None, Some(20u64));
@@ -1738,27 +1574,22 @@ impl ForwardGroupConfig {
         }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.server_group_tuples {
             let base: String = [prefix, "ServerGroupTuples"].concat();
             for (i, item) in value.iter().enumerate() {
-                item.write_wire(
-                    &[format!("{}.{}", base, i + 1).as_str(), "."].concat(),
-                    params,
-                );
+                item.write_wire(&format!("{base}.{}.", i + 1), params);
             }
         }
     }
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
         Self {
             server_group_tuples: {
                 let base: String = [prefix, "ServerGroupTuples"].concat();
@@ -1773,15 +1604,13 @@ impl ForwardGroupConfig {
                     let mut out = Vec::with_capacity(indices.len());
                     for (i, n) in indices.iter().enumerate() {
                         v.push_index(i);
-                        if let Some(item) = Some(
+                        out.push(
                             ServerGroupTuple::read_wire(
                                 params,
                                 &format!("{base}.{n}."),
                                 v,
                             ),
-                        ) {
-                            out.push(item);
-                        }
+                        );
                         v.pop();
                     }
                     v.pop();
@@ -1823,7 +1652,6 @@ impl ServerGroupTuple {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.server_group_id {
             Some(value) if value.is_empty() => {
                 v.violation("ServerGroupId", alb_runtime::Rule::Required)
@@ -1835,8 +1663,7 @@ impl ServerGroupTuple {
         }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.server_group_id {
             params.push([prefix, "ServerGroupId"].concat(), value.as_str());
         }
@@ -1844,12 +1671,12 @@ impl ServerGroupTuple {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
+        let _ = v;
         Self {
             server_group_id: params
                 .get(&[prefix, "ServerGroupId"].concat())
@@ -1902,7 +1729,6 @@ impl Tag {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.key {
             Some(value) => {
                 v.length("Key", value, None, Some(128u64));
@@ -1917,8 +1743,7 @@ impl Tag {
         }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.key {
             params.push([prefix, "Key"].concat(), value.as_str());
         }
@@ -1929,12 +1754,12 @@ impl Tag {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
+        let _ = v;
         Self {
             key: params.get(&[prefix, "Key"].concat()).map(str::to_string),
             value: params.get(&[prefix, "Value"].concat()).map(str::to_string),

@@ -116,7 +116,6 @@ pub struct DeleteListenerRequest {
 impl DeleteListenerRequest {
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.listener_id {
             Some(value) if value.is_empty() => {
                 v.violation("ListenerId", alb_runtime::Rule::Required)
@@ -133,16 +132,9 @@ impl DeleteListenerRequest {
             }
             None => {}
         }
-        match &self.dry_run {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.listener_id {
             params.push([prefix, "ListenerId"].concat(), value.as_str());
         }
@@ -156,12 +148,11 @@ impl DeleteListenerRequest {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
         Self {
             listener_id: params
                 .get(&[prefix, "ListenerId"].concat())

@@ -90,13 +90,6 @@ pub struct ListListenerCertificatesRequest {
 impl ListListenerCertificatesRequest {
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
-        match &self.next_token {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
         match &self.max_results {
             Some(value) => {
                 v.range("MaxResults", i64::from(*value), Some(1i64), Some(100i64));
@@ -133,8 +126,7 @@ impl ListListenerCertificatesRequest {
         }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.next_token {
             params.push([prefix, "NextToken"].concat(), value.as_str());
         }
@@ -150,19 +142,18 @@ impl ListListenerCertificatesRequest {
         if let Some(value) = &self.certificate_ids {
             let base: String = [prefix, "CertificateIds"].concat();
             for (i, item) in value.iter().enumerate() {
-                params.push(format!("{}.{}", base, i + 1), item.as_str());
+                params.push(format!("{base}.{}", i + 1), item.as_str());
             }
         }
     }
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
         Self {
             next_token: params.get(&[prefix, "NextToken"].concat()).map(str::to_string),
             max_results: alb_runtime::server::read_int::<

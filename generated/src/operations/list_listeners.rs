@@ -94,13 +94,6 @@ pub struct ListListenersRequest {
 impl ListListenersRequest {
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
-        match &self.next_token {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
         match &self.max_results {
             Some(value) => {
                 v.range("MaxResults", i64::from(*value), Some(1i64), Some(100i64));
@@ -154,8 +147,7 @@ impl ListListenersRequest {
         }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.next_token {
             params.push([prefix, "NextToken"].concat(), value.as_str());
         }
@@ -165,13 +157,13 @@ impl ListListenersRequest {
         if let Some(value) = &self.listener_ids {
             let base: String = [prefix, "ListenerIds"].concat();
             for (i, item) in value.iter().enumerate() {
-                params.push(format!("{}.{}", base, i + 1), item.as_str());
+                params.push(format!("{base}.{}", i + 1), item.as_str());
             }
         }
         if let Some(value) = &self.load_balancer_ids {
             let base: String = [prefix, "LoadBalancerIds"].concat();
             for (i, item) in value.iter().enumerate() {
-                params.push(format!("{}.{}", base, i + 1), item.as_str());
+                params.push(format!("{base}.{}", i + 1), item.as_str());
             }
         }
         if let Some(value) = &self.listener_protocol {
@@ -180,22 +172,18 @@ impl ListListenersRequest {
         if let Some(value) = &self.tag {
             let base: String = [prefix, "Tag"].concat();
             for (i, item) in value.iter().enumerate() {
-                item.write_wire(
-                    &[format!("{}.{}", base, i + 1).as_str(), "."].concat(),
-                    params,
-                );
+                item.write_wire(&format!("{base}.{}.", i + 1), params);
             }
         }
     }
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
         Self {
             next_token: params.get(&[prefix, "NextToken"].concat()).map(str::to_string),
             max_results: alb_runtime::server::read_int::<
@@ -267,11 +255,7 @@ impl ListListenersRequest {
                     let mut out = Vec::with_capacity(indices.len());
                     for (i, n) in indices.iter().enumerate() {
                         v.push_index(i);
-                        if let Some(item) = Some(
-                            Tag::read_wire(params, &format!("{base}.{n}."), v),
-                        ) {
-                            out.push(item);
-                        }
+                        out.push(Tag::read_wire(params, &format!("{base}.{n}."), v));
                         v.pop();
                     }
                     v.pop();
@@ -326,7 +310,6 @@ impl Tag {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.key {
             Some(value) => {
                 v.length("Key", value, None, Some(128u64));
@@ -341,8 +324,7 @@ impl Tag {
         }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.key {
             params.push([prefix, "Key"].concat(), value.as_str());
         }
@@ -353,12 +335,12 @@ impl Tag {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
+        let _ = v;
         Self {
             key: params.get(&[prefix, "Key"].concat()).map(str::to_string),
             value: params.get(&[prefix, "Value"].concat()).map(str::to_string),

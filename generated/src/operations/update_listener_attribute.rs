@@ -303,7 +303,6 @@ pub struct UpdateListenerAttributeRequest {
 impl UpdateListenerAttributeRequest {
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.listener_id {
             Some(value) if value.is_empty() => {
                 v.violation("ListenerId", alb_runtime::Rule::Required)
@@ -317,12 +316,6 @@ impl UpdateListenerAttributeRequest {
             Some(value) => {
                 v.length("ClientToken", value, None, Some(64u64));
                 v.ascii("ClientToken", value);
-            }
-            None => {}
-        }
-        match &self.dry_run {
-            Some(value) => {
-                let _ = value;
             }
             None => {}
         }
@@ -344,41 +337,9 @@ impl UpdateListenerAttributeRequest {
             }
             None => {}
         }
-        match &self.gzip_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.http2_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.security_policy_id {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.ca_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
         match &self.x_forwarded_for_config {
             Some(value) => {
                 v.push_field("XForwardedForConfig");
-                value.validate_into(v);
-                v.pop();
-            }
-            None => {}
-        }
-        match &self.quic_config {
-            Some(value) => {
-                v.push_field("QuicConfig");
                 value.validate_into(v);
                 v.pop();
             }
@@ -425,8 +386,7 @@ impl UpdateListenerAttributeRequest {
         }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.listener_id {
             params.push([prefix, "ListenerId"].concat(), value.as_str());
         }
@@ -474,40 +434,30 @@ impl UpdateListenerAttributeRequest {
         if let Some(value) = &self.certificates {
             let base: String = [prefix, "Certificates"].concat();
             for (i, item) in value.iter().enumerate() {
-                item.write_wire(
-                    &[format!("{}.{}", base, i + 1).as_str(), "."].concat(),
-                    params,
-                );
+                item.write_wire(&format!("{base}.{}.", i + 1), params);
             }
         }
         if let Some(value) = &self.ca_certificates {
             let base: String = [prefix, "CaCertificates"].concat();
             for (i, item) in value.iter().enumerate() {
-                item.write_wire(
-                    &[format!("{}.{}", base, i + 1).as_str(), "."].concat(),
-                    params,
-                );
+                item.write_wire(&format!("{base}.{}.", i + 1), params);
             }
         }
         if let Some(value) = &self.default_actions {
             let base: String = [prefix, "DefaultActions"].concat();
             for (i, item) in value.iter().enumerate() {
-                item.write_wire(
-                    &[format!("{}.{}", base, i + 1).as_str(), "."].concat(),
-                    params,
-                );
+                item.write_wire(&format!("{base}.{}.", i + 1), params);
             }
         }
     }
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
         Self {
             listener_id: params
                 .get(&[prefix, "ListenerId"].concat())
@@ -594,11 +544,9 @@ impl UpdateListenerAttributeRequest {
                     let mut out = Vec::with_capacity(indices.len());
                     for (i, n) in indices.iter().enumerate() {
                         v.push_index(i);
-                        if let Some(item) = Some(
+                        out.push(
                             Certificate::read_wire(params, &format!("{base}.{n}."), v),
-                        ) {
-                            out.push(item);
-                        }
+                        );
                         v.pop();
                     }
                     v.pop();
@@ -618,11 +566,9 @@ impl UpdateListenerAttributeRequest {
                     let mut out = Vec::with_capacity(indices.len());
                     for (i, n) in indices.iter().enumerate() {
                         v.push_index(i);
-                        if let Some(item) = Some(
+                        out.push(
                             CaCertificate::read_wire(params, &format!("{base}.{n}."), v),
-                        ) {
-                            out.push(item);
-                        }
+                        );
                         v.pop();
                     }
                     v.pop();
@@ -642,11 +588,9 @@ impl UpdateListenerAttributeRequest {
                     let mut out = Vec::with_capacity(indices.len());
                     for (i, n) in indices.iter().enumerate() {
                         v.push_index(i);
-                        if let Some(item) = Some(
+                        out.push(
                             DefaultAction::read_wire(params, &format!("{base}.{n}."), v),
-                        ) {
-                            out.push(item);
-                        }
+                        );
                         v.pop();
                     }
                     v.pop();
@@ -957,7 +901,6 @@ impl XForwardedForConfig {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.x_forwarded_for_client_cert_client_verify_alias {
             Some(value) => {
                 v.length(
@@ -967,12 +910,6 @@ impl XForwardedForConfig {
                     Some(40u64),
                 );
                 v.ascii("XForwardedForClientCertClientVerifyAlias", value);
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_client_cert_client_verify_enabled {
-            Some(value) => {
-                let _ = value;
             }
             None => {}
         }
@@ -988,12 +925,6 @@ impl XForwardedForConfig {
             }
             None => {}
         }
-        match &self.x_forwarded_for_client_cert_fingerprint_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
         match &self.x_forwarded_for_client_cert_issuer_dn_alias {
             Some(value) => {
                 v.length(
@@ -1003,12 +934,6 @@ impl XForwardedForConfig {
                     Some(40u64),
                 );
                 v.ascii("XForwardedForClientCertIssuerDNAlias", value);
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_client_cert_issuer_dn_enabled {
-            Some(value) => {
-                let _ = value;
             }
             None => {}
         }
@@ -1024,58 +949,9 @@ impl XForwardedForConfig {
             }
             None => {}
         }
-        match &self.x_forwarded_for_client_cert_subject_dn_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_client_src_port_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_proto_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_slb_id_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_slb_port_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_client_source_ips_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_client_source_ips_trusted {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.x_forwarded_for_client_cert_client_verify_alias {
             params
                 .push(
@@ -1169,12 +1045,11 @@ impl XForwardedForConfig {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
         Self {
             x_forwarded_for_client_cert_client_verify_alias: params
                 .get(&[prefix, "XForwardedForClientCertClientVerifyAlias"].concat())
@@ -1299,23 +1174,10 @@ impl QuicConfig {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
-        match &self.quic_listener_id {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.quic_upgrade_enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
+        let _ = v;
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.quic_listener_id {
             params.push([prefix, "QuicListenerId"].concat(), value.as_str());
         }
@@ -1326,12 +1188,11 @@ impl QuicConfig {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
         Self {
             quic_listener_id: params
                 .get(&[prefix, "QuicListenerId"].concat())
@@ -1374,17 +1235,10 @@ impl Certificate {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
-        match &self.certificate_id {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
+        let _ = v;
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.certificate_id {
             params.push([prefix, "CertificateId"].concat(), value.as_str());
         }
@@ -1392,12 +1246,12 @@ impl Certificate {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
+        let _ = v;
         Self {
             certificate_id: params
                 .get(&[prefix, "CertificateId"].concat())
@@ -1434,17 +1288,10 @@ impl CaCertificate {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
-        match &self.certificate_id {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
+        let _ = v;
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.certificate_id {
             params.push([prefix, "CertificateId"].concat(), value.as_str());
         }
@@ -1452,12 +1299,12 @@ impl CaCertificate {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
+        let _ = v;
         Self {
             certificate_id: params
                 .get(&[prefix, "CertificateId"].concat())
@@ -1521,7 +1368,6 @@ impl DefaultAction {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.forward_group_config {
             Some(value) => {
                 v.push_field("ForwardGroupConfig");
@@ -1541,8 +1387,7 @@ impl DefaultAction {
         }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.forward_group_config {
             value
                 .write_wire(
@@ -1557,12 +1402,11 @@ impl DefaultAction {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
         Self {
             forward_group_config: {
                 let key: String = [prefix, "ForwardGroupConfig"].concat();
@@ -1621,7 +1465,6 @@ impl ForwardGroupConfig {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.server_group_tuples {
             Some(value) => {
                 v.items("ServerGroupTuples", value.len(), None, Some(20u64));
@@ -1637,27 +1480,22 @@ impl ForwardGroupConfig {
         }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.server_group_tuples {
             let base: String = [prefix, "ServerGroupTuples"].concat();
             for (i, item) in value.iter().enumerate() {
-                item.write_wire(
-                    &[format!("{}.{}", base, i + 1).as_str(), "."].concat(),
-                    params,
-                );
+                item.write_wire(&format!("{base}.{}.", i + 1), params);
             }
         }
     }
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
         Self {
             server_group_tuples: {
                 let base: String = [prefix, "ServerGroupTuples"].concat();
@@ -1672,15 +1510,13 @@ impl ForwardGroupConfig {
                     let mut out = Vec::with_capacity(indices.len());
                     for (i, n) in indices.iter().enumerate() {
                         v.push_index(i);
-                        if let Some(item) = Some(
+                        out.push(
                             ServerGroupTuple::read_wire(
                                 params,
                                 &format!("{base}.{n}."),
                                 v,
                             ),
-                        ) {
-                            out.push(item);
-                        }
+                        );
                         v.pop();
                     }
                     v.pop();
@@ -1722,7 +1558,6 @@ impl ServerGroupTuple {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.server_group_id {
             Some(value) if value.is_empty() => {
                 v.violation("ServerGroupId", alb_runtime::Rule::Required)
@@ -1734,8 +1569,7 @@ impl ServerGroupTuple {
         }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.server_group_id {
             params.push([prefix, "ServerGroupId"].concat(), value.as_str());
         }
@@ -1743,12 +1577,12 @@ impl ServerGroupTuple {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
+        let _ = v;
         Self {
             server_group_id: params
                 .get(&[prefix, "ServerGroupId"].concat())

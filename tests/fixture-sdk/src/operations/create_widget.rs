@@ -141,7 +141,6 @@ pub struct CreateWidgetRequest {
 impl CreateWidgetRequest {
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.load_balancer_id {
             Some(value) if value.is_empty() => {
                 v.violation("LoadBalancerId", alb_runtime::Rule::Required)
@@ -169,18 +168,6 @@ impl CreateWidgetRequest {
         match &self.weight {
             Some(value) => {
                 v.range("Weight", i64::from(*value), Some(0i64), Some(10000000000i64));
-            }
-            None => {}
-        }
-        match &self.r#type {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
-        match &self.enabled {
-            Some(value) => {
-                let _ = value;
             }
             None => {}
         }
@@ -238,16 +225,9 @@ impl CreateWidgetRequest {
             }
             None => {}
         }
-        match &self.dry_run {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.load_balancer_id {
             params.push([prefix, "LoadBalancerId"].concat(), value.as_str());
         }
@@ -269,7 +249,7 @@ impl CreateWidgetRequest {
         if let Some(value) = &self.names {
             let base: String = [prefix, "Names"].concat();
             for (i, item) in value.iter().enumerate() {
-                params.push(format!("{}.{}", base, i + 1), item.as_str());
+                params.push(format!("{base}.{}", i + 1), item.as_str());
             }
         }
         if let Some(value) = &self.config {
@@ -282,19 +262,13 @@ impl CreateWidgetRequest {
         if let Some(value) = &self.default_actions {
             let base: String = [prefix, "DefaultActions"].concat();
             for (i, item) in value.iter().enumerate() {
-                item.write_wire(
-                    &[format!("{}.{}", base, i + 1).as_str(), "."].concat(),
-                    params,
-                );
+                item.write_wire(&format!("{base}.{}.", i + 1), params);
             }
         }
         if let Some(value) = &self.tag {
             let base: String = [prefix, "Tag"].concat();
             for (i, item) in value.iter().enumerate() {
-                item.write_wire(
-                    &[format!("{}.{}", base, i + 1).as_str(), "."].concat(),
-                    params,
-                );
+                item.write_wire(&format!("{base}.{}.", i + 1), params);
             }
         }
         if let Some(value) = &self.client_token {
@@ -307,12 +281,11 @@ impl CreateWidgetRequest {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
         Self {
             load_balancer_id: params
                 .get(&[prefix, "LoadBalancerId"].concat())
@@ -384,11 +357,9 @@ impl CreateWidgetRequest {
                     let mut out = Vec::with_capacity(indices.len());
                     for (i, n) in indices.iter().enumerate() {
                         v.push_index(i);
-                        if let Some(item) = Some(
+                        out.push(
                             DefaultAction::read_wire(params, &format!("{base}.{n}."), v),
-                        ) {
-                            out.push(item);
-                        }
+                        );
                         v.pop();
                     }
                     v.pop();
@@ -408,11 +379,7 @@ impl CreateWidgetRequest {
                     let mut out = Vec::with_capacity(indices.len());
                     for (i, n) in indices.iter().enumerate() {
                         v.push_index(i);
-                        if let Some(item) = Some(
-                            Tag::read_wire(params, &format!("{base}.{n}."), v),
-                        ) {
-                            out.push(item);
-                        }
+                        out.push(Tag::read_wire(params, &format!("{base}.{n}."), v));
                         v.pop();
                     }
                     v.pop();
@@ -476,23 +443,15 @@ impl WidgetConfig {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.alias {
             Some(value) => {
                 v.ascii("Alias", value);
             }
             None => {}
         }
-        match &self.enabled {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.alias {
             params.push([prefix, "Alias"].concat(), value.as_str());
         }
@@ -503,12 +462,11 @@ impl WidgetConfig {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
         Self {
             alias: params.get(&[prefix, "Alias"].concat()).map(str::to_string),
             enabled: alb_runtime::server::read_bool(
@@ -572,7 +530,6 @@ impl DefaultAction {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.r#type {
             Some(value) if value.is_empty() => {
                 v.violation("Type", alb_runtime::Rule::Required)
@@ -592,8 +549,7 @@ impl DefaultAction {
         }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.r#type {
             params.push([prefix, "Type"].concat(), value.as_str());
         }
@@ -608,12 +564,11 @@ impl DefaultAction {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
         Self {
             r#type: params.get(&[prefix, "Type"].concat()).map(str::to_string),
             forward_group_config: {
@@ -668,7 +623,6 @@ impl ForwardGroupConfig {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.server_group_tuples {
             Some(value) => {
                 v.items("ServerGroupTuples", value.len(), Some(1u64), None);
@@ -684,27 +638,22 @@ impl ForwardGroupConfig {
         }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.server_group_tuples {
             let base: String = [prefix, "ServerGroupTuples"].concat();
             for (i, item) in value.iter().enumerate() {
-                item.write_wire(
-                    &[format!("{}.{}", base, i + 1).as_str(), "."].concat(),
-                    params,
-                );
+                item.write_wire(&format!("{base}.{}.", i + 1), params);
             }
         }
     }
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
         Self {
             server_group_tuples: {
                 let base: String = [prefix, "ServerGroupTuples"].concat();
@@ -719,15 +668,13 @@ impl ForwardGroupConfig {
                     let mut out = Vec::with_capacity(indices.len());
                     for (i, n) in indices.iter().enumerate() {
                         v.push_index(i);
-                        if let Some(item) = Some(
+                        out.push(
                             ServerGroupTuple::read_wire(
                                 params,
                                 &format!("{base}.{n}."),
                                 v,
                             ),
-                        ) {
-                            out.push(item);
-                        }
+                        );
                         v.pop();
                     }
                     v.pop();
@@ -769,7 +716,6 @@ impl ServerGroupTuple {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.server_group_id {
             Some(value) if value.is_empty() => {
                 v.violation("ServerGroupId", alb_runtime::Rule::Required)
@@ -781,8 +727,7 @@ impl ServerGroupTuple {
         }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.server_group_id {
             params.push([prefix, "ServerGroupId"].concat(), value.as_str());
         }
@@ -790,12 +735,12 @@ impl ServerGroupTuple {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
+        let _ = v;
         Self {
             server_group_id: params
                 .get(&[prefix, "ServerGroupId"].concat())
@@ -851,7 +796,6 @@ impl Tag {
     }
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.key {
             Some(value) if value.is_empty() => {
                 v.violation("Key", alb_runtime::Rule::Required)
@@ -869,8 +813,7 @@ impl Tag {
         }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.key {
             params.push([prefix, "Key"].concat(), value.as_str());
         }
@@ -881,12 +824,12 @@ impl Tag {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
+        let _ = v;
         Self {
             key: params.get(&[prefix, "Key"].concat()).map(str::to_string),
             value: params.get(&[prefix, "Value"].concat()).map(str::to_string),

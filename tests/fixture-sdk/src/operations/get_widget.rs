@@ -35,7 +35,6 @@ pub struct GetWidgetRequest {
 impl GetWidgetRequest {
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
         match &self.widget_id {
             Some(value) if value.is_empty() => {
                 v.violation("WidgetId", alb_runtime::Rule::Required)
@@ -47,8 +46,7 @@ impl GetWidgetRequest {
         }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.widget_id {
             params.push([prefix, "WidgetId"].concat(), value.as_str());
         }
@@ -56,12 +54,12 @@ impl GetWidgetRequest {
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
+        let _ = v;
         Self {
             widget_id: params.get(&[prefix, "WidgetId"].concat()).map(str::to_string),
         }

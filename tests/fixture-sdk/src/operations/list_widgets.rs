@@ -53,36 +53,15 @@ pub struct ListWidgetsRequest {
 impl ListWidgetsRequest {
     /// Checks every constraint of the spec, recording each violation.
     pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = &v;
-        match &self.next_token {
-            Some(value) => {
-                let _ = value;
-            }
-            None => {}
-        }
         match &self.max_results {
             Some(value) => {
                 v.range("MaxResults", i64::from(*value), Some(1i64), Some(100i64));
             }
             None => {}
         }
-        match &self.keys {
-            Some(value) => {
-                v.items("Keys", value.len(), None, None);
-                v.push_field("Keys");
-                for (i, item) in value.iter().enumerate() {
-                    v.push_index(i);
-                    let _ = item;
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => {}
-        }
     }
     /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        let _ = (&prefix, &params);
+    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
         if let Some(value) = &self.next_token {
             params.push([prefix, "NextToken"].concat(), value.as_str());
         }
@@ -92,19 +71,18 @@ impl ListWidgetsRequest {
         if let Some(value) = &self.keys {
             let base: String = [prefix, "Keys"].concat();
             for (i, item) in value.iter().enumerate() {
-                params.push(format!("{}.{}", base, i + 1), item.as_str());
+                params.push(format!("{base}.{}", i + 1), item.as_str());
             }
         }
     }
     /// Reads the fields from received wire parameters (server side);
     /// values that do not parse are recorded as violations.
     #[cfg(feature = "server")]
-    pub fn read_wire(
+    pub(crate) fn read_wire(
         params: &alb_runtime::ParamMap,
         prefix: &str,
         v: &mut alb_runtime::Validator,
     ) -> Self {
-        let _ = (&params, &prefix, &v);
         Self {
             next_token: params.get(&[prefix, "NextToken"].concat()).map(str::to_string),
             max_results: alb_runtime::server::read_int::<
