@@ -11,6 +11,7 @@ use crate::operation::{AccessLevel, Operation};
 use crate::service_error::{is_common_retryable_code, ErrorMetadata, OperationError};
 use crate::signing::{self, SigningInput};
 use std::fmt;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
@@ -198,11 +199,14 @@ impl Core {
         );
         let started = Instant::now();
         let timeouts = self.inner.config.timeouts;
+        // Attempts started so far, for the call timeout's error.
+        let attempts_started = AtomicU32::new(0);
         let call = async {
             self.inner.limiter.acquire(meta.name, meta.rate_limit).await;
             let policy = &self.inner.config.retry;
             let mut attempt = 1u32;
             loop {
+                attempts_started.store(attempt, Ordering::Relaxed);
                 let credentials = self
                     .inner
                     .credentials
@@ -225,7 +229,7 @@ impl Core {
                         return Ok(Ok(out));
                     }
                     Attempt::DryRun(p) => return Ok(Err(p)),
-                    Attempt::Fail(e) => return Err(e),
+                    Attempt::Fail(e) => return Err(with_attempts(e, attempt)),
                     Attempt::Retry { error, retry_after } => (error, retry_after),
                 };
                 let delay = policy.delay(attempt, retry_after);
@@ -233,7 +237,7 @@ impl Core {
                     || started.elapsed() + delay > timeouts.call;
                 if attempt >= policy.max_attempts || over_budget {
                     tracing::Span::current().record("attempts", attempt);
-                    return Err(final_error(error));
+                    return Err(final_error(with_attempts(error, attempt)));
                 }
                 tracing::debug!(operation = meta.name, attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
                 tokio::time::sleep(delay).await;
@@ -245,7 +249,7 @@ impl Core {
             Err(_) => Err(SdkError::Timeout(TimeoutError {
                 kind: TimeoutKind::Call,
                 after: timeouts.call,
-                attempts: 0,
+                attempts: attempts_started.load(Ordering::Relaxed),
             })),
         }
     }
@@ -291,6 +295,11 @@ impl Core {
                 req = req.header(k.as_str(), v.as_str());
             }
         }
+        if signed.body.is_empty() {
+            // hyper omits the length of an empty body; a POST should carry
+            // it (RFC 9110 8.6), and the official SDKs send `content-length: 0`.
+            req = req.header(reqwest::header::CONTENT_LENGTH, "0");
+        }
         let response = match req.body(signed.body).send().await {
             Ok(r) => r,
             Err(e) => return transport_failure(e, safe_to_resend, self.inner.config.timeouts),
@@ -319,6 +328,15 @@ impl Core {
         };
 
         if (200..300).contains(&status) {
+            // Every documented response is an object; serde would also map
+            // a JSON array onto the struct's fields, in order.
+            if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+                return Attempt::Fail(SdkError::Decode(DecodeError {
+                    http_status: status,
+                    request_id: None,
+                    reason: "the body is not a JSON object".into(),
+                }));
+            }
             return match serde_json::from_slice::<O::Output>(&body) {
                 Ok(out) => {
                     if let Some(id) = request_id_of(&body) {
@@ -339,7 +357,7 @@ impl Core {
             Err(bad) => {
                 let error = SdkError::Decode(DecodeError {
                     http_status: status,
-                    request_id: None,
+                    request_id: request_id_of(&body),
                     reason: bad.reason,
                 });
                 // A gateway's HTML 5xx: the service may or may not have acted.
@@ -390,6 +408,14 @@ impl Core {
     }
 }
 
+/// A timeout error counts every attempt of the call, not just its own.
+fn with_attempts<E>(error: SdkError<E>, attempts: u32) -> SdkError<E> {
+    match error {
+        SdkError::Timeout(t) => SdkError::Timeout(TimeoutError { attempts, ..t }),
+        other => other,
+    }
+}
+
 /// Throttling that outlived the retries is reported as such.
 fn final_error<E: OperationError>(error: SdkError<E>) -> SdkError<E> {
     match error {
@@ -403,6 +429,9 @@ fn transport_failure<T, E>(
     safe_to_resend: bool,
     timeouts: super::config::Timeouts,
 ) -> Attempt<T, E> {
+    // The URL carries the signed query (with V1 and STS, the SecurityToken):
+    // it must not reach the error's Debug, Display or source chain.
+    let e = e.without_url();
     let connect = e.is_connect();
     if e.is_timeout() {
         let kind = if connect {
