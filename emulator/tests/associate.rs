@@ -199,6 +199,15 @@ fn error_world() -> StateFile {
     s
 }
 
+/// Listener, certificates, expected code and HTTP status, variant check.
+type Case = (
+    &'static str,
+    Vec<&'static str>,
+    &'static str,
+    u16,
+    fn(&E) -> bool,
+);
+
 #[tokio::test]
 async fn every_documented_error_is_reachable() {
     let emu = builder().state(error_world()).start().await.unwrap();
@@ -223,7 +232,7 @@ async fn every_documented_error_is_reachable() {
         b.send()
     };
 
-    let cases: Vec<(&str, Vec<&str>, &str, u16, fn(&E) -> bool)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "lsn-doesnotexist",
             vec!["cert-0002"],

@@ -23,16 +23,48 @@ async fn garbage_requests_get_json_errors() {
     let base = emu.base_url();
 
     let cases: Vec<(reqwest::RequestBuilder, u16, &str)> = vec![
-        (http.post(format!("{base}/?%%%&&==&a=%zz&%FF%FE=%C3")), 400, "MissingParameter"),
+        (
+            http.post(format!("{base}/?%%%&&==&a=%zz&%FF%FE=%C3")),
+            400,
+            "MissingParameter",
+        ),
         (http.get(format!("{base}/")), 400, "MissingParameter"),
-        (http.post(format!("{base}/?Action=")), 400, "MissingParameter"),
+        (
+            http.post(format!("{base}/?Action=")),
+            400,
+            "MissingParameter",
+        ),
         // Unknown actions are refused before authentication.
-        (http.post(format!("{base}/?Action=DescribeRegions")), 404, "InvalidAction.NotFound"),
-        (http.post(format!("{base}/?Action=%00%01")), 404, "InvalidAction.NotFound"),
-        (http.post(format!("{base}/?Action=ListListeners")), 400, "MissingParameter"),
-        (http.post(format!("{base}/?Action=ListListeners&Version=2014-05-26")), 400, "InvalidVersion"),
-        (http.put(format!("{base}/?Action=ListListeners")), 405, "UnsupportedHTTPMethod"),
-        (http.post(format!("{base}/some/path")), 404, "InvalidAction.NotFound"),
+        (
+            http.post(format!("{base}/?Action=DescribeRegions")),
+            404,
+            "InvalidAction.NotFound",
+        ),
+        (
+            http.post(format!("{base}/?Action=%00%01")),
+            404,
+            "InvalidAction.NotFound",
+        ),
+        (
+            http.post(format!("{base}/?Action=ListListeners")),
+            400,
+            "MissingParameter",
+        ),
+        (
+            http.post(format!("{base}/?Action=ListListeners&Version=2014-05-26")),
+            400,
+            "InvalidVersion",
+        ),
+        (
+            http.put(format!("{base}/?Action=ListListeners")),
+            405,
+            "UnsupportedHTTPMethod",
+        ),
+        (
+            http.post(format!("{base}/some/path")),
+            404,
+            "InvalidAction.NotFound",
+        ),
         (
             http.post(format!("{base}/"))
                 .header("content-type", "application/x-www-form-urlencoded")
@@ -54,7 +86,9 @@ async fn garbage_requests_get_json_errors() {
             "IncompleteSignature",
         ),
         (
-            http.post(format!("{base}/?Action=ListListeners&Version=2020-06-16&Signature=x&AccessKeyId=y")),
+            http.post(format!(
+                "{base}/?Action=ListListeners&Version=2020-06-16&Signature=x&AccessKeyId=y"
+            )),
             400,
             "MissingParameter",
         ),
@@ -67,31 +101,76 @@ async fn garbage_requests_get_json_errors() {
     emu.shutdown().await;
 }
 
+/// Action, parameters, expected HTTP status and code.
+type Case = (
+    &'static str,
+    Vec<(&'static str, &'static str)>,
+    u16,
+    &'static str,
+);
+
 #[tokio::test]
 async fn wrong_types_gaps_and_huge_values_are_invalid_parameters() {
     let emu = start().await;
-    let cases: Vec<(&str, Vec<(&str, &str)>, u16, &str)> = vec![
-        ("ListListeners", vec![("MaxResults", "abc")], 400, "InvalidParameter"),
-        ("ListListeners", vec![("MaxResults", "0")], 400, "InvalidParameter"),
-        ("ListListeners", vec![("MaxResults", "99999999999999999999")], 400, "InvalidParameter"),
-        ("ListListeners", vec![("ListenerProtocol", "FTP")], 400, "InvalidParameter"),
+    let cases: Vec<Case> = vec![
         (
-            ASSOCIATE,
-            vec![("ListenerId", HTTPS), ("Certificates.1.CertificateId", "cert-0001"), ("DryRun", "maybe")],
+            "ListListeners",
+            vec![("MaxResults", "abc")],
+            400,
+            "InvalidParameter",
+        ),
+        (
+            "ListListeners",
+            vec![("MaxResults", "0")],
+            400,
+            "InvalidParameter",
+        ),
+        (
+            "ListListeners",
+            vec![("MaxResults", "99999999999999999999")],
+            400,
+            "InvalidParameter",
+        ),
+        (
+            "ListListeners",
+            vec![("ListenerProtocol", "FTP")],
             400,
             "InvalidParameter",
         ),
         (
             ASSOCIATE,
-            vec![("ListenerId", HTTPS), ("Certificates.1.CertificateId", "cert-0001"), ("Certificates.3.CertificateId", "cert-0002")],
+            vec![
+                ("ListenerId", HTTPS),
+                ("Certificates.1.CertificateId", "cert-0001"),
+                ("DryRun", "maybe"),
+            ],
             400,
             "InvalidParameter",
         ),
-        (ASSOCIATE, vec![("ListenerId", HTTPS)], 400, "MissingParameter"),
+        (
+            ASSOCIATE,
+            vec![
+                ("ListenerId", HTTPS),
+                ("Certificates.1.CertificateId", "cert-0001"),
+                ("Certificates.3.CertificateId", "cert-0002"),
+            ],
+            400,
+            "InvalidParameter",
+        ),
+        (
+            ASSOCIATE,
+            vec![("ListenerId", HTTPS)],
+            400,
+            "MissingParameter",
+        ),
         ("GetListenerAttribute", vec![], 400, "MissingParameter"),
         (
             ASSOCIATE,
-            vec![("ListenerId", HTTPS), ("Certificates.1.CertificateId", "cert-0001"), ("ClientToken", "トークン")],
+            vec![
+                ("ListenerId", HTTPS),
+                ("Certificates.1.CertificateId", "cert-0001"),
+                ("ClientToken", "トークン"),
+            ],
             400,
             "InvalidParameter",
         ),

@@ -104,7 +104,8 @@ async fn loads_a_state_file_and_cli_faults() {
     let c = client(&run.url);
     let err = c.list_listeners().send().await.unwrap_err();
     assert_eq!(
-        err.service_error().map(|e| (e.code().to_string(), e.http_status())),
+        err.service_error()
+            .map(|e| (e.code().to_string(), e.http_status())),
         Some(("ServiceUnavailable".to_string(), 503))
     );
     let out = c.list_listeners().send().await.unwrap();
