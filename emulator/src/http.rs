@@ -131,6 +131,13 @@ fn error_response(meta: &ErrorMetadata, request_id: &str, region: &str) -> Respo
     json_response(status, &body.to_string(), Some(request_id))
 }
 
+/// 500 `InternalError` for a handler that panicked (a bug, never bad input).
+pub(crate) fn panic_response(detail: &str) -> Response {
+    tracing::error!(detail, "handler panicked");
+    let meta = alb_runtime::server::internal_error("the emulator failed unexpectedly");
+    error_response(&meta, &request_id(), crate::DEFAULT_REGION)
+}
+
 fn fault_response(fault: &Fault, request_id: &str, region: &str) -> Response {
     match fault {
         Fault::Throttling { retry_after_ms } => {

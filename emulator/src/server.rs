@@ -189,9 +189,12 @@ async fn serve_connection(stream: TcpStream, router: Router) {
         let router = router.clone();
         let kill = kill_in_service.clone();
         async move {
-            let resp = match router.oneshot(req).await {
-                Ok(r) => r,
-                Err(never) => match never {},
+            // In a task of its own: a bug that panics answers 500 instead of
+            // taking the connection down.
+            let resp = match tokio::spawn(router.oneshot(req)).await {
+                Ok(Ok(r)) => r,
+                Ok(Err(never)) => match never {},
+                Err(e) => crate::http::panic_response(&e.to_string()),
             };
             if resp.extensions().get::<DropConnection>().is_some() {
                 kill.notify_one();

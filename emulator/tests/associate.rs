@@ -373,7 +373,7 @@ async fn second_association_while_configuring_is_retried_by_the_client() {
     // ResourceInConfiguring.Listener is retryable: a client with enough
     // retries gets through once the first job is done.
     let emu = builder()
-        .job_delay(Duration::from_millis(150))
+        .job_delay(Duration::from_millis(400))
         .start()
         .await
         .unwrap();
@@ -382,7 +382,7 @@ async fn second_association_while_configuring_is_retried_by_the_client() {
             .retry(
                 RetryPolicy::default()
                     .with_max_attempts(10)
-                    .with_backoff(Duration::from_millis(50), Duration::from_millis(100))
+                    .with_backoff(Duration::from_millis(100), Duration::from_millis(200))
                     .with_jitter(false),
             )
             .build(),

@@ -16,7 +16,7 @@ pub const DEFAULT_CERT: &str = alb_emulator::DEFAULT_CERTIFICATE_ID;
 pub const ASSOCIATE: &str = "AssociateAdditionalCertificatesWithListener";
 
 /// A short job delay so that tests can see the in-between states.
-pub const JOB_DELAY: Duration = Duration::from_millis(300);
+pub const JOB_DELAY: Duration = Duration::from_millis(600);
 
 pub fn builder() -> EmulatorBuilder {
     Emulator::builder().job_delay(JOB_DELAY)
