@@ -1,5 +1,6 @@
 //! Project automation: `cargo xtask codegen [--check]`.
 
+mod bench;
 mod codegen;
 
 use std::process::ExitCode;
@@ -15,6 +16,7 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["codegen"] => codegen::run(false),
         ["codegen", "--check"] => codegen::run(true),
+        ["bench", rest @ ..] => bench::run(rest),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)

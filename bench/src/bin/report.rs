@@ -1,0 +1,600 @@
+//! Writes BENCHMARKS.md from the raw results `cargo xtask bench` collected.
+//! Usage: report <results dir> <output file>. Every figure comes from a file
+//! in the results directory; a missing one is reported as missing.
+
+use alb_bench::stats;
+use serde_json::Value;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+fn read_json(p: &Path) -> Option<Value> {
+    serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok()
+}
+
+/// Nanoseconds, human-readable.
+fn ns(v: f64) -> String {
+    if v >= 1e6 {
+        format!("{:.2} ms", v / 1e6)
+    } else if v >= 1e3 {
+        format!("{:.2} µs", v / 1e3)
+    } else {
+        format!("{v:.0} ns")
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Fig {
+    median: f64,
+    min: f64,
+    max: f64,
+    /// Interquartile range.
+    q1: f64,
+    q3: f64,
+    /// 95% confidence interval of the mean, when criterion gives one.
+    ci: Option<(f64, f64)>,
+}
+
+impl Fig {
+    fn cell(&self) -> String {
+        format!(
+            "{} | {} – {} | {} – {}",
+            ns(self.median),
+            ns(self.q1),
+            ns(self.q3),
+            ns(self.min),
+            ns(self.max)
+        )
+    }
+    fn from_samples(v: &[f64], ci: Option<(f64, f64)>) -> Fig {
+        let mut s = v.to_vec();
+        s.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let st = stats(&s);
+        Fig {
+            median: st.median,
+            min: st.min,
+            max: st.max,
+            q1: quantile(&s, 0.25),
+            q3: quantile(&s, 0.75),
+            ci,
+        }
+    }
+}
+
+/// Linear-interpolated quantile of a sorted sample.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let pos = q * (sorted.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+}
+
+/// A / B: the ratio of medians, then the range the interquartile ranges
+/// allow [A.q1 / B.q3, A.q3 / B.q1], then the extremes [A.min / B.max,
+/// A.max / B.min].
+fn ratio(a: Fig, b: Fig) -> String {
+    format!(
+        "**{:.1}×** | {:.1}× – {:.1}× | {:.1}× – {:.1}×",
+        a.median / b.median,
+        a.q1 / b.q3,
+        a.q3 / b.q1,
+        a.min / b.max,
+        a.max / b.min
+    )
+}
+
+fn criterion_fig(home: &Path, group: &str, name: &str) -> Option<Fig> {
+    let dir = home.join(group).join(name).join("new");
+    let sample = read_json(&dir.join("sample.json"))?;
+    let iters = sample["iters"].as_array()?;
+    let times = sample["times"].as_array()?;
+    let per: Vec<f64> = iters
+        .iter()
+        .zip(times)
+        .map(|(i, t)| t.as_f64().unwrap() / i.as_f64().unwrap())
+        .collect();
+    let est = read_json(&dir.join("estimates.json"));
+    let ci = est.and_then(|e| {
+        let c = &e["mean"]["confidence_interval"];
+        Some((c["lower_bound"].as_f64()?, c["upper_bound"].as_f64()?))
+    });
+    Some(Fig::from_samples(&per, ci))
+}
+
+fn python_fig(py: &Value, name: &str) -> Option<Fig> {
+    let samples: Vec<f64> = py["results"][name]["samples_ns"]
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect();
+    if samples.is_empty() {
+        return None;
+    }
+    Some(Fig::from_samples(&samples, None))
+}
+
+/// Unit durations (seconds) from a cargo --timings HTML report.
+fn unit_durations(html: &Path) -> Vec<(String, String, f64)> {
+    let Ok(text) = std::fs::read_to_string(html) else {
+        return Vec::new();
+    };
+    let Some(start) = text.find("const UNIT_DATA = ") else {
+        return Vec::new();
+    };
+    let rest = &text[start + "const UNIT_DATA = ".len()..];
+    let end = rest.find(";\n").unwrap_or(rest.len());
+    let Ok(Value::Array(units)) = serde_json::from_str::<Value>(&rest[..end]) else {
+        return Vec::new();
+    };
+    units
+        .iter()
+        .filter_map(|u| {
+            Some((
+                u["name"].as_str()?.to_string(),
+                u["target"].as_str().unwrap_or("").to_string(),
+                u["duration"].as_f64()?,
+            ))
+        })
+        .collect()
+}
+
+fn unit(units: &[(String, String, f64)], name: &str) -> Option<f64> {
+    units
+        .iter()
+        .filter(|(n, t, _)| n == name && !t.contains("build script"))
+        .map(|(_, _, d)| *d)
+        .reduce(f64::max)
+}
+
+struct BuildTime {
+    wall: f64,
+    cpu: Option<f64>,
+    load: String,
+}
+
+/// `<name>.time`: wall seconds, then `cpu <s>`, then `load <before> <after>`.
+fn read_time(p: &Path) -> Option<BuildTime> {
+    let text = std::fs::read_to_string(p).ok()?;
+    let mut lines = text.lines();
+    let wall = lines.next()?.trim().parse().ok()?;
+    let mut t = BuildTime {
+        wall,
+        cpu: None,
+        load: "?".into(),
+    };
+    for l in lines {
+        if let Some(c) = l.strip_prefix("cpu ") {
+            t.cpu = c.trim().parse().ok();
+        } else if let Some(x) = l.strip_prefix("load ") {
+            t.load = x.trim().replace(' ', " → ");
+        }
+    }
+    Some(t)
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let results = PathBuf::from(args.next().expect("usage: report <results> <out>"));
+    let out_path = PathBuf::from(args.next().expect("usage: report <results> <out>"));
+
+    let meta = std::fs::read_to_string(results.join("meta.tsv")).unwrap_or_default();
+    let mut machine = Vec::new();
+    let mut steps = Vec::new();
+    for line in meta.lines() {
+        let mut f = line.splitn(3, '\t');
+        match (f.next(), f.next(), f.next()) {
+            (Some("machine"), Some(k), Some(v)) => machine.push((k.to_string(), v.to_string())),
+            (Some("step"), Some(k), Some(v)) => steps.push((k.to_string(), v.to_string())),
+            _ => {}
+        }
+    }
+    let m = |k: &str| {
+        machine
+            .iter()
+            .find(|(a, _)| a == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| "?".into())
+    };
+
+    let mut o = String::new();
+    let w = &mut o;
+    writeln!(w, "# Benchmarks\n").unwrap();
+    writeln!(
+        w,
+        "Generated by `{}` on {} (do not edit by hand: rerun the command). \
+         Harness: `bench/` (its own cargo workspace, not built by CI) and \
+         `xtask/src/bench.rs`. Every figure below was measured in that one run.\n",
+        m("command"),
+        m("date")
+    )
+    .unwrap();
+    writeln!(w, "| machine | |\n|---|---|").unwrap();
+    for k in ["nproc", "cpu", "rustc", "cargo", "python", "loadavg"] {
+        writeln!(w, "| {k} | {} |", m(k)).unwrap();
+    }
+    writeln!(
+        w,
+        "\nThe machine is shared (2 cores, other builds may run at the same time: \
+         `loadavg` above is at the start of the run), so absolute figures are noisy; \
+         each comparison is measured side by side in the same run, and every figure \
+         carries its spread.\n"
+    )
+    .unwrap();
+    writeln!(w, "| step | status |\n|---|---|").unwrap();
+    for (k, v) in &steps {
+        writeln!(w, "| {k} | {v} |").unwrap();
+    }
+
+    // ---------------------------------------------------------------- 1
+    writeln!(w, "\n## 1. Request cost\n").unwrap();
+    writeln!(
+        w,
+        "One `AssociateAdditionalCertificatesWithListener` request with 2 certificates, \
+         a listener ID and a client token, taken up to the point where it is handed to \
+         the HTTP client: build + validate, flatten to wire parameters, timestamp + \
+         nonce, sign, serialize the URL (Rust: `bench/benches/request.rs`, criterion, \
+         the same steps as `alb_runtime::Core`). The floor is one bare HMAC \
+         (HMAC-SHA1 + base64 for V1, HMAC-SHA256 + hex for V3) over the very \
+         string-to-sign bytes of that request (checked equal to the SDK's signature). \
+         The official Python SDK (`bench/python/request_cost.py`, `timeit`) goes \
+         through its real call path (`..._with_options` → `call_api` → \
+         `do_rpcrequest` / `do_request`) with the send replaced by a stop, so it times \
+         the same work: model, validation, flattening, timestamp/nonce, signing, request \
+         object.\n"
+    )
+    .unwrap();
+    writeln!(
+        w,
+        "Time per request: median, interquartile range and min – max, over \
+         criterion's samples (Rust; criterion's 95% confidence interval of the mean \
+         in the last column) or `timeit`'s repeats (Python).\n"
+    )
+    .unwrap();
+    let home = results.join("criterion");
+    let rust = |n: &str| criterion_fig(&home, "request", n);
+    let py = read_json(&results.join("python.json"));
+    let pyf = |n: &str| py.as_ref().and_then(|p| python_fig(p, n));
+    writeln!(
+        w,
+        "| what | median | IQR | min – max | mean, 95% CI |\n|---|---|---|---|---|"
+    )
+    .unwrap();
+    let rows = [
+        ("Rust SDK, V1 (HMAC-SHA1)", rust("sdk_v1")),
+        ("Rust SDK, V3 (ACS3-HMAC-SHA256)", rust("sdk_v3")),
+        (
+            "Rust, build + validate + flatten only",
+            rust("build_validate_flatten"),
+        ),
+        (
+            "floor: bare HMAC-SHA1 + base64 (Rust `hmac`)",
+            rust("floor_hmac_sha1"),
+        ),
+        (
+            "floor: bare HMAC-SHA256 + hex (Rust `hmac`)",
+            rust("floor_hmac_sha256"),
+        ),
+        ("official Python SDK, V1", pyf("sdk_v1")),
+        ("official Python SDK, V3", pyf("sdk_v3")),
+        (
+            "Python floor: bare HMAC-SHA1 + base64 (`hmac`)",
+            pyf("floor_hmac_sha1"),
+        ),
+        (
+            "Python floor: bare HMAC-SHA256 + hex (`hmac`)",
+            pyf("floor_hmac_sha256"),
+        ),
+    ];
+    for (label, f) in &rows {
+        match f {
+            Some(f) => {
+                let ci =
+                    f.ci.map(|(a, b)| format!("{} – {}", ns(a), ns(b)))
+                        .unwrap_or_else(|| "–".into());
+                writeln!(w, "| {label} | {} | {ci} |", f.cell()).unwrap()
+            }
+            None => writeln!(w, "| {label} | not measured | | | |").unwrap(),
+        }
+    }
+    writeln!(
+        w,
+        "\nRatios: of the medians; then the range allowed by the two interquartile \
+         ranges; then by the two min – max ranges.\n"
+    )
+    .unwrap();
+    writeln!(
+        w,
+        "| ratio | median | IQR range | extreme range |\n|---|---|---|---|"
+    )
+    .unwrap();
+    let pairs = [
+        (
+            "Rust SDK V1 / bare HMAC-SHA1 floor",
+            rust("sdk_v1"),
+            rust("floor_hmac_sha1"),
+        ),
+        (
+            "Rust SDK V3 / bare HMAC-SHA256 floor",
+            rust("sdk_v3"),
+            rust("floor_hmac_sha256"),
+        ),
+        (
+            "official Python SDK V1 / Rust SDK V1",
+            pyf("sdk_v1"),
+            rust("sdk_v1"),
+        ),
+        (
+            "official Python SDK V3 / Rust SDK V3",
+            pyf("sdk_v3"),
+            rust("sdk_v3"),
+        ),
+    ];
+    for (label, a, b) in pairs {
+        match (a, b) {
+            (Some(a), Some(b)) => writeln!(w, "| {label} | {} |", ratio(a, b)).unwrap(),
+            _ => writeln!(w, "| {label} | not measured | | |").unwrap(),
+        }
+    }
+    if let Some(p) = &py {
+        writeln!(
+            w,
+            "\nPython {}; official SDK packages: {}; {} calls per repeat, {} repeats.",
+            p["python"].as_str().unwrap_or("?"),
+            p["sdk"]
+                .as_object()
+                .map(|o| o
+                    .iter()
+                    .map(|(k, v)| format!("{k} {}", v.as_str().unwrap_or("?")))
+                    .collect::<Vec<_>>()
+                    .join(", "))
+                .unwrap_or_default(),
+            p["number"],
+            p["repeat"]
+        )
+        .unwrap();
+    }
+    writeln!(
+        w,
+        "\nNot compared: `aliyun-openapi-core-rust-sdk` (crates.io). Its signing is \
+         private to its send path (`RPClient` signs inside the request it sends over \
+         reqwest 0.11), so it cannot be timed without a network round trip, and it \
+         supports only V1."
+    )
+    .unwrap();
+
+    // ---------------------------------------------------------------- 2
+    writeln!(w, "\n## 2. Code generation\n").unwrap();
+    writeln!(
+        w,
+        "`alb_codegen::generate_crate` (load + check + emit of every file, in memory, \
+         nothing written), release build (`bench/src/bin/codegen_time.rs`). A \
+         synthetic spec of N operations is the real spec's operations plus copies of \
+         them under new names, each added to `known_operations`, in a temporary \
+         directory. Time per run: median (min – max) over the repeats.\n"
+    )
+    .unwrap();
+    match read_json(&results.join("codegen.json")) {
+        Some(cg) => {
+            writeln!(
+                w,
+                "| spec | operations | runs | time per run | per operation | files | generated |\n|---|---|---|---|---|---|---|"
+            )
+            .unwrap();
+            for row in cg["codegen"].as_array().into_iter().flatten() {
+                let ms: Vec<f64> = row["ms"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_f64().unwrap())
+                    .collect();
+                let s = stats(&ms);
+                let ops = row["operations"].as_f64().unwrap();
+                writeln!(
+                    w,
+                    "| {} | {} | {} | {:.1} ms ({:.1} – {:.1}) | {:.2} ms | {} | {:.0} KiB |",
+                    row["name"].as_str().unwrap(),
+                    ops,
+                    row["repeats"],
+                    s.median,
+                    s.min,
+                    s.max,
+                    s.median / ops,
+                    row["files"],
+                    row["bytes"].as_f64().unwrap() / 1024.0
+                )
+                .unwrap();
+            }
+        }
+        None => writeln!(w, "Not measured (see the step table).").unwrap(),
+    }
+
+    // ---------------------------------------------------------------- 3
+    writeln!(w, "\n## 3. End to end against the emulator\n").unwrap();
+    match read_json(&results.join("e2e.json")) {
+        Some(e) => {
+            let e = &e["e2e"];
+            writeln!(
+                w,
+                "`{}` on the emulator's default HTTPS listener, emulator in the same \
+                 process on 127.0.0.1 (same 2 cores), {} alternating rounds per side \
+                 (`bench/src/bin/e2e.rs`).\n\n\
+                 * **SDK**: `client.get_listener_attribute().listener_id(..).send()`, \
+                   V3, `RateLimitMode::Off`, `RetryPolicy::disabled()`: validation, \
+                   signing with a fresh nonce, send, read, JSON decode, per call.\n\
+                 * **raw reqwest (floor)**: the same requests signed *before* the clock \
+                   starts, one distinct nonce each (the emulator refuses a replayed \
+                   nonce), posted with a bare `reqwest::Client`, body read but not \
+                   decoded. The floor is transport + emulator; the difference is the \
+                   SDK's own per-call work.\n\n\
+                 Figures: median over rounds (min – max).\n",
+                e["operation"].as_str().unwrap_or("?"),
+                e["rounds"]
+            )
+            .unwrap();
+            writeln!(
+                w,
+                "| tasks | side | calls/round | calls/s | p50 | p99 | errors |\n|---|---|---|---|---|---|---|"
+            )
+            .unwrap();
+            let mut ratios = Vec::new();
+            for key in ["c1", "c64"] {
+                let c = &e[key];
+                if c.is_null() {
+                    continue;
+                }
+                for side in ["sdk", "raw"] {
+                    let s = &c[side];
+                    let f = |k: &str, x: &str| s[k][x].as_f64().unwrap_or(f64::NAN);
+                    writeln!(
+                        w,
+                        "| {} | {} | {} | {:.0} ({:.0} – {:.0}) | {} ({} – {}) | {} ({} – {}) | {} |",
+                        c["concurrency"],
+                        if side == "sdk" { "SDK" } else { "raw reqwest" },
+                        c["calls_per_round"],
+                        f("calls_per_s", "median"),
+                        f("calls_per_s", "min"),
+                        f("calls_per_s", "max"),
+                        ns(f("p50_us", "median") * 1e3),
+                        ns(f("p50_us", "min") * 1e3),
+                        ns(f("p50_us", "max") * 1e3),
+                        ns(f("p99_us", "median") * 1e3),
+                        ns(f("p99_us", "min") * 1e3),
+                        ns(f("p99_us", "max") * 1e3),
+                        s["errors"]
+                    )
+                    .unwrap();
+                }
+                let fig = |side: &str, k: &str| {
+                    let s = &c[side][k];
+                    let (median, min, max) = (
+                        s["median"].as_f64().unwrap_or(f64::NAN),
+                        s["min"].as_f64().unwrap_or(f64::NAN),
+                        s["max"].as_f64().unwrap_or(f64::NAN),
+                    );
+                    Fig {
+                        median,
+                        min,
+                        max,
+                        q1: min,
+                        q3: max,
+                        ci: None,
+                    }
+                };
+                let minmax = |a: Fig, b: Fig| {
+                    format!(
+                        "**{:.2}×** | {:.2}× – {:.2}×",
+                        a.median / b.median,
+                        a.min / b.max,
+                        a.max / b.min
+                    )
+                };
+                for (what, k) in [
+                    ("calls/s", "calls_per_s"),
+                    ("p50", "p50_us"),
+                    ("p99", "p99_us"),
+                ] {
+                    ratios.push((
+                        format!("{} task(s): SDK {what} ÷ raw {what}", c["concurrency"]),
+                        minmax(fig("sdk", k), fig("raw", k)),
+                    ));
+                }
+            }
+            writeln!(
+                w,
+                "\nRatios of the medians, then the range the rounds' min – max allow.\n"
+            )
+            .unwrap();
+            writeln!(w, "| ratio | median | range |\n|---|---|---|").unwrap();
+            for (k, v) in ratios {
+                writeln!(w, "| {k} | {v} |").unwrap();
+            }
+        }
+        None => writeln!(w, "Not measured (see the step table).").unwrap(),
+    }
+
+    // ---------------------------------------------------------------- 4
+    writeln!(w, "\n## 4. Compile time\n").unwrap();
+    let alb = read_time(&results.join("alb-tiny-release.time"));
+    let aws = read_time(&results.join("aws-tiny-release.time"));
+    if alb.is_none() && aws.is_none() {
+        writeln!(w, "Not measured (see the step table).").unwrap();
+    } else {
+        writeln!(
+            w,
+            "Clean `cargo build --release --timings` (fresh target directory, \
+             dependencies fetched beforehand, `nice -n 19` on the shared machine) of a \
+             tiny program that builds a client and one certificate request: \
+             `bench/compile/alb-tiny` (alb-sdk) and `bench/compile/aws-tiny` \
+             (aws-config + aws-sdk-elasticloadbalancingv2, default features). Then \
+             alb-sdk alone: `cargo clean -p alb-sdk` and `cargo build -p alb-sdk \
+             --timings` with its dependencies fresh. One build each (no spread: a clean \
+             build takes minutes here); CPU is user + system time of the whole build, \
+             less sensitive to other load than wall time; the 1-minute load average \
+             before → after shows how busy the machine was.\n"
+        )
+        .unwrap();
+        writeln!(
+            w,
+            "| build | wall | CPU | load | crates | notes |\n|---|---|---|---|---|---|"
+        )
+        .unwrap();
+        let secs = |d: Option<f64>| d.map(|d| format!("{d:.1} s")).unwrap_or("?".into());
+        if let Some(t) = &alb {
+            let units = unit_durations(&results.join("alb-tiny-release.timings.html"));
+            writeln!(
+                w,
+                "| alb-tiny, clean, release | {} | {} | {} | {} | alb-sdk unit {}, alb-runtime unit {} |",
+                secs(Some(t.wall)),
+                secs(t.cpu),
+                t.load,
+                units.len(),
+                secs(unit(&units, "alb-sdk")),
+                secs(unit(&units, "alb-runtime")),
+            )
+            .unwrap();
+        }
+        if let Some(t) = &aws {
+            let units = unit_durations(&results.join("aws-tiny-release.timings.html"));
+            writeln!(
+                w,
+                "| aws-tiny, clean, release | {} | {} | {} | {} | aws-sdk-elasticloadbalancingv2 unit {}, aws-config unit {} |",
+                secs(Some(t.wall)),
+                secs(t.cpu),
+                t.load,
+                units.len(),
+                secs(unit(&units, "aws-sdk-elasticloadbalancingv2")),
+                secs(unit(&units, "aws-config")),
+            )
+            .unwrap();
+        }
+        let ops = read_json(&results.join("codegen.json"))
+            .and_then(|c| c["codegen"][0]["operations"].as_f64());
+        for profile in ["release", "dev"] {
+            let units = unit_durations(&results.join(format!("alb-sdk-{profile}.timings.html")));
+            let t = read_time(&results.join(format!("alb-sdk-{profile}.time")));
+            if let (Some(d), Some(t)) = (unit(&units, "alb-sdk"), t) {
+                writeln!(
+                    w,
+                    "| alb-sdk alone, {profile} | {} | {} | {} | 1 | alb-sdk unit {d:.2} s{} |",
+                    secs(Some(t.wall)),
+                    secs(t.cpu),
+                    t.load,
+                    ops.map(|n| format!(", **{:.2} s per operation** ({n} operations)", d / n))
+                        .unwrap_or_default()
+                )
+                .unwrap();
+            }
+        }
+        if let (Some(a), Some(b)) = (&alb, &aws) {
+            write!(
+                w,
+                "\nClean release build, aws-tiny ÷ alb-tiny: wall **{:.1}×**",
+                b.wall / a.wall
+            )
+            .unwrap();
+            if let (Some(x), Some(y)) = (a.cpu, b.cpu) {
+                write!(w, ", CPU **{:.1}×**", y / x).unwrap();
+            }
+            writeln!(w, ".").unwrap();
+        }
+    }
+    std::fs::write(&out_path, o).expect("write the report");
+}
