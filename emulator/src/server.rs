@@ -204,6 +204,8 @@ async fn serve_connection(stream: TcpStream, router: Router) {
         }
     });
     let connection = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(30))
         .keep_alive(true)
         .serve_connection(TokioIo::new(stream), service);
     tokio::select! {
