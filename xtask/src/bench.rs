@@ -83,6 +83,7 @@ pub fn run(args: &[&str]) -> ExitCode {
         status(step(c, &results.join("criterion.log"))),
     ));
 
+    write_meta(&results, &machine, &steps);
     // 1b. The official Python SDK.
     let python = root.join(".venv/bin/python");
     if python.exists() {
@@ -109,6 +110,7 @@ pub fn run(args: &[&str]) -> ExitCode {
         ));
     }
 
+    write_meta(&results, &machine, &steps);
     // 2. Codegen time.
     let mut c = cargo(&bench, &target);
     c.args(["run", "--release", "--quiet", "--bin", "codegen_time", "--"])
@@ -119,6 +121,7 @@ pub fn run(args: &[&str]) -> ExitCode {
         status(capture(c, &results.join("codegen.json"))),
     ));
 
+    write_meta(&results, &machine, &steps);
     // 3. End to end.
     let mut c = cargo(&bench, &target);
     c.args(["build", "--release", "--features", "e2e", "--bin", "e2e"]);
@@ -148,6 +151,7 @@ pub fn run(args: &[&str]) -> ExitCode {
         )),
     }
 
+    write_meta(&results, &machine, &steps);
     // 4. Compile time.
     if skip_compile {
         steps.push(("compile".into(), "skipped: --skip-compile".into()));
@@ -167,14 +171,7 @@ pub fn run(args: &[&str]) -> ExitCode {
     }
 
     // Report.
-    let mut meta = String::new();
-    for (k, v) in &machine {
-        meta.push_str(&format!("machine\t{k}\t{v}\n"));
-    }
-    for (k, v) in &steps {
-        meta.push_str(&format!("step\t{k}\t{v}\n"));
-    }
-    std::fs::write(results.join("meta.tsv"), meta).expect("write meta.tsv");
+    write_meta(&results, &machine, &steps);
     let mut c = cargo(&bench, &target);
     c.args(["run", "--release", "--quiet", "--bin", "report", "--"])
         .arg(&results)
@@ -192,6 +189,20 @@ pub fn run(args: &[&str]) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes what the report needs besides the raw results (`meta.tsv`), after
+/// every step, so that a report can be made from a run stopped midway
+/// (`cargo run --release --bin report -- <results> <out>` in bench/).
+fn write_meta(results: &Path, machine: &[(String, String)], steps: &[(String, String)]) {
+    let mut meta = String::new();
+    for (k, v) in machine {
+        meta.push_str(&format!("machine\t{k}\t{v}\n"));
+    }
+    for (k, v) in steps {
+        meta.push_str(&format!("step\t{k}\t{v}\n"));
+    }
+    std::fs::write(results.join("meta.tsv"), meta).expect("write meta.tsv");
 }
 
 fn cargo(dir: &Path, target: &Path) -> Command {

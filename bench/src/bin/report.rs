@@ -111,7 +111,8 @@ fn python_fig(py: &Value, name: &str) -> Option<Fig> {
     Some(Fig::from_samples(&samples, None))
 }
 
-/// Unit durations (seconds) from a cargo --timings HTML report.
+/// Durations (seconds) of the units a cargo --timings HTML report says were
+/// compiled (fresh units are listed with duration 0 and left out).
 fn unit_durations(html: &Path) -> Vec<(String, String, f64)> {
     let Ok(text) = std::fs::read_to_string(html) else {
         return Vec::new();
@@ -126,6 +127,7 @@ fn unit_durations(html: &Path) -> Vec<(String, String, f64)> {
     };
     units
         .iter()
+        .filter(|u| u["duration"].as_f64().unwrap_or(0.0) > 0.0)
         .filter_map(|u| {
             Some((
                 u["name"].as_str()?.to_string(),
@@ -139,7 +141,7 @@ fn unit_durations(html: &Path) -> Vec<(String, String, f64)> {
 fn unit(units: &[(String, String, f64)], name: &str) -> Option<f64> {
     units
         .iter()
-        .filter(|(n, t, _)| n == name && !t.contains("build script"))
+        .filter(|(n, t, _)| n == name && !t.contains("build-script") && !t.contains("build script"))
         .map(|(_, _, d)| *d)
         .reduce(f64::max)
 }
@@ -533,7 +535,7 @@ fn main() {
         .unwrap();
         writeln!(
             w,
-            "| build | wall | CPU | load | crates | notes |\n|---|---|---|---|---|---|"
+            "| build | wall | CPU | load | units built | notes |\n|---|---|---|---|---|---|"
         )
         .unwrap();
         let secs = |d: Option<f64>| d.map(|d| format!("{d:.1} s")).unwrap_or("?".into());
@@ -573,12 +575,17 @@ fn main() {
             if let (Some(d), Some(t)) = (unit(&units, "alb-sdk"), t) {
                 writeln!(
                     w,
-                    "| alb-sdk alone, {profile} | {} | {} | {} | 1 | alb-sdk unit {d:.2} s{} |",
+                    "| alb-sdk alone, {profile} | {} | {} | {} | {} | alb-sdk unit {d:.2} s{} |",
                     secs(Some(t.wall)),
                     secs(t.cpu),
                     t.load,
-                    ops.map(|n| format!(", **{:.2} s per operation** ({n} operations)", d / n))
-                        .unwrap_or_default()
+                    units.len(),
+                    ops.map(|n| format!(
+                        "; per operation ({n} operations): {:.2} s wall, **{} CPU**",
+                        d / n,
+                        t.cpu.map(|c| format!("{:.2} s", c / n)).unwrap_or("?".into())
+                    ))
+                    .unwrap_or_default()
                 )
                 .unwrap();
             }
