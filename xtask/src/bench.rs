@@ -160,6 +160,7 @@ pub fn run(args: &[&str]) -> ExitCode {
             "compile alb-sdk".into(),
             status(compile_alb(&bench, &results)),
         ));
+        write_meta(&results, &machine, &steps);
         if aws {
             steps.push(("compile aws".into(), status(compile_aws(&bench, &results))));
         } else {
@@ -171,6 +172,13 @@ pub fn run(args: &[&str]) -> ExitCode {
     }
 
     // Report.
+    machine.push((
+        "loadavg at the end".to_string(),
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    ));
     write_meta(&results, &machine, &steps);
     let mut c = cargo(&bench, &target);
     c.args(["run", "--release", "--quiet", "--bin", "report", "--"])

@@ -209,13 +209,21 @@ fn main() {
     )
     .unwrap();
     writeln!(w, "| machine | |\n|---|---|").unwrap();
-    for k in ["nproc", "cpu", "rustc", "cargo", "python", "loadavg"] {
+    for k in [
+        "nproc",
+        "cpu",
+        "rustc",
+        "cargo",
+        "python",
+        "loadavg",
+        "loadavg at the end",
+    ] {
         writeln!(w, "| {k} | {} |", m(k)).unwrap();
     }
     writeln!(
         w,
         "\nThe machine is shared (2 cores, other builds may run at the same time: \
-         `loadavg` above is at the start of the run), so absolute figures are noisy; \
+         `loadavg` above is at the start and the end of the run), so absolute figures are noisy; \
          each comparison is measured side by side in the same run, and every figure \
          carries its spread.\n"
     )
@@ -240,7 +248,9 @@ fn main() {
          through its real call path (`..._with_options` → `call_api` → \
          `do_rpcrequest` / `do_request`) with the send replaced by a stop, so it times \
          the same work: model, validation, flattening, timestamp/nonce, signing, request \
-         object.\n"
+         object (it also asks its credentials client for the key pair on each call; the \
+         Rust figure leaves out the Rust client's equivalent, a boxed future that \
+         clones static credentials).\n"
     )
     .unwrap();
     writeln!(
@@ -583,7 +593,9 @@ fn main() {
                     ops.map(|n| format!(
                         "; per operation ({n} operations): {:.2} s wall, **{} CPU**",
                         d / n,
-                        t.cpu.map(|c| format!("{:.2} s", c / n)).unwrap_or("?".into())
+                        t.cpu
+                            .map(|c| format!("{:.2} s", c / n))
+                            .unwrap_or("?".into())
                     ))
                     .unwrap_or_default()
                 )
