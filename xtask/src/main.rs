@@ -1,14 +1,15 @@
-//! Project automation: `cargo xtask codegen [--check]`.
+//! Project automation: `cargo xtask codegen [--check]`, `cargo xtask bench`.
 
 mod bench;
 mod codegen;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]
+const USAGE: &str = "usage: cargo xtask codegen [--check] | bench [--quick] [--skip-compile] [--aws]
 
   codegen          generate every crate from its spec (generated/, tests/fixture-sdk/)
-  codegen --check  write nothing; fail naming every stale, missing or extra file";
+  codegen --check  write nothing; fail naming every stale, missing or extra file
+  bench            run the benchmarks in bench/ and write BENCHMARKS.md";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

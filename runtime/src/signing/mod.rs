@@ -20,7 +20,7 @@ mod percent;
 pub mod v1;
 pub mod v3;
 
-pub use percent::percent_encode;
+pub use percent::{percent_encode, percent_encode_into};
 
 use std::fmt;
 

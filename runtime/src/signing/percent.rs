@@ -14,8 +14,15 @@ pub(crate) fn is_unreserved(b: u8) -> bool {
 /// Percent-encodes `s` per RFC 3986: unreserved characters are kept, every
 /// other UTF-8 byte becomes `%XX` (uppercase hex).
 pub fn percent_encode(s: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(s.len() + s.len() / 2);
+    percent_encode_into(&mut out, s);
+    out
+}
+
+/// [`percent_encode`] appending to `out`: building a query string this way
+/// allocates once instead of once per key and value.
+pub fn percent_encode_into(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in s.as_bytes() {
         if is_unreserved(b) {
             out.push(b as char);
@@ -25,7 +32,6 @@ pub fn percent_encode(s: &str) -> String {
             out.push(HEX[usize::from(b & 0x0f)] as char);
         }
     }
-    out
 }
 
 #[cfg(test)]

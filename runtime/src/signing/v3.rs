@@ -12,7 +12,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use super::{
-    credentials_provider_name, dedup_sorted, percent_encode, security_token, SignedRequest,
+    credentials_provider_name, dedup_sorted, percent_encode_into, security_token, SignedRequest,
     SigningInput, HTTP_METHOD, SECURITY_TOKEN_HEADER,
 };
 
@@ -40,14 +40,14 @@ pub fn strip(s: &str) -> &str {
 pub fn canonical_query_string(pairs: &[(String, String)]) -> String {
     let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut out = String::new();
+    let mut out = String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() * 2 + 2).sum());
     for (i, (k, v)) in sorted.into_iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
         out.push_str(k);
         out.push('=');
-        out.push_str(&percent_encode(v));
+        percent_encode_into(&mut out, v);
     }
     out
 }
@@ -128,11 +128,16 @@ pub(super) fn sign(input: &SigningInput) -> SignedRequest {
     let credentials = input.credentials;
 
     let query = dedup_sorted(input.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let query_string = query
-        .iter()
-        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
+    let mut query_string =
+        String::with_capacity(query.iter().map(|(k, v)| k.len() + v.len() * 2 + 2).sum());
+    for (i, (k, v)) in query.iter().enumerate() {
+        if i > 0 {
+            query_string.push('&');
+        }
+        percent_encode_into(&mut query_string, k);
+        query_string.push('=');
+        percent_encode_into(&mut query_string, v);
+    }
 
     let payload_hash = EMPTY_BODY_SHA256;
     let mut headers: Vec<(String, String)> = vec![
