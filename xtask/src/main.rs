@@ -5,7 +5,8 @@ mod codegen;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] | bench [--quick] [--skip-compile] [--aws]
+const USAGE: &str =
+    "usage: cargo xtask codegen [--check] | bench [--quick] [--skip-compile] [--aws]
 
   codegen          generate every crate from its spec (generated/, tests/fixture-sdk/)
   codegen --check  write nothing; fail naming every stale, missing or extra file
