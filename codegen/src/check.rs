@@ -262,14 +262,8 @@ impl Checker<'_> {
         ] {
             structs.insert(reserved, "generated".into());
         }
-        self.members(file, "parameters", &op.parameters, true, &mut structs);
-        self.members(
-            file,
-            "response.fields",
-            &op.response.fields,
-            false,
-            &mut structs,
-        );
+        self.members(file, "parameters", &op.parameters, &mut structs);
+        self.members(file, "response.fields", &op.response.fields, &mut structs);
 
         let mut roles = BTreeMap::new();
         for (i, p) in op.parameters.iter().enumerate() {
@@ -622,7 +616,6 @@ impl Checker<'_> {
         file: &Path,
         key: &str,
         members: &[Member],
-        request: bool,
         structs: &mut BTreeMap<String, String>,
     ) {
         let mut wire = BTreeSet::new();
@@ -663,18 +656,11 @@ impl Checker<'_> {
                     "only top-level request parameters take a role",
                 );
             }
-            self.member(file, &k, m, request, structs);
+            self.member(file, &k, m, structs);
         }
     }
 
-    fn member(
-        &mut self,
-        file: &Path,
-        k: &str,
-        m: &Member,
-        request: bool,
-        structs: &mut BTreeMap<String, String>,
-    ) {
+    fn member(&mut self, file: &Path, k: &str, m: &Member, structs: &mut BTreeMap<String, String>) {
         let wrong = |what: &str, ty: Type| format!("`{what}` does not apply to type {ty:?}");
         let ty = m.ty;
         let is = |t: Type| ty == t;
@@ -778,7 +764,7 @@ impl Checker<'_> {
                             "lists of lists are not supported on the wire",
                         );
                     }
-                    self.member(file, &ik, item, request, structs);
+                    self.member(file, &ik, item, structs);
                 }
             },
             Type::Object => {
@@ -816,7 +802,7 @@ impl Checker<'_> {
                         }
                     }
                 }
-                self.members(file, &format!("{k}.fields"), &m.fields, request, structs);
+                self.members(file, &format!("{k}.fields"), &m.fields, structs);
             }
             _ => {}
         }
