@@ -143,3 +143,138 @@ fn several_broken_files_are_all_reported() {
         ["operations/DeleteWidget.yaml", "operations/Other.yaml"]
     );
 }
+
+#[test]
+fn odd_wire_and_type_names_are_refused_not_panicked_on() {
+    for name in ["123", "9Lives", "_", "__", "_Id", "a-b"] {
+        let yaml = op(&format!(
+            "parameters:\n  - name: \"{name}\"\n    type: string\n"
+        ));
+        let d = diagnostics(&format!("odd-{}", name.len()), "DeleteWidget.yaml", &yaml);
+        assert_eq!(d.len(), 1, "{name}: {d:?}");
+        assert!(
+            d[0].starts_with("operations/DeleteWidget.yaml: parameters[0].name: ")
+                && d[0].contains("not a valid wire name"),
+            "{name}: {}",
+            d[0]
+        );
+    }
+    let yaml = op("parameters:\n  - name: A\n    type: object\n    struct_name: 9Lives\n    fields: [ { name: B, type: string } ]\n");
+    let d = diagnostics("odd-struct", "DeleteWidget.yaml", &yaml);
+    assert!(
+        d.iter()
+            .any(|l| l.starts_with("operations/DeleteWidget.yaml: parameters[0].struct_name: ")),
+        "{d:?}"
+    );
+}
+
+/// Names drawn at random from awkward characters, as parameter, field and
+/// struct names and error codes: the generator answers with a spec error or
+/// with code, and never panics.
+#[test]
+fn no_name_panics_the_generator() {
+    let alphabet: Vec<char> = "aZ09_.-éS".chars().collect();
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let dir = temp_dir("fuzz-names");
+    copy_dir(&fixture_spec_dir(), &dir);
+    let mut names: Vec<String> = ["Self", "Type", "Crate", "Match", "self", "r#A", "A1", "Ab_"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for _ in 0..120 {
+        let len = (next() % 5) as usize + 1;
+        names.push(
+            (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect(),
+        );
+    }
+    for name in &names {
+        let quoted = format!("{name:?}");
+        let yaml = op(&format!(
+            "parameters:\n  - {{ name: {quoted}, type: string }}\n  - {{ name: Obj, type: object, struct_name: {quoted}, fields: [ {{ name: {quoted}, type: integer }} ] }}\nerrors:\n  - {{ code: {quoted}, http_status: 400, message: m }}\n"
+        ));
+        std::fs::write(dir.join("operations/DeleteWidget.yaml"), yaml).unwrap();
+        let opts = alb_tests::fixture_opts();
+        let result = std::panic::catch_unwind(|| alb_codegen::generate_crate(&dir, &opts));
+        match result {
+            Ok(Ok(_)) | Ok(Err(alb_codegen::Error::Spec(_))) => {}
+            Ok(Err(e)) => panic!("{name:?}: {e}"),
+            Err(_) => panic!("the name {name:?} panicked the generator"),
+        }
+    }
+}
+
+#[test]
+fn spec_files_by_extension() {
+    let dir = temp_dir("extensions");
+    copy_dir(&fixture_spec_dir(), &dir);
+    std::fs::rename(
+        dir.join("operations/GetWidget.yaml"),
+        dir.join("operations/GetWidget.YAML"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("operations/DeleteWidget.Yml"), op("")).unwrap();
+    std::fs::write(dir.join("operations/.DeleteWidget.yaml.swp"), "binary junk").unwrap();
+    let spec = alb_codegen::load::load(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = spec
+        .operations
+        .iter()
+        .map(|(_, o)| o.name.as_str())
+        .collect();
+    assert!(
+        names.contains(&"GetWidget") && names.contains(&"DeleteWidget"),
+        "{names:?}"
+    );
+    std::fs::write(dir.join("operations/StartWidget.json"), "{}").unwrap();
+    std::fs::write(dir.join("operations/notes.txt"), "x").unwrap();
+    let err = alb_codegen::load::load(&dir).unwrap_err();
+    let shown: Vec<String> = err.0.iter().map(ToString::to_string).collect();
+    assert_eq!(shown.len(), 2, "{shown:?}");
+    assert!(
+        shown[0].starts_with("operations/StartWidget.json: not a spec file"),
+        "{shown:?}"
+    );
+    assert!(
+        shown[1].starts_with("operations/notes.txt: not a spec file"),
+        "{shown:?}"
+    );
+}
+
+#[test]
+fn alias_bombs_are_refused_quickly() {
+    let mut yaml = op("");
+    yaml.push_str("notes:\n  - &l0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..14 {
+        let refs = vec![format!("*l{}", i - 1); 10].join(", ");
+        yaml.push_str(&format!("  - &l{i} [{refs}]\n"));
+    }
+    let started = std::time::Instant::now();
+    let d = diagnostics("alias-bomb", "DeleteWidget.yaml", &yaml);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].starts_with("operations/DeleteWidget.yaml: the file expands to more than"),
+        "{}",
+        d[0]
+    );
+}
+
+#[test]
+fn an_unsupported_default_says_what_to_write() {
+    let yaml = op("parameters:\n  - { name: On, type: boolean, default: maybe }\n  - { name: L, type: array, items: { type: string }, default: x }\n");
+    let d = diagnostics("default", "DeleteWidget.yaml", &yaml);
+    assert_eq!(
+        d,
+        [
+            "operations/DeleteWidget.yaml: parameters[0].default: `maybe` is not a boolean default: write `true` or `false` (unquoted)",
+            "operations/DeleteWidget.yaml: parameters[1].default: a default of type Array is not supported: only strings, integers and booleans take a `default`; describe it in `description` instead",
+        ]
+    );
+}

@@ -159,6 +159,11 @@ impl Checker<'_> {
                 );
             }
         }
+        for name in s.ram.placeholders.keys() {
+            if let Some(problem) = naming::wire_name_problem(name) {
+                self.push(&file, format!("ram.placeholders.{name}"), problem);
+            }
+        }
         let errors = s.common_errors.clone();
         self.errors(&file, "common_errors", &errors);
     }
@@ -187,12 +192,8 @@ impl Checker<'_> {
                 );
             }
             let v = naming::variant_name(&e.code);
-            if v.is_empty() || v.starts_with(|c: char| c.is_ascii_digit()) {
-                self.push(
-                    file,
-                    format!("{k}.code"),
-                    format!("`{}` does not make a Rust identifier", e.code),
-                );
+            if let Some(problem) = naming::variant_problem(&e.code) {
+                self.push(file, format!("{k}.code"), problem);
             } else if let Some(other) = variants.insert(v.clone(), e.code.as_str()) {
                 self.push(
                     file,
@@ -232,15 +233,8 @@ impl Checker<'_> {
                 ),
             );
         }
-        if op.name.is_empty()
-            || !op.name.chars().all(|c| c.is_ascii_alphanumeric())
-            || !op.name.starts_with(|c: char| c.is_ascii_uppercase())
-        {
-            self.push(
-                file,
-                "name",
-                "an operation name is UpperCamel ASCII letters and digits",
-            );
+        if let Some(problem) = naming::operation_name_problem(&op.name) {
+            self.push(file, "name", format!("operation name: {problem}"));
         }
         for (i, r) in op.related_operations.iter().enumerate() {
             if !self.known(r) {
@@ -426,14 +420,11 @@ impl Checker<'_> {
     }
 
     fn waiter(&mut self, file: &Path, key: &str, op: &Operation, w: &crate::model::Waiter) {
-        if w.name.is_empty()
-            || !w.name.starts_with(|c: char| c.is_ascii_uppercase())
-            || !w.name.chars().all(|c| c.is_ascii_alphanumeric())
-        {
+        if let Some(problem) = naming::type_name_problem(&w.name) {
             self.push(
                 file,
                 format!("{key}.name"),
-                "a waiter name is UpperCamel ASCII letters and digits",
+                format!("waiter name: {problem}"),
             );
         }
         let Some(polled) = self.defined(&w.operation).cloned() else {
@@ -626,12 +617,8 @@ impl Checker<'_> {
                 self.push(file, format!("{k}.name"), "a field needs a name");
                 continue;
             };
-            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                self.push(
-                    file,
-                    format!("{k}.name"),
-                    format!("`{name}` is not a valid wire name"),
-                );
+            if let Some(problem) = naming::wire_name_problem(name) {
+                self.push(file, format!("{k}.name"), problem);
             }
             if !wire.insert(name.as_str()) {
                 self.push(
@@ -775,15 +762,8 @@ impl Checker<'_> {
                         "an object needs a `struct_name`",
                     ),
                     Some(sn) => {
-                        if naming::type_name(sn) != *sn {
-                            self.push(
-                                file,
-                                format!("{k}.struct_name"),
-                                format!(
-                                    "`{sn}` is not UpperCamel (try `{}`)",
-                                    naming::type_name(sn)
-                                ),
-                            );
+                        if let Some(problem) = naming::type_name_problem(sn) {
+                            self.push(file, format!("{k}.struct_name"), problem);
                         }
                         if let Some(first) = structs.insert(sn.clone(), k.to_string()) {
                             if first == "generated" {
@@ -827,6 +807,9 @@ fn scalar_fits(v: &Scalar, m: &Member) -> Result<(), String> {
     let text = v.to_string();
     match m.ty {
         Type::Boolean if matches!(v, Scalar::Bool(_)) => Ok(()),
+        Type::Boolean => Err(format!(
+            "`{text}` is not a boolean default: write `true` or `false` (unquoted)"
+        )),
         Type::Integer => {
             let n: i64 = text
                 .parse()
@@ -842,6 +825,8 @@ fn scalar_fits(v: &Scalar, m: &Member) -> Result<(), String> {
             }
             Ok(())
         }
-        ty => Err(format!("a default of type {ty:?} is not supported")),
+        ty => Err(format!(
+            "a default of type {ty:?} is not supported: only strings, integers and booleans take a `default`; describe it in `description` instead"
+        )),
     }
 }

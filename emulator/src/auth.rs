@@ -343,6 +343,9 @@ fn verify_v3(
     let string_to_sign = v3::string_to_sign(&canonical);
     let expected = v3::signature(&key.access_key_secret, &string_to_sign);
     if !auth.signature.eq_ignore_ascii_case(&expected) {
+        // The canonical request lists the signed headers, the STS token's
+        // among them: logged with secret values masked.
+        let canonical = alb_runtime::redact::redact(&canonical);
         tracing::debug!(%canonical, "V3 signature mismatch");
         return Err(common_error("SignatureDoesNotMatch", &[&string_to_sign]));
     }

@@ -11,6 +11,7 @@ pub mod operation;
 pub mod paginator;
 pub mod params;
 pub mod ram;
+pub mod redact;
 pub mod server;
 pub mod service_error;
 pub mod signing;
@@ -18,8 +19,9 @@ pub mod validation;
 pub mod waiter;
 
 pub use client::{
-    Config, ConfigBuilder, ConfigError, Core, DecodeError, DryRunPassed, Endpoint, RateLimitMode,
-    RetryPolicy, SdkError, TimeoutError, TimeoutKind, Timeouts, TransportError,
+    Config, ConfigBuilder, ConfigError, Core, DecodeError, DryRunPassed, Endpoint, RateLimitError,
+    RateLimitMode, RateLimitSource, RedirectError, RetryPolicy, SdkError, TimeoutError,
+    TimeoutKind, Timeouts, TransportError,
 };
 pub use credentials::{Credentials, Secret};
 pub use operation::{

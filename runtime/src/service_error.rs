@@ -52,13 +52,16 @@ impl ErrorMetadata {
                 })
             }
         };
+        // The service echoes its string to sign, which can carry the STS
+        // token: nothing secret may reach Display, Debug or logs.
+        let clean = |s: Option<String>| s.map(|s| crate::redact::redact(&s).into_owned());
         Ok(Self {
             code,
-            message: parsed.message.unwrap_or_default(),
+            message: clean(parsed.message).unwrap_or_default(),
             http_status,
             request_id: parsed.request_id,
-            host_id: parsed.host_id,
-            recommend: parsed.recommend,
+            host_id: clean(parsed.host_id),
+            recommend: clean(parsed.recommend),
         })
     }
 

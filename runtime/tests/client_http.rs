@@ -20,8 +20,8 @@ use alb_runtime::signing::{v1, v3};
 use alb_runtime::{
     AccessLevel, Config, ConfigBuilder, Core, Credentials, ErrorMetadata, Operation,
     OperationError, OperationMeta, Params, RamMeta, RamResource, RateLimit, RateLimitMode,
-    RetryPolicy, Rule, SdkError, SignatureVersion, TimeoutKind, Timeouts, ValidationError,
-    Validator,
+    RateLimitSource, RetryPolicy, Rule, SdkError, SignatureVersion, TimeoutKind, Timeouts,
+    ValidationError, Validator,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -1094,7 +1094,83 @@ async fn a_retry_after_beyond_the_call_timeout_gives_up_at_once() {
     assert_eq!(server.count(), 1);
 }
 
+#[tokio::test]
+async fn the_standard_retry_after_header_is_honoured_in_seconds_and_as_a_date() {
+    let throttled = with_header(
+        service_error(400, "Throttling.User", "r-throttle"),
+        "retry-after",
+        "1",
+    );
+    let server = MockServer::start(vec![throttled, ok()]).await;
+    let core = core(config(&server.url));
+    core.send(associate()).await.unwrap();
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    let gap = reqs[1].at - reqs[0].at;
+    assert!(gap >= Duration::from_millis(990), "retried after {gap:?}");
+
+    // An HTTP date two seconds ahead (whole seconds: more than one second).
+    let at = time::OffsetDateTime::now_utc() + time::Duration::seconds(2);
+    let date = at
+        .format(time::macros::format_description!(
+            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+        ))
+        .unwrap();
+    let throttled = with_header(
+        service_error(503, "ServiceUnavailable", "r-503"),
+        "retry-after",
+        &date,
+    );
+    let server = MockServer::start(vec![throttled, ok()]).await;
+    let c = self::core(config(&server.url));
+    c.send(associate()).await.unwrap();
+    let reqs = server.requests();
+    let gap = reqs[1].at - reqs[0].at;
+    assert!(
+        gap >= Duration::from_millis(900),
+        "retried after {gap:?} ({date})"
+    );
+
+    // The same cap as x-acs-retry-after: beyond the call timeout, give up at once.
+    let throttled = with_header(
+        service_error(400, "Throttling.User", "r-far"),
+        "retry-after",
+        "3600",
+    );
+    let server = MockServer::start(vec![throttled, ok()]).await;
+    let c = self::core(config(&server.url).timeouts(timeouts(10_000, 60_000)));
+    let started = Instant::now();
+    let err = c.send(associate()).await.unwrap_err();
+    assert!(matches!(&err, SdkError::Throttled(_)), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(server.count(), 1);
+}
+
 // ========================================== 4. which codes are retried
+
+#[tokio::test]
+async fn not_implemented_and_unknown_actions_are_not_retried() {
+    for reply in [
+        service_error(501, "OperationNotSupported", "r-501"),
+        service_error(501, "InternalError", "r-501"),
+        json(501, "<html>not implemented</html>"),
+        service_error(404, "InvalidAction.NotFound", "r-404"),
+        service_error(500, "InvalidAction.NotFound", "r-500"),
+    ] {
+        let server = MockServer::start(vec![reply.clone(), ok()]).await;
+        // Read-only: a decode error of a 5xx would be resent if it were 502.
+        let c = core(config(&server.url).retry(fast_retry(4)));
+        assert!(c.send(GetThing).await.is_err());
+        assert_eq!(server.count(), 1, "{reply:?}");
+    }
+    // A 502 with the same HTML body is retried.
+    let server = MockServer::start(vec![json(502, "<html>bad gateway</html>"), ok()]).await;
+    core(config(&server.url).retry(fast_retry(4)))
+        .send(GetThing)
+        .await
+        .unwrap();
+    assert_eq!(server.count(), 2);
+}
 
 #[tokio::test]
 async fn a_non_retryable_code_is_not_retried() {
@@ -1176,6 +1252,47 @@ async fn throttling_until_retries_run_out_is_throttled() {
     assert_eq!(err.request_id(), Some("r-t"));
     assert_eq!(err.code(), Some("Throttling.User"));
     assert!(err.service_error().is_some());
+}
+
+// ================================================== 4b. redirects
+
+#[tokio::test]
+async fn a_redirect_is_an_error_and_nothing_reaches_its_target() {
+    for version in [SignatureVersion::V3, SignatureVersion::V1] {
+        let target = MockServer::start(vec![ok()]).await;
+        let location = format!(
+            "{}/?Action=X&SecurityToken={TOKEN}&Signature=abc",
+            target.url
+        );
+        for status in [301u16, 302, 307, 308] {
+            let redirect = with_header(json(status, ""), "location", &location);
+            let server = MockServer::start(vec![redirect, ok()]).await;
+            let c = core(
+                config(&server.url)
+                    .credentials(sts())
+                    .signature_version(version)
+                    .retry(fast_retry(3)),
+            );
+            let err = c.send(associate()).await.unwrap_err();
+            match &err {
+                SdkError::Redirect(r) => {
+                    assert_eq!(r.http_status, status);
+                    let shown = r.location.as_deref().unwrap();
+                    assert!(shown.starts_with(&target.url), "{shown}");
+                }
+                other => panic!("{other:?}"),
+            }
+            let text = err.to_string();
+            assert!(
+                text.contains(&status.to_string()) && text.contains(&target.host),
+                "{text}"
+            );
+            assert_clean_error("redirect", &err);
+            assert_eq!(server.count(), 1, "a redirect is not retried");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(target.connections(), 0, "the redirect target was contacted");
+    }
 }
 
 // ============================= 5. resending without an idempotency token
@@ -1605,10 +1722,13 @@ async fn the_limiter_is_per_client_and_per_operation_and_counts_in_the_call_time
     };
     let a = core(limited());
     a.send(associate()).await.unwrap();
-    // The next call waits about an hour for a token.
-    let waited =
-        tokio::time::timeout(Duration::from_millis(300), a.clone().send(associate())).await;
-    assert!(waited.is_err(), "the second call did not wait: {waited:?}");
+    // The next token is an hour away, past the call's deadline: the call
+    // is refused at once, without sending.
+    let refused = a.clone().send(associate()).await;
+    assert!(
+        matches!(refused, Err(SdkError::RateLimited(_))),
+        "the second call was not refused: {refused:?}"
+    );
     assert_eq!(server.count(), 1);
     // Another operation has its own bucket; another client its own limiter.
     a.send(CreateThing { name: "x".into() }).await.unwrap();
@@ -1625,11 +1745,55 @@ async fn the_limiter_is_per_client_and_per_operation_and_counts_in_the_call_time
             .timeouts(timeouts(10_000, 300)),
     );
     assert!(b.send(associate()).await.is_err());
+    let started = Instant::now();
     let err = b.send(associate()).await.unwrap_err();
+    // Answered at once, naming the limiter, the limit and the way out.
     assert!(
-        matches!(&err, SdkError::Timeout(t) if t.kind == TimeoutKind::Call && t.attempts == 0),
+        started.elapsed() < Duration::from_millis(250),
+        "{:?}",
+        started.elapsed()
+    );
+    match &err {
+        SdkError::RateLimited(r) => {
+            assert_eq!(r.operation, ASSOCIATE);
+            assert_eq!(
+                r.limit,
+                RateLimit {
+                    requests: 1,
+                    per_seconds: 3600
+                }
+            );
+            assert_eq!(r.source, RateLimitSource::Configured);
+            assert!(r.wait > Duration::from_secs(3000), "{r:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let shown = err.to_string();
+    for part in [
+        "rate limiter",
+        ASSOCIATE,
+        "1 request(s) per 3600 s",
+        "configured",
+        "RateLimitMode",
+    ] {
+        assert!(shown.contains(part), "{part}: {shown}");
+    }
+    assert!(!shown.contains("attempt"), "{shown}");
+
+    // With the documented quota, the message says so.
+    let server = MockServer::start(vec![ok()]).await;
+    let c = core(
+        config(&server.url)
+            .rate_limit(RateLimitMode::FromSpec)
+            .timeouts(timeouts(10_000, 300)),
+    );
+    c.send(GetThing).await.unwrap();
+    let err = c.send(GetThing).await.unwrap_err();
+    assert!(
+        matches!(&err, SdkError::RateLimited(r) if r.source == RateLimitSource::Documented),
         "{err:?}"
     );
+    assert!(err.to_string().contains("documented quota"), "{err}");
 }
 
 #[tokio::test]
@@ -1650,8 +1814,11 @@ async fn off_ignores_documented_quotas_and_from_spec_applies_them() {
 
     let spec = core(config(&server.url).rate_limit(RateLimitMode::FromSpec));
     spec.send(GetThing).await.unwrap();
-    let waited = tokio::time::timeout(Duration::from_millis(300), spec.send(GetThing)).await;
-    assert!(waited.is_err(), "FromSpec did not wait: {waited:?}");
+    let refused = spec.send(GetThing).await;
+    assert!(
+        matches!(&refused, Err(SdkError::RateLimited(r)) if r.limit.per_seconds == 3600),
+        "FromSpec did not apply the documented quota: {refused:?}"
+    );
     assert_eq!(server.count(), 4);
     // 200 per 60 s: a burst of five passes.
     for _ in 0..5 {
@@ -1815,6 +1982,25 @@ async fn every_error() -> Vec<(&'static str, SdkError<AssociateError>)> {
         "throttled",
         run(service_error(400, "Throttling.User", "r-t"), same).await,
     ));
+    // The service echoes its string to sign, token included (encoded
+    // twice inside the string to sign, and once more raw for good measure).
+    let encoded = v1::canonicalized_query(&[("SecurityToken".to_string(), TOKEN.to_string())]);
+    let echo = format!(
+        "Specified signature is not matched with our calculation. server string to sign is:POST&%2F&AccessKeyId%3D{AK}%26{}%26SignatureMethod%3DHMAC-SHA1 raw={TOKEN}",
+        alb_runtime::signing::percent_encode(&encoded)
+    );
+    let body = serde_json::json!({"Code": "SignatureDoesNotMatch", "Message": echo, "RequestId": "r-sig",
+        "Recommend": format!("https://api.aliyun.com/troubleshoot?q=SignatureDoesNotMatch&SecurityToken={TOKEN}")});
+    out.push((
+        "signature echo",
+        run(json(400, &body.to_string()), same).await,
+    ));
+    let redirect = with_header(
+        json(302, ""),
+        "location",
+        &format!("http://127.0.0.1:9/?SecurityToken={TOKEN}&Signature=x"),
+    );
+    out.push(("redirect", run(redirect, same).await));
     out.push(("decode", run(json(200, r#"{"JobId":1}"#), same).await));
     out.push(("decode html", run(json(502, "<html>"), same).await));
     out.push(("too large", run(Reply::Huge { chunked: true }, same).await));
@@ -1864,6 +2050,7 @@ async fn errors_show_no_secret() {
             SdkError::Timeout(_) => "Timeout",
             SdkError::Credentials(_) => "Credentials",
             SdkError::Decode(_) => "Decode",
+            SdkError::Redirect(_) => "Redirect",
             _ => "other",
         })
         .collect();
@@ -1872,6 +2059,8 @@ async fn errors_show_no_secret() {
         [
             "Service",
             "Throttled",
+            "Service",
+            "Redirect",
             "Decode",
             "Decode",
             "Decode",
@@ -1987,7 +2176,9 @@ async fn errors_display_on_one_line_with_the_request_id() {
                 assert_eq!(source.unwrap().to_string(), t.to_string());
                 assert!(shown.contains("timed out"), "{what}: {shown}");
             }
-            SdkError::Credentials(_) | SdkError::Decode(_) => assert!(source.is_some(), "{what}"),
+            SdkError::Credentials(_) | SdkError::Decode(_) | SdkError::Redirect(_) => {
+                assert!(source.is_some(), "{what}")
+            }
             other => panic!("{what}: {other:?}"),
         }
     }

@@ -3,7 +3,7 @@
 
 use super::config::{Config, ConfigError, Endpoint, ENDPOINT_ENV, REGION_ENV};
 use super::error::{
-    DecodeError, DryRunPassed, SdkError, TimeoutError, TimeoutKind, TransportError,
+    DecodeError, DryRunPassed, RedirectError, SdkError, TimeoutError, TimeoutKind, TransportError,
 };
 use super::rate_limit::RateLimiter;
 use crate::credentials::{DefaultCredentialsChain, Env, ProvideCredentials};
@@ -87,6 +87,9 @@ impl Core {
         let http = reqwest::Client::builder()
             .connect_timeout(config.timeouts.connect)
             .user_agent(user_agent.clone())
+            // A signed request (and its STS token header) must never travel
+            // to another address: a 3xx is an error value, not followed.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ConfigError::Http(e.to_string()))?;
         Ok(Self {
@@ -202,7 +205,11 @@ impl Core {
         // Attempts started so far, for the call timeout's error.
         let attempts_started = AtomicU32::new(0);
         let call = async {
-            self.inner.limiter.acquire(meta.name, meta.rate_limit).await;
+            self.inner
+                .limiter
+                .acquire(meta.name, meta.rate_limit, started + timeouts.call)
+                .await
+                .map_err(SdkError::RateLimited)?;
             let policy = &self.inner.config.retry;
             let mut attempt = 1u32;
             loop {
@@ -306,13 +313,25 @@ impl Core {
         };
         let status = response.status().as_u16();
         tracing::Span::current().record("status", status);
-        let retry_after = response
-            .headers()
-            .get("x-acs-retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .filter(|ms| *ms > 0)
-            .map(Duration::from_millis);
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let retry_after = super::retry::server_retry_after(
+            header("x-acs-retry-after").as_deref(),
+            header("retry-after").as_deref(),
+            time::OffsetDateTime::now_utc(),
+        );
+        if (300..400).contains(&status) {
+            let location = header("location").map(|l| crate::redact::redact(&l).into_owned());
+            return Attempt::Fail(SdkError::Redirect(RedirectError {
+                http_status: status,
+                location,
+            }));
+        }
         let body = match read_body(response).await {
             Ok(b) => b,
             Err(BodyError::TooLarge) => {
@@ -353,7 +372,7 @@ impl Core {
         }
 
         let meta_err = match ErrorMetadata::from_body(status, &body) {
-            Ok(m) => m,
+            Ok(m) => redact_credentials(m, credentials),
             Err(bad) => {
                 let error = SdkError::Decode(DecodeError {
                     http_status: status,
@@ -361,7 +380,7 @@ impl Core {
                     reason: bad.reason,
                 });
                 // A gateway's HTML 5xx: the service may or may not have acted.
-                return if status >= 500 && safe_to_resend {
+                return if status >= 500 && status != 501 && safe_to_resend {
                     Attempt::Retry { error, retry_after }
                 } else {
                     Attempt::Fail(error)
@@ -377,15 +396,11 @@ impl Core {
                 message: meta_err.message,
             });
         }
-        let throttled = meta_err.code.starts_with("Throttling");
         let error = O::Error::from_metadata(meta_err);
         // A structured error answer means the service did not act, so a
         // retryable code (or a 5xx) is safe to retry even without a token.
-        if error.is_retryable()
-            || throttled
-            || is_common_retryable_code(error.code())
-            || status >= 500
-        {
+        let spec_retryable = error.is_retryable() || is_common_retryable_code(error.code());
+        if super::retry::retry_service_error(status, error.code(), spec_retryable) {
             Attempt::Retry {
                 error: SdkError::Service(error),
                 retry_after,
@@ -406,6 +421,21 @@ impl Core {
     > {
         crate::waiter::wait::<W>(self, input, policy.unwrap_or_else(W::default_policy)).await
     }
+}
+
+/// Masks the caller's own token and secret wherever the service echoed them.
+fn redact_credentials(
+    mut meta: ErrorMetadata,
+    credentials: &crate::credentials::Credentials,
+) -> ErrorMetadata {
+    let token = credentials.security_token();
+    let secret = credentials.access_key_secret();
+    let secrets: Vec<&str> = token.into_iter().chain([secret]).collect();
+    meta.message = crate::redact::redact_values(&meta.message, &secrets);
+    meta.recommend = meta
+        .recommend
+        .map(|r| crate::redact::redact_values(&r, &secrets));
+    meta
 }
 
 /// A timeout error counts every attempt of the call, not just its own.

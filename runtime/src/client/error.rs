@@ -29,6 +29,12 @@ pub enum SdkError<E> {
         operation: &'static str,
         token: String,
     },
+    /// The endpoint answered with a redirect (HTTP 3xx). A signed request is
+    /// never re-sent elsewhere: the redirect is reported, not followed.
+    Redirect(RedirectError),
+    /// The client-side rate limiter (the operation's documented quota, or
+    /// the configured one) would delay the call past its deadline.
+    RateLimited(RateLimitError),
     /// A building block was misconfigured (endpoint, HTTP client).
     Config(String),
 }
@@ -70,6 +76,8 @@ impl<E: OperationError> fmt::Display for SdkError<E> {
             SdkError::PaginationLoop { operation, token } => {
                 write!(f, "{operation} returned the page token `{token}` twice; stopped to avoid looping forever")
             }
+            SdkError::Redirect(r) => write!(f, "{r}"),
+            SdkError::RateLimited(r) => write!(f, "{r}"),
             SdkError::Config(m) => write!(f, "configuration error: {m}"),
         }
     }
@@ -84,6 +92,8 @@ impl<E: OperationError> std::error::Error for SdkError<E> {
             SdkError::Timeout(t) => Some(t),
             SdkError::Credentials(c) => Some(c),
             SdkError::Decode(d) => Some(d),
+            SdkError::Redirect(r) => Some(r),
+            SdkError::RateLimited(r) => Some(r),
             _ => None,
         }
     }
@@ -174,3 +184,66 @@ pub struct DryRunPassed {
     pub request_id: Option<String>,
     pub message: String,
 }
+
+/// An HTTP 3xx answer. Nothing was sent to the `Location`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedirectError {
+    pub http_status: u16,
+    /// The `Location` header as received (secret query values masked).
+    pub location: Option<String>,
+}
+
+impl fmt::Display for RedirectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the endpoint answered HTTP {} (a redirect to {}); a signed request is not re-sent to another address: check the endpoint URL",
+            self.http_status,
+            self.location.as_deref().unwrap_or("no Location")
+        )
+    }
+}
+
+impl std::error::Error for RedirectError {}
+
+/// Where the limit the client applied to itself comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateLimitSource {
+    /// The operation's documented quota (`RateLimitMode::FromSpec`).
+    Documented,
+    /// `RateLimitMode::Fixed`.
+    Configured,
+}
+
+/// The client-side rate limiter refused to wait past the call's deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimitError {
+    pub operation: &'static str,
+    pub limit: crate::operation::RateLimit,
+    pub source: RateLimitSource,
+    /// How long the next request slot is away.
+    pub wait: Duration,
+    /// What was left of the call's time when the limiter was asked.
+    pub remaining: Duration,
+}
+
+impl fmt::Display for RateLimitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let which = match self.source {
+            RateLimitSource::Documented => "the documented quota of",
+            RateLimitSource::Configured => "the configured limit of",
+        };
+        write!(
+            f,
+            "client-side rate limiter: {} is limited to {} {} request(s) per {} s; the next slot is {:.1} s away, past the call deadline ({:.1} s left). Space the calls out, raise Timeouts::call, or change Config::builder().rate_limit(RateLimitMode::Fixed(..) or RateLimitMode::Off)",
+            self.operation,
+            which,
+            self.limit.requests,
+            self.limit.per_seconds,
+            self.wait.as_secs_f64(),
+            self.remaining.as_secs_f64()
+        )
+    }
+}
+
+impl std::error::Error for RateLimitError {}

@@ -12,6 +12,9 @@ pub use config::{
     Config, ConfigBuilder, ConfigError, Endpoint, Timeouts, ENDPOINT_ENV, PUBLIC_ENDPOINT,
     REGION_ENV, VPC_ENDPOINT,
 };
-pub use error::{DecodeError, DryRunPassed, SdkError, TimeoutError, TimeoutKind, TransportError};
+pub use error::{
+    DecodeError, DryRunPassed, RateLimitError, RateLimitSource, RedirectError, SdkError,
+    TimeoutError, TimeoutKind, TransportError,
+};
 pub use rate_limit::{RateLimitMode, RateLimiter};
 pub use retry::RetryPolicy;

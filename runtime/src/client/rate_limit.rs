@@ -1,6 +1,7 @@
 //! Client-side rate limiting from the spec's documented quotas: a token
 //! bucket per operation, shared by every clone of a client.
 
+use super::error::{RateLimitError, RateLimitSource};
 use crate::operation::RateLimit;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -68,30 +69,47 @@ impl RateLimiter {
         }
     }
 
-    fn limit_for(&self, documented: Option<RateLimit>) -> Option<RateLimit> {
+    fn limit_for(&self, documented: Option<RateLimit>) -> Option<(RateLimit, RateLimitSource)> {
         match &self.mode {
-            RateLimitMode::FromSpec => documented,
-            RateLimitMode::Fixed(l) => Some(*l),
+            RateLimitMode::FromSpec => documented.map(|l| (l, RateLimitSource::Documented)),
+            RateLimitMode::Fixed(l) => Some((*l, RateLimitSource::Configured)),
             RateLimitMode::Off => None,
         }
     }
 
-    /// Waits until `operation` may send one more request.
-    pub async fn acquire(&self, operation: &'static str, documented: Option<RateLimit>) {
-        let Some(limit) = self.limit_for(documented) else {
-            return;
+    /// Waits until `operation` may send one more request. When the next
+    /// slot is later than `deadline`, answers at once with what happened
+    /// (no token is taken) instead of sleeping into a timeout.
+    pub async fn acquire(
+        &self,
+        operation: &'static str,
+        documented: Option<RateLimit>,
+        deadline: Instant,
+    ) -> Result<(), RateLimitError> {
+        let Some((limit, source)) = self.limit_for(documented) else {
+            return Ok(());
         };
         loop {
+            let now = Instant::now();
             let wait = {
                 let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
                 let bucket = buckets
                     .entry(operation)
                     .or_insert_with(|| Bucket::new(limit));
-                match bucket.try_take(Instant::now()) {
-                    Ok(()) => return,
+                match bucket.try_take(now) {
+                    Ok(()) => return Ok(()),
                     Err(wait) => wait,
                 }
             };
+            if now + wait > deadline {
+                return Err(RateLimitError {
+                    operation,
+                    limit,
+                    source,
+                    wait,
+                    remaining: deadline.saturating_duration_since(now),
+                });
+            }
             tracing::debug!(
                 operation,
                 wait_ms = wait.as_millis() as u64,

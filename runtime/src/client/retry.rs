@@ -77,9 +77,109 @@ impl RetryPolicy {
     }
 }
 
+/// The wait a server asks for: `x-acs-retry-after` (milliseconds, Alibaba's
+/// header) or the standard `Retry-After` (seconds, or an HTTP date), the
+/// longer of the two when both are present. Unparseable or past values are
+/// ignored. How long the client is willing to wait is decided by the retry
+/// loop (the budget and the call timeout), the same for both headers.
+pub fn server_retry_after(
+    x_acs_retry_after: Option<&str>,
+    retry_after: Option<&str>,
+    now: time::OffsetDateTime,
+) -> Option<Duration> {
+    let acs = x_acs_retry_after
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_millis);
+    let std = retry_after.and_then(|v| parse_retry_after(v, now));
+    acs.max(std).filter(|d| !d.is_zero())
+}
+
+/// `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2015 07:28:00 GMT`
+/// (RFC 9110 10.2.3; the IMF-fixdate form of an HTTP date).
+pub fn parse_retry_after(value: &str, now: time::OffsetDateTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    const IMF_FIXDATE: &[time::format_description::FormatItem<'static>] = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    let at = time::PrimitiveDateTime::parse(value, IMF_FIXDATE)
+        .ok()?
+        .assume_utc();
+    let wait = at - now;
+    (wait > time::Duration::ZERO).then(|| Duration::try_from(wait).ok())?
+}
+
+/// Whether a structured service error is worth another attempt. The one
+/// place this is decided: the spec's `retryable` flag for the code (passed
+/// in by the generated error type), throttling, and server-side failures
+/// (5xx) other than 501 Not Implemented. An action the endpoint does not
+/// know never becomes known by asking again.
+pub fn retry_service_error(http_status: u16, code: &str, spec_retryable: bool) -> bool {
+    if http_status == 501 || is_unknown_action(code) {
+        return false;
+    }
+    spec_retryable || code.starts_with("Throttling") || http_status >= 500
+}
+
+/// Codes saying that the action (or API) does not exist at this endpoint.
+pub fn is_unknown_action(code: &str) -> bool {
+    matches!(
+        code,
+        "InvalidAction.NotFound"
+            | "InvalidAction"
+            | "InvalidApi.NotFound"
+            | "OperationNotSupported"
+            | "UnsupportedOperation"
+            | "NotImplemented"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_headers() {
+        let now = time::macros::datetime!(2015-10-21 07:27:30 UTC);
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now),
+            None
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(
+            server_retry_after(Some("1500"), Some("1"), now),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(
+            server_retry_after(Some("200"), Some("2"), now),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(server_retry_after(None, None, now), None);
+        assert_eq!(server_retry_after(Some("0"), Some("x"), now), None);
+    }
+
+    #[test]
+    fn which_service_errors_are_retried() {
+        assert!(retry_service_error(400, "Throttling.User", false));
+        assert!(retry_service_error(503, "ServiceUnavailable", false));
+        assert!(retry_service_error(500, "Whatever", false));
+        assert!(retry_service_error(400, "IncorrectStatus.Listener", true));
+        assert!(!retry_service_error(400, "IncorrectStatus.Listener", false));
+        assert!(!retry_service_error(501, "OperationNotSupported", true));
+        assert!(!retry_service_error(501, "InternalError", false));
+        assert!(!retry_service_error(404, "InvalidAction.NotFound", false));
+        assert!(!retry_service_error(500, "InvalidAction.NotFound", false));
+    }
 
     #[test]
     fn backoff_grows_and_caps() {
