@@ -1,69 +1,74 @@
 //! The spec of AssociateAdditionalCertificatesWithListener holds every fact
 //! of the seed documentation page (shared/seed).
 
-use alb_codegen::model::{AccessLevel, Role, Type};
+use alb_codegen::ir::{ShapeKind, TypeIr, WaiterIr};
+use alb_codegen::model::{AccessLevel, Role};
 use alb_tests::main_spec_dir;
 
 #[test]
 fn associate_spec_holds_the_seed_page() {
     let spec = alb_codegen::load::load(&main_spec_dir()).unwrap_or_else(|e| panic!("{e}"));
-    alb_codegen::check::check(&spec).unwrap_or_else(|e| panic!("{e}"));
-    let op = &spec
+    let api = alb_codegen::check::check(&spec).unwrap_or_else(|e| panic!("{e}"));
+    let op = api
         .operations
         .iter()
-        .find(|(_, o)| o.name == "AssociateAdditionalCertificatesWithListener")
-        .expect("spec file exists")
-        .1;
+        .find(|o| o.name == "AssociateAdditionalCertificatesWithListener")
+        .expect("spec file exists");
 
     // Parameters.
     let p = |n: &str| {
-        op.parameters
+        op.params
             .iter()
-            .find(|m| m.name.as_deref() == Some(n))
+            .find(|m| m.wire == n)
             .unwrap_or_else(|| panic!("{n}"))
     };
     let listener = p("ListenerId");
     assert!(listener.required);
-    assert_eq!(listener.ty, Type::String);
-    assert_eq!(
-        listener.example.as_ref().unwrap().to_string(),
-        "lsn-5qnirjhpt******"
-    );
+    assert!(matches!(listener.ty, TypeIr::String(_)));
+    assert_eq!(listener.example.as_deref(), Some("lsn-5qnirjhpt******"));
     assert_eq!(listener.values_from, ["ListListeners", "CreateListener"]);
     let certs = p("Certificates");
     assert!(certs.required);
-    assert_eq!((certs.min_items, certs.max_items), (Some(1), Some(15)));
-    let item = certs.items.as_deref().unwrap();
-    assert_eq!(item.ty, Type::Object);
-    let cert_id = &item.fields[0];
-    assert_eq!(cert_id.name.as_deref(), Some("CertificateId"));
-    assert!(cert_id.required);
-    assert_eq!(
-        cert_id.example.as_ref().unwrap().to_string(),
-        "103705******"
-    );
+    let TypeIr::List(list) = &certs.ty else {
+        panic!("Certificates is a list")
+    };
+    assert_eq!((list.min_items, list.max_items), (Some(1), Some(15)));
+    let TypeIr::Struct(cert) = list.item else {
+        panic!("of objects")
+    };
+    // The shared `Certificate` shape.
+    assert_eq!(api.shapes[cert].name, "Certificate");
+    let ShapeKind::Struct { fields, .. } = &api.shapes[cert].kind else {
+        panic!()
+    };
+    assert_eq!(fields[0].wire, "CertificateId");
+    assert!(fields[0].required);
+    assert_eq!(fields[0].example.as_deref(), Some("103705******"));
     let token = p("ClientToken");
     assert_eq!(token.role, Some(Role::IdempotencyToken));
-    assert!(token.ascii_only && !token.required);
-    assert_eq!(token.max_length, Some(64));
+    assert!(!token.required);
+    let TypeIr::String(rules) = &token.ty else {
+        panic!()
+    };
+    assert!(rules.ascii_only);
+    assert_eq!(rules.max_len, Some(64));
     let dry = p("DryRun");
-    assert_eq!((dry.role, dry.ty), (Some(Role::DryRun), Type::Boolean));
-    assert_eq!(dry.default.as_ref().unwrap().to_string(), "false");
+    assert_eq!(dry.role, Some(Role::DryRun));
+    assert!(matches!(dry.ty, TypeIr::Boolean));
+    assert_eq!(dry.default.as_deref(), Some("false"));
 
     // Response.
-    let fields: Vec<_> = op
-        .response
-        .fields
-        .iter()
-        .filter_map(|f| f.name.as_deref())
-        .collect();
+    let fields: Vec<&str> = op.response.iter().map(|f| f.wire.as_str()).collect();
     assert_eq!(fields, ["JobId", "RequestId"]);
 
-    // Errors: 11 codes with status and message.
+    // Errors: 11 codes with status and message, from the catalogue.
     let errors: Vec<(u16, &str, &str)> = op
         .errors
         .iter()
-        .map(|e| (e.http_status, e.code.as_str(), e.message.as_str()))
+        .map(|(id, _)| {
+            let e = &api.errors[*id];
+            (e.http_status, e.code.as_str(), e.message.as_str())
+        })
         .collect();
     assert_eq!(
         errors,
@@ -128,6 +133,7 @@ fn associate_spec_holds_the_seed_page() {
     let retryable: Vec<&str> = op
         .errors
         .iter()
+        .map(|(id, _)| &api.errors[*id])
         .filter(|e| e.retryable)
         .map(|e| e.code.as_str())
         .collect();
@@ -148,19 +154,22 @@ fn associate_spec_holds_the_seed_page() {
         op.ram.resources[0].arn,
         "acs:alb:{#regionId}:{#accountId}:loadbalancer/{#loadbalancerId}"
     );
-    assert!(op.ram.condition_keys.is_empty() && op.ram.related_actions.is_empty());
+    assert!(op.ram.condition_keys.is_empty());
 
-    // Rate limit, async, history.
-    let rl = op.rate_limit.unwrap();
-    assert_eq!((rl.requests, rl.per_seconds), (200, 60));
+    // Rate limit, async (with its waiter), history.
+    assert_eq!(op.rate_limit, Some((200, 60)));
     let a = op.asynchronous.as_ref().expect("asynchronous");
-    assert_eq!(a.job_id_field, "JobId");
-    assert_eq!(a.status_operation, "GetListenerAttribute");
-    assert_eq!(a.pending_states, ["Associating"]);
-    assert_eq!(a.success_states, ["Associated"]);
-    let history: Vec<&str> = op.history.iter().map(|h| h.date.as_str()).collect();
+    assert_eq!(a.job_id_field, "job_id");
+    let WaiterIr::State(w) = &a.waiter else {
+        panic!("a state waiter")
+    };
+    assert_eq!(w.name, "CertificatesAssociated");
+    assert_eq!(api.operations[w.poll].name, "ListListenerCertificates");
+    assert_eq!(w.success, ["Associated"]);
+    assert_eq!(w.pending, ["Associating"]);
+    let history: Vec<&str> = op.history.iter().map(|(d, _)| d.as_str()).collect();
     assert_eq!(history, ["2024-01-23", "2024-01-17", "2020-09-29"]);
-    assert!(op.history[2].change.contains("Certificates"));
+    assert!(op.history[2].1.contains("Certificates"));
 }
 
 #[test]
@@ -183,10 +192,14 @@ fn generated_metadata_matches_the_spec() {
     );
     assert_eq!(meta.ram.access_level, alb_runtime::AccessLevel::Create);
     assert_eq!(
-        op::load_balancer_arn("cn-hangzhou", "123456", "alb-abc"),
+        alb_sdk::ram::load_balancer_arn("cn-hangzhou", "123456", "alb-abc"),
         "acs:alb:cn-hangzhou:123456:loadbalancer/alb-abc"
     );
-    assert_eq!(op::ERRORS.len(), 11);
+    use alb_runtime::OperationError;
+    assert_eq!(
+        op::AssociateAdditionalCertificatesWithListenerError::CODES.len(),
+        11
+    );
     assert_eq!(meta.idempotency_param, Some("ClientToken"));
     assert_eq!(meta.dry_run_param, Some("DryRun"));
 }

@@ -1,6 +1,6 @@
 //! Client-side validation of the generated request types.
 
-use alb_runtime::{Operation, Rule};
+use alb_runtime::{Operation, OperationError, Rule};
 use alb_sdk::associate_additional_certificates_with_listener::{
     AssociateAdditionalCertificatesWithListenerError as AssocError,
     AssociateAdditionalCertificatesWithListenerRequest as Req, Certificate,
@@ -33,13 +33,7 @@ fn certificate_count_limits() {
         }
     );
 
-    // Zero: an explicitly empty list breaks min_items; a missing one is required.
-    let e = Req::builder()
-        .listener_id("lsn-1")
-        .set_certificates(Some(vec![]))
-        .build()
-        .unwrap_err();
-    assert_eq!(e.violations[0].rule, Rule::MinItems { min: 1, actual: 0 });
+    // Zero: an empty list sends nothing, so a required list is missing.
     let e = Req::builder().listener_id("lsn-1").build().unwrap_err();
     assert_eq!(e.violations[0].path(), "Certificates");
     assert_eq!(e.violations[0].rule, Rule::Required);
@@ -118,13 +112,19 @@ fn fixture_constraints_of_every_kind() {
         .protocol("FTP")
         .port(0)
         .weight(20_000_000_000)
+        .name("1bad name")
+        .source_cidr("10.0.0.0/33")
+        .callback("ftp://x")
+        .ca_enabled(true)
+        .zone_id("z")
+        .v_switch_id("v")
         .names("x".repeat(11))
         .names("a")
         .names("b")
         .names("c")
-        .config(WidgetConfig::new().alias("ü"))
+        .config(WidgetConfig::new().alias("ü").enabled(true))
         .default_actions(DefaultAction::new("Other", ForwardGroupConfig::new(vec![])))
-        .tag(Tag::new(""))
+        .tag(Tag::new("aliyun-http://x"))
         .build()
         .unwrap_err();
     let got: Vec<String> = e.violations.iter().map(|v| v.to_string()).collect();
@@ -135,17 +135,111 @@ fn fixture_constraints_of_every_kind() {
             "Protocol must be one of HTTP, HTTPS, QUIC",
             "Port must be >= 1, is 0",
             "Weight must be <= 10000000000, is 20000000000",
+            "Name must start with one of: letters, Chinese characters",
+            "Name may contain only letters, digits, Chinese characters, `.`, `_`, `-`; found ' '",
+            "SourceCidr must be an IP address or a CIDR block",
+            "Callback must be an http(s) URL",
             "Names must have at most 3 item(s), has 4",
             "Names[0] must be at most 10 character(s) long, is 11",
             "Config.Alias must contain ASCII characters only",
-            "DefaultActions[0].Type must be one of ForwardGroup",
-            "DefaultActions[0].ForwardGroupConfig.ServerGroupTuples must have at least 1 item(s), has 0",
-            "Tag[0].Key is required",
+            "DefaultActions[0].Type must be one of ForwardGroup, Redirect",
+            "DefaultActions[0].ForwardGroupConfig.ServerGroupTuples is required",
+            "Tag[0].Key must not start with `aliyun`",
+            "Tag[0].Key must not contain `http://`",
+            "CaCertificateId is required when CaEnabled is true",
+            "VSwitchId cannot be given together with ZoneId",
         ]
+    );
+    // Each rule kind also accepts what it should.
+    let ok = CreateWidgetRequest::builder()
+        .load_balancer_id("alb-12345")
+        .protocol(WidgetProtocol::Https)
+        .port(443)
+        .name("中文-name_1.x")
+        .source_cidr("2001:db8::/32")
+        .callback("https://example.com/hook")
+        .ca_enabled(true)
+        .ca_certificate_id("ca-1")
+        .zone_id("z")
+        .config(WidgetConfig::new().alias("a").enabled(true))
+        .default_actions(DefaultAction::new(
+            ActionType::ForwardGroup,
+            ForwardGroupConfig::new(vec![ServerGroupTuple::new("sgp-1")]),
+        ))
+        .tag(Tag::new("env").value("prod"))
+        .build();
+    assert!(ok.is_ok(), "{ok:?}");
+    // A condition on a nested object names its path.
+    let e = CreateWidgetRequest::builder()
+        .load_balancer_id("alb-12345")
+        .protocol("HTTP")
+        .port(80)
+        .config(WidgetConfig::new().enabled(true))
+        .default_actions(DefaultAction::new(
+            "ForwardGroup",
+            ForwardGroupConfig::new(vec![ServerGroupTuple::new("sgp-1")]),
+        ))
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        e.violations[0].to_string(),
+        "Config.Alias is required when Enabled is true"
     );
     // The keyword field is reachable as r#type.
     let r = CreateWidgetRequest::builder().r#type("t");
     assert_eq!(r.as_request().r#type.as_deref(), Some("t"));
+}
+
+#[test]
+fn a_use_may_narrow_an_enum() {
+    use fixture_sdk::list_widgets::*;
+    assert!(ListWidgetsRequest::builder()
+        .protocol("HTTP")
+        .build()
+        .is_ok());
+    let e = ListWidgetsRequest::builder()
+        .protocol(WidgetProtocol::Quic)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        e.violations[0].to_string(),
+        "Protocol must be one of HTTP, HTTPS"
+    );
+    // The common MaxResults, narrowed to 100 here.
+    let e = ListWidgetsRequest::builder()
+        .max_results(101)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        e.violations[0].to_string(),
+        "MaxResults must be <= 100, is 101"
+    );
+    assert!(ListWidgetsRequest::builder()
+        .max_results(0)
+        .build()
+        .is_err());
+}
+
+#[test]
+fn enums_decode_unknown_values_and_round_trip() {
+    use fixture_sdk::types::{WidgetProtocol, WidgetStatus};
+    let s: WidgetStatus = serde_json::from_str("\"Active\"").unwrap();
+    assert_eq!(s, WidgetStatus::Active);
+    let new: WidgetStatus = serde_json::from_str("\"Hibernating\"").unwrap();
+    assert_eq!(new, WidgetStatus::Unknown("Hibernating".into()));
+    assert_eq!(new.as_str(), "Hibernating");
+    assert_eq!(serde_json::to_string(&new).unwrap(), "\"Hibernating\"");
+    assert_eq!(
+        "HTTPS".parse::<WidgetProtocol>().unwrap(),
+        WidgetProtocol::Https
+    );
+    assert_eq!(WidgetProtocol::Quic.to_string(), "QUIC");
+    assert_eq!(WidgetProtocol::VALUES, ["HTTP", "HTTPS", "QUIC"]);
+    // A response with an unknown enum value still decodes.
+    let out: fixture_sdk::GetWidgetResponse =
+        serde_json::from_str(r#"{"Status":"Brand-New","Protocol":"HTTP","Tags":null}"#).unwrap();
+    assert_eq!(out.status, Some(WidgetStatus::Unknown("Brand-New".into())));
+    assert!(out.tags.is_empty());
 }
 
 #[test]
@@ -186,8 +280,7 @@ fn errors_parse_from_status_and_body() {
 
 #[test]
 fn every_documented_code_maps_to_its_own_variant() {
-    use alb_sdk::associate_additional_certificates_with_listener::ERRORS;
-    for info in ERRORS {
+    for info in AssocError::CODES {
         let e = AssocError::from_code(info.code, &["a", "b", "c", "d"]);
         assert!(
             !matches!(e, AssocError::Unknown(_) | AssocError::Common(_)),
@@ -203,8 +296,6 @@ fn every_documented_code_maps_to_its_own_variant() {
 fn operation_trait_roles() {
     let mut r = with_certs(1).build().unwrap();
     assert!(r.idempotency_token_mut().is_some());
-    assert!(!r.is_dry_run());
-    assert!(r.set_dry_run(true));
-    assert!(r.is_dry_run());
+    assert_eq!(r.dry_run_mut().map(|d| *d), Some(None));
     assert!(<Req as Operation>::META.is_async);
 }

@@ -6,6 +6,10 @@
 use alb_runtime::Operation;
 use std::collections::BTreeMap;
 
+fn pairs<O: Operation>(r: &O) -> BTreeMap<String, String> {
+    r.to_params().unwrap().into_vec().into_iter().collect()
+}
+
 fn rust_params() -> BTreeMap<String, BTreeMap<String, String>> {
     use alb_sdk::associate_additional_certificates_with_listener as assoc;
     use alb_sdk::create_listener as create;
@@ -20,11 +24,8 @@ fn rust_params() -> BTreeMap<String, BTreeMap<String, String>> {
         // An empty certificate ID fails validation; the wire still carries it.
         .as_request()
         .clone();
-    r.set_dry_run(true);
-    out.insert(
-        assoc::META.name.to_string(),
-        r.to_params().into_vec().into_iter().collect(),
-    );
+    *r.dry_run_mut().unwrap() = Some(true);
+    out.insert(assoc::META.name.to_string(), pairs(&r));
 
     let r = create::CreateListenerRequest::builder()
         .load_balancer_id("alb-1")
@@ -32,7 +33,7 @@ fn rust_params() -> BTreeMap<String, BTreeMap<String, String>> {
         .listener_port(443)
         .request_timeout(60)
         .gzip_enabled(false)
-        .certificates(create::Certificate::new().certificate_id("c-1"))
+        .certificates(create::Certificate::new("c-1"))
         .default_actions(create::DefaultAction::new(
             create::ForwardGroupConfig::new(vec![
                 create::ServerGroupTuple::new("sgp-1"),
@@ -49,7 +50,7 @@ fn rust_params() -> BTreeMap<String, BTreeMap<String, String>> {
         .tag(create::Tag::new().key("team"))
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    let mut p: BTreeMap<String, String> = r.to_params().into_vec().into_iter().collect();
+    let mut p = pairs(&r);
     // The only field the builder fills that Python leaves unset.
     p.remove("ClientToken");
     out.insert(create::META.name.to_string(), p);
@@ -63,10 +64,7 @@ fn rust_params() -> BTreeMap<String, BTreeMap<String, String>> {
         .certificate_type("Server")
         .build()
         .unwrap();
-    out.insert(
-        "ListListenerCertificates".into(),
-        r.to_params().into_vec().into_iter().collect(),
-    );
+    out.insert("ListListenerCertificates".into(), pairs(&r));
     out
 }
 
@@ -121,9 +119,8 @@ fn stable_order_and_one_based_indices() {
         .client_token("t")
         .build()
         .unwrap();
-    let keys: Vec<String> = r
-        .to_params()
-        .into_vec()
+    let keys: Vec<String> = alb_runtime::wire::to_params(&r)
+        .unwrap()
         .into_iter()
         .map(|(k, _)| k)
         .collect();
@@ -131,31 +128,38 @@ fn stable_order_and_one_based_indices() {
         keys,
         ["ListenerId", "Certificates.1.CertificateId", "ClientToken"]
     );
+    // The map the client validates and signs is sorted by key.
+    let sorted: Vec<String> = r
+        .to_params()
+        .unwrap()
+        .iter()
+        .map(|(k, _)| k.to_string())
+        .collect();
+    assert_eq!(
+        sorted,
+        ["Certificates.1.CertificateId", "ClientToken", "ListenerId"]
+    );
 }
 
 #[test]
 fn server_side_parsing_round_trips_and_accepts_python_booleans() {
-    use alb_runtime::{FromParams, ParamMap};
-    let r = alb_sdk::AssociateAdditionalCertificatesWithListenerRequest::builder()
+    use alb_runtime::ParamMap;
+    type Req = alb_sdk::AssociateAdditionalCertificatesWithListenerRequest;
+    let cert = alb_sdk::associate_additional_certificates_with_listener::Certificate::new;
+    let r = Req::builder()
         .listener_id("l")
-        .certificates(
-            alb_sdk::associate_additional_certificates_with_listener::Certificate::new("a"),
-        )
-        .certificates(
-            alb_sdk::associate_additional_certificates_with_listener::Certificate::new("b"),
-        )
+        .certificates(cert("a"))
+        .certificates(cert("b"))
         .build()
         .unwrap();
-    let parsed = alb_sdk::AssociateAdditionalCertificatesWithListenerRequest::from_params(
-        &ParamMap::new(r.to_params().into_vec()),
-    )
-    .unwrap();
+    let received = ParamMap::new(r.to_params().unwrap().into_vec());
+    let parsed: Req = alb_runtime::server::parse_request(&received).unwrap();
     assert_eq!(parsed, r);
 
     let wire = |pairs: &[(&str, &str)]| {
         ParamMap::new(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
     };
-    let p = alb_sdk::AssociateAdditionalCertificatesWithListenerRequest::from_params(&wire(&[
+    let p: Req = alb_runtime::server::parse_request(&wire(&[
         ("ListenerId", "l"),
         ("Certificates.1.CertificateId", "a"),
         ("DryRun", "True"),
@@ -163,12 +167,13 @@ fn server_side_parsing_round_trips_and_accepts_python_booleans() {
     .unwrap();
     assert_eq!(p.dry_run, Some(true));
 
-    let e = alb_sdk::AssociateAdditionalCertificatesWithListenerRequest::from_params(&wire(&[
+    let bad = wire(&[
         ("Certificates.1.CertificateId", "a"),
         ("Certificates.3.CertificateId", "c"),
         ("DryRun", "maybe"),
-    ]))
-    .unwrap_err();
+    ]);
+    let meta = <Req as Operation>::META;
+    let e = alb_runtime::validate(meta.input, &bad, meta.name, true).unwrap_err();
     let got: Vec<String> = e
         .violations
         .iter()
@@ -177,9 +182,17 @@ fn server_side_parsing_round_trips_and_accepts_python_booleans() {
     assert_eq!(
         got,
         [
+            "ListenerId is required",
             "Certificates list indices must be 1, 2, ... without gaps",
             "DryRun must be a valid boolean",
-            "ListenerId is required",
         ]
+    );
+    // What a server answers: InvalidParameter listing them all.
+    let answer = alb_runtime::server::parse_request::<Req>(&bad).unwrap_err();
+    assert_eq!(answer.code, "InvalidParameter");
+    assert!(
+        answer.message.contains("ListenerId is required"),
+        "{}",
+        answer.message
     );
 }

@@ -44,14 +44,16 @@ pub fn prepare(
     host: &str,
 ) -> (String, SignedRequest) {
     let request = build_request();
-    let params = request.to_params().into_vec();
+    let meta = <AssociateAdditionalCertificatesWithListenerRequest as Operation>::META;
+    let params = request.to_params().expect("the request flattens");
+    alb_runtime::validate(meta.input, &params, meta.name, false).expect("the request is valid");
+    let params = params.into_vec();
     let timestamp = time::OffsetDateTime::now_utc()
         .format(time::macros::format_description!(
             "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
         ))
         .unwrap_or_default();
     let nonce = uuid::Uuid::new_v4().simple().to_string();
-    let meta = <AssociateAdditionalCertificatesWithListenerRequest as Operation>::META;
     let signed = sign(
         version,
         &SigningInput {
@@ -81,7 +83,7 @@ pub fn fixed_signed(
     user_agent: &str,
 ) -> SignedRequest {
     let request = build_request();
-    let params = request.to_params().into_vec();
+    let params = request.to_params().expect("the request flattens").into_vec();
     let meta = <AssociateAdditionalCertificatesWithListenerRequest as Operation>::META;
     sign(
         version,

@@ -1,7 +1,8 @@
-//! Reading the spec directory: `service.yaml` and `operations/*.yaml`.
+//! Reading the spec directory: `service.yaml`, `errors.yaml`,
+//! `shapes/*.yaml` and `operations/*.yaml`.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{Operation, Service};
+use crate::model::{Catalogue, Operation, Service, Shape};
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 
@@ -10,6 +11,9 @@ use std::path::{Path, PathBuf};
 pub struct Spec {
     pub dir: PathBuf,
     pub service: Service,
+    pub catalogue: Catalogue,
+    /// Sorted by file name; paths are relative to `dir`.
+    pub shapes: Vec<(PathBuf, Shape)>,
     /// Sorted by file name; paths are relative to `dir`.
     pub operations: Vec<(PathBuf, Operation)>,
 }
@@ -18,40 +22,56 @@ pub struct Spec {
 pub fn load(dir: &Path) -> Result<Spec, Diagnostics> {
     let mut problems = Vec::new();
     let service = parse_file::<Service>(dir, Path::new("service.yaml"), &mut problems);
+    let catalogue = parse_file::<Catalogue>(dir, Path::new("errors.yaml"), &mut problems);
+    let shapes = load_dir::<Shape>(dir, "shapes", false, &mut problems);
+    let operations = load_dir::<Operation>(dir, "operations", true, &mut problems);
+    match (service, catalogue) {
+        (Some(service), Some(catalogue)) if problems.is_empty() => Ok(Spec {
+            dir: dir.to_path_buf(),
+            service,
+            catalogue,
+            shapes,
+            operations,
+        }),
+        _ => Err(Diagnostics(problems)),
+    }
+}
 
-    let ops_dir = dir.join("operations");
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(&ops_dir) {
+/// Every spec file of `dir/sub`, parsed.
+fn load_dir<T: DeserializeOwned>(
+    dir: &Path,
+    sub: &str,
+    required: bool,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(PathBuf, T)> {
+    let full = dir.join(sub);
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(&full) {
         Ok(rd) => spec_files(
             dir,
+            sub,
             rd.filter_map(|e| e.ok().map(|e| e.path())),
-            &mut problems,
+            problems,
         ),
+        Err(_) if !required && !full.exists() => Vec::new(),
         Err(e) => {
             problems.push(Diagnostic {
-                file: PathBuf::from("operations"),
+                file: PathBuf::from(sub),
                 key_path: String::new(),
-                message: format!("cannot read the operations directory: {e}"),
+                message: format!("cannot read the {sub} directory: {e}"),
                 location: None,
             });
             Vec::new()
         }
     };
     files.sort();
-    let mut operations = Vec::new();
+    let mut out = Vec::new();
     for path in files {
         let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
-        if let Some(op) = parse_file::<Operation>(dir, &rel, &mut problems) {
-            operations.push((rel, op));
+        if let Some(v) = parse_file::<T>(dir, &rel, problems) {
+            out.push((rel, v));
         }
     }
-    match service {
-        Some(service) if problems.is_empty() => Ok(Spec {
-            dir: dir.to_path_buf(),
-            service,
-            operations,
-        }),
-        _ => Err(Diagnostics(problems)),
-    }
+    out
 }
 
 /// The spec files among `paths`: `.yaml` and `.yml` in any letter case.
@@ -59,6 +79,7 @@ pub fn load(dir: &Path) -> Result<Spec, Diagnostics> {
 /// silently; hidden files (editor swap files, `.DS_Store`) are skipped.
 fn spec_files(
     dir: &Path,
+    sub: &str,
     paths: impl Iterator<Item = PathBuf>,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<PathBuf> {
@@ -81,7 +102,9 @@ fn spec_files(
             problems.push(Diagnostic {
                 file: path.strip_prefix(dir).unwrap_or(&path).to_path_buf(),
                 key_path: String::new(),
-                message: "not a spec file: operations/ holds only `<Operation>.yaml` files (`.yaml` or `.yml`)".into(),
+                message: format!(
+                    "not a spec file: {sub}/ holds only `<Name>.yaml` files (`.yaml` or `.yml`)"
+                ),
                 location: None,
             });
         }
@@ -92,7 +115,7 @@ fn spec_files(
 /// A spec file may not expand (through YAML aliases) to more nodes than
 /// this: a file of aliases of aliases would otherwise take minutes and
 /// gigabytes. The largest real operation file has a few thousand nodes.
-pub const MAX_NODES_PER_FILE: usize = 200_000;
+pub const MAX_NODES_PER_FILE: usize = 1_000_000;
 
 /// Largest spec file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;

@@ -16,10 +16,18 @@ pub struct Service {
     pub endpoints: Endpoints,
     pub signature: Signature,
     pub ram: ServiceRam,
+    /// Parameters several operations take with the same rules
+    /// (ClientToken, DryRun, NextToken, MaxResults); operations refer to
+    /// them with `common:`.
     #[serde(default)]
-    pub common_errors: Vec<ErrorCode>,
+    pub common_parameters: Vec<Member>,
+    /// Codes (in errors.yaml) any operation may return.
+    #[serde(default)]
+    pub common_errors: Vec<String>,
     /// Every operation the API has, spec file or not.
     pub known_operations: Vec<String>,
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -55,7 +63,45 @@ pub struct ServiceRam {
     pub service: String,
     /// ARN placeholder name -> what it stands for.
     pub placeholders: BTreeMap<String, String>,
+    /// RAM resource types and the ARN of one resource of each type.
+    #[serde(default)]
+    pub resource_types: BTreeMap<String, ResourceType>,
 }
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceType {
+    /// `acs:alb:{#regionId}:{#accountId}:loadbalancer/{#loadbalancerId}`.
+    pub arn: String,
+    pub description: String,
+}
+
+/// `errors.yaml`: the catalogue, each code written once.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogue {
+    pub errors: Vec<ErrorCode>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCode {
+    pub code: String,
+    pub http_status: u16,
+    /// Message template; `%s` marks a value the service fills in.
+    pub message: String,
+    pub description: String,
+    /// Retrying the same request later may succeed: the client retries it.
+    #[serde(default)]
+    pub retryable: bool,
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// `shapes/<Name>.yaml`: a named type (an object or an enum) or a named set
+/// of scalar constraints, declared once for the whole service. Its `name`
+/// and `description` are required; `required` and `role` do not apply.
+pub type Shape = Member;
 
 /// `operations/<Name>.yaml`: one API operation.
 #[derive(Debug, Clone, Deserialize)]
@@ -70,18 +116,20 @@ pub struct Operation {
     pub related_operations: Vec<String>,
     #[serde(default)]
     pub parameters: Vec<Member>,
+    /// Rules between top-level parameters.
+    #[serde(default)]
+    pub conditions: Vec<Condition>,
     pub response: Response,
     #[serde(default, rename = "async")]
     pub asynchronous: Option<Async>,
     #[serde(default)]
     pub rate_limit: Option<RateLimit>,
     pub ram: Ram,
+    /// Codes of errors.yaml this operation documents.
     #[serde(default)]
-    pub errors: Vec<ErrorCode>,
+    pub errors: Vec<ErrorRef>,
     #[serde(default)]
     pub pagination: Option<Pagination>,
-    #[serde(default)]
-    pub waiters: Vec<Waiter>,
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
     /// Free-form remarks, e.g. where two sources disagree and which won.
@@ -97,13 +145,6 @@ pub enum Type {
     Boolean,
     Array,
     Object,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum IntFormat {
-    Int32,
-    Int64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
@@ -136,17 +177,26 @@ impl std::fmt::Display for Scalar {
     }
 }
 
-/// A request parameter, an object field, a response field or a list item.
-/// List items (`items:`) have no name; everything else has one.
-#[derive(Debug, Clone, Deserialize)]
+/// A request parameter, an object field, a response field, a list item or
+/// a shape's body. List items (`items:`) and shapes have no name.
+///
+/// Its type comes from exactly one of `type` (declared here), `shape` (a
+/// shape of shapes/) or `common` (a common parameter of service.yaml).
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Member {
     #[serde(default)]
     pub name: Option<String>,
-    #[serde(rename = "type")]
-    pub ty: Type,
+    #[serde(default, rename = "type")]
+    pub ty: Option<Type>,
     #[serde(default)]
-    pub format: Option<IntFormat>,
+    pub shape: Option<String>,
+    #[serde(default)]
+    pub common: Option<String>,
+    /// Integers: `int32` (default) or `int64`. Strings: `ipv4`, `ipv6`,
+    /// `ip`, `cidr`, `ip_or_cidr`, `domain`, `url`.
+    #[serde(default)]
+    pub format: Option<String>,
     #[serde(default)]
     pub required: bool,
     #[serde(default)]
@@ -164,13 +214,25 @@ pub struct Member {
     pub deprecated: bool,
     // string constraints
     #[serde(default)]
-    pub min_length: Option<u64>,
+    pub min_length: Option<u32>,
     #[serde(default)]
-    pub max_length: Option<u64>,
+    pub max_length: Option<u32>,
+    /// An enum: the value must be one of these. A string member with
+    /// `allowed_values` names its Rust enum with `enum_name`.
     #[serde(default)]
-    pub allowed_values: Vec<String>,
+    pub allowed_values: Vec<EnumValue>,
+    #[serde(default)]
+    pub enum_name: Option<String>,
     #[serde(default)]
     pub ascii_only: bool,
+    #[serde(default)]
+    pub first_char: Option<CharSet>,
+    #[serde(default)]
+    pub allowed_chars: Option<CharSet>,
+    #[serde(default)]
+    pub not_starts_with: Vec<String>,
+    #[serde(default)]
+    pub not_contains: Vec<String>,
     // integer constraints
     #[serde(default)]
     pub minimum: Option<i64>,
@@ -178,9 +240,9 @@ pub struct Member {
     pub maximum: Option<i64>,
     // array
     #[serde(default)]
-    pub min_items: Option<u64>,
+    pub min_items: Option<u32>,
     #[serde(default)]
-    pub max_items: Option<u64>,
+    pub max_items: Option<u32>,
     #[serde(default)]
     pub items: Option<Box<Member>>,
     // object
@@ -188,8 +250,182 @@ pub struct Member {
     pub struct_name: Option<String>,
     #[serde(default)]
     pub fields: Vec<Member>,
+    /// Rules between this object's fields.
+    #[serde(default)]
+    pub conditions: Vec<Condition>,
     #[serde(default)]
     pub notes: Vec<String>,
+}
+
+/// Deserializes a YAML string with `from_str`, a mapping as `M`: the
+/// mapping keeps serde_yaml's key paths and unknown-key errors, which
+/// `#[serde(untagged)]` would hide.
+macro_rules! string_or_map {
+    ($ty:ident, $expecting:literal, |$s:ident| $from_str:expr, |$m:ident: $map_ty:ty| $from_map:expr) => {
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    fn visit_str<E: serde::de::Error>(self, $s: &str) -> Result<$ty, E> {
+                        $from_str
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        map: A,
+                    ) -> Result<$ty, A::Error> {
+                        let $m: $map_ty = Deserialize::deserialize(
+                            serde::de::value::MapAccessDeserializer::new(map),
+                        )?;
+                        Ok($from_map)
+                    }
+                }
+                d.deserialize_any(V)
+            }
+        }
+    };
+}
+
+string_or_map!(
+    EnumValue,
+    "a value, or a mapping with `value` and `description`",
+    |s| Ok(EnumValue::Plain(s.to_string())),
+    |m: DescribedValue| EnumValue::Described(m)
+);
+string_or_map!(
+    ErrorRef,
+    "an error code, or a mapping with `code` and `description`",
+    |s| Ok(ErrorRef::Code(s.to_string())),
+    |m: DescribedError| ErrorRef::Described(m)
+);
+string_or_map!(
+    WaiterDecl,
+    "`job`, or a waiter mapping",
+    |s| if s == "job" {
+        Ok(WaiterDecl::Job)
+    } else {
+        Err(E::custom(format!(
+            "unknown waiter `{s}`: write `job` or a waiter mapping"
+        )))
+    },
+    |m: Waiter| WaiterDecl::State(Box::new(m))
+);
+
+/// One allowed value: `HTTP`, or `{ value: HTTP, description: ... }`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnumValue {
+    Plain(String),
+    Described(DescribedValue),
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DescribedValue {
+    pub value: String,
+    pub description: String,
+}
+
+impl EnumValue {
+    pub fn value(&self) -> &str {
+        match self {
+            EnumValue::Plain(v) => v,
+            EnumValue::Described(d) => &d.value,
+        }
+    }
+
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            EnumValue::Plain(_) => None,
+            EnumValue::Described(d) => Some(&d.description),
+        }
+    }
+}
+
+/// Characters a string may hold: classes plus listed characters.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CharSet {
+    /// `letter`, `upper`, `lower`, `digit`, `cjk`.
+    #[serde(default)]
+    pub classes: Vec<CharClass>,
+    /// Further characters, e.g. `._-`.
+    #[serde(default)]
+    pub extra: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CharClass {
+    Letter,
+    Upper,
+    Lower,
+    Digit,
+    Cjk,
+}
+
+/// A rule between fields of one object (or top-level parameters): one key
+/// of `required_if`, `exclusive`, `one_required` (serde_yaml writes enums
+/// as YAML tags, so this is a mapping of optional keys, checked to hold
+/// exactly one).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// `field` is required when `when` has one of the values in `is`
+    /// (whenever `when` is given, if `is` is left out).
+    #[serde(default)]
+    pub required_if: Option<RequiredIf>,
+    /// At most one of these may be given.
+    #[serde(default)]
+    pub exclusive: Option<Vec<String>>,
+    /// At least one of these must be given.
+    #[serde(default)]
+    pub one_required: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequiredIf {
+    pub field: String,
+    pub when: String,
+    #[serde(default, rename = "is")]
+    pub values: Vec<Scalar>,
+}
+
+/// A reference to a catalogue code, with what it means for this operation.
+#[derive(Debug, Clone)]
+pub enum ErrorRef {
+    Code(String),
+    Described(DescribedError),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DescribedError {
+    pub code: String,
+    /// When this operation answers the code (added to the catalogue's text).
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+impl ErrorRef {
+    pub fn code(&self) -> &str {
+        match self {
+            ErrorRef::Code(c) => c,
+            ErrorRef::Described(d) => &d.code,
+        }
+    }
+
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            ErrorRef::Code(_) => None,
+            ErrorRef::Described(d) => d.description.as_deref(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -201,24 +437,29 @@ pub struct Response {
     pub fields: Vec<Member>,
 }
 
+/// The operation answers before its work is done; a job finishes it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Async {
-    /// Response field carrying the job ID.
-    pub job_id_field: String,
     pub description: String,
-    /// The operation that shows the job's progress.
-    pub status_operation: String,
+    /// Response field carrying the job ID.
+    #[serde(default = "default_job_id_field")]
+    pub job_id_field: String,
+    /// How to wait for the work: the resource's state, or the job
+    /// (`waiter: job`, also what an absent `waiter` means).
     #[serde(default)]
-    pub pending_states: Vec<String>,
-    #[serde(default)]
-    pub success_states: Vec<String>,
-    #[serde(default)]
-    pub failure_states: Vec<String>,
-    /// The generated waiter that waits for this operation's job (a name in
-    /// some operation's `waiters`).
-    #[serde(default)]
-    pub waiter: Option<String>,
+    pub waiter: Option<WaiterDecl>,
+}
+
+fn default_job_id_field() -> String {
+    "JobId".into()
+}
+
+#[derive(Debug, Clone)]
+pub enum WaiterDecl {
+    /// `job`: poll ListAsynJobs with the JobId.
+    Job,
+    State(Box<Waiter>),
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -230,11 +471,28 @@ pub struct RateLimit {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub enum AccessLevel {
+    #[serde(alias = "create")]
     Create,
+    #[serde(alias = "read", alias = "get")]
     Read,
+    #[serde(alias = "list")]
     List,
+    #[serde(alias = "update")]
     Update,
+    #[serde(alias = "delete")]
     Delete,
+}
+
+impl AccessLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessLevel::Create => "Create",
+            AccessLevel::Read => "Read",
+            AccessLevel::List => "List",
+            AccessLevel::Update => "Update",
+            AccessLevel::Delete => "Delete",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -253,25 +511,23 @@ pub struct Ram {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RamResource {
+    /// A resource type of service.yaml `ram.resource_types`, or `*`.
     #[serde(rename = "type")]
     pub resource_type: String,
-    pub arn: String,
+    /// The ARN, when it is not the type's (a wildcard such as
+    /// `loadbalancer/*`, or `*`).
     #[serde(default)]
-    pub required: bool,
+    pub arn: Option<String>,
+    /// `true`/`false`, or absent when the documentation does not say.
+    #[serde(default)]
+    pub required: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ErrorCode {
-    pub code: String,
-    pub http_status: u16,
-    /// Message template; `%s` marks a value the service fills in.
-    pub message: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Retrying the same request later may succeed.
-    #[serde(default)]
-    pub retryable: bool,
+pub struct HistoryEntry {
+    pub date: String,
+    pub change: String,
 }
 
 /// NextToken/MaxResults listing.
@@ -289,28 +545,36 @@ pub struct Pagination {
     pub items: String,
 }
 
-/// A generated waiter: poll an operation until a state is reached.
+/// A waiter on the state of a resource: poll an operation until a state
+/// is reached. Keys are checked (and every missing one reported) by the
+/// checker, not by serde.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Waiter {
-    /// UpperCamel name; the client method is `wait_until_<snake name>`.
-    pub name: String,
-    pub description: String,
+    /// UpperCamel name (`ListenerCreated`), used in docs and errors.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
     /// The operation to poll.
-    pub operation: String,
-    /// Poll-request parameters, each from a path into this operation's request.
+    #[serde(default)]
+    pub poll: Option<String>,
+    /// Poll-request parameters, each from `request.<path>` or
+    /// `response.<path>` of the asynchronous operation.
     #[serde(default)]
     pub input: Vec<WaiterInput>,
-    /// Response list to look at (`Certificates`); absent: the state is a
+    /// Response list to look at (`Listeners`); absent: the state is a
     /// top-level response field.
     #[serde(default)]
     pub items: Option<String>,
-    /// Only items whose `field` is among the values at `in` (a path into
-    /// this operation's request) count; each such value must reach a state.
+    /// Only items whose `field` is among the values at `in` (a
+    /// `request.`/`response.` path) count; each value must reach a state.
     #[serde(default, rename = "match")]
     pub matcher: Option<WaiterMatch>,
     /// Field holding the state (inside each item, or top-level).
-    pub state: String,
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
     pub success: Vec<String>,
     #[serde(default)]
     pub failure: Vec<String>,
@@ -319,8 +583,12 @@ pub struct Waiter {
     /// What a matched value that is missing from the list means.
     #[serde(default)]
     pub absent: Option<Outcome>,
-    pub delay: WaiterDelay,
-    pub timeout_seconds: u64,
+    /// How often to poll; absent: `WaitPolicy::default()`'s delays.
+    #[serde(default)]
+    pub delay: Option<WaiterDelay>,
+    /// How long to wait in all; absent: `WaitPolicy::default()`'s.
+    #[serde(default)]
+    pub timeout_seconds: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -328,7 +596,8 @@ pub struct Waiter {
 pub struct WaiterInput {
     /// Parameter of the polled operation.
     pub to: String,
-    /// Path into this operation's request: `ListenerId`, `Certificates[].CertificateId`.
+    /// `request.ListenerId`, `request.Certificates[].CertificateId`,
+    /// `response.AclId`.
     pub from: String,
 }
 
@@ -359,11 +628,4 @@ pub struct WaiterDelay {
 
 fn default_multiplier() -> f64 {
     2.0
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HistoryEntry {
-    pub date: String,
-    pub change: String,
 }

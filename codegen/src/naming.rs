@@ -92,7 +92,13 @@ pub fn module_name(operation: &str) -> String {
 
 /// Error code to variant: `ResourceNotFound.Listener` -> `ResourceNotFoundListener`.
 pub fn variant_name(code: &str) -> String {
-    code.split(|c: char| !c.is_ascii_alphanumeric())
+    capitalize_parts(code, |c| !c.is_ascii_alphanumeric())
+}
+
+/// The parts of `s` between separators, each with its first letter made
+/// upper case, joined (the rest of each part is kept as it is).
+pub fn capitalize_parts(s: &str, separator: impl Fn(char) -> bool) -> String {
+    s.split(separator)
         .filter(|s| !s.is_empty())
         .map(|s| {
             let mut c = s.chars();
@@ -102,6 +108,12 @@ pub fn variant_name(code: &str) -> String {
             }
         })
         .collect()
+}
+
+/// An enum value to its variant: `HTTP` -> `Http`, `tls_cipher_policy_1_0`
+/// -> `TlsCipherPolicy10`.
+pub fn enum_variant(value: &str) -> String {
+    value.to_upper_camel_case()
 }
 
 /// Why an error code cannot become a variant, if it cannot.

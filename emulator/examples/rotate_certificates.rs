@@ -120,7 +120,7 @@ async fn run() -> Result<()> {
     );
 
     println!("\n3. Associate {}:", t.certificates.join(", "));
-    let out = client.call(request.clone()).await?;
+    let out = client.call(request).await?;
     println!(
         "   JobId {} [RequestId {}]",
         out.job_id.as_deref().unwrap_or("-"),
@@ -129,7 +129,7 @@ async fn run() -> Result<()> {
     list(client, &t.listener_id).await?;
 
     println!("\n4. Waiting until they are Associated...");
-    let done = client.wait_until_certificates_associated(&request).await?;
+    let done = out.wait(client).await?;
     println!(
         "   associated [RequestId {}]",
         done.request_id.as_deref().unwrap_or("-")
@@ -142,14 +142,14 @@ async fn run() -> Result<()> {
         .listener_id(&t.listener_id)
         .certificates(dissociate::Certificate::new(retired))
         .build()?;
-    let out = client.call(request.clone()).await?;
+    let out = client.call(request).await?;
     println!(
         "   JobId {} [RequestId {}]",
         out.job_id.as_deref().unwrap_or("-"),
         out.request_id.as_deref().unwrap_or("-")
     );
     println!("   waiting until it is gone...");
-    client.wait_until_certificates_dissociated(&request).await?;
+    out.wait(client).await?;
     list(client, &t.listener_id).await?;
 
     println!("\nRotation complete.");

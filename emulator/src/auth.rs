@@ -98,7 +98,10 @@ impl NonceStore {
 
 /// A documented service-wide error.
 pub fn common_error(code: &str, args: &[&str]) -> ErrorMetadata {
-    alb_runtime::service_error::documented(alb_sdk::common_errors::COMMON_ERRORS, code, args)
+    use alb_runtime::OperationError;
+    alb_sdk::CommonError::from_code(code, args)
+        .metadata()
+        .clone()
 }
 
 fn incomplete(detail: &str) -> ErrorMetadata {

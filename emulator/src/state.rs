@@ -136,6 +136,11 @@ pub struct ListenerState {
     pub default_server_group_ids: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+    /// As the client sent it (the SDK's shared type, wire field names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x_forwarded_for_config: Option<alb_sdk::types::XForwardedForConfig>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quic_config: Option<alb_sdk::types::QuicConfig>,
 }
 
 impl ListenerState {
@@ -163,6 +168,8 @@ impl ListenerState {
             ca_certificate_ids: Vec::new(),
             default_server_group_ids: Vec::new(),
             tags: Vec::new(),
+            x_forwarded_for_config: None,
+            quic_config: None,
         }
     }
 }

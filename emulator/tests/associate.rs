@@ -26,9 +26,8 @@ async fn associate_then_associated_with_both_signature_versions() {
             .listener_id(HTTPS)
             .certificates(Certificate::new(certs[0]))
             .certificates(Certificate::new(certs[1]));
-        let request = builder.as_request().clone();
         let out = builder.send().await.expect("associate");
-        let job_id = out.job_id.expect("JobId");
+        let job_id = out.job_id.clone().expect("JobId");
         assert!(!job_id.is_empty());
         assert!(out.request_id.is_some());
 
@@ -56,10 +55,7 @@ async fn associate_then_associated_with_both_signature_versions() {
         assert_eq!(attr.listener_status.as_deref(), Some("Configuring"));
 
         // The generated waiter (default policy) sees them through.
-        let done = client
-            .wait_until_certificates_associated(&request)
-            .await
-            .expect("waiter");
+        let done = out.wait(&client).await.expect("waiter");
         assert!(done
             .certificates
             .iter()

@@ -7,6 +7,7 @@ mod common;
 use alb_emulator::{AccessKey, StateFile};
 use alb_runtime::signing::{percent_encode, v1, SignatureVersion};
 use alb_runtime::Credentials;
+use alb_sdk::prelude::*;
 use alb_sdk::GetListenerAttributeError;
 use common::*;
 

@@ -1,6 +1,7 @@
 //! The `alb-emulator` binary: one line on stdout, a state file, faults from
 //! the command line, bad arguments.
 
+use alb_sdk::prelude::*;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
 

@@ -68,10 +68,7 @@ async fn dissociate_and_its_waiter() {
         "{status:?}"
     );
 
-    client
-        .wait_until_certificates_dissociated(&request)
-        .await
-        .expect("dissociated");
+    out.wait(&client).await.expect("dissociated");
     let left: Vec<_> = emu
         .listener_certificates(HTTPS)
         .into_iter()
@@ -116,12 +113,9 @@ async fn stop_then_start_with_the_listener_running_waiter() {
         .listener_id(HTTPS)
         .build()
         .unwrap();
-    client.call(stop.clone()).await.unwrap();
+    let stopping = client.call(stop.clone()).await.unwrap();
     assert_eq!(emu.listener(HTTPS).unwrap().listener_status, "Stopping");
-    client
-        .wait_until_listener_stopped_with(&stop, fast_policy())
-        .await
-        .unwrap();
+    stopping.wait_with(&client, fast_policy()).await.unwrap();
     assert_eq!(emu.listener(HTTPS).unwrap().listener_status, "Stopped");
 
     // Stopping a stopped listener is an incorrect status.
@@ -140,9 +134,9 @@ async fn stop_then_start_with_the_listener_running_waiter() {
         .listener_id(HTTPS)
         .build()
         .unwrap();
-    client.call(start.clone()).await.unwrap();
+    let starting = client.call(start.clone()).await.unwrap();
     assert_eq!(emu.listener(HTTPS).unwrap().listener_status, "Starting");
-    let running = client.wait_until_listener_running(&start).await.unwrap();
+    let running = starting.wait(&client).await.unwrap();
     assert_eq!(running.listener_status.as_deref(), Some("Running"));
 
     // DryRun of a start on a running listener fails its status check.
@@ -176,7 +170,7 @@ async fn create_update_and_delete_a_listener() {
         .listener_protocol("HTTPS")
         .listener_port(8443)
         .listener_description("created-by-test")
-        .certificates(create::Certificate::new().certificate_id("cert-0010"))
+        .certificates(create::Certificate::new("cert-0010"))
         .default_actions(create::DefaultAction::new(
             create::ForwardGroupConfig::new(vec![create::ServerGroupTuple::new("sgp-test")]),
             "ForwardGroup",
@@ -184,17 +178,11 @@ async fn create_update_and_delete_a_listener() {
         .send()
         .await
         .unwrap();
-    let id = created.listener_id.expect("ListenerId");
+    let id = created.listener_id.clone().expect("ListenerId");
     assert!(id.starts_with("lsn-"));
     assert_eq!(emu.listener(&id).unwrap().listener_status, "Provisioning");
-    let get = alb_sdk::GetListenerAttributeRequest::builder()
-        .listener_id(&id)
-        .build()
-        .unwrap();
-    let attr = client
-        .wait_until_listener_created_with(&get, fast_policy())
-        .await
-        .unwrap();
+    // The waiter reads the new listener's ID from the response.
+    let attr = created.wait_with(&client, fast_policy()).await.unwrap();
     assert_eq!(attr.listener_status.as_deref(), Some("Running"));
     assert_eq!(attr.listener_port, Some(8443));
     assert_eq!(
@@ -251,12 +239,9 @@ async fn create_update_and_delete_a_listener() {
         .idle_timeout(30)
         .build()
         .unwrap();
-    client.call(update.clone()).await.unwrap();
+    let updating = client.call(update.clone()).await.unwrap();
     assert_eq!(emu.listener(&id).unwrap().listener_status, "Configuring");
-    let attr = client
-        .wait_until_listener_updated_with(&update, fast_policy())
-        .await
-        .unwrap();
+    let attr = updating.wait_with(&client, fast_policy()).await.unwrap();
     assert_eq!(attr.listener_description.as_deref(), Some("renamed"));
     assert_eq!(attr.idle_timeout, Some(30));
 
@@ -265,12 +250,9 @@ async fn create_update_and_delete_a_listener() {
         .listener_id(&id)
         .build()
         .unwrap();
-    client.call(delete.clone()).await.unwrap();
+    let deleting = client.call(delete.clone()).await.unwrap();
     assert_eq!(emu.listener(&id).unwrap().listener_status, "Deleting");
-    client
-        .wait_until_listener_deleted_with(&delete, fast_policy())
-        .await
-        .unwrap();
+    deleting.wait_with(&client, fast_policy()).await.unwrap();
     assert!(emu.listener(&id).is_none());
     let err = strict
         .get_listener_attribute()
@@ -297,18 +279,14 @@ async fn a_waiter_times_out_naming_the_last_state() {
         .associate_additional_certificates_with_listener()
         .listener_id(HTTPS)
         .certificates(assoc::Certificate::new("cert-0001"));
-    let request = builder.as_request().clone();
-    builder.send().await.unwrap();
+    let sent = builder.send().await.unwrap();
     let policy = WaitPolicy::new(
         Duration::from_millis(50),
         Duration::from_millis(100),
         2.0,
         Duration::from_millis(400),
     );
-    let err = client
-        .wait_until_certificates_associated_with(&request, policy)
-        .await
-        .unwrap_err();
+    let err = sent.wait_with(&client, policy).await.unwrap_err();
     match &err {
         WaiterError::Timeout {
             waiter, last_state, ..

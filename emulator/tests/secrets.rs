@@ -4,6 +4,7 @@
 
 mod common;
 
+use alb_sdk::prelude::*;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 

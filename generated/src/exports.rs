@@ -2,58 +2,59 @@
 // Do not edit: change the spec or the generator and run `cargo xtask codegen`.
 //! Re-exports at the crate root.
 
+pub use crate::builder::RequestBuilder;
 pub use crate::client::Client;
-pub use crate::common_errors::CommonError;
+pub use crate::errors::CommonError;
 pub use crate::operations::associate_additional_certificates_with_listener;
-pub use crate::operations::create_listener;
-pub use crate::operations::delete_listener;
-pub use crate::operations::dissociate_additional_certificates_from_listener;
-pub use crate::operations::get_listener_attribute;
-pub use crate::operations::list_listener_certificates;
-pub use crate::operations::list_listeners;
-pub use crate::operations::start_listener;
-pub use crate::operations::stop_listener;
-pub use crate::operations::update_listener_attribute;
 pub use crate::operations::associate_additional_certificates_with_listener::{
     AssociateAdditionalCertificatesWithListenerRequest,
     AssociateAdditionalCertificatesWithListenerRequestBuilder,
     AssociateAdditionalCertificatesWithListenerResponse,
     AssociateAdditionalCertificatesWithListenerError,
 };
+pub use crate::operations::create_listener;
 pub use crate::operations::create_listener::{
     CreateListenerRequest, CreateListenerRequestBuilder, CreateListenerResponse,
     CreateListenerError,
 };
+pub use crate::operations::delete_listener;
 pub use crate::operations::delete_listener::{
     DeleteListenerRequest, DeleteListenerRequestBuilder, DeleteListenerResponse,
     DeleteListenerError,
 };
+pub use crate::operations::dissociate_additional_certificates_from_listener;
 pub use crate::operations::dissociate_additional_certificates_from_listener::{
     DissociateAdditionalCertificatesFromListenerRequest,
     DissociateAdditionalCertificatesFromListenerRequestBuilder,
     DissociateAdditionalCertificatesFromListenerResponse,
     DissociateAdditionalCertificatesFromListenerError,
 };
+pub use crate::operations::get_listener_attribute;
 pub use crate::operations::get_listener_attribute::{
     GetListenerAttributeRequest, GetListenerAttributeRequestBuilder,
     GetListenerAttributeResponse, GetListenerAttributeError,
 };
+pub use crate::operations::list_listener_certificates;
 pub use crate::operations::list_listener_certificates::{
     ListListenerCertificatesRequest, ListListenerCertificatesRequestBuilder,
     ListListenerCertificatesResponse, ListListenerCertificatesError,
 };
+pub use crate::operations::list_listeners;
 pub use crate::operations::list_listeners::{
     ListListenersRequest, ListListenersRequestBuilder, ListListenersResponse,
     ListListenersError,
 };
+pub use crate::operations::start_listener;
 pub use crate::operations::start_listener::{
     StartListenerRequest, StartListenerRequestBuilder, StartListenerResponse,
     StartListenerError,
 };
+pub use crate::operations::stop_listener;
 pub use crate::operations::stop_listener::{
     StopListenerRequest, StopListenerRequestBuilder, StopListenerResponse,
     StopListenerError,
 };
+pub use crate::operations::update_listener_attribute;
 pub use crate::operations::update_listener_attribute::{
     UpdateListenerAttributeRequest, UpdateListenerAttributeRequestBuilder,
     UpdateListenerAttributeResponse, UpdateListenerAttributeError,

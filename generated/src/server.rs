@@ -8,17 +8,17 @@ pub trait Service: Send + Sync + 'static {
     fn associate_additional_certificates_with_listener(
         &self,
         ctx: &alb_runtime::server::RequestContext,
-        request: crate::operations::associate_additional_certificates_with_listener::AssociateAdditionalCertificatesWithListenerRequest,
+        request: crate::AssociateAdditionalCertificatesWithListenerRequest,
     ) -> impl std::future::Future<
         Output = Result<
-            crate::operations::associate_additional_certificates_with_listener::AssociateAdditionalCertificatesWithListenerResponse,
-            crate::operations::associate_additional_certificates_with_listener::AssociateAdditionalCertificatesWithListenerError,
+            crate::AssociateAdditionalCertificatesWithListenerResponse,
+            crate::AssociateAdditionalCertificatesWithListenerError,
         >,
     > + Send {
         let _ = (ctx, request);
         async move {
             Err(
-                crate::operations::associate_additional_certificates_with_listener::AssociateAdditionalCertificatesWithListenerError::Unknown(
+                crate::AssociateAdditionalCertificatesWithListenerError::Unknown(
                     alb_runtime::server::not_implemented(
                         "AssociateAdditionalCertificatesWithListener",
                     ),
@@ -30,17 +30,14 @@ pub trait Service: Send + Sync + 'static {
     fn create_listener(
         &self,
         ctx: &alb_runtime::server::RequestContext,
-        request: crate::operations::create_listener::CreateListenerRequest,
+        request: crate::CreateListenerRequest,
     ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::create_listener::CreateListenerResponse,
-            crate::operations::create_listener::CreateListenerError,
-        >,
+        Output = Result<crate::CreateListenerResponse, crate::CreateListenerError>,
     > + Send {
         let _ = (ctx, request);
         async move {
             Err(
-                crate::operations::create_listener::CreateListenerError::Unknown(
+                crate::CreateListenerError::Unknown(
                     alb_runtime::server::not_implemented("CreateListener"),
                 ),
             )
@@ -50,17 +47,14 @@ pub trait Service: Send + Sync + 'static {
     fn delete_listener(
         &self,
         ctx: &alb_runtime::server::RequestContext,
-        request: crate::operations::delete_listener::DeleteListenerRequest,
+        request: crate::DeleteListenerRequest,
     ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::delete_listener::DeleteListenerResponse,
-            crate::operations::delete_listener::DeleteListenerError,
-        >,
+        Output = Result<crate::DeleteListenerResponse, crate::DeleteListenerError>,
     > + Send {
         let _ = (ctx, request);
         async move {
             Err(
-                crate::operations::delete_listener::DeleteListenerError::Unknown(
+                crate::DeleteListenerError::Unknown(
                     alb_runtime::server::not_implemented("DeleteListener"),
                 ),
             )
@@ -70,17 +64,17 @@ pub trait Service: Send + Sync + 'static {
     fn dissociate_additional_certificates_from_listener(
         &self,
         ctx: &alb_runtime::server::RequestContext,
-        request: crate::operations::dissociate_additional_certificates_from_listener::DissociateAdditionalCertificatesFromListenerRequest,
+        request: crate::DissociateAdditionalCertificatesFromListenerRequest,
     ) -> impl std::future::Future<
         Output = Result<
-            crate::operations::dissociate_additional_certificates_from_listener::DissociateAdditionalCertificatesFromListenerResponse,
-            crate::operations::dissociate_additional_certificates_from_listener::DissociateAdditionalCertificatesFromListenerError,
+            crate::DissociateAdditionalCertificatesFromListenerResponse,
+            crate::DissociateAdditionalCertificatesFromListenerError,
         >,
     > + Send {
         let _ = (ctx, request);
         async move {
             Err(
-                crate::operations::dissociate_additional_certificates_from_listener::DissociateAdditionalCertificatesFromListenerError::Unknown(
+                crate::DissociateAdditionalCertificatesFromListenerError::Unknown(
                     alb_runtime::server::not_implemented(
                         "DissociateAdditionalCertificatesFromListener",
                     ),
@@ -92,17 +86,17 @@ pub trait Service: Send + Sync + 'static {
     fn get_listener_attribute(
         &self,
         ctx: &alb_runtime::server::RequestContext,
-        request: crate::operations::get_listener_attribute::GetListenerAttributeRequest,
+        request: crate::GetListenerAttributeRequest,
     ) -> impl std::future::Future<
         Output = Result<
-            crate::operations::get_listener_attribute::GetListenerAttributeResponse,
-            crate::operations::get_listener_attribute::GetListenerAttributeError,
+            crate::GetListenerAttributeResponse,
+            crate::GetListenerAttributeError,
         >,
     > + Send {
         let _ = (ctx, request);
         async move {
             Err(
-                crate::operations::get_listener_attribute::GetListenerAttributeError::Unknown(
+                crate::GetListenerAttributeError::Unknown(
                     alb_runtime::server::not_implemented("GetListenerAttribute"),
                 ),
             )
@@ -112,17 +106,17 @@ pub trait Service: Send + Sync + 'static {
     fn list_listener_certificates(
         &self,
         ctx: &alb_runtime::server::RequestContext,
-        request: crate::operations::list_listener_certificates::ListListenerCertificatesRequest,
+        request: crate::ListListenerCertificatesRequest,
     ) -> impl std::future::Future<
         Output = Result<
-            crate::operations::list_listener_certificates::ListListenerCertificatesResponse,
-            crate::operations::list_listener_certificates::ListListenerCertificatesError,
+            crate::ListListenerCertificatesResponse,
+            crate::ListListenerCertificatesError,
         >,
     > + Send {
         let _ = (ctx, request);
         async move {
             Err(
-                crate::operations::list_listener_certificates::ListListenerCertificatesError::Unknown(
+                crate::ListListenerCertificatesError::Unknown(
                     alb_runtime::server::not_implemented("ListListenerCertificates"),
                 ),
             )
@@ -132,17 +126,14 @@ pub trait Service: Send + Sync + 'static {
     fn list_listeners(
         &self,
         ctx: &alb_runtime::server::RequestContext,
-        request: crate::operations::list_listeners::ListListenersRequest,
+        request: crate::ListListenersRequest,
     ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::list_listeners::ListListenersResponse,
-            crate::operations::list_listeners::ListListenersError,
-        >,
+        Output = Result<crate::ListListenersResponse, crate::ListListenersError>,
     > + Send {
         let _ = (ctx, request);
         async move {
             Err(
-                crate::operations::list_listeners::ListListenersError::Unknown(
+                crate::ListListenersError::Unknown(
                     alb_runtime::server::not_implemented("ListListeners"),
                 ),
             )
@@ -152,17 +143,14 @@ pub trait Service: Send + Sync + 'static {
     fn start_listener(
         &self,
         ctx: &alb_runtime::server::RequestContext,
-        request: crate::operations::start_listener::StartListenerRequest,
+        request: crate::StartListenerRequest,
     ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::start_listener::StartListenerResponse,
-            crate::operations::start_listener::StartListenerError,
-        >,
+        Output = Result<crate::StartListenerResponse, crate::StartListenerError>,
     > + Send {
         let _ = (ctx, request);
         async move {
             Err(
-                crate::operations::start_listener::StartListenerError::Unknown(
+                crate::StartListenerError::Unknown(
                     alb_runtime::server::not_implemented("StartListener"),
                 ),
             )
@@ -172,17 +160,14 @@ pub trait Service: Send + Sync + 'static {
     fn stop_listener(
         &self,
         ctx: &alb_runtime::server::RequestContext,
-        request: crate::operations::stop_listener::StopListenerRequest,
+        request: crate::StopListenerRequest,
     ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::stop_listener::StopListenerResponse,
-            crate::operations::stop_listener::StopListenerError,
-        >,
+        Output = Result<crate::StopListenerResponse, crate::StopListenerError>,
     > + Send {
         let _ = (ctx, request);
         async move {
             Err(
-                crate::operations::stop_listener::StopListenerError::Unknown(
+                crate::StopListenerError::Unknown(
                     alb_runtime::server::not_implemented("StopListener"),
                 ),
             )
@@ -192,17 +177,17 @@ pub trait Service: Send + Sync + 'static {
     fn update_listener_attribute(
         &self,
         ctx: &alb_runtime::server::RequestContext,
-        request: crate::operations::update_listener_attribute::UpdateListenerAttributeRequest,
+        request: crate::UpdateListenerAttributeRequest,
     ) -> impl std::future::Future<
         Output = Result<
-            crate::operations::update_listener_attribute::UpdateListenerAttributeResponse,
-            crate::operations::update_listener_attribute::UpdateListenerAttributeError,
+            crate::UpdateListenerAttributeResponse,
+            crate::UpdateListenerAttributeError,
         >,
     > + Send {
         let _ = (ctx, request);
         async move {
             Err(
-                crate::operations::update_listener_attribute::UpdateListenerAttributeError::Unknown(
+                crate::UpdateListenerAttributeError::Unknown(
                     alb_runtime::server::not_implemented("UpdateListenerAttribute"),
                 ),
             )
@@ -233,124 +218,84 @@ pub async fn dispatch<S: Service>(
 ) -> Result<serde_json::Value, alb_runtime::ErrorMetadata> {
     match action {
         "AssociateAdditionalCertificatesWithListener" => {
-            let request = <crate::operations::associate_additional_certificates_with_listener::AssociateAdditionalCertificatesWithListenerRequest as alb_runtime::FromParams>::from_params(
-                    params,
-                )
-                .map_err(|e| alb_runtime::server::invalid_parameter(&e))?;
+            let request = alb_runtime::server::parse_request(params)?;
             let output = service
                 .associate_additional_certificates_with_listener(ctx, request)
                 .await
-                .map_err(|e| e.metadata().clone())?;
-            serde_json::to_value(output)
-                .map_err(|e| alb_runtime::server::internal_error(&e.to_string()))
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
         }
         "CreateListener" => {
-            let request = <crate::operations::create_listener::CreateListenerRequest as alb_runtime::FromParams>::from_params(
-                    params,
-                )
-                .map_err(|e| alb_runtime::server::invalid_parameter(&e))?;
+            let request = alb_runtime::server::parse_request(params)?;
             let output = service
                 .create_listener(ctx, request)
                 .await
-                .map_err(|e| e.metadata().clone())?;
-            serde_json::to_value(output)
-                .map_err(|e| alb_runtime::server::internal_error(&e.to_string()))
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
         }
         "DeleteListener" => {
-            let request = <crate::operations::delete_listener::DeleteListenerRequest as alb_runtime::FromParams>::from_params(
-                    params,
-                )
-                .map_err(|e| alb_runtime::server::invalid_parameter(&e))?;
+            let request = alb_runtime::server::parse_request(params)?;
             let output = service
                 .delete_listener(ctx, request)
                 .await
-                .map_err(|e| e.metadata().clone())?;
-            serde_json::to_value(output)
-                .map_err(|e| alb_runtime::server::internal_error(&e.to_string()))
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
         }
         "DissociateAdditionalCertificatesFromListener" => {
-            let request = <crate::operations::dissociate_additional_certificates_from_listener::DissociateAdditionalCertificatesFromListenerRequest as alb_runtime::FromParams>::from_params(
-                    params,
-                )
-                .map_err(|e| alb_runtime::server::invalid_parameter(&e))?;
+            let request = alb_runtime::server::parse_request(params)?;
             let output = service
                 .dissociate_additional_certificates_from_listener(ctx, request)
                 .await
-                .map_err(|e| e.metadata().clone())?;
-            serde_json::to_value(output)
-                .map_err(|e| alb_runtime::server::internal_error(&e.to_string()))
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
         }
         "GetListenerAttribute" => {
-            let request = <crate::operations::get_listener_attribute::GetListenerAttributeRequest as alb_runtime::FromParams>::from_params(
-                    params,
-                )
-                .map_err(|e| alb_runtime::server::invalid_parameter(&e))?;
+            let request = alb_runtime::server::parse_request(params)?;
             let output = service
                 .get_listener_attribute(ctx, request)
                 .await
-                .map_err(|e| e.metadata().clone())?;
-            serde_json::to_value(output)
-                .map_err(|e| alb_runtime::server::internal_error(&e.to_string()))
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
         }
         "ListListenerCertificates" => {
-            let request = <crate::operations::list_listener_certificates::ListListenerCertificatesRequest as alb_runtime::FromParams>::from_params(
-                    params,
-                )
-                .map_err(|e| alb_runtime::server::invalid_parameter(&e))?;
+            let request = alb_runtime::server::parse_request(params)?;
             let output = service
                 .list_listener_certificates(ctx, request)
                 .await
-                .map_err(|e| e.metadata().clone())?;
-            serde_json::to_value(output)
-                .map_err(|e| alb_runtime::server::internal_error(&e.to_string()))
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
         }
         "ListListeners" => {
-            let request = <crate::operations::list_listeners::ListListenersRequest as alb_runtime::FromParams>::from_params(
-                    params,
-                )
-                .map_err(|e| alb_runtime::server::invalid_parameter(&e))?;
+            let request = alb_runtime::server::parse_request(params)?;
             let output = service
                 .list_listeners(ctx, request)
                 .await
-                .map_err(|e| e.metadata().clone())?;
-            serde_json::to_value(output)
-                .map_err(|e| alb_runtime::server::internal_error(&e.to_string()))
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
         }
         "StartListener" => {
-            let request = <crate::operations::start_listener::StartListenerRequest as alb_runtime::FromParams>::from_params(
-                    params,
-                )
-                .map_err(|e| alb_runtime::server::invalid_parameter(&e))?;
+            let request = alb_runtime::server::parse_request(params)?;
             let output = service
                 .start_listener(ctx, request)
                 .await
-                .map_err(|e| e.metadata().clone())?;
-            serde_json::to_value(output)
-                .map_err(|e| alb_runtime::server::internal_error(&e.to_string()))
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
         }
         "StopListener" => {
-            let request = <crate::operations::stop_listener::StopListenerRequest as alb_runtime::FromParams>::from_params(
-                    params,
-                )
-                .map_err(|e| alb_runtime::server::invalid_parameter(&e))?;
+            let request = alb_runtime::server::parse_request(params)?;
             let output = service
                 .stop_listener(ctx, request)
                 .await
-                .map_err(|e| e.metadata().clone())?;
-            serde_json::to_value(output)
-                .map_err(|e| alb_runtime::server::internal_error(&e.to_string()))
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
         }
         "UpdateListenerAttribute" => {
-            let request = <crate::operations::update_listener_attribute::UpdateListenerAttributeRequest as alb_runtime::FromParams>::from_params(
-                    params,
-                )
-                .map_err(|e| alb_runtime::server::invalid_parameter(&e))?;
+            let request = alb_runtime::server::parse_request(params)?;
             let output = service
                 .update_listener_attribute(ctx, request)
                 .await
-                .map_err(|e| e.metadata().clone())?;
-            serde_json::to_value(output)
-                .map_err(|e| alb_runtime::server::internal_error(&e.to_string()))
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
         }
         _ => Err(alb_runtime::server::unknown_action(action)),
     }

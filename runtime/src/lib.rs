@@ -12,11 +12,13 @@ pub mod paginator;
 pub mod params;
 pub mod ram;
 pub mod redact;
+pub mod schema;
 pub mod server;
 pub mod service_error;
 pub mod signing;
 pub mod validation;
 pub mod waiter;
+pub mod wire;
 
 pub use client::{
     Config, ConfigBuilder, ConfigError, Core, DecodeError, DryRunPassed, Endpoint, RateLimitError,
@@ -25,11 +27,14 @@ pub use client::{
 };
 pub use credentials::{Credentials, Secret};
 pub use operation::{
-    render_arn, AccessLevel, FromParams, Operation, OperationMeta, RamMeta, RamResource, RateLimit,
+    render_arn, AccessLevel, Operation, OperationMeta, RamMeta, RamResource, RateLimit,
+    SupportsDryRun,
 };
 pub use paginator::{Paginated, Paginator};
-pub use params::{ParamMap, Params};
+pub use params::{ParamMap, Skeleton};
 pub use service_error::{ErrorCodeInfo, ErrorMetadata, OperationError};
 pub use signing::{sign, SignatureVersion, SignedRequest, SigningInput};
-pub use validation::{PathSegment, Rule, ValidationError, Validator, Violation};
-pub use waiter::{Observed, WaitOutcome, WaitPolicy, Waiter, WaiterError};
+pub use validation::{validate, PathSegment, Rule, ValidationError, Validator, Violation};
+pub use waiter::{
+    MissingInput, Observed, WaitOutcome, WaitPolicy, WaitResult, Waiter, WaiterError,
+};

@@ -1,10 +1,13 @@
 //! What generated code declares about each operation, and the trait the
 //! client's call engine drives.
 
-use crate::params::{ParamMap, Params};
+use crate::params::ParamMap;
+use crate::schema::Object;
 use crate::service_error::OperationError;
-use crate::validation::ValidationError;
+use crate::validation::{validate, ValidationError};
+use crate::wire::SerError;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 /// A documented request quota.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,10 +44,24 @@ impl AccessLevel {
 pub struct RamResource {
     pub resource_type: &'static str,
     pub arn_template: &'static str,
-    pub required: bool,
+    /// Whether the action always names a resource of this type; `None`
+    /// when the documentation does not say.
+    pub required: Option<bool>,
 }
 
 impl RamResource {
+    pub const fn new(
+        resource_type: &'static str,
+        arn_template: &'static str,
+        required: Option<bool>,
+    ) -> Self {
+        Self {
+            resource_type,
+            arn_template,
+            required,
+        }
+    }
+
     /// Renders the ARN: each `{#name}` placeholder takes the value given for
     /// `name` (case-insensitive); placeholders without a value become `*`.
     pub fn arn(&self, values: &[(&str, &str)]) -> String {
@@ -93,49 +110,59 @@ pub struct OperationMeta {
     pub rate_limit: Option<RateLimit>,
     /// Returns a JobId and finishes in the background.
     pub is_async: bool,
+    pub deprecated: bool,
     pub ram: RamMeta,
+    /// The request's parameters and their constraints.
+    pub input: &'static Object,
     /// Wire name of the idempotency token parameter (ClientToken), if any.
     pub idempotency_param: Option<&'static str>,
     /// Wire name of the dry-run parameter, if any.
     pub dry_run_param: Option<&'static str>,
 }
 
-/// Implemented by every generated request type.
-pub trait Operation: Clone + Send + Sync + 'static {
+impl OperationMeta {
+    /// Reading never changes anything: safe to resend.
+    pub fn is_read_only(&self) -> bool {
+        matches!(self.ram.access_level, AccessLevel::Read | AccessLevel::List)
+    }
+}
+
+/// Implemented by every generated request type. Everything but these
+/// declarations is generic code of the runtime.
+pub trait Operation: Serialize + Clone + Send + Sync + 'static {
     type Output: DeserializeOwned + Send + 'static;
     type Error: OperationError;
 
     const META: &'static OperationMeta;
-
-    /// Every violation of the spec's constraints, at once.
-    fn validate(&self) -> Result<(), ValidationError>;
-
-    /// Flattened wire parameters, in a stable order.
-    fn write_params(&self, params: &mut Params);
 
     /// The idempotency token slot, for operations that have one.
     fn idempotency_token_mut(&mut self) -> Option<&mut Option<String>> {
         None
     }
 
-    /// Whether this request only asks for a pre-check.
-    fn is_dry_run(&self) -> bool {
-        false
+    /// The dry-run flag, for operations that have one.
+    fn dry_run_mut(&mut self) -> Option<&mut Option<bool>> {
+        None
     }
 
-    /// Turns the dry-run flag on or off; `false` if the operation has none.
-    fn set_dry_run(&mut self, _on: bool) -> bool {
-        false
+    /// Called with the output of a successful call: an asynchronous
+    /// operation's output keeps what its waiter needs from the request.
+    fn complete(&self, _output: &mut Self::Output) {}
+
+    /// The flattened wire parameters, sorted by key.
+    fn to_params(&self) -> Result<ParamMap, SerError> {
+        crate::wire::to_param_map(self)
     }
 
-    fn to_params(&self) -> Params {
-        let mut p = Params::new();
-        self.write_params(&mut p);
-        p
+    /// Every violation of the spec's constraints, at once.
+    fn validate(&self) -> Result<(), ValidationError> {
+        match self.to_params() {
+            Ok(params) => validate(Self::META.input, &params, Self::META.name, false),
+            Err(e) => Err(ValidationError::unflattenable(Self::META.name, e)),
+        }
     }
 }
 
-/// Server side: parse a typed request out of received wire parameters.
-pub trait FromParams: Sized {
-    fn from_params(params: &ParamMap) -> Result<Self, ValidationError>;
-}
+/// Marks operations that take a DryRun parameter (their builders get
+/// `dry_run()`).
+pub trait SupportsDryRun: Operation {}

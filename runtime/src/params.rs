@@ -1,100 +1,107 @@
-//! Wire parameters: the flattened `Name.1.Field=value` pairs of an RPC call.
+//! Wire parameters: the flattened `Name.1.Field=value` pairs of an RPC call,
+//! sorted by key, as both the client (before validating and signing) and a
+//! server (after receiving) see them.
 
-use std::collections::BTreeMap;
-
-/// Flattened request parameters in the order the request wrote them.
+/// Flattened parameters sorted by key; a key given twice keeps its last
+/// value (the official SDKs build their query as a dictionary, and a
+/// server reads the body after the query).
 ///
 /// Keys follow Alibaba's RPC flattening: lists are 1-based
-/// (`Certificates.1.CertificateId`, `ListenerIds.2`), booleans are
-/// `true`/`false`.
+/// (`Certificates.1.CertificateId`, `ListenerIds.2`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Params(Vec<(String, String)>);
-
-impl Params {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn push(&mut self, key: impl Into<String>, value: impl Into<String>) {
-        self.0.push((key.into(), value.into()));
-    }
-
-    pub fn push_bool(&mut self, key: impl Into<String>, value: bool) {
-        self.push(key, if value { "true" } else { "false" });
-    }
-
-    pub fn push_display(&mut self, key: impl Into<String>, value: impl std::fmt::Display) {
-        self.push(key, value.to_string());
-    }
-
-    /// The value of `key`, if the request wrote it.
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn into_vec(self) -> Vec<(String, String)> {
-        self.0
-    }
-
-    /// The pairs sorted by key, the order both signature versions use.
-    pub fn sorted(&self) -> Vec<(String, String)> {
-        let mut v = self.0.clone();
-        v.sort();
-        v
-    }
+pub struct ParamMap {
+    pairs: Vec<(String, String)>,
+    /// What the client's flattening saw but the pairs cannot show: every
+    /// list's length and every object that is present, even when they
+    /// flatten to nothing (an item with no value set). `None` for received
+    /// parameters, where only the keys tell.
+    skeleton: Option<Skeleton>,
 }
 
-impl From<Vec<(String, String)>> for Params {
-    fn from(v: Vec<(String, String)>) -> Self {
-        Self(v)
-    }
+/// List lengths and present objects, by wire key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Skeleton {
+    pub lists: std::collections::BTreeMap<String, usize>,
+    pub objects: std::collections::BTreeSet<String>,
 }
-
-/// Received wire parameters, for the server side (the emulator): typed
-/// requests are parsed out of it by generated code.
-#[derive(Debug, Clone, Default)]
-pub struct ParamMap(BTreeMap<String, String>);
 
 impl ParamMap {
     pub fn new(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
-        Self(pairs.into_iter().collect())
+        Self::from_vec(pairs.into_iter().collect())
+    }
+
+    /// The client's own flattening: pairs and what they cannot show.
+    pub fn with_skeleton(pairs: Vec<(String, String)>, skeleton: Skeleton) -> Self {
+        let mut m = Self::from_vec(pairs);
+        m.skeleton = Some(skeleton);
+        m
+    }
+
+    /// Sorts in place; later duplicates win.
+    pub fn from_vec(mut pairs: Vec<(String, String)>) -> Self {
+        // A stable sort keeps duplicates in arrival order; keep the last.
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(String, String)> = Vec::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            match out.last_mut() {
+                Some(last) if last.0 == k => last.1 = v,
+                _ => out.push((k, v)),
+            }
+        }
+        Self {
+            pairs: out,
+            skeleton: None,
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0.get(key).map(String::as_str)
+        self.pairs
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()
+            .map(|i| self.pairs[i].1.as_str())
     }
 
-    /// Whether any key is `prefix` or starts with `prefix.`.
-    pub fn has_prefix(&self, prefix: &str) -> bool {
-        self.0
-            .range(prefix.to_string()..)
+    /// The pairs whose key starts with `prefix` (which may end in `.`).
+    fn starting_with(&self, prefix: &str) -> &[(String, String)] {
+        let start = self.pairs.partition_point(|(k, _)| k.as_str() < prefix);
+        let len = self.pairs[start..]
+            .iter()
             .take_while(|(k, _)| k.starts_with(prefix))
-            .any(|(k, _)| k.len() == prefix.len() || k.as_bytes()[prefix.len()] == b'.')
+            .count();
+        &self.pairs[start..start + len]
     }
 
-    /// The 1-based list indices present under `prefix` (`prefix.N` or
-    /// `prefix.N.Field`), sorted and deduplicated.
-    pub fn indices(&self, prefix: &str) -> Vec<usize> {
-        let dotted = format!("{prefix}.");
+    /// Whether any key lies below `key` (`key.1`, `key.Field`); for the
+    /// empty key, whether there is any key at all.
+    pub fn has_children(&self, key: &str) -> bool {
+        if key.is_empty() {
+            return !self.pairs.is_empty();
+        }
+        if let Some(s) = &self.skeleton {
+            if s.objects.contains(key) || s.lists.get(key).is_some_and(|n| *n > 0) {
+                return true;
+            }
+        }
+        let dotted = format!("{key}.");
+        !self.starting_with(&dotted).is_empty()
+    }
+
+    /// Whether `key` or any key below it was given.
+    pub fn has_prefix(&self, key: &str) -> bool {
+        self.get(key).is_some() || self.has_children(key)
+    }
+
+    /// The 1-based list indices present under `key` (`key.N` or
+    /// `key.N.Field`), sorted and deduplicated; segments that are not
+    /// numbers are left out.
+    pub fn indices(&self, key: &str) -> Vec<usize> {
+        if let Some(n) = self.skeleton.as_ref().and_then(|s| s.lists.get(key)) {
+            return (1..=*n).collect();
+        }
+        let dotted = format!("{key}.");
         let mut out: Vec<usize> = self
-            .0
-            .range(dotted.clone()..)
-            .take_while(|(k, _)| k.starts_with(&dotted))
+            .starting_with(&dotted)
+            .iter()
             .filter_map(|(k, _)| k[dotted.len()..].split('.').next()?.parse().ok())
             .collect();
         out.sort_unstable();
@@ -102,7 +109,72 @@ impl ParamMap {
         out
     }
 
+    /// The segments directly below `key` that are not list indices
+    /// (`key.Field...` gives `Field`), sorted and deduplicated.
+    pub fn child_names(&self, key: &str) -> Vec<&str> {
+        let skip = if key.is_empty() { 0 } else { key.len() + 1 };
+        let dotted = if key.is_empty() {
+            String::new()
+        } else {
+            format!("{key}.")
+        };
+        let mut out: Vec<&str> = self
+            .starting_with(&dotted)
+            .iter()
+            .filter_map(|(k, _)| k.get(skip..)?.split('.').next())
+            .filter(|s| !s.is_empty() && !s.bytes().all(|b| b.is_ascii_digit()))
+            .collect();
+        out.dedup();
+        out
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    pub fn as_slice(&self) -> &[(String, String)] {
+        &self.pairs
+    }
+
+    pub fn into_vec(self) -> Vec<(String, String)> {
+        self.pairs
+    }
+
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(pairs: &[(&str, &str)]) -> ParamMap {
+        ParamMap::new(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+    }
+
+    #[test]
+    fn lookups() {
+        let m = map(&[
+            ("Tag.2.Key", "b"),
+            ("Tag.1.Key", "a"),
+            ("Tag.10.Key", "c"),
+            ("TagKey", "x"),
+            ("A", "1"),
+            ("A", "2"),
+            ("Obj.Sub", "s"),
+        ]);
+        assert_eq!(m.get("A"), Some("2"));
+        assert_eq!(m.len(), 6);
+        assert_eq!(m.indices("Tag"), vec![1, 2, 10]);
+        assert!(m.has_children("Tag") && !m.has_children("TagKey"));
+        assert!(m.has_prefix("TagKey") && !m.has_prefix("Ta"));
+        assert_eq!(m.child_names("Obj"), vec!["Sub"]);
+        assert_eq!(m.child_names(""), vec!["A", "Obj", "Tag", "TagKey"]);
+        assert_eq!(m.child_names("Tag.1"), vec!["Key"]);
     }
 }

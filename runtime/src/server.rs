@@ -1,9 +1,13 @@
 //! Helpers for the generated server side (the emulator): reading typed
 //! values off the wire and the standard error answers.
 
+// Errors are the answer itself (`ErrorMetadata`); the cold path needs no box.
+#![allow(clippy::result_large_err)]
+
+use crate::operation::Operation;
 use crate::params::ParamMap;
 use crate::service_error::ErrorMetadata;
-use crate::validation::{Rule, ValidationError, Validator};
+use crate::validation::{Rule, ValidationError};
 
 /// What a server knows about the request being handled.
 #[derive(Debug, Clone, Default)]
@@ -13,47 +17,56 @@ pub struct RequestContext {
     pub region: Option<String>,
 }
 
-/// Booleans: `true`/`false` from this SDK, `True`/`False` from the official Python SDK.
-pub fn read_bool(
-    params: &ParamMap,
-    key: &str,
-    field: &'static str,
-    v: &mut Validator,
-) -> Option<bool> {
-    let raw = params.get(key)?;
-    match raw {
-        "true" | "True" | "TRUE" => Some(true),
-        "false" | "False" | "FALSE" => Some(false),
-        _ => {
-            v.violation(
-                field,
-                Rule::Type {
-                    expected: "boolean",
-                },
-            );
-            None
+/// Checks received parameters against the operation's schema (every
+/// violation at once, types and list indices included), then reads the
+/// typed request: what every generated server method receives.
+pub fn parse_request<O>(params: &ParamMap) -> Result<O, ErrorMetadata>
+where
+    O: Operation + serde::de::DeserializeOwned,
+{
+    crate::validation::validate(O::META.input, params, O::META.name, true)
+        .map_err(|e| invalid_parameter(&e))?;
+    crate::wire::from_params::<O>(params).map_err(|e| {
+        invalid_parameter(&ValidationError {
+            operation: O::META.name,
+            violations: vec![crate::validation::Violation {
+                path: Vec::new(),
+                rule: Rule::Type { expected: "value" },
+            }],
+        })
+        .with_detail(&e.to_string())
+    })
+}
+
+/// Renders an output as the service's JSON answer: absent values are left
+/// out (the service omits them; a `null` list would trouble clients).
+pub fn render<T: serde::Serialize>(output: &T) -> Result<serde_json::Value, ErrorMetadata> {
+    let mut value = serde_json::to_value(output).map_err(|e| internal_error(&e.to_string()))?;
+    prune_nulls(&mut value);
+    Ok(value)
+}
+
+fn prune_nulls(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            map.retain(|_, x| !x.is_null());
+            map.values_mut().for_each(prune_nulls);
         }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(prune_nulls),
+        _ => {}
     }
 }
 
-pub fn read_int<T: std::str::FromStr>(
-    params: &ParamMap,
-    key: &str,
-    field: &'static str,
-    v: &mut Validator,
-) -> Option<T> {
-    let raw = params.get(key)?;
-    match raw.trim().parse() {
-        Ok(n) => Some(n),
-        Err(_) => {
-            v.violation(
-                field,
-                Rule::Type {
-                    expected: "integer",
-                },
-            );
-            None
-        }
+trait WithDetail {
+    fn with_detail(self, detail: &str) -> Self;
+}
+
+impl WithDetail for ErrorMetadata {
+    fn with_detail(mut self, detail: &str) -> Self {
+        self.message.push_str(" (");
+        self.message.push_str(detail);
+        self.message.push(')');
+        self
     }
 }
 

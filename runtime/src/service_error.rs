@@ -127,7 +127,7 @@ pub fn render_template(template: &str, args: &[&str]) -> String {
     out
 }
 
-/// One documented error code, as the spec lists it.
+/// One documented error code, as the spec's catalogue has it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ErrorCodeInfo {
     pub code: &'static str,
@@ -137,43 +137,33 @@ pub struct ErrorCodeInfo {
     pub retryable: bool,
 }
 
-/// The error a server answers for a documented `code`: its status and the
-/// template filled with `args`. An undocumented code gets HTTP 400 and the
-/// arguments joined as its message.
-pub fn documented(table: &[ErrorCodeInfo], code: &str, args: &[&str]) -> ErrorMetadata {
-    match table.iter().find(|e| e.code == code) {
-        Some(e) => ErrorMetadata {
-            code: e.code.to_string(),
-            message: render_template(e.message, args),
-            http_status: e.http_status,
-            ..Default::default()
-        },
-        None => ErrorMetadata {
-            code: code.to_string(),
-            message: args.join(" "),
-            http_status: 400,
-            ..Default::default()
-        },
+impl ErrorCodeInfo {
+    pub const fn new(
+        code: &'static str,
+        http_status: u16,
+        message: &'static str,
+        retryable: bool,
+    ) -> Self {
+        Self {
+            code,
+            http_status,
+            message,
+            retryable,
+        }
     }
 }
 
-/// Codes every ALB call may return that are worth retrying: throttling and
-/// transient server-side conditions.
-pub fn is_common_retryable_code(code: &str) -> bool {
-    code.starts_with("Throttling")
-        || matches!(
-            code,
-            "ServiceUnavailable" | "SystemBusy" | "InternalError" | "UnknownError"
-        )
-}
-
-/// Implemented by every generated per-operation error enum.
+/// Implemented by every generated error enum: the behaviour is here,
+/// driven by the operation's table of documented codes.
 pub trait OperationError: std::error::Error + Send + Sync + 'static {
-    /// Builds the matching variant (or `Unknown`) from the service's answer.
+    /// The codes the operation documents (entries of the spec's catalogue).
+    const CODES: &'static [&'static ErrorCodeInfo];
+    /// The service-wide codes any operation may return.
+    const COMMON: &'static [&'static ErrorCodeInfo] = &[];
+
+    /// The matching variant (or `Unknown`) for the service's answer.
     fn from_metadata(meta: ErrorMetadata) -> Self;
     fn metadata(&self) -> &ErrorMetadata;
-    /// Whether the spec (or the common rules) says retrying may succeed.
-    fn is_retryable(&self) -> bool;
 
     fn code(&self) -> &str {
         &self.metadata().code
@@ -184,6 +174,64 @@ pub trait OperationError: std::error::Error + Send + Sync + 'static {
     fn request_id(&self) -> Option<&str> {
         self.metadata().request_id.as_deref()
     }
+    fn message(&self) -> &str {
+        &self.metadata().message
+    }
+
+    /// The catalogue entry of the code, if the operation (or the service)
+    /// documents it.
+    fn info(&self) -> Option<&'static ErrorCodeInfo> {
+        lookup(Self::CODES, Self::COMMON, self.code())
+    }
+
+    /// The documented message template (`%s` marks a value).
+    fn message_template(&self) -> Option<&'static str> {
+        self.info().map(|i| i.message)
+    }
+
+    /// The values that filled the template's `%s` slots, in order.
+    fn template_args(&self) -> Option<Vec<String>> {
+        template_args(self.message_template()?, &self.metadata().message)
+    }
+
+    /// Whether the spec marks the code retryable (the one place this is
+    /// decided; the client also retries 5xx answers, see
+    /// `client::retry::retry_service_error`).
+    fn is_retryable(&self) -> bool {
+        self.info().is_some_and(|i| i.retryable)
+    }
+
+    /// The documented error for `code` with its status and the template
+    /// filled with `args` (for servers such as the emulator).
+    fn from_code(code: &str, args: &[&str]) -> Self
+    where
+        Self: Sized,
+    {
+        let meta = match lookup(Self::CODES, Self::COMMON, code) {
+            Some(e) => ErrorMetadata {
+                code: e.code.to_string(),
+                message: render_template(e.message, args),
+                http_status: e.http_status,
+                ..Default::default()
+            },
+            None => ErrorMetadata {
+                code: code.to_string(),
+                message: args.join(" "),
+                http_status: 400,
+                ..Default::default()
+            },
+        };
+        Self::from_metadata(meta)
+    }
+}
+
+/// The entry for `code` in an operation's table, then the common one.
+pub fn lookup(
+    own: &'static [&'static ErrorCodeInfo],
+    common: &'static [&'static ErrorCodeInfo],
+    code: &str,
+) -> Option<&'static ErrorCodeInfo> {
+    own.iter().chain(common).copied().find(|e| e.code == code)
 }
 
 #[cfg(test)]

@@ -37,15 +37,51 @@ impl WaitPolicy {
         self
     }
 
+    pub fn with_multiplier(mut self, multiplier: f64) -> Self {
+        self.multiplier = multiplier.max(1.0);
+        self
+    }
+
     pub fn with_delays(mut self, initial: Duration, max: Duration) -> Self {
         self.initial_delay = initial;
         self.max_delay = max.max(initial);
         self
     }
 
-    fn delay(&self, poll: u32) -> Duration {
+    /// The delay before poll number `poll + 1` (0-based `poll`).
+    pub fn delay(&self, poll: u32) -> Duration {
         let factor = self.multiplier.powi(poll.min(64) as i32);
         self.initial_delay.mul_f64(factor).min(self.max_delay)
+    }
+}
+
+impl Default for WaitPolicy {
+    /// 2 s first delay, doubling up to 20 s between polls, 10 minutes in all:
+    /// ALB's asynchronous jobs take seconds to a few minutes.
+    fn default() -> Self {
+        Self::new(
+            Duration::from_secs(2),
+            Duration::from_secs(20),
+            2.0,
+            Duration::from_secs(600),
+        )
+    }
+}
+
+/// Inputs a waiter needs that the call it waits on does not have (a
+/// response not produced by `send()`, or an empty ID): the wait is refused
+/// before any poll.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingInput(pub Vec<&'static str>);
+
+impl MissingInput {
+    /// `Err` listing every missing input, or `Ok` when none is.
+    pub fn check(missing: Vec<&'static str>) -> Result<(), MissingInput> {
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(MissingInput(missing))
+        }
     }
 }
 
@@ -58,20 +94,36 @@ pub enum WaitOutcome {
 }
 
 /// One observed state: `key` names the item (a certificate ID), `state` is
-/// `None` when the item (or the field) is absent.
+/// `None` when the item (or the field) is absent; `detail` is what the
+/// service said about it (a failed job's error code and message).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Observed {
     pub key: Option<String>,
     pub state: Option<String>,
+    pub detail: Option<String>,
+}
+
+impl Observed {
+    pub fn new(key: Option<String>, state: Option<String>) -> Self {
+        Self {
+            key,
+            state,
+            detail: None,
+        }
+    }
 }
 
 impl fmt::Display for Observed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.state.as_deref().unwrap_or("<absent>");
         match &self.key {
-            Some(k) => write!(f, "{k}={state}"),
-            None => f.write_str(state),
+            Some(k) => write!(f, "{k}={state}")?,
+            None => f.write_str(state)?,
         }
+        if let Some(d) = &self.detail {
+            write!(f, " ({d})")?;
+        }
+        Ok(())
     }
 }
 
@@ -88,10 +140,19 @@ pub trait Waiter {
     /// What an absent item means (`None`: keep waiting).
     const ABSENT: Option<WaitOutcome>;
 
-    fn default_policy() -> WaitPolicy;
-    fn poll_request(input: &Self::Input) -> Self::Poll;
+    fn default_policy() -> WaitPolicy {
+        WaitPolicy::default()
+    }
+    /// The request to poll with, or every input that is missing.
+    fn poll_request(input: &Self::Input) -> Result<Self::Poll, MissingInput>;
     fn observe(input: &Self::Input, output: &<Self::Poll as Operation>::Output) -> Vec<Observed>;
 }
+
+/// What waiting with `W` ends with: the last poll's output, or why not.
+pub type WaitResult<W> = Result<
+    <<W as Waiter>::Poll as Operation>::Output,
+    WaiterError<<<W as Waiter>::Poll as Operation>::Error>,
+>;
 
 /// Classifies one poll: failure if any state fails, success if every state
 /// succeeds, pending otherwise (unknown states keep waiting).
@@ -133,8 +194,14 @@ fn describe(observed: &[Observed]) -> String {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum WaiterError<E> {
-    /// A failure state was reached.
+    /// A failure state was reached; `state` shows what was seen, with the
+    /// service's detail (a failed job's error code and message).
     Failed { waiter: &'static str, state: String },
+    /// The waiter lacks inputs (named by wire name); nothing was polled.
+    MissingInput {
+        waiter: &'static str,
+        inputs: Vec<&'static str>,
+    },
     /// The policy's timeout passed; `last_state` is what the last poll saw.
     Timeout {
         waiter: &'static str,
@@ -145,7 +212,7 @@ pub enum WaiterError<E> {
     Poll(SdkError<E>),
 }
 
-impl<E: OperationError> fmt::Display for WaiterError<E> {
+impl<E: fmt::Display> fmt::Display for WaiterError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WaiterError::Failed { waiter, state } => {
@@ -160,12 +227,17 @@ impl<E: OperationError> fmt::Display for WaiterError<E> {
                 "waiter {waiter} timed out after {elapsed:?}; last observed state: {}",
                 last_state.as_deref().unwrap_or("none (no poll succeeded)")
             ),
+            WaiterError::MissingInput { waiter, inputs } => write!(
+                f,
+                "waiter {waiter} cannot poll: no value for {} (wait on the response `send()` returned)",
+                inputs.join(", ")
+            ),
             WaiterError::Poll(e) => write!(f, "polling failed: {e}"),
         }
     }
 }
 
-impl<E: OperationError> std::error::Error for WaiterError<E> {
+impl<E: std::error::Error + 'static> std::error::Error for WaiterError<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             WaiterError::Poll(e) => Some(e),
@@ -177,8 +249,10 @@ impl<E: OperationError> std::error::Error for WaiterError<E> {
 /// Whether a poll error is worth riding through.
 fn transient<E: OperationError>(e: &SdkError<E>) -> bool {
     match e {
-        SdkError::Service(s) | SdkError::Throttled(s) => s.is_retryable(),
-        SdkError::Transport(_) | SdkError::Timeout(_) => true,
+        SdkError::Service(s) => {
+            s.is_retryable() || (s.http_status() >= 500 && s.http_status() != 501)
+        }
+        SdkError::Transport(_) | SdkError::Timeout(_) | SdkError::RateLimited(_) => true,
         _ => false,
     }
 }
@@ -190,10 +264,14 @@ pub async fn wait<W: Waiter>(
     policy: WaitPolicy,
 ) -> Result<<W::Poll as Operation>::Output, WaiterError<<W::Poll as Operation>::Error>> {
     let started = Instant::now();
+    let request = W::poll_request(input).map_err(|m| WaiterError::MissingInput {
+        waiter: W::NAME,
+        inputs: m.0,
+    })?;
     let mut last_state: Option<String> = None;
     let mut poll = 0u32;
     loop {
-        match core.send(W::poll_request(input)).await {
+        match core.send(request.clone()).await {
             Ok(output) => {
                 let observed = W::observe(input, &output);
                 let text = describe(&observed);
@@ -228,5 +306,70 @@ pub async fn wait<W: Waiter>(
         }
         tokio::time::sleep(delay).await;
         poll += 1;
+    }
+}
+
+/// Helpers of generated waiters: reading inputs and states.
+pub mod read {
+    use super::Observed;
+    use std::fmt;
+
+    /// The text of an optional value (a string or an enum).
+    pub fn text<T: fmt::Display>(v: &Option<T>) -> Option<String> {
+        v.as_ref().map(ToString::to_string)
+    }
+
+    /// A single-valued poll parameter: the first non-empty value, or `wire`
+    /// recorded as missing.
+    pub fn one(
+        values: Vec<String>,
+        wire: &'static str,
+        missing: &mut Vec<&'static str>,
+    ) -> Option<String> {
+        let v = values.into_iter().find(|v| !v.is_empty());
+        if v.is_none() {
+            missing.push(wire);
+        }
+        v
+    }
+
+    /// A list poll parameter: the non-empty values, or `wire` recorded as
+    /// missing when there are none.
+    pub fn many(
+        values: Vec<String>,
+        wire: &'static str,
+        missing: &mut Vec<&'static str>,
+    ) -> Vec<String> {
+        let v: Vec<String> = values.into_iter().filter(|v| !v.is_empty()).collect();
+        if v.is_empty() {
+            missing.push(wire);
+        }
+        v
+    }
+
+    /// One state per item of a list.
+    pub fn each(states: impl Iterator<Item = Option<String>>) -> Vec<Observed> {
+        states
+            .map(|s| Observed::new(None, Some(s.unwrap_or_default())))
+            .collect()
+    }
+
+    /// The state of each wanted key among `(key, state)` items; a key that
+    /// is not listed is observed as absent.
+    pub fn matched(
+        wanted: Vec<String>,
+        items: impl Iterator<Item = (Option<String>, Option<String>)>,
+    ) -> Vec<Observed> {
+        let items: Vec<(Option<String>, Option<String>)> = items.collect();
+        wanted
+            .into_iter()
+            .map(|key| {
+                let state = items
+                    .iter()
+                    .find(|(k, _)| k.as_deref() == Some(key.as_str()))
+                    .map(|(_, s)| s.clone().unwrap_or_default());
+                Observed::new(Some(key), state)
+            })
+            .collect()
     }
 }

@@ -16,12 +16,12 @@ use std::time::{Duration, Instant, SystemTime};
 
 use alb_runtime::client::{user_agent, MAX_RESPONSE_BYTES};
 use alb_runtime::credentials::{BoxFuture, CredentialsError, ProvideCredentials};
+use alb_runtime::schema::{Field, List, Object, Str, Ty, STR};
 use alb_runtime::signing::{v1, v3};
 use alb_runtime::{
-    AccessLevel, Config, ConfigBuilder, Core, Credentials, ErrorMetadata, Operation,
-    OperationError, OperationMeta, Params, RamMeta, RamResource, RateLimit, RateLimitMode,
-    RateLimitSource, RetryPolicy, Rule, SdkError, SignatureVersion, TimeoutKind, Timeouts,
-    ValidationError, Validator,
+    AccessLevel, Config, ConfigBuilder, Core, Credentials, ErrorCodeInfo, ErrorMetadata, Operation,
+    OperationError, OperationMeta, RamMeta, RamResource, RateLimit, RateLimitMode, RateLimitSource,
+    RetryPolicy, SdkError, SignatureVersion, TimeoutKind, Timeouts,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -83,27 +83,64 @@ static ASSOCIATE_META: OperationMeta = OperationMeta {
         per_seconds: 60,
     }),
     is_async: true,
+    deprecated: false,
     ram: RamMeta {
         action: "alb:AssociateAdditionalCertificatesWithListener",
         access_level: AccessLevel::Create,
-        resources: &[RamResource {
-            resource_type: "LoadBalancer",
-            arn_template: "acs:alb:{#regionId}:{#accountId}:loadbalancer/{#loadbalancerId}",
-            required: true,
-        }],
+        resources: &[RamResource::new(
+            "LoadBalancer",
+            "acs:alb:{#regionId}:{#accountId}:loadbalancer/{#loadbalancerId}",
+            Some(true),
+        )],
         condition_keys: &[],
     },
+    input: &ASSOCIATE_INPUT,
     idempotency_param: Some("ClientToken"),
     dry_run_param: Some("DryRun"),
 };
 
+static CERT: Object = Object::new("Cert", &[Field::new("CertificateId", STR).required()]);
+static ASSOCIATE_INPUT: Object = Object::new(
+    "Associate",
+    &[
+        Field::new("ListenerId", STR).required(),
+        Field::new(
+            "Certificates",
+            Ty::List(&List {
+                item: Ty::Object(&CERT),
+                min_items: Some(1),
+                max_items: Some(15),
+            }),
+        )
+        .required(),
+        Field::new(
+            "ClientToken",
+            Ty::Str(&Str::ANY.len(None, Some(64)).ascii()),
+        ),
+        Field::new("DryRun", Ty::Bool),
+    ],
+);
+
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Cert {
+    certificate_id: Option<String>,
+}
+
+fn cert(id: &str) -> Cert {
+    Cert {
+        certificate_id: Some(id.into()),
+    }
+}
+
 /// A request with a required id, a list of structs, an idempotency token
 /// and a DryRun flag.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 struct Associate {
     listener_id: Option<String>,
     /// `Certificates.N.CertificateId`.
-    certificates: Option<Vec<String>>,
+    certificates: Vec<Cert>,
     client_token: Option<String>,
     dry_run: Option<bool>,
 }
@@ -114,7 +151,7 @@ const ODD_CERT: &str = "cert 2/ü*~+&=";
 fn associate() -> Associate {
     Associate {
         listener_id: Some("lsn-123".into()),
-        certificates: Some(vec!["cert-1".into(), ODD_CERT.into()]),
+        certificates: vec![cert("cert-1"), cert(ODD_CERT)],
         client_token: None,
         dry_run: None,
     }
@@ -129,8 +166,34 @@ struct JobOutput {
     request_id: Option<String>,
 }
 
+static RESOURCE_NOT_FOUND_LISTENER: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceNotFound.Listener",
+    404,
+    "The specified resource %s is not found.",
+    false,
+);
+static RESOURCE_IN_CONFIGURING_LISTENER: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceInConfiguring.Listener",
+    400,
+    "The specified resource %s is configuring, please try again later.",
+    true,
+);
+static THROTTLING_USER: ErrorCodeInfo = ErrorCodeInfo::new(
+    "Throttling.User",
+    400,
+    "Request was denied due to user flow control.",
+    true,
+);
+static SERVICE_UNAVAILABLE: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ServiceUnavailable",
+    503,
+    "The request has failed due to a temporary failure of the server.",
+    true,
+);
+
 /// An operation error enum as codegen emits it: one variant per documented
-/// code, one of them retryable, and `Unknown`.
+/// code, one of them retryable, and `Unknown`; the common codes come from
+/// `COMMON`.
 #[derive(Debug, Clone, PartialEq)]
 enum AssociateError {
     ResourceNotFoundListener(ErrorMetadata),
@@ -147,6 +210,12 @@ impl fmt::Display for AssociateError {
 impl std::error::Error for AssociateError {}
 
 impl OperationError for AssociateError {
+    const CODES: &'static [&'static ErrorCodeInfo] = &[
+        &RESOURCE_NOT_FOUND_LISTENER,
+        &RESOURCE_IN_CONFIGURING_LISTENER,
+    ];
+    const COMMON: &'static [&'static ErrorCodeInfo] = &[&THROTTLING_USER, &SERVICE_UNAVAILABLE];
+
     fn from_metadata(meta: ErrorMetadata) -> Self {
         match meta.code.as_str() {
             "ResourceNotFound.Listener" => Self::ResourceNotFoundListener(meta),
@@ -162,13 +231,6 @@ impl OperationError for AssociateError {
             | Self::Unknown(m) => m,
         }
     }
-
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::ResourceInConfiguringListener(_) => true,
-            other => alb_runtime::service_error::is_common_retryable_code(other.code()),
-        }
-    }
 }
 
 impl Operation for Associate {
@@ -176,84 +238,38 @@ impl Operation for Associate {
     type Error = AssociateError;
     const META: &'static OperationMeta = &ASSOCIATE_META;
 
-    fn validate(&self) -> Result<(), ValidationError> {
-        let mut v = Validator::new();
-        match &self.listener_id {
-            Some(id) if !id.is_empty() => {}
-            _ => v.violation("ListenerId", Rule::Required),
-        }
-        match &self.certificates {
-            Some(certs) => {
-                v.items("Certificates", certs.len(), Some(1), Some(15));
-                v.push_field("Certificates");
-                for (i, cert) in certs.iter().enumerate() {
-                    v.push_index(i);
-                    if cert.is_empty() {
-                        v.violation("CertificateId", Rule::Required);
-                    }
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => v.violation("Certificates", Rule::Required),
-        }
-        if let Some(token) = &self.client_token {
-            v.length("ClientToken", token, None, Some(64));
-            v.ascii("ClientToken", token);
-        }
-        v.finish(ASSOCIATE)
-    }
-
-    fn write_params(&self, params: &mut Params) {
-        if let Some(id) = &self.listener_id {
-            params.push("ListenerId", id.as_str());
-        }
-        for (i, cert) in self.certificates.iter().flatten().enumerate() {
-            params.push(
-                format!("Certificates.{}.CertificateId", i + 1),
-                cert.as_str(),
-            );
-        }
-        if let Some(token) = &self.client_token {
-            params.push("ClientToken", token.as_str());
-        }
-        if let Some(dry_run) = self.dry_run {
-            params.push_bool("DryRun", dry_run);
-        }
-    }
-
     fn idempotency_token_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.client_token)
     }
 
-    fn is_dry_run(&self) -> bool {
-        self.dry_run == Some(true)
-    }
-
-    fn set_dry_run(&mut self, on: bool) -> bool {
-        self.dry_run = if on { Some(true) } else { None };
-        true
+    fn dry_run_mut(&mut self) -> Option<&mut Option<bool>> {
+        Some(&mut self.dry_run)
     }
 }
 
 /// A `Create` action without an idempotency token or DryRun: resending it
 /// after the service may have acted could act twice.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 struct CreateThing {
     name: String,
 }
+
+static CREATE_INPUT: Object = Object::new("CreateThing", &[Field::new("Name", STR)]);
 
 static CREATE_META: OperationMeta = OperationMeta {
     name: "CreateThing",
     api_version: "2020-06-16",
     rate_limit: None,
     is_async: false,
+    deprecated: false,
     ram: RamMeta {
         action: "alb:CreateThing",
         access_level: AccessLevel::Create,
         resources: &[],
         condition_keys: &[],
     },
+    input: &CREATE_INPUT,
     idempotency_param: None,
     dry_run_param: None,
 };
@@ -262,20 +278,14 @@ impl Operation for CreateThing {
     type Output = JobOutput;
     type Error = AssociateError;
     const META: &'static OperationMeta = &CREATE_META;
-
-    fn validate(&self) -> Result<(), ValidationError> {
-        Ok(())
-    }
-
-    fn write_params(&self, params: &mut Params) {
-        params.push("Name", self.name.as_str());
-    }
 }
 
 /// A `Read` action without a token: always safe to resend. Its documented
 /// quota is one request per hour.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 struct GetThing;
+
+static GET_INPUT: Object = Object::new("GetThing", &[]);
 
 static GET_META: OperationMeta = OperationMeta {
     name: "GetThing",
@@ -285,12 +295,14 @@ static GET_META: OperationMeta = OperationMeta {
         per_seconds: 3600,
     }),
     is_async: false,
+    deprecated: false,
     ram: RamMeta {
         action: "alb:GetThing",
         access_level: AccessLevel::Read,
         resources: &[],
         condition_keys: &[],
     },
+    input: &GET_INPUT,
     idempotency_param: None,
     dry_run_param: None,
 };
@@ -299,12 +311,6 @@ impl Operation for GetThing {
     type Output = JobOutput;
     type Error = AssociateError;
     const META: &'static OperationMeta = &GET_META;
-
-    fn validate(&self) -> Result<(), ValidationError> {
-        Ok(())
-    }
-
-    fn write_params(&self, _: &mut Params) {}
 }
 
 // ---------------------------------------------------------------- server
@@ -1087,7 +1093,7 @@ async fn a_retry_after_beyond_the_call_timeout_gives_up_at_once() {
     let core = core(config(&server.url).timeouts(timeouts(10_000, 60_000)));
     let err = core.send(associate()).await.unwrap_err();
     assert!(
-        matches!(&err, SdkError::Throttled(e) if e.code() == "Throttling.User"),
+        matches!(&err, SdkError::Service(e) if e.code() == "Throttling.User"),
         "{err:?}"
     );
     assert_eq!(err.request_id(), Some("r-throttle"));
@@ -1141,7 +1147,10 @@ async fn the_standard_retry_after_header_is_honoured_in_seconds_and_as_a_date() 
     let c = self::core(config(&server.url).timeouts(timeouts(10_000, 60_000)));
     let started = Instant::now();
     let err = c.send(associate()).await.unwrap_err();
-    assert!(matches!(&err, SdkError::Throttled(_)), "{err:?}");
+    assert!(
+        matches!(&err, SdkError::Service(_)) && err.is_throttling(),
+        "{err:?}"
+    );
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(server.count(), 1);
 }
@@ -1243,7 +1252,7 @@ async fn throttling_until_retries_run_out_is_throttled() {
     let err = core.send(associate()).await.unwrap_err();
     assert_eq!(server.count(), 3);
     match &err {
-        SdkError::Throttled(e) => {
+        SdkError::Service(e) if err.is_throttling() => {
             assert_eq!(e.code(), "Throttling.User");
             assert_eq!(e.http_status(), 400);
         }
@@ -1651,7 +1660,7 @@ async fn an_invalid_request_sends_nothing() {
     let core = core(config(&server.url));
     let bad = Associate {
         listener_id: None,
-        certificates: Some(vec![]),
+        certificates: vec![],
         client_token: Some("tökén".into()),
         dry_run: None,
     };
@@ -1669,7 +1678,7 @@ async fn an_invalid_request_sends_nothing() {
         SdkError::Validation(_)
     ));
     let mut nested = associate();
-    nested.certificates = Some(vec!["a".into(), String::new()]);
+    nested.certificates = vec![cert("a"), cert("")];
     match core.send(nested).await.unwrap_err() {
         SdkError::Validation(v) => {
             assert_eq!(
@@ -2045,7 +2054,6 @@ async fn errors_show_no_secret() {
         .map(|(_, e)| match e {
             SdkError::Validation(_) => "Validation",
             SdkError::Service(_) => "Service",
-            SdkError::Throttled(_) => "Throttled",
             SdkError::Transport(_) => "Transport",
             SdkError::Timeout(_) => "Timeout",
             SdkError::Credentials(_) => "Credentials",
@@ -2058,7 +2066,7 @@ async fn errors_show_no_secret() {
         kinds,
         [
             "Service",
-            "Throttled",
+            "Service",
             "Service",
             "Redirect",
             "Decode",
@@ -2157,7 +2165,7 @@ async fn errors_display_on_one_line_with_the_request_id() {
         }
         let source = std::error::Error::source(&e);
         match &e {
-            SdkError::Service(inner) | SdkError::Throttled(inner) => {
+            SdkError::Service(inner) => {
                 assert!(inner.request_id().is_some(), "{what}");
                 assert_eq!(source.unwrap().to_string(), inner.to_string());
                 assert!(shown.contains(&inner.to_string()), "{what}: {shown}");

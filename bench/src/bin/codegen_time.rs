@@ -44,6 +44,15 @@ fn time_generate(dir: &Path, repeats: usize) -> (Vec<f64>, usize, usize) {
 fn synthetic(real: &Path, n: usize, into: &Path) -> usize {
     let _ = std::fs::remove_dir_all(into);
     std::fs::create_dir_all(into.join("operations")).unwrap();
+    // Shapes and the error catalogue are shared by every copy.
+    std::fs::copy(real.join("errors.yaml"), into.join("errors.yaml")).unwrap();
+    if real.join("shapes").is_dir() {
+        std::fs::create_dir_all(into.join("shapes")).unwrap();
+        for e in std::fs::read_dir(real.join("shapes")).unwrap() {
+            let p = e.unwrap().path();
+            std::fs::copy(&p, into.join("shapes").join(p.file_name().unwrap())).unwrap();
+        }
+    }
     let mut ops: Vec<PathBuf> = std::fs::read_dir(real.join("operations"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -60,22 +69,22 @@ fn synthetic(real: &Path, n: usize, into: &Path) -> usize {
         let stem = src.file_stem().unwrap().to_str().unwrap();
         let name = format!("{stem}Syn{i}");
         let text = std::fs::read_to_string(src).unwrap();
-        // Rename the operation, its RAM action and its waiters (names must
+        // Rename the operation, its RAM action and its waiter (names must
         // be unique across the spec).
         let mut replaced = false;
-        let mut in_waiters = false;
+        let mut in_waiter = false;
         let renamed: String = text
             .lines()
             .map(|l| {
-                if !l.starts_with(' ') && !l.is_empty() {
-                    in_waiters = l.starts_with("waiters:");
+                if !l.starts_with("    ") {
+                    in_waiter = l == "  waiter:";
                 }
                 if !replaced && l == format!("name: {stem}") {
                     replaced = true;
                     format!("name: {name}")
-                } else if l.trim() == format!("action: alb:{stem}") {
+                } else if l.trim().replace('"', "") == format!("action: alb:{stem}") {
                     l.replace(&format!("alb:{stem}"), &format!("alb:{name}"))
-                } else if in_waiters && l.starts_with("  - name: ") {
+                } else if in_waiter && l.starts_with("    name: ") {
                     format!("{l}Syn{i}")
                 } else {
                     l.to_string()
@@ -125,8 +134,26 @@ fn main() {
         args.next()
             .expect("usage: codegen_time <repo root> [repeats]"),
     );
-    let repeats: usize = args.next().map(|s| s.parse().unwrap()).unwrap_or(10);
     let real = root.join("specs/alb/2020-06-16");
+    let next = args.next();
+    // `--emit N DIR`: write the crate of a synthetic N-operation spec to DIR
+    // (for compile-time measurements), nothing else.
+    if next.as_deref() == Some("--emit") {
+        let n: usize = args.next().and_then(|s| s.parse().ok()).expect("--emit N DIR");
+        let out = PathBuf::from(args.next().expect("--emit N DIR"));
+        let spec = std::env::temp_dir().join(format!("alb-bench-emit-{}", std::process::id()));
+        synthetic(&real, n, &spec);
+        let mut o = opts();
+        o.runtime_path = root.join("runtime").display().to_string();
+        let files = alb_codegen::generate_crate(&spec, &o).unwrap_or_else(|e| panic!("{e}"));
+        let _ = std::fs::remove_dir_all(out.join("src"));
+        alb_codegen::sync::write(&out, &files).expect("write the crate");
+        let _ = std::fs::remove_dir_all(&spec);
+        let lines: usize = files.iter().map(|f| f.contents.lines().count()).sum();
+        println!("{n} operations: {} files, {lines} lines in {}", files.len(), out.display());
+        return;
+    }
+    let repeats: usize = next.map(|s| s.parse().unwrap()).unwrap_or(10);
     let real_ops = std::fs::read_dir(real.join("operations")).unwrap().count();
 
     let mut rows = Vec::new();

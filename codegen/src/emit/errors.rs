@@ -1,103 +1,139 @@
-//! Per-operation error enums and the service-wide `CommonError`.
+//! The error catalogue (`errors.rs`: one static per code, the common list,
+//! `CommonError`) and each operation's error enum. The behaviour of every
+//! enum (code, status, template, retryable, ...) is the runtime's
+//! `OperationError` default methods, driven by the enum's table.
 
-use crate::model::ErrorCode;
-use crate::naming;
+use crate::ir::{Api, ErrorIr, OperationIr};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-fn variant(e: &ErrorCode) -> Ident {
-    format_ident!("{}", naming::variant_name(&e.code))
-}
-
-fn variant_doc(e: &ErrorCode) -> String {
-    let mut d = format!("`{}` (HTTP {}): {}", e.code, e.http_status, e.message);
-    if let Some(desc) = &e.description {
-        d.push_str("\n\n");
-        d.push_str(desc);
+fn variant_doc(e: &ErrorIr, remark: Option<&str>) -> String {
+    let retried = if e.retryable { ", retried" } else { "" };
+    let mut d = format!(
+        "`{}` (HTTP {}{retried}): {}",
+        e.code, e.http_status, e.description
+    );
+    if let Some(r) = remark {
+        d.push(' ');
+        d.push_str(r);
     }
-    if e.retryable {
-        d.push_str("\n\nRetryable.");
-    }
+    d.push_str(&format!(" Message: `{}`.", e.message));
     d
 }
 
-/// The static table of documented codes (`ERRORS`).
-pub fn table(name: &Ident, errors: &[ErrorCode]) -> TokenStream {
-    let rows = errors.iter().map(|e| {
+/// `errors.rs`.
+pub fn catalogue(api: &Api) -> TokenStream {
+    let statics = api.errors.iter().map(|e| {
+        let name = format_ident!("{}", e.static_name);
         let (code, status, msg, retry) = (&e.code, e.http_status, &e.message, e.retryable);
-        quote!(alb_runtime::ErrorCodeInfo { code: #code, http_status: #status, message: #msg, retryable: #retry },)
+        let doc = format!("`{code}`: {}", e.description);
+        quote! {
+            #[doc = #doc]
+            pub static #name: ErrorCodeInfo = ErrorCodeInfo::new(#code, #status, #msg, #retry);
+        }
     });
+    let common: Vec<Ident> = api
+        .common_errors
+        .iter()
+        .map(|id| format_ident!("{}", api.errors[*id].static_name))
+        .collect();
+    let common_enum = enum_def(
+        api,
+        &format_ident!("CommonError"),
+        "Errors any operation may return (service.yaml `common_errors`).",
+        &api.common_errors
+            .iter()
+            .map(|id| (*id, None))
+            .collect::<Vec<_>>(),
+        false,
+    );
     quote! {
-        /// Every documented error code, with its HTTP status and message template.
-        pub static #name: &[alb_runtime::ErrorCodeInfo] = &[ #(#rows)* ];
+        use alb_runtime::ErrorCodeInfo;
+
+        #(#statics)*
+
+        /// The codes any operation may return.
+        pub static COMMON: &[&ErrorCodeInfo] = &[#(&#common),*];
+
+        #common_enum
     }
 }
 
-/// A generated error enum. `common` is `Some` for operation enums, whose
-/// service-wide codes go to a `Common(CommonError)` variant.
-pub fn enum_def(
+/// An operation's error enum.
+pub fn operation_enum(api: &Api, op: &OperationIr) -> TokenStream {
+    let name = format_ident!("{}Error", op.name);
+    let doc = format!(
+        "Errors of `{}`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.\n\nCode, HTTP status, message template and whether it is retried come from the runtime's `OperationError` trait (`use alb_sdk::prelude::*`).",
+        op.name
+    );
+    enum_def(api, &name, &doc, &op.errors, true)
+}
+
+fn enum_def(
+    api: &Api,
     name: &Ident,
     doc: &str,
-    table_name: &Ident,
-    errors: &[ErrorCode],
+    codes: &[(usize, Option<String>)],
     operation: bool,
 ) -> TokenStream {
-    let variants: Vec<Ident> = errors.iter().map(variant).collect();
-    let docs = errors.iter().map(variant_doc);
-    let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
-    let is_methods = errors.iter().map(|e| {
-        let m = format_ident!("{}", naming::is_method_name(&e.code));
-        let v = variant(e);
+    let errors: Vec<&ErrorIr> = codes.iter().map(|(id, _)| &api.errors[*id]).collect();
+    let variants: Vec<Ident> = errors
+        .iter()
+        .map(|e| format_ident!("{}", e.variant))
+        .collect();
+    let docs = codes
+        .iter()
+        .map(|(id, remark)| variant_doc(&api.errors[*id], remark.as_deref()));
+    let wires: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
+    let statics: Vec<Ident> = errors
+        .iter()
+        .map(|e| format_ident!("{}", e.static_name))
+        .collect();
+    let is_methods = errors.iter().zip(&variants).map(|(e, v)| {
+        let m = format_ident!("{}", e.is_method);
         let d = format!("Whether this is `{}`.", e.code);
         quote! { #[doc = #d] pub fn #m(&self) -> bool { matches!(self, Self::#v(_)) } }
     });
-    let retryable: Vec<&Ident> = errors
-        .iter()
-        .zip(&variants)
-        .filter(|(e, _)| e.retryable)
-        .map(|(_, v)| v)
-        .collect();
-    let indices: Vec<usize> = (0..errors.len()).collect();
-
-    let (common_variant, common_meta, common_from, common_retry, common_template) = if operation {
+    let (common_variant, common_meta, fallback, common_table) = if operation {
         (
             quote! {
                 /// A service-wide error (throttling, signature, permissions, ...).
-                Common(crate::common_errors::CommonError),
+                Common(crate::errors::CommonError),
             },
-            quote!(Self::Common(c) => c.metadata(),),
+            quote!(Self::Common(c) => alb_runtime::OperationError::metadata(c),),
             quote! {
-                match crate::common_errors::CommonError::try_from_metadata(meta) {
+                match crate::errors::CommonError::try_from_metadata(meta) {
                     Ok(c) => Self::Common(c),
                     Err(meta) => Self::Unknown(meta),
                 }
             },
-            quote!(Self::Common(c) => c.is_retryable(),),
-            quote!(Self::Common(c) => c.message_template(),),
+            quote!(
+                const COMMON: &'static [&'static alb_runtime::ErrorCodeInfo] =
+                    crate::errors::COMMON;
+            ),
         )
     } else {
-        (
-            quote!(),
-            quote!(),
-            quote!(Self::Unknown(meta)),
-            quote!(),
-            quote!(),
-        )
+        (quote!(), quote!(), quote!(Self::Unknown(meta)), quote!())
     };
-    let try_from = if operation {
-        quote!()
-    } else {
+    let try_from = (!operation).then(|| {
         quote! {
-            /// The matching variant, or the metadata back when the code is not a common one.
-            pub fn try_from_metadata(meta: alb_runtime::ErrorMetadata) -> Result<Self, alb_runtime::ErrorMetadata> {
-                Ok(match meta.code.as_str() {
-                    #(#codes => Self::#variants(meta),)*
-                    _ => return Err(meta),
-                })
+            impl #name {
+                /// The matching variant, or the metadata back when the code is not a common one.
+                pub fn try_from_metadata(meta: alb_runtime::ErrorMetadata) -> Result<Self, alb_runtime::ErrorMetadata> {
+                    Ok(match meta.code.as_str() {
+                        #(#wires => Self::#variants(meta),)*
+                        _ => return Err(meta),
+                    })
+                }
             }
         }
+    });
+    let table_prefix = if operation {
+        quote!(crate::errors::)
+    } else {
+        quote!()
     };
-
+    let helpers = (!errors.is_empty()).then(|| quote!(impl #name { #(#is_methods)* }));
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
@@ -109,71 +145,32 @@ pub fn enum_def(
             Unknown(alb_runtime::ErrorMetadata),
         }
 
-        impl #name {
-            #(#is_methods)*
-            #try_from
+        #helpers
+        #try_from
 
-            /// The documented message template (`%s` marks a value), if the code is documented.
-            pub fn message_template(&self) -> Option<&'static str> {
-                match self {
-                    #(Self::#variants(_) => Some(#table_name[#indices].message),)*
-                    #common_template
-                    Self::Unknown(_) => None,
+        impl alb_runtime::OperationError for #name {
+            const CODES: &'static [&'static alb_runtime::ErrorCodeInfo] = &[#(&#table_prefix #statics),*];
+            #common_table
+            fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
+                match meta.code.as_str() {
+                    #(#wires => Self::#variants(meta),)*
+                    _ => #fallback,
                 }
             }
-
-            /// The values that filled the template's `%s` slots, in order.
-            pub fn template_args(&self) -> Option<Vec<String>> {
-                alb_runtime::service_error::template_args(self.message_template()?, &self.metadata().message)
-            }
-
-            /// Builds the documented error for `code` with its status and the
-            /// template filled with `args` (for servers such as the emulator).
-            pub fn from_code(code: &str, args: &[&str]) -> Self {
-                <Self as alb_runtime::OperationError>::from_metadata(alb_runtime::service_error::documented(#table_name, code, args))
-            }
-
-            /// The facts of the error (code, message, status, RequestId, ...).
-            pub fn metadata(&self) -> &alb_runtime::ErrorMetadata {
+            fn metadata(&self) -> &alb_runtime::ErrorMetadata {
                 match self {
-                    #(Self::#variants(m) => m,)*
+                    #(Self::#variants(m))|* | Self::Unknown(m) => m,
                     #common_meta
-                    Self::Unknown(m) => m,
-                }
-            }
-
-            pub fn code(&self) -> &str { &self.metadata().code }
-            pub fn http_status(&self) -> u16 { self.metadata().http_status }
-            pub fn request_id(&self) -> Option<&str> { self.metadata().request_id.as_deref() }
-
-            /// Whether retrying may succeed (the spec's `retryable` codes and
-            /// the service-wide throttling and availability codes).
-            pub fn is_retryable(&self) -> bool {
-                match self {
-                    #(Self::#retryable(_) => true,)*
-                    #common_retry
-                    other => alb_runtime::service_error::is_common_retryable_code(other.code()),
                 }
             }
         }
 
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.metadata(), f)
+                std::fmt::Display::fmt(alb_runtime::OperationError::metadata(self), f)
             }
         }
 
         impl std::error::Error for #name {}
-
-        impl alb_runtime::OperationError for #name {
-            fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
-                match meta.code.as_str() {
-                    #(#codes => Self::#variants(meta),)*
-                    _ => #common_from,
-                }
-            }
-            fn metadata(&self) -> &alb_runtime::ErrorMetadata { #name::metadata(self) }
-            fn is_retryable(&self) -> bool { #name::is_retryable(self) }
-        }
     }
 }

@@ -1,16 +1,20 @@
-//! Emission: the checked spec to formatted Rust files.
+//! Emission: the resolved model to formatted Rust files. One module per
+//! concern; each returns token streams or whole files.
 
+mod client;
+mod crate_files;
+mod docs;
 mod errors;
 mod operation;
-mod request;
-mod response;
+mod ram;
+mod rust;
+mod schema;
+mod server;
 mod types;
 mod waiters;
 
-use crate::load::Spec;
-use crate::naming;
+use crate::ir::Api;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
 use std::path::PathBuf;
 
 /// One output file: path relative to the crate root, full contents.
@@ -31,105 +35,108 @@ pub struct CrateOptions {
     pub spec_label: String,
 }
 
-pub fn generate(spec: &Spec, opts: &CrateOptions) -> Result<Vec<GeneratedFile>, String> {
-    let mut files = vec![cargo_toml(spec, opts)];
-    let api = &spec.service.api_version;
+/// Every file of the crate.
+pub fn generate(api: &Api, opts: &CrateOptions) -> Result<Vec<GeneratedFile>, String> {
     let label = &opts.spec_label;
-
-    let mut op_mods = Vec::new();
-    for (path, op) in &spec.operations {
-        let m = format_ident!("{}", naming::module_name(&op.name));
-        let doc = format!("`{}`: {}", op.name, op.title);
-        op_mods.push(quote! { #[doc = #doc] pub mod #m; });
-        let tokens = operation::module(op, api);
-        let header = format!("`{}`: {}\n\n{}", op.name, op.title, op.description);
+    let mut files = vec![crate_files::cargo_toml(api, opts)];
+    for op in &api.operations {
+        let header = operation::module_doc(op);
         files.push(rust_file(
-            format!("src/operations/{}.rs", naming::module_name(&op.name)),
-            &format!("{label}/{}", path.display()),
+            format!("src/operations/{}.rs", op.module),
+            &format!("{label}/{}", op.source.display()),
             Some(&header),
-            tokens,
+            operation::module(api, op),
         )?);
     }
     files.push(rust_file(
         "src/operations/mod.rs".into(),
         label,
         Some("One module per operation of the spec."),
-        quote!(#(#op_mods)*),
+        operation::index(api),
     )?);
-
-    let common_table = errors::table(&format_ident!("COMMON_ERRORS"), &spec.service.common_errors);
-    let common = errors::enum_def(
-        &format_ident!("CommonError"),
-        "Errors any operation may return (service.yaml `common_errors`).",
-        &format_ident!("COMMON_ERRORS"),
-        &spec.service.common_errors,
-        false,
-    );
+    let mut shapes: Vec<&crate::ir::ShapeIr> = api.shapes.iter().collect();
+    shapes.sort_by(|a, b| a.name.cmp(&b.name));
+    for shape in &shapes {
+        if let Some(tokens) = types::shape_file(api, shape) {
+            files.push(rust_file(
+                format!("src/types/{}.rs", shape.module),
+                &format!("{label}/{}", shape.source.display()),
+                Some(&types::shape_doc(shape)),
+                tokens,
+            )?);
+        }
+    }
     files.push(rust_file(
-        "src/common_errors.rs".into(),
-        &format!("{label}/service.yaml"),
-        Some("Service-wide error codes."),
-        quote!(#common_table #common),
+        "src/types/mod.rs".into(),
+        label,
+        Some("Shapes: the objects and enums of the service, one Rust type each, used by requests and responses alike."),
+        types::index(api, &shapes),
     )?);
-
-    let waiter_items: Vec<TokenStream> = spec
-        .operations
-        .iter()
-        .flat_map(|(_, op)| {
-            op.waiters
-                .iter()
-                .map(move |w| waiters::waiter_impl(spec, op, w))
-        })
-        .collect();
+    files.push(rust_file(
+        "src/errors.rs".into(),
+        &format!("{label}/errors.yaml"),
+        Some(
+            "The error catalogue: every documented code once, and the service-wide `CommonError`.",
+        ),
+        errors::catalogue(api),
+    )?);
     files.push(rust_file(
         "src/waiters.rs".into(),
         label,
-        Some("Waiters declared in the spec; `Client::wait_until_*` drives them."),
-        quote!(#(#waiter_items)*),
+        Some("Waiters of the asynchronous operations; the polling loop is the runtime's."),
+        waiters::module(api),
     )?);
-
     files.push(rust_file(
         "src/client.rs".into(),
         label,
-        Some("The client: one method per operation and per waiter."),
-        client(spec),
+        Some("The client: one method per operation."),
+        client::module(api),
+    )?);
+    files.push(rust_file(
+        "src/builder.rs".into(),
+        label,
+        Some("The request builder every operation's setters extend."),
+        crate_files::builder(),
     )?);
     files.push(rust_file(
         "src/ram.rs".into(),
         label,
-        Some("RAM authorization metadata of every operation."),
-        ram(spec),
+        Some("RAM authorization: resource ARNs and the metadata of every operation."),
+        ram::module(api),
     )?);
     files.push(rust_file(
         "src/server.rs".into(),
         label,
         Some("Server side (feature `server`): one trait method per operation and a dispatcher."),
-        server(spec),
+        server::module(api),
     )?);
     files.push(rust_file(
         "src/exports.rs".into(),
         label,
         Some("Re-exports at the crate root."),
-        exports(spec),
+        crate_files::exports(api),
     )?);
-    files.push(rust_file("src/lib.rs".into(), label, None, lib(spec))?);
+    files.push(rust_file(
+        "src/lib.rs".into(),
+        label,
+        None,
+        crate_files::lib(api),
+    )?);
     Ok(files)
 }
 
-fn preamble(source: &str, comment: &str) -> String {
+pub(crate) fn preamble(source: &str, comment: &str) -> String {
     format!(
         "{comment} @generated by `cargo xtask codegen` from {source}.\n{comment} Do not edit: change the spec or the generator and run `cargo xtask codegen`.\n"
     )
 }
 
-fn rust_file(
+pub(crate) fn rust_file(
     path: String,
     source: &str,
     module_doc: Option<&str>,
     tokens: TokenStream,
 ) -> Result<GeneratedFile, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("{path}: generated code does not parse: {e}"))?;
     let mut contents = preamble(source, "//");
     if let Some(doc) = module_doc {
         for line in doc.lines() {
@@ -141,11 +148,40 @@ fn rust_file(
         }
     }
     contents.push('\n');
-    contents.push_str(&line_docs(&prettyplease::unparse(&file)));
+    let code =
+        unparse_items(tokens).map_err(|e| format!("{path}: generated code does not parse: {e}"))?;
+    contents.push_str(&line_docs(&code));
     Ok(GeneratedFile {
         path: PathBuf::from(path),
         contents,
     })
+}
+
+/// Parses and prints one item at a time: a file's syntax tree is many
+/// times the size of its text, and only one item's tree is alive at once.
+fn unparse_items(tokens: TokenStream) -> syn::Result<String> {
+    use syn::parse::{ParseStream, Parser};
+    let print = |input: ParseStream| -> syn::Result<String> {
+        let attrs = input.call(syn::Attribute::parse_inner)?;
+        let mut out = String::new();
+        if !attrs.is_empty() {
+            out.push_str(&prettyplease::unparse(&syn::File {
+                shebang: None,
+                attrs,
+                items: Vec::new(),
+            }));
+        }
+        while !input.is_empty() {
+            let item: syn::Item = input.parse()?;
+            out.push_str(&prettyplease::unparse(&syn::File {
+                shebang: None,
+                attrs: Vec::new(),
+                items: vec![item],
+            }));
+        }
+        Ok(out)
+    };
+    print.parse2(tokens)
 }
 
 /// prettyplease prints multi-line docs as `/** ... */` and one-line docs
@@ -211,269 +247,5 @@ fn push_doc(out: &mut String, indent: &str, text: &str) {
         out.push_str("/// ");
         out.push_str(text.trim_end());
         out.push('\n');
-    }
-}
-
-fn cargo_toml(spec: &Spec, opts: &CrateOptions) -> GeneratedFile {
-    let mut s = preamble(&format!("{}/service.yaml", opts.spec_label), "#");
-    s.push_str(&format!(
-        r#"[package]
-name = "{package}"
-description = "Alibaba Cloud {name} SDK (API {api}), generated from a YAML spec."
-version = "0.1.0"
-edition = "2021"
-rust-version = "1.85"
-license = "Apache-2.0"
-
-[lib]
-name = "{lib}"
-
-[features]
-default = []
-# The server side (wire parsing, the service trait, dispatch): for emulators.
-server = ["dep:serde_json"]
-
-[dependencies]
-alb-runtime = {{ path = "{runtime}" }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = {{ version = "1", optional = true }}
-"#,
-        package = opts.package,
-        name = spec.service.name,
-        api = spec.service.api_version,
-        lib = opts.package.replace('-', "_"),
-        runtime = opts.runtime_path,
-    ));
-    GeneratedFile {
-        path: PathBuf::from("Cargo.toml"),
-        contents: s,
-    }
-}
-
-fn op_types(
-    op: &crate::model::Operation,
-) -> (syn::Ident, syn::Ident, syn::Ident, syn::Ident, syn::Ident) {
-    (
-        format_ident!("{}", naming::module_name(&op.name)),
-        format_ident!("{}", naming::request_type(&op.name)),
-        format_ident!("{}", naming::builder_type(&op.name)),
-        format_ident!("{}", naming::response_type(&op.name)),
-        format_ident!("{}", naming::error_type(&op.name)),
-    )
-}
-
-fn exports(spec: &Spec) -> TokenStream {
-    let reexports = spec.operations.iter().map(|(_, op)| {
-        let (m, req, builder, resp, err) = op_types(op);
-        quote!(pub use crate::operations::#m::{#req, #builder, #resp, #err};)
-    });
-    let mods = spec.operations.iter().map(|(_, op)| {
-        let m = format_ident!("{}", naming::module_name(&op.name));
-        quote!(pub use crate::operations::#m;)
-    });
-    quote! {
-        pub use crate::client::Client;
-        pub use crate::common_errors::CommonError;
-        #(#mods)*
-        #(#reexports)*
-
-        /// The runtime this crate is built on (config, errors, credentials).
-        pub use alb_runtime as runtime;
-        pub use alb_runtime::{Config, Credentials, DryRunPassed, SdkError, SignatureVersion, WaitPolicy, WaiterError};
-    }
-}
-
-fn lib(spec: &Spec) -> TokenStream {
-    let doc = format!(
-        "Alibaba Cloud {} ({}) SDK, API version {}.\n\nGenerated from the YAML spec by `cargo xtask codegen`: every operation has a\nrequest type with a validating builder, a response type, an error enum and\nmetadata (rate limit, RAM action, resource ARNs). [`Client`] sends requests;\nthe hand-written runtime (`alb_runtime`) signs, retries and rate-limits them.",
-        spec.service.name,
-        spec.service.product.to_uppercase(),
-        spec.service.api_version
-    );
-    let api = &spec.service.api_version;
-    let product = &spec.service.product;
-    quote! {
-        #![doc = #doc]
-        #![allow(clippy::all)]
-
-        // Generated files are laid out by prettyplease, not rustfmt:
-        // `cargo fmt` must leave them as codegen wrote them.
-        #[rustfmt::skip]
-        mod client;
-        #[rustfmt::skip]
-        pub mod common_errors;
-        #[rustfmt::skip]
-        mod exports;
-        #[rustfmt::skip]
-        pub mod operations;
-        #[rustfmt::skip]
-        pub mod ram;
-        #[cfg(feature = "server")]
-        #[rustfmt::skip]
-        pub mod server;
-        #[rustfmt::skip]
-        pub mod waiters;
-
-        pub use exports::*;
-
-        /// The API version every operation of this crate speaks.
-        pub const API_VERSION: &str = #api;
-        /// The product code (`alb`).
-        pub const PRODUCT: &str = #product;
-    }
-}
-
-fn client(spec: &Spec) -> TokenStream {
-    let methods = spec.operations.iter().map(|(_, op)| {
-        let (m, _req, builder, _resp, _err) = op_types(op);
-        let f = format_ident!("{}", naming::module_name(&op.name));
-        let doc = format!("`{}`: {}\n\n{}", op.name, op.title, op.description);
-        quote! {
-            #[doc = #doc]
-            pub fn #f(&self) -> crate::operations::#m::#builder<alb_runtime::Core> {
-                crate::operations::#m::#builder::with_client(self.core.clone())
-            }
-        }
-    });
-    let waiters = spec.operations.iter().flat_map(|(_, op)| {
-        op.waiters.iter().map(move |w| {
-            let (m, req, ..) = op_types(op);
-            let wt = format_ident!("{}", w.name);
-            let f = format_ident!("{}", naming::waiter_method(&w.name));
-            let fw = format_ident!("{}_with", naming::waiter_method(&w.name));
-            let polled = spec.operations.iter().map(|(_, o)| o).find(|o| o.name == w.operation).expect("checked");
-            let (pm, _, _, presp, perr) = op_types(polled);
-            let doc = format!(
-                "Waits until `{}`: {}\n\nPolls `{}` with the default policy ({} ms first delay, up to {} ms, {} s in all).",
-                w.name, w.description, w.operation, w.delay.initial_ms, w.delay.max_ms, w.timeout_seconds
-            );
-            let docw = format!("[`Self::{f}`] with an explicit polling policy.");
-            quote! {
-                #[doc = #doc]
-                pub async fn #f(&self, request: &crate::operations::#m::#req)
-                    -> Result<crate::operations::#pm::#presp, alb_runtime::WaiterError<crate::operations::#pm::#perr>> {
-                    self.core.wait::<crate::waiters::#wt>(request, None).await
-                }
-                #[doc = #docw]
-                pub async fn #fw(&self, request: &crate::operations::#m::#req, policy: alb_runtime::WaitPolicy)
-                    -> Result<crate::operations::#pm::#presp, alb_runtime::WaiterError<crate::operations::#pm::#perr>> {
-                    self.core.wait::<crate::waiters::#wt>(request, Some(policy)).await
-                }
-            }
-        })
-    });
-    quote! {
-        /// A client for the service. Cheap to clone: clones share one
-        /// connection pool, credentials cache and rate limiters.
-        #[derive(Debug, Clone)]
-        pub struct Client {
-            core: alb_runtime::Core,
-        }
-
-        impl Client {
-            /// A client from an explicit configuration.
-            pub fn new(config: alb_runtime::Config) -> Result<Self, alb_runtime::ConfigError> {
-                Ok(Self { core: alb_runtime::Core::new(config)? })
-            }
-
-            /// A client configured from the environment: region from
-            /// `ALIBABA_CLOUD_REGION_ID` (or the CLI profile), credentials from the
-            /// default chain, endpoint from `ALIBABA_CLOUD_ALB_ENDPOINT` if set.
-            pub async fn from_env() -> Result<Self, alb_runtime::ConfigError> {
-                Ok(Self { core: alb_runtime::Core::from_env().await? })
-            }
-
-            /// Wraps an existing runtime core.
-            pub fn from_core(core: alb_runtime::Core) -> Self { Self { core } }
-
-            /// The runtime core (configuration, credentials, transport).
-            pub fn core(&self) -> &alb_runtime::Core { &self.core }
-
-            /// Sends a request built beforehand (validated first).
-            pub async fn call<O: alb_runtime::Operation>(&self, request: O) -> Result<O::Output, alb_runtime::SdkError<O::Error>> {
-                self.core.send(request).await
-            }
-
-            #(#methods)*
-            #(#waiters)*
-        }
-    }
-}
-
-fn ram(spec: &Spec) -> TokenStream {
-    let metas = spec.operations.iter().map(|(_, op)| {
-        let m = format_ident!("{}", naming::module_name(&op.name));
-        quote!(&crate::operations::#m::META,)
-    });
-    quote! {
-        /// Metadata of every operation, sorted by name.
-        pub static OPERATIONS: &[&alb_runtime::OperationMeta] = &[#(#metas)*];
-
-        /// The metadata of an operation by its name (`Action`).
-        pub fn operation(name: &str) -> Option<&'static alb_runtime::OperationMeta> {
-            OPERATIONS.iter().copied().find(|m| m.name == name)
-        }
-
-        /// A least-privilege RAM policy document (JSON) allowing exactly
-        /// `operations` on the resources of `region_id` and `account_id`
-        /// (`*` for any). Resource IDs are left as `*`.
-        pub fn least_privilege_policy(operations: &[&alb_runtime::OperationMeta], region_id: &str, account_id: &str) -> String {
-            alb_runtime::ram::policy_document(operations, region_id, account_id)
-        }
-    }
-}
-
-fn server(spec: &Spec) -> TokenStream {
-    let methods = spec.operations.iter().map(|(_, op)| {
-        let (m, req, _, resp, err) = op_types(op);
-        let f = format_ident!("{}", naming::module_name(&op.name));
-        let name = &op.name;
-        let doc = format!("Handles `{name}`. The default answers that the operation is not implemented.");
-        quote! {
-            #[doc = #doc]
-            fn #f(&self, ctx: &alb_runtime::server::RequestContext, request: crate::operations::#m::#req)
-                -> impl std::future::Future<Output = Result<crate::operations::#m::#resp, crate::operations::#m::#err>> + Send {
-                let _ = (ctx, request);
-                async move { Err(crate::operations::#m::#err::Unknown(alb_runtime::server::not_implemented(#name))) }
-            }
-        }
-    });
-    let arms = spec.operations.iter().map(|(_, op)| {
-        let (m, req, ..) = op_types(op);
-        let f = format_ident!("{}", naming::module_name(&op.name));
-        let name = &op.name;
-        quote! {
-            #name => {
-                let request = <crate::operations::#m::#req as alb_runtime::FromParams>::from_params(params)
-                    .map_err(|e| alb_runtime::server::invalid_parameter(&e))?;
-                let output = service.#f(ctx, request).await.map_err(|e| e.metadata().clone())?;
-                serde_json::to_value(output).map_err(|e| alb_runtime::server::internal_error(&e.to_string()))
-            }
-        }
-    });
-    let names = spec.operations.iter().map(|(_, op)| op.name.as_str());
-    quote! {
-        /// One method per operation; implement those you serve.
-        pub trait Service: Send + Sync + 'static {
-            #(#methods)*
-        }
-
-        /// The `Action` names this crate can dispatch.
-        pub static ACTIONS: &[&str] = &[#(#names),*];
-
-        /// Parses and validates the wire parameters of `action`, calls the
-        /// matching method and renders its output as JSON; errors come back as
-        /// the metadata to answer with (code, message, HTTP status).
-        pub async fn dispatch<S: Service>(
-            service: &S,
-            ctx: &alb_runtime::server::RequestContext,
-            action: &str,
-            params: &alb_runtime::ParamMap,
-        ) -> Result<serde_json::Value, alb_runtime::ErrorMetadata> {
-            match action {
-                #(#arms)*
-                _ => Err(alb_runtime::server::unknown_action(action)),
-            }
-        }
     }
 }

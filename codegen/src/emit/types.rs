@@ -1,150 +1,272 @@
-//! Rust types, docs and per-member code shared by request and response emission.
+//! `types/`: one file per shape (struct or enum), shared by every
+//! operation that uses it, requests and responses alike.
 
-use crate::model::{IntFormat, Member, Type};
-use crate::naming;
-use proc_macro2::{Ident, Span, TokenStream};
+use super::docs::{member_doc, notes};
+use super::rust::{field, field_type, ident, serde_attrs, value_type};
+use super::schema;
+use crate::ir::{Api, EnumValueIr, MemberIr, ShapeIr, ShapeKind, TypeIr};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
+/// The module doc of a shape's file.
+pub fn shape_doc(shape: &ShapeIr) -> String {
+    format!(
+        "`{}`: {}{}",
+        shape.name,
+        shape.description,
+        notes(&shape.notes)
+    )
+}
+
+/// `pub mod tag; pub use tag::Tag;` for every type.
+pub fn index(_api: &Api, shapes: &[&ShapeIr]) -> TokenStream {
+    let items = shapes.iter().filter(|s| has_type(s)).map(|s| {
+        let m = format_ident!("{}", s.module);
+        let t = format_ident!("{}", s.name);
+        let doc = format!("`{}`: {}", s.name, first_sentence(&s.description));
+        quote! {
+            #[doc = #doc]
+            pub mod #m;
+            pub use #m::#t;
+        }
+    });
+    quote!(#(#items)*)
+}
+
+fn first_sentence(d: &str) -> &str {
+    match d.find(". ") {
+        Some(i) => &d[..=i],
+        None => d,
     }
 }
 
-pub fn field_ident(m: &Member) -> Ident {
-    ident(&naming::field_name(wire(m)))
+fn has_type(s: &ShapeIr) -> bool {
+    !matches!(s.kind, ShapeKind::Scalar { .. })
 }
 
-pub fn wire(m: &Member) -> &str {
-    m.name.as_deref().unwrap_or("")
+/// The file of a shape, or `None` for scalar shapes (constraints only:
+/// they live on in the fields that use them).
+pub fn shape_file(api: &Api, shape: &ShapeIr) -> Option<TokenStream> {
+    match &shape.kind {
+        ShapeKind::Struct { fields, conditions } => {
+            let name = format_ident!("{}", shape.name);
+            let body = struct_def(api, shape, &name, fields);
+            let schema = shape.in_request.then(|| {
+                let s = schema::object(
+                    api,
+                    &format_ident!("SCHEMA"),
+                    &shape.name,
+                    fields,
+                    conditions,
+                    true,
+                );
+                quote!(use alb_runtime::schema::*; #s)
+            });
+            Some(quote!(#schema #body))
+        }
+        ShapeKind::Enum { values } => Some(enum_def(shape, values)),
+        ShapeKind::Scalar { .. } => None,
+    }
 }
 
-pub fn struct_ident(m: &Member) -> Ident {
-    format_ident!("{}", m.struct_name.as_deref().unwrap_or("Unnamed"))
+/// The serde derives a struct needs: `Serialize` to be sent, `Deserialize`
+/// to be received; the server side adds the other direction.
+pub fn derives(in_request: bool, in_response: bool) -> TokenStream {
+    let mut serde = Vec::new();
+    if in_request {
+        serde.push(quote!(serde::Serialize));
+    }
+    if in_response {
+        serde.push(quote!(serde::Deserialize));
+    }
+    let mut out = quote!(#[derive(Debug, Clone, PartialEq, Default, #(#serde),*)]);
+    if in_request && !in_response {
+        out.extend(quote!(#[cfg_attr(feature = "server", derive(serde::Deserialize))]));
+    }
+    if in_response && !in_request {
+        out.extend(quote!(#[cfg_attr(feature = "server", derive(serde::Serialize))]));
+    }
+    out.extend(quote!(#[serde(default, rename_all = "PascalCase")] #[non_exhaustive]));
+    out
 }
 
-/// The Rust type of a member's value (without the `Option`).
-pub fn rust_type(m: &Member) -> TokenStream {
-    match m.ty {
-        Type::String => quote!(String),
-        Type::Boolean => quote!(bool),
-        Type::Integer => match m.format {
-            Some(IntFormat::Int64) => quote!(i64),
-            _ => quote!(i32),
+/// The fields of a struct, with docs and serde names.
+pub fn fields(api: &Api, fields: &[MemberIr]) -> TokenStream {
+    let defs = fields.iter().map(|m| {
+        let f = field(m);
+        let ty = field_type(api, &m.ty);
+        let doc = member_doc(api, m);
+        let attrs = serde_attrs(m);
+        quote! { #[doc = #doc] #attrs pub #f: #ty, }
+    });
+    quote!(#(#defs)*)
+}
+
+fn struct_def(
+    api: &Api,
+    shape: &ShapeIr,
+    name: &proc_macro2::Ident,
+    members: &[MemberIr],
+) -> TokenStream {
+    let doc = format!("{}{}", shape.description, notes(&shape.notes));
+    let derives = derives(shape.in_request, shape.in_response);
+    let defs = fields(api, members);
+    let ctor = shape.in_request.then(|| constructor(api, name, members));
+    quote! {
+        #[doc = #doc]
+        #derives
+        pub struct #name { #defs }
+        #ctor
+    }
+}
+
+/// `Certificate::new(certificate_id)` plus one chaining setter per field.
+fn constructor(api: &Api, name: &proc_macro2::Ident, members: &[MemberIr]) -> TokenStream {
+    let required: Vec<&MemberIr> = members.iter().filter(|m| m.required).collect();
+    let args = required.iter().map(|m| {
+        let f = field(m);
+        let ty = match &m.ty {
+            TypeIr::List(_) => value_type(api, &m.ty),
+            _ => setter_arg(api, &m.ty),
+        };
+        quote!(#f: #ty)
+    });
+    let inits = required.iter().map(|m| {
+        let f = field(m);
+        match &m.ty {
+            TypeIr::List(_) => quote!(#f,),
+            _ => quote!(#f: Some(#f.into()),),
+        }
+    });
+    let doc = format!(
+        "A new `{name}` with its required fields{}.",
+        if required.is_empty() {
+            " (it has none)"
+        } else {
+            ""
+        }
+    );
+    let setters = members.iter().map(|m| setter(api, m, quote!(self)));
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            #[allow(clippy::new_without_default)]
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits)* ..Default::default() }
+            }
+            #(#setters)*
+        }
+    }
+}
+
+/// The argument of a setter for one value: `impl Into<String>` for strings
+/// and enums, the value itself otherwise.
+pub fn setter_arg(api: &Api, ty: &TypeIr) -> TokenStream {
+    match ty {
+        TypeIr::String(_) => quote!(impl Into<String>),
+        TypeIr::Enum { .. } => {
+            let t = value_type(api, ty);
+            quote!(impl Into<#t>)
+        }
+        TypeIr::List(l) => setter_arg(api, &l.item),
+        _ => value_type(api, ty),
+    }
+}
+
+/// A chaining setter on `target` (`self` for shapes, `self.request` for
+/// builders): lists append one item per call.
+pub fn setter(api: &Api, m: &MemberIr, target: TokenStream) -> TokenStream {
+    let f = field(m);
+    let arg = setter_arg(api, &m.ty);
+    let doc = match &m.ty {
+        TypeIr::List(_) => format!("Appends one item to `{}`; call again to add more.", m.wire),
+        _ => format!("Sets `{}`.", m.wire),
+    };
+    let converted = match &m.ty {
+        TypeIr::String(_) | TypeIr::Enum { .. } => quote!(v.into()),
+        TypeIr::List(l) if matches!(l.item, TypeIr::String(_) | TypeIr::Enum { .. }) => {
+            quote!(v.into())
+        }
+        _ => quote!(v),
+    };
+    match &m.ty {
+        TypeIr::List(_) => quote! {
+            #[doc = #doc]
+            pub fn #f(mut self, v: #arg) -> Self { #target.#f.push(#converted); self }
         },
-        Type::Array => {
-            let item = rust_type(m.items.as_deref().expect("checked: arrays have items"));
-            quote!(Vec<#item>)
-        }
-        Type::Object => {
-            let s = struct_ident(m);
-            quote!(#s)
-        }
+        _ => quote! {
+            #[doc = #doc]
+            pub fn #f(mut self, v: #arg) -> Self { #target.#f = Some(#converted); self }
+        },
     }
 }
 
-/// Every object type reachable from `members`, depth first, in spec order.
-pub fn collect_structs<'m>(members: &'m [Member], out: &mut Vec<&'m Member>) {
-    for m in members {
-        collect_member(m, out);
-    }
-}
-
-fn collect_member<'m>(m: &'m Member, out: &mut Vec<&'m Member>) {
-    match m.ty {
-        Type::Object => {
-            out.push(m);
-            collect_structs(&m.fields, out);
+fn enum_def(shape: &ShapeIr, values: &[EnumValueIr]) -> TokenStream {
+    let name = format_ident!("{}", shape.name);
+    let doc = format!(
+        "{}{}\n\nA value the service adds later decodes as `Unknown`; `as_str()` gives the wire value, `From<&str>` and `FromStr` read one.",
+        shape.description,
+        notes(&shape.notes)
+    );
+    let variants: Vec<proc_macro2::Ident> = values.iter().map(|v| ident(&v.variant)).collect();
+    let wires: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+    let docs = values.iter().map(|v| match &v.description {
+        Some(d) => format!("`{}`: {d}", v.value),
+        None => format!("`{}`.", v.value),
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #[doc = #docs] #variants, )*
+            /// A value this SDK does not know (yet), kept as received.
+            Unknown(String),
         }
-        Type::Array => {
-            if let Some(item) = m.items.as_deref() {
-                collect_member(item, out);
+
+        impl #name {
+            /// Every documented value, as on the wire.
+            pub const VALUES: &'static [&'static str] = &[#(#wires),*];
+
+            /// The value as on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #wires,)*
+                    Self::Unknown(v) => v,
+                }
             }
         }
-        _ => {}
-    }
-}
 
-/// Rustdoc for a member: description, then the facts a caller needs.
-pub fn member_doc(m: &Member) -> String {
-    let mut doc = m
-        .description
-        .clone()
-        .unwrap_or_else(|| format!("The `{}` field.", wire(m)));
-    let mut facts = Vec::new();
-    if !wire(m).is_empty() {
-        facts.push(format!("Wire name: `{}`.", wire(m)));
-    }
-    if m.required {
-        facts.push("Required.".to_string());
-    }
-    let c = constraint_text(m);
-    if !c.is_empty() {
-        facts.push(format!("Constraints: {c}."));
-    }
-    if let Some(d) = &m.default {
-        facts.push(format!("Default: `{d}`."));
-    }
-    if let Some(e) = &m.example {
-        facts.push(format!("Example: `{e}`."));
-    }
-    if !m.values_from.is_empty() {
-        facts.push(format!("Values come from: {}.", m.values_from.join(", ")));
-    }
-    if m.deprecated {
-        facts.push("Deprecated.".to_string());
-    }
-    if !facts.is_empty() {
-        doc.push_str("\n\n");
-        doc.push_str(&facts.join(" "));
-    }
-    for note in &m.notes {
-        doc.push_str("\n\nNote: ");
-        doc.push_str(note);
-    }
-    doc
-}
+        impl From<&str> for #name {
+            fn from(v: &str) -> Self {
+                match v {
+                    #(#wires => Self::#variants,)*
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+        }
 
-fn constraint_text(m: &Member) -> String {
-    let mut c = Vec::new();
-    if let Some(v) = m.min_items {
-        c.push(format!("at least {v} item(s)"));
-    }
-    if let Some(v) = m.max_items {
-        c.push(format!("at most {v} item(s)"));
-    }
-    if let Some(v) = m.min_length {
-        c.push(format!("length >= {v}"));
-    }
-    if let Some(v) = m.max_length {
-        c.push(format!("length <= {v}"));
-    }
-    if let Some(v) = m.minimum {
-        c.push(format!(">= {v}"));
-    }
-    if let Some(v) = m.maximum {
-        c.push(format!("<= {v}"));
-    }
-    if m.ascii_only {
-        c.push("ASCII only".to_string());
-    }
-    if !m.allowed_values.is_empty() {
-        c.push(format!("one of {}", m.allowed_values.join(", ")));
-    }
-    c.join(", ")
-}
+        impl From<String> for #name {
+            fn from(v: String) -> Self { Self::from(v.as_str()) }
+        }
 
-pub fn opt_u64(v: Option<u64>) -> TokenStream {
-    match v {
-        Some(v) => quote!(Some(#v)),
-        None => quote!(None),
-    }
-}
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+            fn from_str(v: &str) -> Result<Self, Self::Err> { Ok(Self::from(v)) }
+        }
 
-pub fn opt_i64(v: Option<i64>) -> TokenStream {
-    match v {
-        Some(v) => quote!(Some(#v)),
-        None => quote!(None),
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_str(self.as_str()) }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                alb_runtime::wire::deserialize_string(d).map(Self::from)
+            }
+        }
     }
 }

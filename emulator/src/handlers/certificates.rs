@@ -8,6 +8,7 @@ use alb_sdk::list_listener_certificates as list_certs;
 use super::{check_access, check_listener_status, find_listener, paginate, Denial, Outcome};
 use crate::model::{status, Effect, Model};
 use crate::state::{CertificateBinding, ListenerState};
+use alb_runtime::OperationError;
 
 const ASSOCIATE: &str = "AssociateAdditionalCertificatesWithListener";
 const DISSOCIATE: &str = "DissociateAdditionalCertificatesFromListener";
@@ -40,14 +41,14 @@ pub fn associate(
     req: assoc::AssociateAdditionalCertificatesWithListenerRequest,
 ) -> Outcome<assoc::AssociateAdditionalCertificatesWithListenerResponse> {
     let listener_id = req.listener_id.clone().unwrap_or_default();
-    let ids = unique_ids(
-        req.certificates
-            .unwrap_or_default()
-            .into_iter()
-            .map(|c| c.certificate_id),
-    );
+    let ids = unique_ids(req.certificates.into_iter().map(|c| c.certificate_id));
     let l = find_listener(m, &listener_id)?;
-    check_access(m, &l.load_balancer_id, ctx, assoc::ERRORS)?;
+    check_access(
+        m,
+        &l.load_balancer_id,
+        ctx,
+        assoc::AssociateAdditionalCertificatesWithListenerError::CODES,
+    )?;
     refuse_http(l)?;
     check_listener_status(l, &[status::RUNNING])?;
     let Some(default_id) = l.default_certificate_id.as_deref() else {
@@ -96,7 +97,12 @@ pub fn associate(
         return Err(Denial::dry_run());
     }
 
-    let l = m.listener_mut(&listener_id).expect("checked above");
+    let Some(l) = m.listener_mut(&listener_id) else {
+        return Err(Denial::new(
+            "ResourceNotFound.Listener",
+            [listener_id.as_str()],
+        ));
+    };
     for id in &ids {
         l.additional_certificates.push(CertificateBinding {
             certificate_id: id.clone(),
@@ -126,14 +132,14 @@ pub fn dissociate(
     req: dissoc::DissociateAdditionalCertificatesFromListenerRequest,
 ) -> Outcome<dissoc::DissociateAdditionalCertificatesFromListenerResponse> {
     let listener_id = req.listener_id.clone().unwrap_or_default();
-    let ids = unique_ids(
-        req.certificates
-            .unwrap_or_default()
-            .into_iter()
-            .map(|c| c.certificate_id),
-    );
+    let ids = unique_ids(req.certificates.into_iter().map(|c| c.certificate_id));
     let l = find_listener(m, &listener_id)?;
-    check_access(m, &l.load_balancer_id, ctx, dissoc::ERRORS)?;
+    check_access(
+        m,
+        &l.load_balancer_id,
+        ctx,
+        dissoc::DissociateAdditionalCertificatesFromListenerError::CODES,
+    )?;
     refuse_http(l)?;
     check_listener_status(l, &[status::RUNNING])?;
     for id in &ids {
@@ -158,7 +164,12 @@ pub fn dissociate(
         return Err(Denial::dry_run());
     }
 
-    let l = m.listener_mut(&listener_id).expect("checked above");
+    let Some(l) = m.listener_mut(&listener_id) else {
+        return Err(Denial::new(
+            "ResourceNotFound.Listener",
+            [listener_id.as_str()],
+        ));
+    };
     for b in l.additional_certificates.iter_mut() {
         if ids.contains(&b.certificate_id) {
             b.status = status::DISSOCIATING.into();
@@ -188,9 +199,18 @@ pub fn list(
 ) -> Outcome<list_certs::ListListenerCertificatesResponse> {
     let listener_id = req.listener_id.clone().unwrap_or_default();
     let l = find_listener(m, &listener_id)?;
-    check_access(m, &l.load_balancer_id, ctx, list_certs::ERRORS)?;
+    check_access(
+        m,
+        &l.load_balancer_id,
+        ctx,
+        list_certs::ListListenerCertificatesError::CODES,
+    )?;
     refuse_http(l)?;
-    let wanted = req.certificate_ids.clone().filter(|v| !v.is_empty());
+    let wanted = Some(req.certificate_ids.clone()).filter(|v| !v.is_empty());
+    let kind = req
+        .certificate_type
+        .as_ref()
+        .map(|t| t.as_str().to_string());
     let views: Vec<_> = m
         .certificate_views(l)
         .into_iter()
@@ -199,15 +219,11 @@ pub fn list(
                 .as_ref()
                 .is_none_or(|w| w.contains(&v.certificate_id))
         })
-        .filter(|v| {
-            req.certificate_type
-                .as_deref()
-                .is_none_or(|t| v.certificate_type == t)
-        })
+        .filter(|v| kind.as_deref().is_none_or(|t| v.certificate_type == t))
         .collect();
     let scope = format!(
         "ListListenerCertificates\n{listener_id}\n{:?}\n{:?}",
-        wanted, req.certificate_type
+        wanted, kind
     );
     let page = paginate(views, &scope, req.next_token.as_deref(), req.max_results)?;
     let mut out = list_certs::ListListenerCertificatesResponse::default();
@@ -218,11 +234,11 @@ pub fn list(
         .items
         .into_iter()
         .map(|v| {
-            let mut c = list_certs::ListenerCertificate::default();
+            let mut c = alb_sdk::types::ListenerCertificate::default();
             c.certificate_id = Some(v.certificate_id);
             c.is_default = Some(v.is_default);
             c.status = Some(v.status);
-            c.certificate_type = Some(v.certificate_type);
+            c.certificate_type = Some(v.certificate_type.as_str().into());
             c
         })
         .collect();

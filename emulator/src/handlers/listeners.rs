@@ -15,12 +15,14 @@ use super::{
 };
 use crate::model::{status, Effect, Model};
 use crate::state::{ListenerState, Tag};
+use alb_runtime::OperationError;
+use alb_sdk::types;
 
 fn has_certificates(protocol: &str) -> bool {
     matches!(protocol, "HTTPS" | "QUIC")
 }
 
-/// `GetListenerAttribute`.
+/// `GetListenerAttribute`: every field the listener was given.
 pub fn get_attribute(
     m: &mut Model,
     ctx: &RequestContext,
@@ -28,14 +30,19 @@ pub fn get_attribute(
 ) -> Outcome<get_op::GetListenerAttributeResponse> {
     let listener_id = req.listener_id.unwrap_or_default();
     let l = find_listener(m, &listener_id)?;
-    check_access(m, &l.load_balancer_id, ctx, get_op::ERRORS)?;
+    check_access(
+        m,
+        &l.load_balancer_id,
+        ctx,
+        get_op::GetListenerAttributeError::CODES,
+    )?;
 
     let mut out = get_op::GetListenerAttributeResponse::default();
     out.listener_id = Some(l.listener_id.clone());
     out.load_balancer_id = Some(l.load_balancer_id.clone());
-    out.listener_protocol = Some(l.listener_protocol.clone());
+    out.listener_protocol = Some(l.listener_protocol.as_str().into());
     out.listener_port = Some(l.listener_port);
-    out.listener_status = Some(l.listener_status.clone());
+    out.listener_status = Some(l.listener_status.as_str().into());
     out.listener_description = l.listener_description.clone();
     out.request_timeout = Some(l.request_timeout);
     out.idle_timeout = Some(l.idle_timeout);
@@ -49,7 +56,7 @@ pub fn get_attribute(
         .default_certificate_id
         .iter()
         .map(|id| {
-            let mut c = get_op::ListenerCertificate::default();
+            let mut c = types::ListenerCertificate::default();
             c.certificate_id = Some(id.clone());
             c
         })
@@ -58,55 +65,56 @@ pub fn get_attribute(
         .ca_certificate_ids
         .iter()
         .map(|id| {
-            let mut c = get_op::CaCertificate::default();
+            let mut c = types::CaCertificate::new();
             c.certificate_id = Some(id.clone());
             c.status = Some(status::ASSOCIATED.into());
             c.is_default = Some(true);
             c
         })
         .collect();
-    out.default_actions = get_default_actions(l);
-    let mut xff = get_op::XForwardedForConfig::default();
-    xff.x_forwarded_for_enabled = Some(true);
-    out.x_forwarded_for_config = Some(xff);
-    out.tags = l
-        .tags
-        .iter()
-        .map(|t| {
-            let mut tag = get_op::Tag::default();
-            tag.key = Some(t.key.clone());
-            tag.value = Some(t.value.clone());
-            tag
-        })
-        .collect();
+    out.default_actions = default_actions(l);
+    out.x_forwarded_for_config = Some(
+        l.x_forwarded_for_config
+            .clone()
+            .unwrap_or_else(|| types::XForwardedForConfig::new().x_forwarded_for_enabled(true)),
+    );
+    out.quic_config = l.quic_config.clone();
+    out.tags = tags(l);
     Ok(out)
 }
 
-fn get_default_actions(l: &ListenerState) -> Vec<get_op::DefaultAction> {
+fn tags(l: &ListenerState) -> Vec<types::Tag> {
+    l.tags
+        .iter()
+        .map(|t| {
+            types::Tag::new()
+                .key(t.key.as_str())
+                .value(t.value.as_str())
+        })
+        .collect()
+}
+
+fn default_actions(l: &ListenerState) -> Vec<types::DefaultAction> {
     if l.default_server_group_ids.is_empty() {
         return Vec::new();
     }
-    let mut fwd = get_op::ForwardGroupConfig::default();
+    let mut fwd = types::ForwardGroupConfig::new(Vec::new());
     fwd.server_group_tuples = l
         .default_server_group_ids
         .iter()
-        .map(|id| {
-            let mut t = get_op::ServerGroupTuple::default();
-            t.server_group_id = Some(id.clone());
-            t
-        })
+        .map(|id| types::ServerGroupTuple::new(id.as_str()))
         .collect();
-    let mut action = get_op::DefaultAction::default();
-    action.r#type = Some("ForwardGroup".into());
-    action.forward_group_config = Some(fwd);
-    vec![action]
+    vec![types::DefaultAction::new(
+        fwd,
+        types::DefaultActionType::ForwardGroup,
+    )]
 }
 
-fn list_item(l: &ListenerState) -> list_op::Listener {
-    let mut out = list_op::Listener::default();
+fn list_item(l: &ListenerState) -> types::Listener {
+    let mut out = types::Listener::default();
     out.listener_id = Some(l.listener_id.clone());
     out.load_balancer_id = Some(l.load_balancer_id.clone());
-    out.listener_protocol = Some(l.listener_protocol.clone());
+    out.listener_protocol = Some(l.listener_protocol.as_str().into());
     out.listener_port = Some(l.listener_port);
     out.listener_status = Some(l.listener_status.clone());
     out.listener_description = l.listener_description.clone();
@@ -117,32 +125,10 @@ fn list_item(l: &ListenerState) -> list_op::Listener {
     if has_certificates(&l.listener_protocol) {
         out.security_policy_id = l.security_policy_id.clone();
     }
-    if !l.default_server_group_ids.is_empty() {
-        let mut fwd = list_op::ForwardGroupConfig::default();
-        fwd.server_group_tuples = l
-            .default_server_group_ids
-            .iter()
-            .map(|id| {
-                let mut t = list_op::ServerGroupTuple::default();
-                t.server_group_id = Some(id.clone());
-                t
-            })
-            .collect();
-        let mut action = list_op::DefaultAction::default();
-        action.r#type = Some("ForwardGroup".into());
-        action.forward_group_config = Some(fwd);
-        out.default_actions = vec![action];
-    }
-    out.tags = l
-        .tags
-        .iter()
-        .map(|t| {
-            let mut tag = list_op::ListenerTag::default();
-            tag.key = Some(t.key.clone());
-            tag.value = Some(t.value.clone());
-            tag
-        })
-        .collect();
+    out.default_actions = default_actions(l);
+    out.x_forwarded_for_config = l.x_forwarded_for_config.clone();
+    out.quic_config = l.quic_config.clone();
+    out.tags = tags(l);
     out
 }
 
@@ -153,24 +139,35 @@ pub fn list(
     ctx: &RequestContext,
     req: list_op::ListListenersRequest,
 ) -> Outcome<list_op::ListListenersResponse> {
-    let listener_ids = req.listener_ids.clone().filter(|v| !v.is_empty());
-    let lb_ids = req.load_balancer_ids.clone().filter(|v| !v.is_empty());
+    let listener_ids = Some(req.listener_ids.clone()).filter(|v| !v.is_empty());
+    let lb_ids = Some(req.load_balancer_ids.clone()).filter(|v| !v.is_empty());
+    let protocol = req
+        .listener_protocol
+        .as_ref()
+        .map(|p| p.as_str().to_string());
     let tags: Vec<(String, Option<String>)> = req
         .tag
         .clone()
-        .unwrap_or_default()
         .into_iter()
         .filter_map(|t| Some((t.key?, t.value)))
         .collect();
     // Naming a load balancer the caller may not see is an error; otherwise
     // its listeners are just left out.
     for id in lb_ids.iter().flatten() {
-        check_access(m, id, ctx, list_op::ERRORS)?;
+        check_access(m, id, ctx, list_op::ListListenersError::CODES)?;
     }
     let items: Vec<list_op::Listener> = m
         .listeners
         .iter()
-        .filter(|l| check_access(m, &l.load_balancer_id, ctx, list_op::ERRORS).is_ok())
+        .filter(|l| {
+            check_access(
+                m,
+                &l.load_balancer_id,
+                ctx,
+                list_op::ListListenersError::CODES,
+            )
+            .is_ok()
+        })
         .filter(|l| {
             listener_ids
                 .as_ref()
@@ -181,11 +178,7 @@ pub fn list(
                 .as_ref()
                 .is_none_or(|ids| ids.contains(&l.load_balancer_id))
         })
-        .filter(|l| {
-            req.listener_protocol
-                .as_deref()
-                .is_none_or(|p| l.listener_protocol == p)
-        })
+        .filter(|l| protocol.as_deref().is_none_or(|p| l.listener_protocol == p))
         .filter(|l| {
             tags.iter().all(|(k, v)| {
                 l.tags
@@ -195,10 +188,7 @@ pub fn list(
         })
         .map(list_item)
         .collect();
-    let scope = format!(
-        "ListListeners\n{listener_ids:?}\n{lb_ids:?}\n{:?}\n{tags:?}",
-        req.listener_protocol
-    );
+    let scope = format!("ListListeners\n{listener_ids:?}\n{lb_ids:?}\n{protocol:?}\n{tags:?}");
     let page = paginate(items, &scope, req.next_token.as_deref(), req.max_results)?;
     let mut out = list_op::ListListenersResponse::default();
     out.listeners = page.items;
@@ -221,10 +211,14 @@ pub fn create(
     req: create_op::CreateListenerRequest,
 ) -> Outcome<create_op::CreateListenerResponse> {
     let lb_id = req.load_balancer_id.clone().unwrap_or_default();
-    let protocol = req.listener_protocol.clone().unwrap_or_default();
+    let protocol = req
+        .listener_protocol
+        .as_ref()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
     let port = req.listener_port.unwrap_or_default();
     check_load_balancer(m, &lb_id)?;
-    check_access(m, &lb_id, ctx, create_op::ERRORS)?;
+    check_access(m, &lb_id, ctx, create_op::CreateListenerError::CODES)?;
     let siblings: Vec<&ListenerState> = m
         .listeners
         .iter()
@@ -254,13 +248,11 @@ pub fn create(
     let certificate_ids: Vec<String> = req
         .certificates
         .iter()
-        .flatten()
         .filter_map(|c| c.certificate_id.clone())
         .collect();
     let ca_ids: Vec<String> = req
         .ca_certificates
         .iter()
-        .flatten()
         .filter_map(|c| c.certificate_id.clone())
         .collect();
     if has_certificates(&protocol) && certificate_ids.is_empty() {
@@ -306,18 +298,11 @@ pub fn create(
                 .unwrap_or_else(|| "tls_cipher_policy_1_0".into()),
         );
     }
-    l.default_server_group_ids = req
-        .default_actions
-        .iter()
-        .flatten()
-        .filter_map(|a| a.forward_group_config.as_ref())
-        .filter_map(|f| f.server_group_tuples.as_ref())
-        .flatten()
-        .filter_map(|t| t.server_group_id.clone())
-        .collect();
+    l.default_server_group_ids = server_group_ids(&req.default_actions);
+    l.x_forwarded_for_config = req.x_forwarded_for_config;
+    l.quic_config = req.quic_config;
     l.tags = req
         .tag
-        .unwrap_or_default()
         .into_iter()
         .filter_map(|t| {
             Some(Tag {
@@ -349,7 +334,12 @@ pub fn delete(
 ) -> Outcome<delete_op::DeleteListenerResponse> {
     let listener_id = req.listener_id.unwrap_or_default();
     let l = find_listener(m, &listener_id)?;
-    check_access(m, &l.load_balancer_id, ctx, delete_op::ERRORS)?;
+    check_access(
+        m,
+        &l.load_balancer_id,
+        ctx,
+        delete_op::DeleteListenerError::CODES,
+    )?;
     check_load_balancer(m, &l.load_balancer_id)?;
     check_listener_status(l, &[status::RUNNING, status::STOPPED])?;
     if req.dry_run == Some(true) {
@@ -377,7 +367,7 @@ fn transition(
     listener_id: &str,
     dry_run: bool,
     (action, from, via, to): (&str, &str, &str, &str),
-    table: &[alb_runtime::ErrorCodeInfo],
+    table: &[&alb_runtime::ErrorCodeInfo],
 ) -> Outcome<String> {
     let l = find_listener(m, listener_id)?;
     check_access(m, &l.load_balancer_id, ctx, table)?;
@@ -416,7 +406,7 @@ pub fn start(
             status::STARTING,
             status::RUNNING,
         ),
-        start_op::ERRORS,
+        start_op::StartListenerError::CODES,
     )?;
     let mut out = start_op::StartListenerResponse::default();
     out.job_id = Some(job_id);
@@ -440,7 +430,7 @@ pub fn stop(
             status::STOPPING,
             status::STOPPED,
         ),
-        stop_op::ERRORS,
+        stop_op::StopListenerError::CODES,
     )?;
     let mut out = stop_op::StopListenerResponse::default();
     out.job_id = Some(job_id);
@@ -457,18 +447,21 @@ pub fn update(
 ) -> Outcome<update_op::UpdateListenerAttributeResponse> {
     let listener_id = req.listener_id.clone().unwrap_or_default();
     let l = find_listener(m, &listener_id)?;
-    check_access(m, &l.load_balancer_id, ctx, update_op::ERRORS)?;
+    check_access(
+        m,
+        &l.load_balancer_id,
+        ctx,
+        update_op::UpdateListenerAttributeError::CODES,
+    )?;
     check_load_balancer(m, &l.load_balancer_id)?;
     check_listener_status(l, &[status::RUNNING, status::STOPPED])?;
     let certificate_ids: Vec<String> = req
         .certificates
         .iter()
-        .flatten()
         .filter_map(|c| c.certificate_id.clone())
         .collect();
-    let ca_ids: Option<Vec<String>> = req
-        .ca_certificates
-        .as_ref()
+    let ca_ids: Option<Vec<String>> = Some(req.ca_certificates.as_slice())
+        .filter(|v| !v.is_empty())
         .map(|v| v.iter().filter_map(|c| c.certificate_id.clone()).collect());
     if !certificate_ids.is_empty() && !has_certificates(&l.listener_protocol) {
         return Err(Denial::new::<String>("InvalidParameter", []));
@@ -493,7 +486,12 @@ pub fn update(
         return Err(Denial::dry_run());
     }
 
-    let l = m.listener_mut(&listener_id).expect("checked above");
+    let Some(l) = m.listener_mut(&listener_id) else {
+        return Err(Denial::new(
+            "ResourceNotFound.Listener",
+            [listener_id.as_str()],
+        ));
+    };
     if let Some(v) = req.listener_description {
         l.listener_description = Some(v);
     }
@@ -521,14 +519,14 @@ pub fn update(
     if let Some(ids) = ca_ids {
         l.ca_certificate_ids = ids;
     }
-    if let Some(actions) = req.default_actions {
-        l.default_server_group_ids = actions
-            .iter()
-            .filter_map(|a| a.forward_group_config.as_ref())
-            .filter_map(|f| f.server_group_tuples.as_ref())
-            .flatten()
-            .filter_map(|t| t.server_group_id.clone())
-            .collect();
+    if !req.default_actions.is_empty() {
+        l.default_server_group_ids = server_group_ids(&req.default_actions);
+    }
+    if let Some(xff) = req.x_forwarded_for_config {
+        l.x_forwarded_for_config = Some(merge_xff(l.x_forwarded_for_config.take(), xff));
+    }
+    if let Some(quic) = req.quic_config {
+        l.quic_config = Some(quic);
     }
     let restore = std::mem::replace(&mut l.listener_status, status::CONFIGURING.into());
     let job_id = m.start_job(
@@ -542,4 +540,32 @@ pub fn update(
     let mut out = update_op::UpdateListenerAttributeResponse::default();
     out.job_id = Some(job_id);
     Ok(out)
+}
+
+fn server_group_ids(actions: &[types::DefaultAction]) -> Vec<String> {
+    actions
+        .iter()
+        .filter_map(|a| a.forward_group_config.as_ref())
+        .flat_map(|f| f.server_group_tuples.iter())
+        .filter_map(|t| t.server_group_id.clone())
+        .collect()
+}
+
+/// An update changes the header settings it names and keeps the others.
+fn merge_xff(
+    old: Option<types::XForwardedForConfig>,
+    new: types::XForwardedForConfig,
+) -> types::XForwardedForConfig {
+    let Some(old) = old else { return new };
+    let (Ok(mut base), Ok(changes)) = (serde_json::to_value(old), serde_json::to_value(new)) else {
+        return types::XForwardedForConfig::default();
+    };
+    if let (Some(base), Some(changes)) = (base.as_object_mut(), changes.as_object()) {
+        for (k, v) in changes {
+            if !v.is_null() {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    serde_json::from_value(base).unwrap_or_default()
 }

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use alb_runtime::server::RequestContext;
-use alb_runtime::{ErrorCodeInfo, ErrorMetadata, OperationError};
+use alb_runtime::{ErrorCodeInfo, OperationError};
 use alb_sdk::server::Service;
 use alb_sdk::*;
 
@@ -41,20 +41,12 @@ impl Denial {
         Self::new::<String>("DryRunOperation", [])
     }
 
-    /// The error metadata: the operation's own table first, then the
-    /// service-wide one (`DryRunOperation`, `InvalidParameter`, `Forbidden.RAM`).
-    pub fn metadata(&self, table: &[ErrorCodeInfo]) -> ErrorMetadata {
+    /// The operation's typed error: the documented status and message
+    /// (the operation's codes first, then the service-wide ones such as
+    /// `DryRunOperation`, `InvalidParameter`, `Forbidden.RAM`).
+    pub fn into_error<E: OperationError>(self) -> E {
         let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
-        if table.iter().any(|e| e.code == self.code) {
-            alb_runtime::service_error::documented(table, self.code, &args)
-        } else {
-            crate::auth::common_error(self.code, &args)
-        }
-    }
-
-    /// The operation's typed error (what `XError::from_code` builds).
-    pub fn into_error<E: OperationError>(self, table: &[ErrorCodeInfo]) -> E {
-        E::from_metadata(self.metadata(table))
+        E::from_code(self.code, &args)
     }
 }
 
@@ -86,7 +78,7 @@ pub fn check_access(
     m: &Model,
     load_balancer_id: &str,
     ctx: &RequestContext,
-    table: &[ErrorCodeInfo],
+    table: &[&ErrorCodeInfo],
 ) -> Outcome<()> {
     let barred = m
         .load_balancer(load_balancer_id)
@@ -216,7 +208,7 @@ macro_rules! op {
             request: $module::$req,
         ) -> Result<$module::$resp, $module::$err> {
             let mut m = self.model();
-            $handler(&mut m, ctx, request).map_err(|d| d.into_error($module::ERRORS))
+            $handler(&mut m, ctx, request).map_err(Denial::into_error)
         }
     };
 }
@@ -341,15 +333,13 @@ mod tests {
             "ResourceQuotaExceeded.LoadBalancerCertificatesNum",
             ["LoadBalancerCertificatesNum", "alb-1", "26", "25"],
         );
-        let e: AssociateAdditionalCertificatesWithListenerError =
-            d.into_error(associate_additional_certificates_with_listener::ERRORS);
+        let e: AssociateAdditionalCertificatesWithListenerError = d.into_error();
         assert!(e.is_resource_quota_exceeded_load_balancer_certificates_num());
         assert_eq!(
             e.metadata().message,
             "The quota of LoadBalancerCertificatesNum is exceeded for resource alb-1, usage 26/25."
         );
-        let dry: AssociateAdditionalCertificatesWithListenerError =
-            Denial::dry_run().into_error(associate_additional_certificates_with_listener::ERRORS);
+        let dry: AssociateAdditionalCertificatesWithListenerError = Denial::dry_run().into_error();
         assert_eq!(dry.code(), "DryRunOperation");
         assert_eq!(dry.http_status(), 400);
         assert!(dry.metadata().message.contains("DryRun"));

@@ -3,2164 +3,405 @@
 //! `CreateListener`: Create a listener
 //!
 //! Creates an HTTP, HTTPS or QUIC listener on an ALB instance: the front-end protocol and port it accepts traffic on, the server groups it forwards to by default, and its certificates, timeouts and header settings.
+//!
+//! Asynchronous: The call answers with a request ID (and a JobId and the new ListenerId) before the listener exists; creation goes on in the background. Call GetListenerAttribute to follow it: the listener is `Provisioning` while it is being created and `Running` once it is ready.
+//!
+//! Wait for it with [`CreateListenerResponse::wait`] (waiter `ListenerCreated`: Waits until a newly created listener is `Running`, for example the one whose ListenerId CreateListener returned. Polls GetListenerAttribute; `Provisioning` means the listener is still being created.).
+//!
+//! Rate limit: 200 requests per 60 seconds.
+//!
+//! Related: GetListenerAttribute, ListListeners, UpdateListenerAttribute, DeleteListener, StartListener, StopListener.
+//!
+//! Note: Access level: the RAM table and the metadata (systemTags) say Create; an older page (document 214348) says "Write". Create is used.
+//!
+//! Note: RAM resources: the table gives LoadBalancer, SecurityPolicy and ServerGroup without saying which are required (null). As there are several resource types, none is marked required.
+//!
+//! Note: Waiter: the new listener's ID is only in this operation's response, and waiter inputs are paths into the declaring operation's request, so the waiter `ListenerCreated` cannot be declared here. It is declared in GetListenerAttribute.yaml (inputs from that call's request, i.e. the ListenerId returned by this call) and polls GetListenerAttribute, as the documentation says.
+//!
+//! Note: Conditional requirements the format cannot express: Certificates (its CertificateId) is required for HTTPS and QUIC listeners; CaCertificates is required when CaEnabled is true; QuicConfig.QuicListenerId is required when QuicUpgradeEnabled is true.
+//!
+//! Note: RequestTimeout and IdleTimeout: the schema only gives minimum 1; the maxima (180 and 60) come from the parameters' text.
+//!
+//! Note: ListenerDescription and the header aliases also restrict their characters (see their descriptions); only length and, for the aliases, ASCII are checked client-side.
 
-/// What the spec says about `CreateListener`: Create a listener.
-///
-/// Asynchronous: The call answers with a request ID (and a JobId and the new ListenerId) before the listener exists; creation goes on in the background. Call GetListenerAttribute to follow it: the listener is `Provisioning` while it is being created and `Running` once it is ready. Progress: `GetListenerAttribute` (Provisioning -> Running).
-///
-/// Rate limit: 200 requests per 60 seconds.
-///
-/// Note: Access level: the RAM table and the metadata (systemTags) say Create; an older page (document 214348) says "Write". Create is used.
-///
-/// Note: RAM resources: the table gives LoadBalancer, SecurityPolicy and ServerGroup without saying which are required (null). As there are several resource types, none is marked required.
-///
-/// Note: Waiter: the new listener's ID is only in this operation's response, and waiter inputs are paths into the declaring operation's request, so the waiter `ListenerCreated` cannot be declared here. It is declared in GetListenerAttribute.yaml (inputs from that call's request, i.e. the ListenerId returned by this call) and polls GetListenerAttribute, as the documentation says.
-///
-/// Note: Conditional requirements the format cannot express: Certificates (its CertificateId) is required for HTTPS and QUIC listeners; CaCertificates is required when CaEnabled is true; QuicConfig.QuicListenerId is required when QuicUpgradeEnabled is true.
-///
-/// Note: RequestTimeout and IdleTimeout: the schema only gives minimum 1; the maxima (180 and 60) come from the parameters' text.
-///
-/// Note: ListenerDescription and the header aliases also restrict their characters (see their descriptions); only length and, for the aliases, ASCII are checked client-side.
+use alb_runtime::schema::*;
+pub use crate::types::ListenerProtocol;
+pub use crate::types::XForwardedForConfig;
+pub use crate::types::QuicConfig;
+pub use crate::types::Certificate;
+pub use crate::types::CaCertificate;
+pub use crate::types::DefaultAction;
+pub use crate::types::ForwardGroupConfig;
+pub use crate::types::ServerGroupTuple;
+pub use crate::types::DefaultActionType;
+pub use crate::types::Tag;
+/// What the spec says about `CreateListener` (rate limit, RAM, request schema).
 pub static META: alb_runtime::OperationMeta = alb_runtime::OperationMeta {
     name: "CreateListener",
-    api_version: "2020-06-16",
+    api_version: crate::API_VERSION,
     rate_limit: Some(alb_runtime::RateLimit {
         requests: 200u32,
         per_seconds: 60u32,
     }),
     is_async: true,
+    deprecated: false,
     ram: alb_runtime::RamMeta {
         action: "alb:CreateListener",
         access_level: alb_runtime::AccessLevel::Create,
         resources: &[
-            alb_runtime::RamResource {
-                resource_type: "LoadBalancer",
-                arn_template: "acs:alb:{#regionId}:{#accountId}:loadbalancer/{#loadbalancerId}",
-                required: false,
-            },
-            alb_runtime::RamResource {
-                resource_type: "SecurityPolicy",
-                arn_template: "acs:alb:{#regionId}:{#accountId}:securitypolicy/{#securitypolicyId}",
-                required: false,
-            },
-            alb_runtime::RamResource {
-                resource_type: "ServerGroup",
-                arn_template: "acs:alb:{#regionId}:{#accountId}:servergroup/{#servergroupId}",
-                required: false,
-            },
+            alb_runtime::RamResource::new(
+                "LoadBalancer",
+                crate::ram::LOAD_BALANCER_ARN,
+                Some(false),
+            ),
+            alb_runtime::RamResource::new(
+                "SecurityPolicy",
+                crate::ram::SECURITY_POLICY_ARN,
+                Some(false),
+            ),
+            alb_runtime::RamResource::new(
+                "ServerGroup",
+                crate::ram::SERVER_GROUP_ARN,
+                Some(false),
+            ),
         ],
         condition_keys: &["alb:ListenerProtocol"],
     },
+    input: &INPUT,
     idempotency_param: Some("ClientToken"),
     dry_run_param: Some("DryRun"),
 };
-/// ARN of the `LoadBalancer` resource `alb:CreateListener` is authorized on: `acs:alb:{#regionId}:{#accountId}:loadbalancer/{#loadbalancerId}`.
-pub fn load_balancer_arn(
-    region_id: &str,
-    account_id: &str,
-    loadbalancer_id: &str,
-) -> String {
-    META.ram
-        .resources[0usize]
-        .arn(
-            &[
-                ("regionId", region_id),
-                ("accountId", account_id),
-                ("loadbalancerId", loadbalancer_id),
-            ],
-        )
-}
-/// ARN of the `SecurityPolicy` resource `alb:CreateListener` is authorized on: `acs:alb:{#regionId}:{#accountId}:securitypolicy/{#securitypolicyId}`.
-pub fn security_policy_arn(
-    region_id: &str,
-    account_id: &str,
-    securitypolicy_id: &str,
-) -> String {
-    META.ram
-        .resources[1usize]
-        .arn(
-            &[
-                ("regionId", region_id),
-                ("accountId", account_id),
-                ("securitypolicyId", securitypolicy_id),
-            ],
-        )
-}
-/// ARN of the `ServerGroup` resource `alb:CreateListener` is authorized on: `acs:alb:{#regionId}:{#accountId}:servergroup/{#servergroupId}`.
-pub fn server_group_arn(
-    region_id: &str,
-    account_id: &str,
-    servergroup_id: &str,
-) -> String {
-    META.ram
-        .resources[2usize]
-        .arn(
-            &[
-                ("regionId", region_id),
-                ("accountId", account_id),
-                ("servergroupId", servergroup_id),
-            ],
-        )
-}
-/// Every documented error code, with its HTTP status and message template.
-pub static ERRORS: &[alb_runtime::ErrorCodeInfo] = &[
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceAlreadyExist.Listener",
-        http_status: 400u16,
-        message: "The specified resource %s is already exist.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "IncorrectStatus.LoadBalancer",
-        http_status: 400u16,
-        message: "The status of %s [%s] is incorrect.",
-        retryable: true,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "IncorrectBusinessStatus.LoadBalancer",
-        http_status: 400u16,
-        message: "The business status of %s [%s]  is incorrect.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceQuotaExceeded.LoadBalancerListenersNum",
-        http_status: 400u16,
-        message: "The quota of %s is exceeded for resource %s, usage %s/%s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "OperationDenied.CrossLoadBalancerQUICListener",
-        http_status: 400u16,
-        message: "The operation is not allowed because of %s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceAlreadyAssociated.Listener",
-        http_status: 400u16,
-        message: "The specified resource %s is already associated.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceQuotaExceeded.SecurityPolicyAttachedNum",
-        http_status: 400u16,
-        message: "The quota of %s is exceeded for resource %s, usage %s/%s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceQuotaExceeded.ServerGroupAttachedNum",
-        http_status: 400u16,
-        message: "The quota of %s is exceeded for resource %s, usage %s/%s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceQuotaExceeded.LoadBalancerServersNum",
-        http_status: 400u16,
-        message: "The quota of %s is exceeded for resource %s, usage %s/%s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceQuotaExceeded.ServerAddedNum",
-        http_status: 400u16,
-        message: "The quota of %s is exceeded for resource %s, usage %s/%s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "Mismatch.VpcId",
-        http_status: 400u16,
-        message: "The %s is mismatched for %s and %s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "OperationDenied.ServerGroupProtocolNotSupport",
-        http_status: 400u16,
-        message: "The operation is not allowed because of ServerGroupProtocolNotSupport.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "OperationDenied.GRPCServerGroup",
-        http_status: 400u16,
-        message: "The operation is not allowed because of %s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "Mismatch.LoadBalancerEditionAndConnectionDrain",
-        http_status: 400u16,
-        message: "The %s and %s are mismatched.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "Mismatch.LoadBalancerEditionAndSlowStartEnable",
-        http_status: 400u16,
-        message: "The %s and %s are mismatched.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "InvalidParameter",
-        http_status: 400u16,
-        message: "Invalid parameter, please check the parameter input.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "Forbidden.SecurityPolicy",
-        http_status: 403u16,
-        message: "Authentication has failed for SecurityPolicy.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "Forbidden.LoadBalancer",
-        http_status: 403u16,
-        message: "Authentication is failed for %s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "Forbidden.Listener",
-        http_status: 403u16,
-        message: "Authentication is failed for %s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceNotFound.LoadBalancer",
-        http_status: 404u16,
-        message: "The specified resource %s is not found.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceNotFound.ServerGroup",
-        http_status: 404u16,
-        message: "The specified resource %s is not found.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceNotFound.SecurityPolicy",
-        http_status: 404u16,
-        message: "The specified resource %s is not found.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceNotFound.Listener",
-        http_status: 404u16,
-        message: "The specified resource %s is not found.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceNotFound.Certificate",
-        http_status: 404u16,
-        message: "The specified resource %s is not found.",
-        retryable: false,
-    },
-];
+/// What a `CreateListenerRequest` may hold: fields and constraints, checked by the runtime.
+static INPUT: Object = Object::new(
+    "CreateListenerRequest",
+    &[
+        Field::new("LoadBalancerId", STR).required(),
+        Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
+        Field::new("DryRun", Ty::Bool),
+        Field::new(
+                "ListenerProtocol",
+                Ty::Str(&Str::ANY.one_of(crate::types::ListenerProtocol::VALUES)),
+            )
+            .required(),
+        Field::new("ListenerPort", Ty::Int(&Int::I32.range(Some(1i64), Some(65535i64))))
+            .required(),
+        Field::new(
+            "ListenerDescription",
+            Ty::Str(&Str::ANY.len(Some(2u32), Some(256u32))),
+        ),
+        Field::new("RequestTimeout", Ty::Int(&Int::I32.range(Some(1i64), Some(180i64)))),
+        Field::new("IdleTimeout", Ty::Int(&Int::I32.range(Some(1i64), Some(60i64)))),
+        Field::new("GzipEnabled", Ty::Bool),
+        Field::new("Http2Enabled", Ty::Bool),
+        Field::new("SecurityPolicyId", STR),
+        Field::new("CaEnabled", Ty::Bool),
+        Field::new(
+            "XForwardedForConfig",
+            Ty::Object(&crate::types::x_forwarded_for_config::SCHEMA),
+        ),
+        Field::new("QuicConfig", Ty::Object(&crate::types::quic_config::SCHEMA)),
+        Field::new(
+            "Certificates",
+            Ty::List(
+                &List {
+                    item: Ty::Object(&crate::types::certificate::SCHEMA),
+                    min_items: Some(1u32),
+                    max_items: Some(1u32),
+                },
+            ),
+        ),
+        Field::new(
+            "CaCertificates",
+            Ty::List(
+                &List {
+                    item: Ty::Object(&crate::types::ca_certificate::SCHEMA),
+                    min_items: Some(1u32),
+                    max_items: Some(1u32),
+                },
+            ),
+        ),
+        Field::new(
+                "DefaultActions",
+                Ty::List(
+                    &List {
+                        item: Ty::Object(&crate::types::default_action::SCHEMA),
+                        min_items: Some(1u32),
+                        max_items: Some(1u32),
+                    },
+                ),
+            )
+            .required(),
+        Field::new(
+            "Tag",
+            Ty::List(
+                &List {
+                    item: Ty::Object(&crate::types::tag::SCHEMA),
+                    min_items: None,
+                    max_items: None,
+                },
+            ),
+        ),
+    ],
+);
 /// Request of `CreateListener`: Create a listener
 ///
-/// Creates an HTTP, HTTPS or QUIC listener on an ALB instance: the front-end protocol and port it accepts traffic on, the server groups it forwards to by default, and its certificates, timeouts and header settings.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Build it with [`crate::Client::create_listener`] (or [`CreateListenerRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateListenerRequest {
-    /// ID of the ALB instance to add the listener to.
-    ///
-    /// Wire name: `LoadBalancerId`. Required. Example: `alb-n5qw04uq8vavfe****`. Values come from: ListLoadBalancers, CreateLoadBalancer.
+    /// ID of the ALB instance to add the listener to. (`LoadBalancerId`; required; example `alb-n5qw04uq8vavfe****`; from ListLoadBalancers, CreateLoadBalancer.)
     pub load_balancer_id: Option<String>,
-    /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only, at most 64. When omitted, the service falls back to the request ID, which is different for every request.
+    /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only, at most 64. When omitted, the service falls back to the request ID, which is different for every request. (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
     ///
-    /// Wire name: `ClientToken`. Constraints: length <= 64, ASCII only. Example: `123e4567-e89b-12d3-a456-426655440000`.
+    /// Note: ASCII only: every operation's ClientToken text in the metadata says so. At most 64 characters: the limit Alibaba's idempotency documentation gives for ClientToken across its APIs; the ALB metadata gives no length. Both hold service-wide.
     pub client_token: Option<String>,
-    /// Whether to only pre-check the request. `true`: validate required parameters, the request format and service limits without creating the listener; a failed check returns the matching error and a passed one returns the error code `DryRunOperation`. `false` (the default): perform the request, answering HTTP 2xx once the checks pass.
-    ///
-    /// Wire name: `DryRun`. Default: `false`. Example: `false`.
+    /// Whether to only pre-check the request. `true`: validate required parameters, the request format and service limits without creating the listener; a failed check returns the matching error and a passed one returns the error code `DryRunOperation`. `false` (the default): perform the request, answering HTTP 2xx once the checks pass. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
-    /// Protocol the listener accepts.
-    ///
-    /// Wire name: `ListenerProtocol`. Required. Constraints: one of HTTP, HTTPS, QUIC. Example: `HTTP`.
-    pub listener_protocol: Option<String>,
-    /// Front-end port the load balancer listens on, from 1 to 65535.
-    ///
-    /// Wire name: `ListenerPort`. Required. Constraints: >= 1, <= 65535. Example: `80`.
+    /// Protocol the listener accepts. (`ListenerProtocol`; required; one of HTTP, HTTPS, QUIC; example `HTTP`.)
+    pub listener_protocol: Option<crate::types::ListenerProtocol>,
+    /// Front-end port the load balancer listens on, from 1 to 65535. (`ListenerPort`; required; >= 1, <= 65535; example `80`.)
     pub listener_port: Option<i32>,
-    /// A name for the listener, 2 to 256 characters. Chinese characters, letters, digits, `-`, `/`, `.` and `_` are allowed.
-    ///
-    /// Wire name: `ListenerDescription`. Constraints: length >= 2, length <= 256. Example: `HTTP_80`.
+    /// A name for the listener, 2 to 256 characters. Chinese characters, letters, digits, `-`, `/`, `.` and `_` are allowed. (`ListenerDescription`; length >= 2, length <= 256; example `HTTP_80`.)
     pub listener_description: Option<String>,
-    /// Request timeout in seconds, from 1 to 180 (60 when omitted). When a backend server does not answer in time, the load balancer stops waiting and returns HTTP 504 to the client.
-    ///
-    /// Wire name: `RequestTimeout`. Constraints: >= 1, <= 180. Default: `60`. Example: `60`.
+    /// Request timeout in seconds, from 1 to 180 (60 when omitted). When a backend server does not answer in time, the load balancer stops waiting and returns HTTP 504 to the client. (`RequestTimeout`; >= 1, <= 180; default `60`; example `60`.)
     pub request_timeout: Option<i32>,
-    /// Idle connection timeout in seconds, from 1 to 60 (15 when omitted). A connection that sees no request for this long is closed; the next request opens a new one.
-    ///
-    /// Wire name: `IdleTimeout`. Constraints: >= 1, <= 60. Default: `15`. Example: `3`.
+    /// Idle connection timeout in seconds, from 1 to 60 (15 when omitted). A connection that sees no request for this long is closed; the next request opens a new one. (`IdleTimeout`; >= 1, <= 60; default `15`; example `3`.)
     pub idle_timeout: Option<i32>,
-    /// Whether to compress responses of certain file types with Gzip. On by default.
-    ///
-    /// Wire name: `GzipEnabled`. Default: `true`. Example: `true`.
+    /// Whether to compress responses of certain file types with Gzip. On by default. (`GzipEnabled`; default `true`; example `true`.)
     pub gzip_enabled: Option<bool>,
-    /// Whether to enable HTTP/2. On by default. HTTPS listeners only.
-    ///
-    /// Wire name: `Http2Enabled`. Default: `true`. Example: `true`.
+    /// Whether to enable HTTP/2. On by default. HTTPS listeners only. (`Http2Enabled`; default `true`; example `true`.)
     pub http2_enabled: Option<bool>,
-    /// ID of the TLS security policy, either a system policy or a custom one. Defaults to the system policy `tls_cipher_policy_1_0`. HTTPS listeners only.
-    ///
-    /// Wire name: `SecurityPolicyId`. Default: `tls_cipher_policy_1_0`. Example: `tls_cipher_policy_1_0`. Values come from: ListSecurityPolicies, ListSystemSecurityPolicies, CreateSecurityPolicy.
+    /// ID of the TLS security policy, either a system policy or a custom one. Defaults to the system policy `tls_cipher_policy_1_0`. HTTPS listeners only. (`SecurityPolicyId`; default `tls_cipher_policy_1_0`; example `tls_cipher_policy_1_0`; from ListSecurityPolicies, ListSystemSecurityPolicies, CreateSecurityPolicy.)
     pub security_policy_id: Option<String>,
-    /// Whether to turn on mutual (client certificate) authentication. Off by default.
-    ///
-    /// Wire name: `CaEnabled`. Default: `false`. Example: `false`.
+    /// Whether to turn on mutual (client certificate) authentication. Off by default. (`CaEnabled`; default `false`; example `false`.)
     pub ca_enabled: Option<bool>,
-    /// Which X-Forwarded-* and related headers the listener adds to requests.
-    ///
-    /// Wire name: `XForwardedForConfig`.
-    pub x_forwarded_for_config: Option<XForwardedForConfig>,
-    /// Association of a QUIC listener with this (HTTPS) listener.
-    ///
-    /// Wire name: `QuicConfig`.
-    pub quic_config: Option<QuicConfig>,
-    /// The listener's default server certificate. Required for HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `Certificates`. Constraints: at least 1 item(s), at most 1 item(s).
+    /// Which X-Forwarded-* and related headers the listener adds to requests. (`XForwardedForConfig`.)
+    pub x_forwarded_for_config: Option<crate::types::XForwardedForConfig>,
+    /// Association of a QUIC listener with this (HTTPS) listener. (`QuicConfig`.)
+    pub quic_config: Option<crate::types::QuicConfig>,
+    /// The listener's default server certificate. Required for HTTPS and QUIC listeners. (`Certificates`; at least 1 item(s), at most 1 item(s).)
     ///
     /// Note: Three limits are published: the schema allows 1 to 2 items, the parameter's title says N currently can only be 1, and the text of CertificateId speaks of up to 20 certificate IDs. The stricter limit, 1, applies (a listener has a single default certificate; more are added with AssociateAdditionalCertificatesWithListener).
-    pub certificates: Option<Vec<Certificate>>,
-    /// The listener's default CA certificate, used for mutual authentication. Only one CA certificate can be added at present.
-    ///
-    /// Wire name: `CaCertificates`. Constraints: at least 1 item(s), at most 1 item(s).
-    pub ca_certificates: Option<Vec<CaCertificate>>,
-    /// The actions of the listener's default forwarding rule. Only one action can be given.
-    ///
-    /// Wire name: `DefaultActions`. Required. Constraints: at least 1 item(s), at most 1 item(s).
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub certificates: Vec<crate::types::Certificate>,
+    /// The listener's default CA certificate, used for mutual authentication. Only one CA certificate can be added at present. (`CaCertificates`; at least 1 item(s), at most 1 item(s).)
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub ca_certificates: Vec<crate::types::CaCertificate>,
+    /// The actions of the listener's default forwarding rule. Only one action can be given. (`DefaultActions`; required; at least 1 item(s), at most 1 item(s).)
     ///
     /// Note: Neither limit is in the schema: the text of Type says at most one action type can be added, and the only type is ForwardGroup, so the list holds exactly one action.
-    pub default_actions: Option<Vec<DefaultAction>>,
-    /// Tags to put on the listener.
-    ///
-    /// Wire name: `Tag`.
-    pub tag: Option<Vec<Tag>>,
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub default_actions: Vec<crate::types::DefaultAction>,
+    /// Tags to put on the listener. (`Tag`.)
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub tag: Vec<crate::types::Tag>,
 }
 impl CreateListenerRequest {
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.load_balancer_id {
-            Some(value) if value.is_empty() => {
-                v.violation("LoadBalancerId", alb_runtime::Rule::Required)
-            }
-            Some(value) => {
-                let _ = value;
-            }
-            None => v.violation("LoadBalancerId", alb_runtime::Rule::Required),
-        }
-        match &self.client_token {
-            Some(value) => {
-                v.length("ClientToken", value, None, Some(64u64));
-                v.ascii("ClientToken", value);
-            }
-            None => {}
-        }
-        match &self.listener_protocol {
-            Some(value) if value.is_empty() => {
-                v.violation("ListenerProtocol", alb_runtime::Rule::Required)
-            }
-            Some(value) => {
-                v.allowed("ListenerProtocol", value, &["HTTP", "HTTPS", "QUIC"]);
-            }
-            None => v.violation("ListenerProtocol", alb_runtime::Rule::Required),
-        }
-        match &self.listener_port {
-            Some(value) => {
-                v.range("ListenerPort", i64::from(*value), Some(1i64), Some(65535i64));
-            }
-            None => v.violation("ListenerPort", alb_runtime::Rule::Required),
-        }
-        match &self.listener_description {
-            Some(value) => {
-                v.length("ListenerDescription", value, Some(2u64), Some(256u64));
-            }
-            None => {}
-        }
-        match &self.request_timeout {
-            Some(value) => {
-                v.range("RequestTimeout", i64::from(*value), Some(1i64), Some(180i64));
-            }
-            None => {}
-        }
-        match &self.idle_timeout {
-            Some(value) => {
-                v.range("IdleTimeout", i64::from(*value), Some(1i64), Some(60i64));
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_config {
-            Some(value) => {
-                v.push_field("XForwardedForConfig");
-                value.validate_into(v);
-                v.pop();
-            }
-            None => {}
-        }
-        match &self.certificates {
-            Some(value) => {
-                v.items("Certificates", value.len(), Some(1u64), Some(1u64));
-                v.push_field("Certificates");
-                for (i, item) in value.iter().enumerate() {
-                    v.push_index(i);
-                    item.validate_into(v);
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => {}
-        }
-        match &self.ca_certificates {
-            Some(value) => {
-                v.items("CaCertificates", value.len(), Some(1u64), Some(1u64));
-                v.push_field("CaCertificates");
-                for (i, item) in value.iter().enumerate() {
-                    v.push_index(i);
-                    item.validate_into(v);
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => {}
-        }
-        match &self.default_actions {
-            Some(value) => {
-                v.items("DefaultActions", value.len(), Some(1u64), Some(1u64));
-                v.push_field("DefaultActions");
-                for (i, item) in value.iter().enumerate() {
-                    v.push_index(i);
-                    item.validate_into(v);
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => v.violation("DefaultActions", alb_runtime::Rule::Required),
-        }
-        match &self.tag {
-            Some(value) => {
-                v.items("Tag", value.len(), None, None);
-                v.push_field("Tag");
-                for (i, item) in value.iter().enumerate() {
-                    v.push_index(i);
-                    item.validate_into(v);
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => {}
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.load_balancer_id {
-            params.push([prefix, "LoadBalancerId"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.client_token {
-            params.push([prefix, "ClientToken"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.dry_run {
-            params.push_bool([prefix, "DryRun"].concat(), *value);
-        }
-        if let Some(value) = &self.listener_protocol {
-            params.push([prefix, "ListenerProtocol"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.listener_port {
-            params.push_display([prefix, "ListenerPort"].concat(), value);
-        }
-        if let Some(value) = &self.listener_description {
-            params.push([prefix, "ListenerDescription"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.request_timeout {
-            params.push_display([prefix, "RequestTimeout"].concat(), value);
-        }
-        if let Some(value) = &self.idle_timeout {
-            params.push_display([prefix, "IdleTimeout"].concat(), value);
-        }
-        if let Some(value) = &self.gzip_enabled {
-            params.push_bool([prefix, "GzipEnabled"].concat(), *value);
-        }
-        if let Some(value) = &self.http2_enabled {
-            params.push_bool([prefix, "Http2Enabled"].concat(), *value);
-        }
-        if let Some(value) = &self.security_policy_id {
-            params.push([prefix, "SecurityPolicyId"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.ca_enabled {
-            params.push_bool([prefix, "CaEnabled"].concat(), *value);
-        }
-        if let Some(value) = &self.x_forwarded_for_config {
-            value
-                .write_wire(
-                    &[[prefix, "XForwardedForConfig"].concat().as_str(), "."].concat(),
-                    params,
-                );
-        }
-        if let Some(value) = &self.quic_config {
-            value
-                .write_wire(
-                    &[[prefix, "QuicConfig"].concat().as_str(), "."].concat(),
-                    params,
-                );
-        }
-        if let Some(value) = &self.certificates {
-            let base: String = [prefix, "Certificates"].concat();
-            for (i, item) in value.iter().enumerate() {
-                item.write_wire(&format!("{base}.{}.", i + 1), params);
-            }
-        }
-        if let Some(value) = &self.ca_certificates {
-            let base: String = [prefix, "CaCertificates"].concat();
-            for (i, item) in value.iter().enumerate() {
-                item.write_wire(&format!("{base}.{}.", i + 1), params);
-            }
-        }
-        if let Some(value) = &self.default_actions {
-            let base: String = [prefix, "DefaultActions"].concat();
-            for (i, item) in value.iter().enumerate() {
-                item.write_wire(&format!("{base}.{}.", i + 1), params);
-            }
-        }
-        if let Some(value) = &self.tag {
-            let base: String = [prefix, "Tag"].concat();
-            for (i, item) in value.iter().enumerate() {
-                item.write_wire(&format!("{base}.{}.", i + 1), params);
-            }
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        Self {
-            load_balancer_id: params
-                .get(&[prefix, "LoadBalancerId"].concat())
-                .map(str::to_string),
-            client_token: params
-                .get(&[prefix, "ClientToken"].concat())
-                .map(str::to_string),
-            dry_run: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "DryRun"].concat(),
-                "DryRun",
-                v,
-            ),
-            listener_protocol: params
-                .get(&[prefix, "ListenerProtocol"].concat())
-                .map(str::to_string),
-            listener_port: alb_runtime::server::read_int::<
-                i32,
-            >(params, &[prefix, "ListenerPort"].concat(), "ListenerPort", v),
-            listener_description: params
-                .get(&[prefix, "ListenerDescription"].concat())
-                .map(str::to_string),
-            request_timeout: alb_runtime::server::read_int::<
-                i32,
-            >(params, &[prefix, "RequestTimeout"].concat(), "RequestTimeout", v),
-            idle_timeout: alb_runtime::server::read_int::<
-                i32,
-            >(params, &[prefix, "IdleTimeout"].concat(), "IdleTimeout", v),
-            gzip_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "GzipEnabled"].concat(),
-                "GzipEnabled",
-                v,
-            ),
-            http2_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "Http2Enabled"].concat(),
-                "Http2Enabled",
-                v,
-            ),
-            security_policy_id: params
-                .get(&[prefix, "SecurityPolicyId"].concat())
-                .map(str::to_string),
-            ca_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "CaEnabled"].concat(),
-                "CaEnabled",
-                v,
-            ),
-            x_forwarded_for_config: {
-                let key: String = [prefix, "XForwardedForConfig"].concat();
-                if params.has_prefix(&key) {
-                    v.push_field("XForwardedForConfig");
-                    let value = XForwardedForConfig::read_wire(
-                        params,
-                        &[key.as_str(), "."].concat(),
-                        v,
-                    );
-                    v.pop();
-                    Some(value)
-                } else {
-                    None
-                }
-            },
-            quic_config: {
-                let key: String = [prefix, "QuicConfig"].concat();
-                if params.has_prefix(&key) {
-                    v.push_field("QuicConfig");
-                    let value = QuicConfig::read_wire(
-                        params,
-                        &[key.as_str(), "."].concat(),
-                        v,
-                    );
-                    v.pop();
-                    Some(value)
-                } else {
-                    None
-                }
-            },
-            certificates: {
-                let base: String = [prefix, "Certificates"].concat();
-                let indices = params.indices(&base);
-                if indices.is_empty() {
-                    None
-                } else {
-                    v.push_field("Certificates");
-                    if indices.iter().enumerate().any(|(i, n)| *n != i + 1) {
-                        v.violation_here(alb_runtime::Rule::ListIndices);
-                    }
-                    let mut out = Vec::with_capacity(indices.len());
-                    for (i, n) in indices.iter().enumerate() {
-                        v.push_index(i);
-                        out.push(
-                            Certificate::read_wire(params, &format!("{base}.{n}."), v),
-                        );
-                        v.pop();
-                    }
-                    v.pop();
-                    Some(out)
-                }
-            },
-            ca_certificates: {
-                let base: String = [prefix, "CaCertificates"].concat();
-                let indices = params.indices(&base);
-                if indices.is_empty() {
-                    None
-                } else {
-                    v.push_field("CaCertificates");
-                    if indices.iter().enumerate().any(|(i, n)| *n != i + 1) {
-                        v.violation_here(alb_runtime::Rule::ListIndices);
-                    }
-                    let mut out = Vec::with_capacity(indices.len());
-                    for (i, n) in indices.iter().enumerate() {
-                        v.push_index(i);
-                        out.push(
-                            CaCertificate::read_wire(params, &format!("{base}.{n}."), v),
-                        );
-                        v.pop();
-                    }
-                    v.pop();
-                    Some(out)
-                }
-            },
-            default_actions: {
-                let base: String = [prefix, "DefaultActions"].concat();
-                let indices = params.indices(&base);
-                if indices.is_empty() {
-                    None
-                } else {
-                    v.push_field("DefaultActions");
-                    if indices.iter().enumerate().any(|(i, n)| *n != i + 1) {
-                        v.violation_here(alb_runtime::Rule::ListIndices);
-                    }
-                    let mut out = Vec::with_capacity(indices.len());
-                    for (i, n) in indices.iter().enumerate() {
-                        v.push_index(i);
-                        out.push(
-                            DefaultAction::read_wire(params, &format!("{base}.{n}."), v),
-                        );
-                        v.pop();
-                    }
-                    v.pop();
-                    Some(out)
-                }
-            },
-            tag: {
-                let base: String = [prefix, "Tag"].concat();
-                let indices = params.indices(&base);
-                if indices.is_empty() {
-                    None
-                } else {
-                    v.push_field("Tag");
-                    if indices.iter().enumerate().any(|(i, n)| *n != i + 1) {
-                        v.violation_here(alb_runtime::Rule::ListIndices);
-                    }
-                    let mut out = Vec::with_capacity(indices.len());
-                    for (i, n) in indices.iter().enumerate() {
-                        v.push_index(i);
-                        out.push(Tag::read_wire(params, &format!("{base}.{n}."), v));
-                        v.pop();
-                    }
-                    v.pop();
-                    Some(out)
-                }
-            },
-        }
-    }
-}
-/// Which X-Forwarded-* and related headers the listener adds to requests.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct XForwardedForConfig {
-    /// Custom name of the header carrying the client certificate verification result; used only when XForwardedForClientCertClientVerifyEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertClientVerifyAlias`. Constraints: length >= 1, length <= 40, ASCII only. Example: `test_client-verify-alias_123456`.
-    pub x_forwarded_for_client_cert_client_verify_alias: Option<String>,
-    /// Whether the `X-Forwarded-Clientcert-clientverify` header passes on the result of verifying the client certificate. Off by default. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertClientVerifyEnabled`. Default: `false`. Example: `true`.
-    pub x_forwarded_for_client_cert_client_verify_enabled: Option<bool>,
-    /// Custom name of the header carrying the client certificate fingerprint; used only when XForwardedForClientCertFingerprintEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertFingerprintAlias`. Constraints: length >= 1, length <= 40, ASCII only. Example: `test_finger-print-alias_123456`.
-    pub x_forwarded_for_client_cert_fingerprint_alias: Option<String>,
-    /// Whether the `X-Forwarded-Clientcert-fingerprint` header passes on the client certificate's fingerprint. Off by default. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertFingerprintEnabled`. Default: `false`. Example: `true`.
-    pub x_forwarded_for_client_cert_fingerprint_enabled: Option<bool>,
-    /// Custom name of the header carrying the client certificate issuer; used only when XForwardedForClientCertIssuerDNEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertIssuerDNAlias`. Constraints: length >= 1, length <= 40, ASCII only. Example: `test_issue-dn-alias_123456`.
-    pub x_forwarded_for_client_cert_issuer_dn_alias: Option<String>,
-    /// Whether the `X-Forwarded-Clientcert-issuerdn` header passes on who issued the client certificate. Off by default. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertIssuerDNEnabled`. Default: `false`. Example: `true`.
-    pub x_forwarded_for_client_cert_issuer_dn_enabled: Option<bool>,
-    /// Custom name of the header carrying the client certificate subject; used only when XForwardedForClientCertSubjectDNEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertSubjectDNAlias`. Constraints: length >= 1, length <= 40, ASCII only. Example: `test_subject-dn-alias_123456`.
-    pub x_forwarded_for_client_cert_subject_dn_alias: Option<String>,
-    /// Whether the `X-Forwarded-Clientcert-subjectdn` header passes on the owner (subject) of the client certificate. Off by default. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertSubjectDNEnabled`. Default: `false`. Example: `true`.
-    pub x_forwarded_for_client_cert_subject_dn_enabled: Option<bool>,
-    /// Whether the `X-Forwarded-Client-Port` header passes on the client's source port. Off by default. HTTP and HTTPS listeners.
-    ///
-    /// Wire name: `XForwardedForClientSrcPortEnabled`. Default: `false`. Example: `true`.
-    pub x_forwarded_for_client_src_port_enabled: Option<bool>,
-    /// Whether the `X-Forwarded-For` header passes on the client's real IP address. On by default. HTTP and HTTPS listeners.
-    ///
-    /// Wire name: `XForwardedForEnabled`. Default: `true`. Example: `true`.
-    pub x_forwarded_for_enabled: Option<bool>,
-    /// Whether the `X-Forwarded-Proto` header passes on the listener's protocol. Off by default. HTTP, HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `XForwardedForProtoEnabled`. Default: `false`. Example: `false`.
-    pub x_forwarded_for_proto_enabled: Option<bool>,
-    /// Whether the `SLB-ID` header passes on the load balancer's ID. Off by default. HTTP, HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `XForwardedForSLBIdEnabled`. Default: `false`. Example: `false`.
-    pub x_forwarded_for_slb_id_enabled: Option<bool>,
-    /// Whether the `X-Forwarded-Port` header passes on the listener's port. Off by default. HTTP, HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `XForwardedForSLBPortEnabled`. Default: `false`. Example: `false`.
-    pub x_forwarded_for_slb_port_enabled: Option<bool>,
-    /// Whether ALB looks for the real client IP inside the `X-Forwarded-For` header. Off by default. HTTP and HTTPS listeners.
-    ///
-    /// Wire name: `XForwardedForClientSourceIpsEnabled`. Default: `false`. Example: `false`.
-    pub x_forwarded_for_client_source_ips_enabled: Option<bool>,
-    /// Trusted proxy addresses. ALB walks `X-Forwarded-For` from the right and takes the first address not in this list as the real client IP, which source-IP rate limiting then uses.
-    ///
-    /// Wire name: `XForwardedForClientSourceIpsTrusted`. Example: `10.1.1.0/24`.
-    pub x_forwarded_for_client_source_ips_trusted: Option<String>,
-}
-impl XForwardedForConfig {
-    /// A new `XForwardedForConfig` with its required fields (it has none).
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        Self { ..Default::default() }
-    }
-    /// Custom name of the header carrying the client certificate verification result; used only when XForwardedForClientCertClientVerifyEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertClientVerifyAlias`. Constraints: length >= 1, length <= 40, ASCII only. Example: `test_client-verify-alias_123456`.
-    pub fn x_forwarded_for_client_cert_client_verify_alias(
-        mut self,
-        v: impl Into<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_client_verify_alias = Some(v.into());
-        self
-    }
-    /// Sets or clears `XForwardedForClientCertClientVerifyAlias`.
-    pub fn set_x_forwarded_for_client_cert_client_verify_alias(
-        mut self,
-        v: Option<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_client_verify_alias = v;
-        self
-    }
-    /// Whether the `X-Forwarded-Clientcert-clientverify` header passes on the result of verifying the client certificate. Off by default. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertClientVerifyEnabled`. Default: `false`. Example: `true`.
-    pub fn x_forwarded_for_client_cert_client_verify_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_client_cert_client_verify_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForClientCertClientVerifyEnabled`.
-    pub fn set_x_forwarded_for_client_cert_client_verify_enabled(
-        mut self,
-        v: Option<bool>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_client_verify_enabled = v;
-        self
-    }
-    /// Custom name of the header carrying the client certificate fingerprint; used only when XForwardedForClientCertFingerprintEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertFingerprintAlias`. Constraints: length >= 1, length <= 40, ASCII only. Example: `test_finger-print-alias_123456`.
-    pub fn x_forwarded_for_client_cert_fingerprint_alias(
-        mut self,
-        v: impl Into<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_fingerprint_alias = Some(v.into());
-        self
-    }
-    /// Sets or clears `XForwardedForClientCertFingerprintAlias`.
-    pub fn set_x_forwarded_for_client_cert_fingerprint_alias(
-        mut self,
-        v: Option<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_fingerprint_alias = v;
-        self
-    }
-    /// Whether the `X-Forwarded-Clientcert-fingerprint` header passes on the client certificate's fingerprint. Off by default. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertFingerprintEnabled`. Default: `false`. Example: `true`.
-    pub fn x_forwarded_for_client_cert_fingerprint_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_client_cert_fingerprint_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForClientCertFingerprintEnabled`.
-    pub fn set_x_forwarded_for_client_cert_fingerprint_enabled(
-        mut self,
-        v: Option<bool>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_fingerprint_enabled = v;
-        self
-    }
-    /// Custom name of the header carrying the client certificate issuer; used only when XForwardedForClientCertIssuerDNEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertIssuerDNAlias`. Constraints: length >= 1, length <= 40, ASCII only. Example: `test_issue-dn-alias_123456`.
-    pub fn x_forwarded_for_client_cert_issuer_dn_alias(
-        mut self,
-        v: impl Into<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_issuer_dn_alias = Some(v.into());
-        self
-    }
-    /// Sets or clears `XForwardedForClientCertIssuerDNAlias`.
-    pub fn set_x_forwarded_for_client_cert_issuer_dn_alias(
-        mut self,
-        v: Option<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_issuer_dn_alias = v;
-        self
-    }
-    /// Whether the `X-Forwarded-Clientcert-issuerdn` header passes on who issued the client certificate. Off by default. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertIssuerDNEnabled`. Default: `false`. Example: `true`.
-    pub fn x_forwarded_for_client_cert_issuer_dn_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_client_cert_issuer_dn_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForClientCertIssuerDNEnabled`.
-    pub fn set_x_forwarded_for_client_cert_issuer_dn_enabled(
-        mut self,
-        v: Option<bool>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_issuer_dn_enabled = v;
-        self
-    }
-    /// Custom name of the header carrying the client certificate subject; used only when XForwardedForClientCertSubjectDNEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertSubjectDNAlias`. Constraints: length >= 1, length <= 40, ASCII only. Example: `test_subject-dn-alias_123456`.
-    pub fn x_forwarded_for_client_cert_subject_dn_alias(
-        mut self,
-        v: impl Into<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_subject_dn_alias = Some(v.into());
-        self
-    }
-    /// Sets or clears `XForwardedForClientCertSubjectDNAlias`.
-    pub fn set_x_forwarded_for_client_cert_subject_dn_alias(
-        mut self,
-        v: Option<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_subject_dn_alias = v;
-        self
-    }
-    /// Whether the `X-Forwarded-Clientcert-subjectdn` header passes on the owner (subject) of the client certificate. Off by default. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertSubjectDNEnabled`. Default: `false`. Example: `true`.
-    pub fn x_forwarded_for_client_cert_subject_dn_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_client_cert_subject_dn_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForClientCertSubjectDNEnabled`.
-    pub fn set_x_forwarded_for_client_cert_subject_dn_enabled(
-        mut self,
-        v: Option<bool>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_subject_dn_enabled = v;
-        self
-    }
-    /// Whether the `X-Forwarded-Client-Port` header passes on the client's source port. Off by default. HTTP and HTTPS listeners.
-    ///
-    /// Wire name: `XForwardedForClientSrcPortEnabled`. Default: `false`. Example: `true`.
-    pub fn x_forwarded_for_client_src_port_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_client_src_port_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForClientSrcPortEnabled`.
-    pub fn set_x_forwarded_for_client_src_port_enabled(
-        mut self,
-        v: Option<bool>,
-    ) -> Self {
-        self.x_forwarded_for_client_src_port_enabled = v;
-        self
-    }
-    /// Whether the `X-Forwarded-For` header passes on the client's real IP address. On by default. HTTP and HTTPS listeners.
-    ///
-    /// Wire name: `XForwardedForEnabled`. Default: `true`. Example: `true`.
-    pub fn x_forwarded_for_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForEnabled`.
-    pub fn set_x_forwarded_for_enabled(mut self, v: Option<bool>) -> Self {
-        self.x_forwarded_for_enabled = v;
-        self
-    }
-    /// Whether the `X-Forwarded-Proto` header passes on the listener's protocol. Off by default. HTTP, HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `XForwardedForProtoEnabled`. Default: `false`. Example: `false`.
-    pub fn x_forwarded_for_proto_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_proto_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForProtoEnabled`.
-    pub fn set_x_forwarded_for_proto_enabled(mut self, v: Option<bool>) -> Self {
-        self.x_forwarded_for_proto_enabled = v;
-        self
-    }
-    /// Whether the `SLB-ID` header passes on the load balancer's ID. Off by default. HTTP, HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `XForwardedForSLBIdEnabled`. Default: `false`. Example: `false`.
-    pub fn x_forwarded_for_slb_id_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_slb_id_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForSLBIdEnabled`.
-    pub fn set_x_forwarded_for_slb_id_enabled(mut self, v: Option<bool>) -> Self {
-        self.x_forwarded_for_slb_id_enabled = v;
-        self
-    }
-    /// Whether the `X-Forwarded-Port` header passes on the listener's port. Off by default. HTTP, HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `XForwardedForSLBPortEnabled`. Default: `false`. Example: `false`.
-    pub fn x_forwarded_for_slb_port_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_slb_port_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForSLBPortEnabled`.
-    pub fn set_x_forwarded_for_slb_port_enabled(mut self, v: Option<bool>) -> Self {
-        self.x_forwarded_for_slb_port_enabled = v;
-        self
-    }
-    /// Whether ALB looks for the real client IP inside the `X-Forwarded-For` header. Off by default. HTTP and HTTPS listeners.
-    ///
-    /// Wire name: `XForwardedForClientSourceIpsEnabled`. Default: `false`. Example: `false`.
-    pub fn x_forwarded_for_client_source_ips_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_client_source_ips_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForClientSourceIpsEnabled`.
-    pub fn set_x_forwarded_for_client_source_ips_enabled(
-        mut self,
-        v: Option<bool>,
-    ) -> Self {
-        self.x_forwarded_for_client_source_ips_enabled = v;
-        self
-    }
-    /// Trusted proxy addresses. ALB walks `X-Forwarded-For` from the right and takes the first address not in this list as the real client IP, which source-IP rate limiting then uses.
-    ///
-    /// Wire name: `XForwardedForClientSourceIpsTrusted`. Example: `10.1.1.0/24`.
-    pub fn x_forwarded_for_client_source_ips_trusted(
-        mut self,
-        v: impl Into<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_source_ips_trusted = Some(v.into());
-        self
-    }
-    /// Sets or clears `XForwardedForClientSourceIpsTrusted`.
-    pub fn set_x_forwarded_for_client_source_ips_trusted(
-        mut self,
-        v: Option<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_source_ips_trusted = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.x_forwarded_for_client_cert_client_verify_alias {
-            Some(value) => {
-                v.length(
-                    "XForwardedForClientCertClientVerifyAlias",
-                    value,
-                    Some(1u64),
-                    Some(40u64),
-                );
-                v.ascii("XForwardedForClientCertClientVerifyAlias", value);
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_client_cert_fingerprint_alias {
-            Some(value) => {
-                v.length(
-                    "XForwardedForClientCertFingerprintAlias",
-                    value,
-                    Some(1u64),
-                    Some(40u64),
-                );
-                v.ascii("XForwardedForClientCertFingerprintAlias", value);
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_client_cert_issuer_dn_alias {
-            Some(value) => {
-                v.length(
-                    "XForwardedForClientCertIssuerDNAlias",
-                    value,
-                    Some(1u64),
-                    Some(40u64),
-                );
-                v.ascii("XForwardedForClientCertIssuerDNAlias", value);
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_client_cert_subject_dn_alias {
-            Some(value) => {
-                v.length(
-                    "XForwardedForClientCertSubjectDNAlias",
-                    value,
-                    Some(1u64),
-                    Some(40u64),
-                );
-                v.ascii("XForwardedForClientCertSubjectDNAlias", value);
-            }
-            None => {}
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.x_forwarded_for_client_cert_client_verify_alias {
-            params
-                .push(
-                    [prefix, "XForwardedForClientCertClientVerifyAlias"].concat(),
-                    value.as_str(),
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_client_cert_client_verify_enabled {
-            params
-                .push_bool(
-                    [prefix, "XForwardedForClientCertClientVerifyEnabled"].concat(),
-                    *value,
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_client_cert_fingerprint_alias {
-            params
-                .push(
-                    [prefix, "XForwardedForClientCertFingerprintAlias"].concat(),
-                    value.as_str(),
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_client_cert_fingerprint_enabled {
-            params
-                .push_bool(
-                    [prefix, "XForwardedForClientCertFingerprintEnabled"].concat(),
-                    *value,
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_client_cert_issuer_dn_alias {
-            params
-                .push(
-                    [prefix, "XForwardedForClientCertIssuerDNAlias"].concat(),
-                    value.as_str(),
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_client_cert_issuer_dn_enabled {
-            params
-                .push_bool(
-                    [prefix, "XForwardedForClientCertIssuerDNEnabled"].concat(),
-                    *value,
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_client_cert_subject_dn_alias {
-            params
-                .push(
-                    [prefix, "XForwardedForClientCertSubjectDNAlias"].concat(),
-                    value.as_str(),
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_client_cert_subject_dn_enabled {
-            params
-                .push_bool(
-                    [prefix, "XForwardedForClientCertSubjectDNEnabled"].concat(),
-                    *value,
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_client_src_port_enabled {
-            params
-                .push_bool(
-                    [prefix, "XForwardedForClientSrcPortEnabled"].concat(),
-                    *value,
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_enabled {
-            params.push_bool([prefix, "XForwardedForEnabled"].concat(), *value);
-        }
-        if let Some(value) = &self.x_forwarded_for_proto_enabled {
-            params.push_bool([prefix, "XForwardedForProtoEnabled"].concat(), *value);
-        }
-        if let Some(value) = &self.x_forwarded_for_slb_id_enabled {
-            params.push_bool([prefix, "XForwardedForSLBIdEnabled"].concat(), *value);
-        }
-        if let Some(value) = &self.x_forwarded_for_slb_port_enabled {
-            params.push_bool([prefix, "XForwardedForSLBPortEnabled"].concat(), *value);
-        }
-        if let Some(value) = &self.x_forwarded_for_client_source_ips_enabled {
-            params
-                .push_bool(
-                    [prefix, "XForwardedForClientSourceIpsEnabled"].concat(),
-                    *value,
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_client_source_ips_trusted {
-            params
-                .push(
-                    [prefix, "XForwardedForClientSourceIpsTrusted"].concat(),
-                    value.as_str(),
-                );
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        Self {
-            x_forwarded_for_client_cert_client_verify_alias: params
-                .get(&[prefix, "XForwardedForClientCertClientVerifyAlias"].concat())
-                .map(str::to_string),
-            x_forwarded_for_client_cert_client_verify_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForClientCertClientVerifyEnabled"].concat(),
-                "XForwardedForClientCertClientVerifyEnabled",
-                v,
-            ),
-            x_forwarded_for_client_cert_fingerprint_alias: params
-                .get(&[prefix, "XForwardedForClientCertFingerprintAlias"].concat())
-                .map(str::to_string),
-            x_forwarded_for_client_cert_fingerprint_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForClientCertFingerprintEnabled"].concat(),
-                "XForwardedForClientCertFingerprintEnabled",
-                v,
-            ),
-            x_forwarded_for_client_cert_issuer_dn_alias: params
-                .get(&[prefix, "XForwardedForClientCertIssuerDNAlias"].concat())
-                .map(str::to_string),
-            x_forwarded_for_client_cert_issuer_dn_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForClientCertIssuerDNEnabled"].concat(),
-                "XForwardedForClientCertIssuerDNEnabled",
-                v,
-            ),
-            x_forwarded_for_client_cert_subject_dn_alias: params
-                .get(&[prefix, "XForwardedForClientCertSubjectDNAlias"].concat())
-                .map(str::to_string),
-            x_forwarded_for_client_cert_subject_dn_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForClientCertSubjectDNEnabled"].concat(),
-                "XForwardedForClientCertSubjectDNEnabled",
-                v,
-            ),
-            x_forwarded_for_client_src_port_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForClientSrcPortEnabled"].concat(),
-                "XForwardedForClientSrcPortEnabled",
-                v,
-            ),
-            x_forwarded_for_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForEnabled"].concat(),
-                "XForwardedForEnabled",
-                v,
-            ),
-            x_forwarded_for_proto_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForProtoEnabled"].concat(),
-                "XForwardedForProtoEnabled",
-                v,
-            ),
-            x_forwarded_for_slb_id_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForSLBIdEnabled"].concat(),
-                "XForwardedForSLBIdEnabled",
-                v,
-            ),
-            x_forwarded_for_slb_port_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForSLBPortEnabled"].concat(),
-                "XForwardedForSLBPortEnabled",
-                v,
-            ),
-            x_forwarded_for_client_source_ips_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForClientSourceIpsEnabled"].concat(),
-                "XForwardedForClientSourceIpsEnabled",
-                v,
-            ),
-            x_forwarded_for_client_source_ips_trusted: params
-                .get(&[prefix, "XForwardedForClientSourceIpsTrusted"].concat())
-                .map(str::to_string),
-        }
-    }
-}
-/// Association of a QUIC listener with this (HTTPS) listener.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct QuicConfig {
-    /// ID of the QUIC listener to associate. HTTPS listeners only, and required when QuicUpgradeEnabled is `true`. The QUIC listener must belong to the same ALB instance and must not be associated with another listener already.
-    ///
-    /// Wire name: `QuicListenerId`. Example: `lsn-o4u54y73wq7b******`. Values come from: ListListeners, CreateListener.
-    pub quic_listener_id: Option<String>,
-    /// Whether to enable upgrading to QUIC. Off by default. HTTPS listeners only.
-    ///
-    /// Wire name: `QuicUpgradeEnabled`. Default: `false`. Example: `false`.
-    pub quic_upgrade_enabled: Option<bool>,
-}
-impl QuicConfig {
-    /// A new `QuicConfig` with its required fields (it has none).
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        Self { ..Default::default() }
-    }
-    /// ID of the QUIC listener to associate. HTTPS listeners only, and required when QuicUpgradeEnabled is `true`. The QUIC listener must belong to the same ALB instance and must not be associated with another listener already.
-    ///
-    /// Wire name: `QuicListenerId`. Example: `lsn-o4u54y73wq7b******`. Values come from: ListListeners, CreateListener.
-    pub fn quic_listener_id(mut self, v: impl Into<String>) -> Self {
-        self.quic_listener_id = Some(v.into());
-        self
-    }
-    /// Sets or clears `QuicListenerId`.
-    pub fn set_quic_listener_id(mut self, v: Option<String>) -> Self {
-        self.quic_listener_id = v;
-        self
-    }
-    /// Whether to enable upgrading to QUIC. Off by default. HTTPS listeners only.
-    ///
-    /// Wire name: `QuicUpgradeEnabled`. Default: `false`. Example: `false`.
-    pub fn quic_upgrade_enabled(mut self, v: bool) -> Self {
-        self.quic_upgrade_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `QuicUpgradeEnabled`.
-    pub fn set_quic_upgrade_enabled(mut self, v: Option<bool>) -> Self {
-        self.quic_upgrade_enabled = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = v;
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.quic_listener_id {
-            params.push([prefix, "QuicListenerId"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.quic_upgrade_enabled {
-            params.push_bool([prefix, "QuicUpgradeEnabled"].concat(), *value);
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        Self {
-            quic_listener_id: params
-                .get(&[prefix, "QuicListenerId"].concat())
-                .map(str::to_string),
-            quic_upgrade_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "QuicUpgradeEnabled"].concat(),
-                "QuicUpgradeEnabled",
-                v,
-            ),
-        }
-    }
-}
-/// A server certificate.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Certificate {
-    /// ID of the certificate; only server certificates are supported at present. Required when ListenerProtocol is `HTTPS` or `QUIC`.
-    ///
-    /// Wire name: `CertificateId`. Example: `103705*******`.
-    pub certificate_id: Option<String>,
-}
-impl Certificate {
-    /// A new `Certificate` with its required fields (it has none).
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        Self { ..Default::default() }
-    }
-    /// ID of the certificate; only server certificates are supported at present. Required when ListenerProtocol is `HTTPS` or `QUIC`.
-    ///
-    /// Wire name: `CertificateId`. Example: `103705*******`.
-    pub fn certificate_id(mut self, v: impl Into<String>) -> Self {
-        self.certificate_id = Some(v.into());
-        self
-    }
-    /// Sets or clears `CertificateId`.
-    pub fn set_certificate_id(mut self, v: Option<String>) -> Self {
-        self.certificate_id = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = v;
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.certificate_id {
-            params.push([prefix, "CertificateId"].concat(), value.as_str());
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        let _ = v;
-        Self {
-            certificate_id: params
-                .get(&[prefix, "CertificateId"].concat())
-                .map(str::to_string),
-        }
-    }
-}
-/// A CA certificate.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CaCertificate {
-    /// ID of the CA certificate. Required when CaEnabled is `true`.
-    ///
-    /// Wire name: `CertificateId`. Example: `123157*******`.
-    pub certificate_id: Option<String>,
-}
-impl CaCertificate {
-    /// A new `CaCertificate` with its required fields (it has none).
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        Self { ..Default::default() }
-    }
-    /// ID of the CA certificate. Required when CaEnabled is `true`.
-    ///
-    /// Wire name: `CertificateId`. Example: `123157*******`.
-    pub fn certificate_id(mut self, v: impl Into<String>) -> Self {
-        self.certificate_id = Some(v.into());
-        self
-    }
-    /// Sets or clears `CertificateId`.
-    pub fn set_certificate_id(mut self, v: Option<String>) -> Self {
-        self.certificate_id = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = v;
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.certificate_id {
-            params.push([prefix, "CertificateId"].concat(), value.as_str());
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        let _ = v;
-        Self {
-            certificate_id: params
-                .get(&[prefix, "CertificateId"].concat())
-                .map(str::to_string),
-        }
-    }
-}
-/// A default action.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct DefaultAction {
-    /// Where the action forwards requests.
-    ///
-    /// Wire name: `ForwardGroupConfig`. Required.
-    pub forward_group_config: Option<ForwardGroupConfig>,
-    /// Kind of action. The only value is `ForwardGroup`: forward to one or more server groups.
-    ///
-    /// Wire name: `Type`. Required. Constraints: one of ForwardGroup. Example: `ForwardGroup`.
-    pub r#type: Option<String>,
-}
-impl DefaultAction {
-    /// A new `DefaultAction` with its required fields.
-    #[allow(clippy::new_without_default)]
-    pub fn new(
-        forward_group_config: ForwardGroupConfig,
-        r#type: impl Into<String>,
-    ) -> Self {
-        Self {
-            forward_group_config: Some(forward_group_config),
-            r#type: Some(r#type.into()),
-            ..Default::default()
-        }
-    }
-    /// Where the action forwards requests.
-    ///
-    /// Wire name: `ForwardGroupConfig`. Required.
-    pub fn forward_group_config(mut self, v: ForwardGroupConfig) -> Self {
-        self.forward_group_config = Some(v);
-        self
-    }
-    /// Sets or clears `ForwardGroupConfig`.
-    pub fn set_forward_group_config(mut self, v: Option<ForwardGroupConfig>) -> Self {
-        self.forward_group_config = v;
-        self
-    }
-    /// Kind of action. The only value is `ForwardGroup`: forward to one or more server groups.
-    ///
-    /// Wire name: `Type`. Required. Constraints: one of ForwardGroup. Example: `ForwardGroup`.
-    pub fn r#type(mut self, v: impl Into<String>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
-    /// Sets or clears `Type`.
-    pub fn set_type(mut self, v: Option<String>) -> Self {
-        self.r#type = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.forward_group_config {
-            Some(value) => {
-                v.push_field("ForwardGroupConfig");
-                value.validate_into(v);
-                v.pop();
-            }
-            None => v.violation("ForwardGroupConfig", alb_runtime::Rule::Required),
-        }
-        match &self.r#type {
-            Some(value) if value.is_empty() => {
-                v.violation("Type", alb_runtime::Rule::Required)
-            }
-            Some(value) => {
-                v.allowed("Type", value, &["ForwardGroup"]);
-            }
-            None => v.violation("Type", alb_runtime::Rule::Required),
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.forward_group_config {
-            value
-                .write_wire(
-                    &[[prefix, "ForwardGroupConfig"].concat().as_str(), "."].concat(),
-                    params,
-                );
-        }
-        if let Some(value) = &self.r#type {
-            params.push([prefix, "Type"].concat(), value.as_str());
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        Self {
-            forward_group_config: {
-                let key: String = [prefix, "ForwardGroupConfig"].concat();
-                if params.has_prefix(&key) {
-                    v.push_field("ForwardGroupConfig");
-                    let value = ForwardGroupConfig::read_wire(
-                        params,
-                        &[key.as_str(), "."].concat(),
-                        v,
-                    );
-                    v.pop();
-                    Some(value)
-                } else {
-                    None
-                }
-            },
-            r#type: params.get(&[prefix, "Type"].concat()).map(str::to_string),
-        }
-    }
-}
-/// Where the action forwards requests.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ForwardGroupConfig {
-    /// The server groups to forward to (at most 20).
-    ///
-    /// Wire name: `ServerGroupTuples`. Required. Constraints: at most 20 item(s).
-    ///
-    /// Note: The documentation states "at most 20" on ForwardGroupConfig, which is a single object; the limit is read as the number of target server groups.
-    pub server_group_tuples: Option<Vec<ServerGroupTuple>>,
-}
-impl ForwardGroupConfig {
-    /// A new `ForwardGroupConfig` with its required fields.
-    #[allow(clippy::new_without_default)]
-    pub fn new(server_group_tuples: Vec<ServerGroupTuple>) -> Self {
-        Self {
-            server_group_tuples: Some(server_group_tuples),
-            ..Default::default()
-        }
-    }
-    /// The server groups to forward to (at most 20).
-    ///
-    /// Wire name: `ServerGroupTuples`. Required. Constraints: at most 20 item(s).
-    ///
-    /// Note: The documentation states "at most 20" on ForwardGroupConfig, which is a single object; the limit is read as the number of target server groups.
-    ///
-    /// Appends one item; call again to add more.
-    pub fn server_group_tuples(mut self, v: ServerGroupTuple) -> Self {
-        self.server_group_tuples.get_or_insert_with(Vec::new).push(v);
-        self
-    }
-    /// Sets or clears `ServerGroupTuples`.
-    pub fn set_server_group_tuples(mut self, v: Option<Vec<ServerGroupTuple>>) -> Self {
-        self.server_group_tuples = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.server_group_tuples {
-            Some(value) => {
-                v.items("ServerGroupTuples", value.len(), None, Some(20u64));
-                v.push_field("ServerGroupTuples");
-                for (i, item) in value.iter().enumerate() {
-                    v.push_index(i);
-                    item.validate_into(v);
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => v.violation("ServerGroupTuples", alb_runtime::Rule::Required),
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.server_group_tuples {
-            let base: String = [prefix, "ServerGroupTuples"].concat();
-            for (i, item) in value.iter().enumerate() {
-                item.write_wire(&format!("{base}.{}.", i + 1), params);
-            }
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        Self {
-            server_group_tuples: {
-                let base: String = [prefix, "ServerGroupTuples"].concat();
-                let indices = params.indices(&base);
-                if indices.is_empty() {
-                    None
-                } else {
-                    v.push_field("ServerGroupTuples");
-                    if indices.iter().enumerate().any(|(i, n)| *n != i + 1) {
-                        v.violation_here(alb_runtime::Rule::ListIndices);
-                    }
-                    let mut out = Vec::with_capacity(indices.len());
-                    for (i, n) in indices.iter().enumerate() {
-                        v.push_index(i);
-                        out.push(
-                            ServerGroupTuple::read_wire(
-                                params,
-                                &format!("{base}.{n}."),
-                                v,
-                            ),
-                        );
-                        v.pop();
-                    }
-                    v.pop();
-                    Some(out)
-                }
-            },
-        }
-    }
-}
-/// A target server group.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ServerGroupTuple {
-    /// ID of the server group to forward to.
-    ///
-    /// Wire name: `ServerGroupId`. Required. Example: `sgp-8ilqs4axp6******`. Values come from: ListServerGroups, CreateServerGroup.
-    pub server_group_id: Option<String>,
-}
-impl ServerGroupTuple {
-    /// A new `ServerGroupTuple` with its required fields.
-    #[allow(clippy::new_without_default)]
-    pub fn new(server_group_id: impl Into<String>) -> Self {
-        Self {
-            server_group_id: Some(server_group_id.into()),
-            ..Default::default()
-        }
-    }
-    /// ID of the server group to forward to.
-    ///
-    /// Wire name: `ServerGroupId`. Required. Example: `sgp-8ilqs4axp6******`. Values come from: ListServerGroups, CreateServerGroup.
-    pub fn server_group_id(mut self, v: impl Into<String>) -> Self {
-        self.server_group_id = Some(v.into());
-        self
-    }
-    /// Sets or clears `ServerGroupId`.
-    pub fn set_server_group_id(mut self, v: Option<String>) -> Self {
-        self.server_group_id = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.server_group_id {
-            Some(value) if value.is_empty() => {
-                v.violation("ServerGroupId", alb_runtime::Rule::Required)
-            }
-            Some(value) => {
-                let _ = value;
-            }
-            None => v.violation("ServerGroupId", alb_runtime::Rule::Required),
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.server_group_id {
-            params.push([prefix, "ServerGroupId"].concat(), value.as_str());
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        let _ = v;
-        Self {
-            server_group_id: params
-                .get(&[prefix, "ServerGroupId"].concat())
-                .map(str::to_string),
-        }
-    }
-}
-/// A tag.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Tag {
-    /// Tag key: at most 128 characters, not starting with `aliyun` or `acs:` and not containing `http://` or `https://`.
-    ///
-    /// Wire name: `Key`. Constraints: length <= 128. Example: `env`.
-    pub key: Option<String>,
-    /// Tag value: at most 128 characters, not starting with `aliyun` or `acs:` and not containing `http://` or `https://`.
-    ///
-    /// Wire name: `Value`. Constraints: length <= 128. Example: `product`.
-    pub value: Option<String>,
-}
-impl Tag {
-    /// A new `Tag` with its required fields (it has none).
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        Self { ..Default::default() }
-    }
-    /// Tag key: at most 128 characters, not starting with `aliyun` or `acs:` and not containing `http://` or `https://`.
-    ///
-    /// Wire name: `Key`. Constraints: length <= 128. Example: `env`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets or clears `Key`.
-    pub fn set_key(mut self, v: Option<String>) -> Self {
-        self.key = v;
-        self
-    }
-    /// Tag value: at most 128 characters, not starting with `aliyun` or `acs:` and not containing `http://` or `https://`.
-    ///
-    /// Wire name: `Value`. Constraints: length <= 128. Example: `product`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-    /// Sets or clears `Value`.
-    pub fn set_value(mut self, v: Option<String>) -> Self {
-        self.value = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.key {
-            Some(value) => {
-                v.length("Key", value, None, Some(128u64));
-            }
-            None => {}
-        }
-        match &self.value {
-            Some(value) => {
-                v.length("Value", value, None, Some(128u64));
-            }
-            None => {}
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.key {
-            params.push([prefix, "Key"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.value {
-            params.push([prefix, "Value"].concat(), value.as_str());
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        let _ = v;
-        Self {
-            key: params.get(&[prefix, "Key"].concat()).map(str::to_string),
-            value: params.get(&[prefix, "Value"].concat()).map(str::to_string),
-        }
-    }
-}
-impl CreateListenerRequest {
-    /// A builder for this request.
+    /// A builder for this request (without a client: `build()` it).
     pub fn builder() -> CreateListenerRequestBuilder {
-        CreateListenerRequestBuilder::default()
-    }
-    /// Every violation of the spec's constraints, at once.
-    pub fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        self.validate_into(&mut v);
-        v.finish("CreateListener")
+        Default::default()
     }
 }
-/// Builds a [`CreateListenerRequest`]; `build()` validates it. From [`crate::Client`], `send()` sends it.
-#[derive(Debug, Clone, Default)]
-pub struct CreateListenerRequestBuilder<C = ()> {
-    request: CreateListenerRequest,
-    client: C,
-}
+/// Builds a [`CreateListenerRequest`]: setters here, `send()`/`build()` on [`crate::RequestBuilder`].
+pub type CreateListenerRequestBuilder<C = ()> = crate::RequestBuilder<
+    CreateListenerRequest,
+    C,
+>;
 impl<C> CreateListenerRequestBuilder<C> {
-    /// ID of the ALB instance to add the listener to.
-    ///
-    /// Wire name: `LoadBalancerId`. Required. Example: `alb-n5qw04uq8vavfe****`. Values come from: ListLoadBalancers, CreateLoadBalancer.
+    /// Sets `LoadBalancerId`.
     pub fn load_balancer_id(mut self, v: impl Into<String>) -> Self {
         self.request.load_balancer_id = Some(v.into());
         self
     }
-    /// Sets or clears `LoadBalancerId`.
-    pub fn set_load_balancer_id(mut self, v: Option<String>) -> Self {
-        self.request.load_balancer_id = v;
-        self
-    }
-    /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only, at most 64. When omitted, the service falls back to the request ID, which is different for every request.
-    ///
-    /// Wire name: `ClientToken`. Constraints: length <= 64, ASCII only. Example: `123e4567-e89b-12d3-a456-426655440000`.
+    /// Sets `ClientToken`.
     pub fn client_token(mut self, v: impl Into<String>) -> Self {
         self.request.client_token = Some(v.into());
         self
     }
-    /// Sets or clears `ClientToken`.
-    pub fn set_client_token(mut self, v: Option<String>) -> Self {
-        self.request.client_token = v;
-        self
-    }
-    /// Protocol the listener accepts.
-    ///
-    /// Wire name: `ListenerProtocol`. Required. Constraints: one of HTTP, HTTPS, QUIC. Example: `HTTP`.
-    pub fn listener_protocol(mut self, v: impl Into<String>) -> Self {
+    /// Sets `ListenerProtocol`.
+    pub fn listener_protocol(
+        mut self,
+        v: impl Into<crate::types::ListenerProtocol>,
+    ) -> Self {
         self.request.listener_protocol = Some(v.into());
         self
     }
-    /// Sets or clears `ListenerProtocol`.
-    pub fn set_listener_protocol(mut self, v: Option<String>) -> Self {
-        self.request.listener_protocol = v;
-        self
-    }
-    /// Front-end port the load balancer listens on, from 1 to 65535.
-    ///
-    /// Wire name: `ListenerPort`. Required. Constraints: >= 1, <= 65535. Example: `80`.
+    /// Sets `ListenerPort`.
     pub fn listener_port(mut self, v: i32) -> Self {
         self.request.listener_port = Some(v);
         self
     }
-    /// Sets or clears `ListenerPort`.
-    pub fn set_listener_port(mut self, v: Option<i32>) -> Self {
-        self.request.listener_port = v;
-        self
-    }
-    /// A name for the listener, 2 to 256 characters. Chinese characters, letters, digits, `-`, `/`, `.` and `_` are allowed.
-    ///
-    /// Wire name: `ListenerDescription`. Constraints: length >= 2, length <= 256. Example: `HTTP_80`.
+    /// Sets `ListenerDescription`.
     pub fn listener_description(mut self, v: impl Into<String>) -> Self {
         self.request.listener_description = Some(v.into());
         self
     }
-    /// Sets or clears `ListenerDescription`.
-    pub fn set_listener_description(mut self, v: Option<String>) -> Self {
-        self.request.listener_description = v;
-        self
-    }
-    /// Request timeout in seconds, from 1 to 180 (60 when omitted). When a backend server does not answer in time, the load balancer stops waiting and returns HTTP 504 to the client.
-    ///
-    /// Wire name: `RequestTimeout`. Constraints: >= 1, <= 180. Default: `60`. Example: `60`.
+    /// Sets `RequestTimeout`.
     pub fn request_timeout(mut self, v: i32) -> Self {
         self.request.request_timeout = Some(v);
         self
     }
-    /// Sets or clears `RequestTimeout`.
-    pub fn set_request_timeout(mut self, v: Option<i32>) -> Self {
-        self.request.request_timeout = v;
-        self
-    }
-    /// Idle connection timeout in seconds, from 1 to 60 (15 when omitted). A connection that sees no request for this long is closed; the next request opens a new one.
-    ///
-    /// Wire name: `IdleTimeout`. Constraints: >= 1, <= 60. Default: `15`. Example: `3`.
+    /// Sets `IdleTimeout`.
     pub fn idle_timeout(mut self, v: i32) -> Self {
         self.request.idle_timeout = Some(v);
         self
     }
-    /// Sets or clears `IdleTimeout`.
-    pub fn set_idle_timeout(mut self, v: Option<i32>) -> Self {
-        self.request.idle_timeout = v;
-        self
-    }
-    /// Whether to compress responses of certain file types with Gzip. On by default.
-    ///
-    /// Wire name: `GzipEnabled`. Default: `true`. Example: `true`.
+    /// Sets `GzipEnabled`.
     pub fn gzip_enabled(mut self, v: bool) -> Self {
         self.request.gzip_enabled = Some(v);
         self
     }
-    /// Sets or clears `GzipEnabled`.
-    pub fn set_gzip_enabled(mut self, v: Option<bool>) -> Self {
-        self.request.gzip_enabled = v;
-        self
-    }
-    /// Whether to enable HTTP/2. On by default. HTTPS listeners only.
-    ///
-    /// Wire name: `Http2Enabled`. Default: `true`. Example: `true`.
+    /// Sets `Http2Enabled`.
     pub fn http2_enabled(mut self, v: bool) -> Self {
         self.request.http2_enabled = Some(v);
         self
     }
-    /// Sets or clears `Http2Enabled`.
-    pub fn set_http2_enabled(mut self, v: Option<bool>) -> Self {
-        self.request.http2_enabled = v;
-        self
-    }
-    /// ID of the TLS security policy, either a system policy or a custom one. Defaults to the system policy `tls_cipher_policy_1_0`. HTTPS listeners only.
-    ///
-    /// Wire name: `SecurityPolicyId`. Default: `tls_cipher_policy_1_0`. Example: `tls_cipher_policy_1_0`. Values come from: ListSecurityPolicies, ListSystemSecurityPolicies, CreateSecurityPolicy.
+    /// Sets `SecurityPolicyId`.
     pub fn security_policy_id(mut self, v: impl Into<String>) -> Self {
         self.request.security_policy_id = Some(v.into());
         self
     }
-    /// Sets or clears `SecurityPolicyId`.
-    pub fn set_security_policy_id(mut self, v: Option<String>) -> Self {
-        self.request.security_policy_id = v;
-        self
-    }
-    /// Whether to turn on mutual (client certificate) authentication. Off by default.
-    ///
-    /// Wire name: `CaEnabled`. Default: `false`. Example: `false`.
+    /// Sets `CaEnabled`.
     pub fn ca_enabled(mut self, v: bool) -> Self {
         self.request.ca_enabled = Some(v);
         self
     }
-    /// Sets or clears `CaEnabled`.
-    pub fn set_ca_enabled(mut self, v: Option<bool>) -> Self {
-        self.request.ca_enabled = v;
-        self
-    }
-    /// Which X-Forwarded-* and related headers the listener adds to requests.
-    ///
-    /// Wire name: `XForwardedForConfig`.
-    pub fn x_forwarded_for_config(mut self, v: XForwardedForConfig) -> Self {
+    /// Sets `XForwardedForConfig`.
+    pub fn x_forwarded_for_config(
+        mut self,
+        v: crate::types::XForwardedForConfig,
+    ) -> Self {
         self.request.x_forwarded_for_config = Some(v);
         self
     }
-    /// Sets or clears `XForwardedForConfig`.
-    pub fn set_x_forwarded_for_config(mut self, v: Option<XForwardedForConfig>) -> Self {
-        self.request.x_forwarded_for_config = v;
-        self
-    }
-    /// Association of a QUIC listener with this (HTTPS) listener.
-    ///
-    /// Wire name: `QuicConfig`.
-    pub fn quic_config(mut self, v: QuicConfig) -> Self {
+    /// Sets `QuicConfig`.
+    pub fn quic_config(mut self, v: crate::types::QuicConfig) -> Self {
         self.request.quic_config = Some(v);
         self
     }
-    /// Sets or clears `QuicConfig`.
-    pub fn set_quic_config(mut self, v: Option<QuicConfig>) -> Self {
-        self.request.quic_config = v;
+    /// Appends one item to `Certificates`; call again to add more.
+    pub fn certificates(mut self, v: crate::types::Certificate) -> Self {
+        self.request.certificates.push(v);
         self
     }
-    /// The listener's default server certificate. Required for HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `Certificates`. Constraints: at least 1 item(s), at most 1 item(s).
-    ///
-    /// Note: Three limits are published: the schema allows 1 to 2 items, the parameter's title says N currently can only be 1, and the text of CertificateId speaks of up to 20 certificate IDs. The stricter limit, 1, applies (a listener has a single default certificate; more are added with AssociateAdditionalCertificatesWithListener).
-    ///
-    /// Appends one item; call again to add more.
-    pub fn certificates(mut self, v: Certificate) -> Self {
-        self.request.certificates.get_or_insert_with(Vec::new).push(v);
+    /// Appends one item to `CaCertificates`; call again to add more.
+    pub fn ca_certificates(mut self, v: crate::types::CaCertificate) -> Self {
+        self.request.ca_certificates.push(v);
         self
     }
-    /// Sets or clears `Certificates`.
-    pub fn set_certificates(mut self, v: Option<Vec<Certificate>>) -> Self {
-        self.request.certificates = v;
+    /// Appends one item to `DefaultActions`; call again to add more.
+    pub fn default_actions(mut self, v: crate::types::DefaultAction) -> Self {
+        self.request.default_actions.push(v);
         self
     }
-    /// The listener's default CA certificate, used for mutual authentication. Only one CA certificate can be added at present.
-    ///
-    /// Wire name: `CaCertificates`. Constraints: at least 1 item(s), at most 1 item(s).
-    ///
-    /// Appends one item; call again to add more.
-    pub fn ca_certificates(mut self, v: CaCertificate) -> Self {
-        self.request.ca_certificates.get_or_insert_with(Vec::new).push(v);
+    /// Appends one item to `Tag`; call again to add more.
+    pub fn tag(mut self, v: crate::types::Tag) -> Self {
+        self.request.tag.push(v);
         self
-    }
-    /// Sets or clears `CaCertificates`.
-    pub fn set_ca_certificates(mut self, v: Option<Vec<CaCertificate>>) -> Self {
-        self.request.ca_certificates = v;
-        self
-    }
-    /// The actions of the listener's default forwarding rule. Only one action can be given.
-    ///
-    /// Wire name: `DefaultActions`. Required. Constraints: at least 1 item(s), at most 1 item(s).
-    ///
-    /// Note: Neither limit is in the schema: the text of Type says at most one action type can be added, and the only type is ForwardGroup, so the list holds exactly one action.
-    ///
-    /// Appends one item; call again to add more.
-    pub fn default_actions(mut self, v: DefaultAction) -> Self {
-        self.request.default_actions.get_or_insert_with(Vec::new).push(v);
-        self
-    }
-    /// Sets or clears `DefaultActions`.
-    pub fn set_default_actions(mut self, v: Option<Vec<DefaultAction>>) -> Self {
-        self.request.default_actions = v;
-        self
-    }
-    /// Tags to put on the listener.
-    ///
-    /// Wire name: `Tag`.
-    ///
-    /// Appends one item; call again to add more.
-    pub fn tag(mut self, v: Tag) -> Self {
-        self.request.tag.get_or_insert_with(Vec::new).push(v);
-        self
-    }
-    /// Sets or clears `Tag`.
-    pub fn set_tag(mut self, v: Option<Vec<Tag>>) -> Self {
-        self.request.tag = v;
-        self
-    }
-    /// The request as built so far.
-    pub fn as_request(&self) -> &CreateListenerRequest {
-        &self.request
-    }
-    /// Validates and returns the request; every violation is listed.
-    pub fn build(self) -> Result<CreateListenerRequest, alb_runtime::ValidationError> {
-        self.request.validate()?;
-        Ok(self.request)
     }
 }
-impl CreateListenerRequestBuilder<alb_runtime::Core> {
-    pub(crate) fn with_client(client: alb_runtime::Core) -> Self {
-        Self {
-            request: CreateListenerRequest::default(),
-            client,
-        }
+impl alb_runtime::Operation for CreateListenerRequest {
+    type Output = CreateListenerResponse;
+    type Error = CreateListenerError;
+    const META: &'static alb_runtime::OperationMeta = &META;
+    fn idempotency_token_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.client_token)
     }
-    /// Validates the request (no I/O when it is invalid), then sends it.
-    pub async fn send(
-        self,
-    ) -> Result<CreateListenerResponse, alb_runtime::SdkError<CreateListenerError>> {
-        self.client.send(self.request).await
-    }
-    /// Asks the service to only pre-check the request (DryRun):
-    /// `Ok` means every check passed and nothing was changed.
-    pub async fn dry_run(
-        self,
-    ) -> Result<alb_runtime::DryRunPassed, alb_runtime::SdkError<CreateListenerError>> {
-        self.client.dry_run(self.request).await
+    fn dry_run_mut(&mut self) -> Option<&mut Option<bool>> {
+        Some(&mut self.dry_run)
     }
 }
+impl alb_runtime::SupportsDryRun for CreateListenerRequest {}
 /// Response of `CreateListener`: The creation was accepted and continues in the background.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateListenerResponse {
-    /// ID of the asynchronous job that creates the listener.
-    ///
-    /// Wire name: `JobId`. Example: `72dcd26b-f12d-4c27-b3af-18f6aed5****`.
-    #[serde(rename = "JobId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// ID of the asynchronous job that creates the listener. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
     pub job_id: Option<String>,
-    /// ID of the new listener.
-    ///
-    /// Wire name: `ListenerId`. Example: `lsn-o4u54y73wq7b******`.
-    #[serde(rename = "ListenerId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// ID of the new listener. (`ListenerId`; example `lsn-o4u54y73wq7b******`.)
     pub listener_id: Option<String>,
-    /// ID of the request.
-    ///
-    /// Wire name: `RequestId`. Example: `CEF72CEB-54B6-4AE8-B225-F876*******`.
-    #[serde(rename = "RequestId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// ID of the request. (`RequestId`; example `CEF72CEB-54B6-4AE8-B225-F876*******`.)
     pub request_id: Option<String>,
 }
-/// Errors of `CreateListener`: one variant per documented code, the service-wide codes, and `Unknown`.
+impl CreateListenerResponse {
+    /// Waits until the work of this call is done (waiter `ListenerCreated`): Waits until a newly created listener is `Running`, for example the one whose ListenerId CreateListener returned. Polls GetListenerAttribute; `Provisioning` means the listener is still being created.
+    ///
+    /// Polls `GetListenerAttribute` with the waiter's default policy; `Err` if a failure state is reached, the policy's timeout passes, or a poll fails for good.
+    pub async fn wait(
+        &self,
+        client: &crate::Client,
+    ) -> alb_runtime::WaitResult<crate::waiters::ListenerCreated> {
+        client.core().wait::<crate::waiters::ListenerCreated>(self, None).await
+    }
+    /// [`Self::wait`] with an explicit polling policy.
+    pub async fn wait_with(
+        &self,
+        client: &crate::Client,
+        policy: alb_runtime::WaitPolicy,
+    ) -> alb_runtime::WaitResult<crate::waiters::ListenerCreated> {
+        client.core().wait::<crate::waiters::ListenerCreated>(self, Some(policy)).await
+    }
+}
+/// Errors of `CreateListener`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
+///
+/// Code, HTTP status, message template and whether it is retried come from the runtime's `OperationError` trait (`use alb_sdk::prelude::*`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateListenerError {
-    /// `ResourceAlreadyExist.Listener` (HTTP 400): The specified resource %s is already exist.
-    ///
-    /// The instance already has a listener on this port and protocol.
+    /// `ResourceAlreadyExist.Listener` (HTTP 400): The instance already has a listener on this port and protocol. Message: `The specified resource %s is already exist.`.
     ResourceAlreadyExistListener(alb_runtime::ErrorMetadata),
-    /// `IncorrectStatus.LoadBalancer` (HTTP 400): The status of %s [%s] is incorrect.
-    ///
-    /// The load balancer is not in a state that allows the change.
-    ///
-    /// Retryable.
+    /// `IncorrectStatus.LoadBalancer` (HTTP 400, retried): The load balancer is not in a state that allows the change. Message: `The status of %s [%s] is incorrect.`.
     IncorrectStatusLoadBalancer(alb_runtime::ErrorMetadata),
-    /// `IncorrectBusinessStatus.LoadBalancer` (HTTP 400): The business status of %s [%s]  is incorrect.
-    ///
-    /// The load balancer's business state (for example overdue payment or a lock) does not allow the change.
+    /// `IncorrectBusinessStatus.LoadBalancer` (HTTP 400): The load balancer's business state (for example overdue payment or a lock) does not allow the change. Message: `The business status of %s [%s]  is incorrect.`.
     IncorrectBusinessStatusLoadBalancer(alb_runtime::ErrorMetadata),
-    /// `ResourceQuotaExceeded.LoadBalancerListenersNum` (HTTP 400): The quota of %s is exceeded for resource %s, usage %s/%s.
-    ///
-    /// The load balancer already has as many listeners as its quota allows.
+    /// `ResourceQuotaExceeded.LoadBalancerListenersNum` (HTTP 400): The load balancer already has as many listeners as its quota allows. Message: `The quota of %s is exceeded for resource %s, usage %s/%s.`.
     ResourceQuotaExceededLoadBalancerListenersNum(alb_runtime::ErrorMetadata),
-    /// `OperationDenied.CrossLoadBalancerQUICListener` (HTTP 400): The operation is not allowed because of %s.
-    ///
-    /// The QUIC listener belongs to a different load balancer.
+    /// `OperationDenied.CrossLoadBalancerQUICListener` (HTTP 400): The QUIC listener belongs to a different load balancer. Message: `The operation is not allowed because of %s.`.
     OperationDeniedCrossLoadBalancerQUICListener(alb_runtime::ErrorMetadata),
-    /// `ResourceAlreadyAssociated.Listener` (HTTP 400): The specified resource %s is already associated.
-    ///
-    /// The QUIC listener is already associated with another listener.
+    /// `ResourceAlreadyAssociated.Listener` (HTTP 400): The QUIC listener is already associated with another listener. Message: `The specified resource %s is already associated.`.
     ResourceAlreadyAssociatedListener(alb_runtime::ErrorMetadata),
-    /// `ResourceQuotaExceeded.SecurityPolicyAttachedNum` (HTTP 400): The quota of %s is exceeded for resource %s, usage %s/%s.
-    ///
-    /// The security policy is attached to as many listeners as allowed.
+    /// `ResourceQuotaExceeded.SecurityPolicyAttachedNum` (HTTP 400): The security policy is attached to as many listeners as allowed. Message: `The quota of %s is exceeded for resource %s, usage %s/%s.`.
     ResourceQuotaExceededSecurityPolicyAttachedNum(alb_runtime::ErrorMetadata),
-    /// `ResourceQuotaExceeded.ServerGroupAttachedNum` (HTTP 400): The quota of %s is exceeded for resource %s, usage %s/%s.
-    ///
-    /// The server group is attached to as many listeners or rules as allowed.
+    /// `ResourceQuotaExceeded.ServerGroupAttachedNum` (HTTP 400): The server group is attached to as many listeners or rules as allowed. Message: `The quota of %s is exceeded for resource %s, usage %s/%s.`.
     ResourceQuotaExceededServerGroupAttachedNum(alb_runtime::ErrorMetadata),
-    /// `ResourceQuotaExceeded.LoadBalancerServersNum` (HTTP 400): The quota of %s is exceeded for resource %s, usage %s/%s.
-    ///
-    /// The load balancer would exceed its quota of backend servers.
+    /// `ResourceQuotaExceeded.LoadBalancerServersNum` (HTTP 400): The load balancer would exceed its quota of backend servers. Message: `The quota of %s is exceeded for resource %s, usage %s/%s.`.
     ResourceQuotaExceededLoadBalancerServersNum(alb_runtime::ErrorMetadata),
-    /// `ResourceQuotaExceeded.ServerAddedNum` (HTTP 400): The quota of %s is exceeded for resource %s, usage %s/%s.
-    ///
-    /// A backend server would be added to more server groups than allowed.
+    /// `ResourceQuotaExceeded.ServerAddedNum` (HTTP 400): A backend server would be added to more server groups than allowed. Message: `The quota of %s is exceeded for resource %s, usage %s/%s.`.
     ResourceQuotaExceededServerAddedNum(alb_runtime::ErrorMetadata),
-    /// `Mismatch.VpcId` (HTTP 400): The %s is mismatched for %s and %s.
-    ///
-    /// The server group and the load balancer are in different VPCs.
+    /// `Mismatch.VpcId` (HTTP 400): The server group and the load balancer are in different VPCs. Message: `The %s is mismatched for %s and %s.`.
     MismatchVpcId(alb_runtime::ErrorMetadata),
-    /// `OperationDenied.ServerGroupProtocolNotSupport` (HTTP 400): The operation is not allowed because of ServerGroupProtocolNotSupport.
-    ///
-    /// The server group's backend protocol does not fit the listener's protocol.
+    /// `OperationDenied.ServerGroupProtocolNotSupport` (HTTP 400): The server group's backend protocol does not fit the listener's protocol. Message: `The operation is not allowed because of ServerGroupProtocolNotSupport.`.
     OperationDeniedServerGroupProtocolNotSupport(alb_runtime::ErrorMetadata),
-    /// `OperationDenied.GRPCServerGroup` (HTTP 400): The operation is not allowed because of %s.
-    ///
-    /// A gRPC server group cannot be used with this listener.
+    /// `OperationDenied.GRPCServerGroup` (HTTP 400): A gRPC server group cannot be used with this listener. Message: `The operation is not allowed because of %s.`.
     OperationDeniedGRPCServerGroup(alb_runtime::ErrorMetadata),
-    /// `Mismatch.LoadBalancerEditionAndConnectionDrain` (HTTP 400): The %s and %s are mismatched.
-    ///
-    /// The load balancer's edition does not support connection draining used by the server group.
+    /// `Mismatch.LoadBalancerEditionAndConnectionDrain` (HTTP 400): The load balancer's edition does not support connection draining used by the server group. Message: `The %s and %s are mismatched.`.
     MismatchLoadBalancerEditionAndConnectionDrain(alb_runtime::ErrorMetadata),
-    /// `Mismatch.LoadBalancerEditionAndSlowStartEnable` (HTTP 400): The %s and %s are mismatched.
-    ///
-    /// The load balancer's edition does not support slow start used by the server group.
+    /// `Mismatch.LoadBalancerEditionAndSlowStartEnable` (HTTP 400): The load balancer's edition does not support slow start used by the server group. Message: `The %s and %s are mismatched.`.
     MismatchLoadBalancerEditionAndSlowStartEnable(alb_runtime::ErrorMetadata),
-    /// `InvalidParameter` (HTTP 400): Invalid parameter, please check the parameter input.
-    ///
-    /// A parameter is malformed or out of range.
+    /// `InvalidParameter` (HTTP 400): A parameter is malformed or out of range. Message: `Invalid parameter, please check the parameter input.`.
     InvalidParameter(alb_runtime::ErrorMetadata),
-    /// `Forbidden.SecurityPolicy` (HTTP 403): Authentication has failed for SecurityPolicy.
-    ///
-    /// The caller may not use the security policy.
+    /// `Forbidden.SecurityPolicy` (HTTP 403): The caller may not use the security policy. Message: `Authentication has failed for SecurityPolicy.`.
     ForbiddenSecurityPolicy(alb_runtime::ErrorMetadata),
-    /// `Forbidden.LoadBalancer` (HTTP 403): Authentication is failed for %s.
-    ///
-    /// The caller may not act on the load balancer.
+    /// `Forbidden.LoadBalancer` (HTTP 403): The caller may not act on the load balancer. Message: `Authentication has failed for LoadBalancer.`.
     ForbiddenLoadBalancer(alb_runtime::ErrorMetadata),
-    /// `Forbidden.Listener` (HTTP 403): Authentication is failed for %s.
-    ///
-    /// The caller may not act on the (QUIC) listener.
+    /// `Forbidden.Listener` (HTTP 403): The caller may not act on the (QUIC) listener. Message: `Authentication is failed for %s.`.
     ForbiddenListener(alb_runtime::ErrorMetadata),
-    /// `ResourceNotFound.LoadBalancer` (HTTP 404): The specified resource %s is not found.
-    ///
-    /// The load balancer does not exist.
+    /// `ResourceNotFound.LoadBalancer` (HTTP 404): The load balancer does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundLoadBalancer(alb_runtime::ErrorMetadata),
-    /// `ResourceNotFound.ServerGroup` (HTTP 404): The specified resource %s is not found.
-    ///
-    /// A server group does not exist.
+    /// `ResourceNotFound.ServerGroup` (HTTP 404): A server group does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundServerGroup(alb_runtime::ErrorMetadata),
-    /// `ResourceNotFound.SecurityPolicy` (HTTP 404): The specified resource %s is not found.
-    ///
-    /// The security policy does not exist.
+    /// `ResourceNotFound.SecurityPolicy` (HTTP 404): The security policy does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundSecurityPolicy(alb_runtime::ErrorMetadata),
-    /// `ResourceNotFound.Listener` (HTTP 404): The specified resource %s is not found.
-    ///
-    /// The QUIC listener to associate does not exist.
+    /// `ResourceNotFound.Listener` (HTTP 404): The listener does not exist. The QUIC listener to associate does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundListener(alb_runtime::ErrorMetadata),
-    /// `ResourceNotFound.Certificate` (HTTP 404): The specified resource %s is not found.
-    ///
-    /// A certificate does not exist.
+    /// `ResourceNotFound.Certificate` (HTTP 404): A certificate does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundCertificate(alb_runtime::ErrorMetadata),
     /// A service-wide error (throttling, signature, permissions, ...).
-    Common(crate::common_errors::CommonError),
+    Common(crate::errors::CommonError),
     /// A code this SDK does not know; its metadata is kept whole.
     Unknown(alb_runtime::ErrorMetadata),
 }
@@ -2261,124 +502,35 @@ impl CreateListenerError {
     pub fn is_resource_not_found_certificate(&self) -> bool {
         matches!(self, Self::ResourceNotFoundCertificate(_))
     }
-    /// The documented message template (`%s` marks a value), if the code is documented.
-    pub fn message_template(&self) -> Option<&'static str> {
-        match self {
-            Self::ResourceAlreadyExistListener(_) => Some(ERRORS[0usize].message),
-            Self::IncorrectStatusLoadBalancer(_) => Some(ERRORS[1usize].message),
-            Self::IncorrectBusinessStatusLoadBalancer(_) => Some(ERRORS[2usize].message),
-            Self::ResourceQuotaExceededLoadBalancerListenersNum(_) => {
-                Some(ERRORS[3usize].message)
-            }
-            Self::OperationDeniedCrossLoadBalancerQUICListener(_) => {
-                Some(ERRORS[4usize].message)
-            }
-            Self::ResourceAlreadyAssociatedListener(_) => Some(ERRORS[5usize].message),
-            Self::ResourceQuotaExceededSecurityPolicyAttachedNum(_) => {
-                Some(ERRORS[6usize].message)
-            }
-            Self::ResourceQuotaExceededServerGroupAttachedNum(_) => {
-                Some(ERRORS[7usize].message)
-            }
-            Self::ResourceQuotaExceededLoadBalancerServersNum(_) => {
-                Some(ERRORS[8usize].message)
-            }
-            Self::ResourceQuotaExceededServerAddedNum(_) => Some(ERRORS[9usize].message),
-            Self::MismatchVpcId(_) => Some(ERRORS[10usize].message),
-            Self::OperationDeniedServerGroupProtocolNotSupport(_) => {
-                Some(ERRORS[11usize].message)
-            }
-            Self::OperationDeniedGRPCServerGroup(_) => Some(ERRORS[12usize].message),
-            Self::MismatchLoadBalancerEditionAndConnectionDrain(_) => {
-                Some(ERRORS[13usize].message)
-            }
-            Self::MismatchLoadBalancerEditionAndSlowStartEnable(_) => {
-                Some(ERRORS[14usize].message)
-            }
-            Self::InvalidParameter(_) => Some(ERRORS[15usize].message),
-            Self::ForbiddenSecurityPolicy(_) => Some(ERRORS[16usize].message),
-            Self::ForbiddenLoadBalancer(_) => Some(ERRORS[17usize].message),
-            Self::ForbiddenListener(_) => Some(ERRORS[18usize].message),
-            Self::ResourceNotFoundLoadBalancer(_) => Some(ERRORS[19usize].message),
-            Self::ResourceNotFoundServerGroup(_) => Some(ERRORS[20usize].message),
-            Self::ResourceNotFoundSecurityPolicy(_) => Some(ERRORS[21usize].message),
-            Self::ResourceNotFoundListener(_) => Some(ERRORS[22usize].message),
-            Self::ResourceNotFoundCertificate(_) => Some(ERRORS[23usize].message),
-            Self::Common(c) => c.message_template(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// The values that filled the template's `%s` slots, in order.
-    pub fn template_args(&self) -> Option<Vec<String>> {
-        alb_runtime::service_error::template_args(
-            self.message_template()?,
-            &self.metadata().message,
-        )
-    }
-    /// Builds the documented error for `code` with its status and the
-    /// template filled with `args` (for servers such as the emulator).
-    pub fn from_code(code: &str, args: &[&str]) -> Self {
-        <Self as alb_runtime::OperationError>::from_metadata(
-            alb_runtime::service_error::documented(ERRORS, code, args),
-        )
-    }
-    /// The facts of the error (code, message, status, RequestId, ...).
-    pub fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        match self {
-            Self::ResourceAlreadyExistListener(m) => m,
-            Self::IncorrectStatusLoadBalancer(m) => m,
-            Self::IncorrectBusinessStatusLoadBalancer(m) => m,
-            Self::ResourceQuotaExceededLoadBalancerListenersNum(m) => m,
-            Self::OperationDeniedCrossLoadBalancerQUICListener(m) => m,
-            Self::ResourceAlreadyAssociatedListener(m) => m,
-            Self::ResourceQuotaExceededSecurityPolicyAttachedNum(m) => m,
-            Self::ResourceQuotaExceededServerGroupAttachedNum(m) => m,
-            Self::ResourceQuotaExceededLoadBalancerServersNum(m) => m,
-            Self::ResourceQuotaExceededServerAddedNum(m) => m,
-            Self::MismatchVpcId(m) => m,
-            Self::OperationDeniedServerGroupProtocolNotSupport(m) => m,
-            Self::OperationDeniedGRPCServerGroup(m) => m,
-            Self::MismatchLoadBalancerEditionAndConnectionDrain(m) => m,
-            Self::MismatchLoadBalancerEditionAndSlowStartEnable(m) => m,
-            Self::InvalidParameter(m) => m,
-            Self::ForbiddenSecurityPolicy(m) => m,
-            Self::ForbiddenLoadBalancer(m) => m,
-            Self::ForbiddenListener(m) => m,
-            Self::ResourceNotFoundLoadBalancer(m) => m,
-            Self::ResourceNotFoundServerGroup(m) => m,
-            Self::ResourceNotFoundSecurityPolicy(m) => m,
-            Self::ResourceNotFoundListener(m) => m,
-            Self::ResourceNotFoundCertificate(m) => m,
-            Self::Common(c) => c.metadata(),
-            Self::Unknown(m) => m,
-        }
-    }
-    pub fn code(&self) -> &str {
-        &self.metadata().code
-    }
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status
-    }
-    pub fn request_id(&self) -> Option<&str> {
-        self.metadata().request_id.as_deref()
-    }
-    /// Whether retrying may succeed (the spec's `retryable` codes and
-    /// the service-wide throttling and availability codes).
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::IncorrectStatusLoadBalancer(_) => true,
-            Self::Common(c) => c.is_retryable(),
-            other => alb_runtime::service_error::is_common_retryable_code(other.code()),
-        }
-    }
 }
-impl std::fmt::Display for CreateListenerError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl std::error::Error for CreateListenerError {}
 impl alb_runtime::OperationError for CreateListenerError {
+    const CODES: &'static [&'static alb_runtime::ErrorCodeInfo] = &[
+        &crate::errors::RESOURCE_ALREADY_EXIST_LISTENER,
+        &crate::errors::INCORRECT_STATUS_LOAD_BALANCER,
+        &crate::errors::INCORRECT_BUSINESS_STATUS_LOAD_BALANCER,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_LOAD_BALANCER_LISTENERS_NUM,
+        &crate::errors::OPERATION_DENIED_CROSS_LOAD_BALANCER_QUIC_LISTENER,
+        &crate::errors::RESOURCE_ALREADY_ASSOCIATED_LISTENER,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_SECURITY_POLICY_ATTACHED_NUM,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_SERVER_GROUP_ATTACHED_NUM,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_LOAD_BALANCER_SERVERS_NUM,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_SERVER_ADDED_NUM,
+        &crate::errors::MISMATCH_VPC_ID,
+        &crate::errors::OPERATION_DENIED_SERVER_GROUP_PROTOCOL_NOT_SUPPORT,
+        &crate::errors::OPERATION_DENIED_GRPC_SERVER_GROUP,
+        &crate::errors::MISMATCH_LOAD_BALANCER_EDITION_AND_CONNECTION_DRAIN,
+        &crate::errors::MISMATCH_LOAD_BALANCER_EDITION_AND_SLOW_START_ENABLE,
+        &crate::errors::INVALID_PARAMETER,
+        &crate::errors::FORBIDDEN_SECURITY_POLICY,
+        &crate::errors::FORBIDDEN_LOAD_BALANCER,
+        &crate::errors::FORBIDDEN_LISTENER,
+        &crate::errors::RESOURCE_NOT_FOUND_LOAD_BALANCER,
+        &crate::errors::RESOURCE_NOT_FOUND_SERVER_GROUP,
+        &crate::errors::RESOURCE_NOT_FOUND_SECURITY_POLICY,
+        &crate::errors::RESOURCE_NOT_FOUND_LISTENER,
+        &crate::errors::RESOURCE_NOT_FOUND_CERTIFICATE,
+    ];
+    const COMMON: &'static [&'static alb_runtime::ErrorCodeInfo] = crate::errors::COMMON;
     fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
         match meta.code.as_str() {
             "ResourceAlreadyExist.Listener" => Self::ResourceAlreadyExistListener(meta),
@@ -2432,7 +584,7 @@ impl alb_runtime::OperationError for CreateListenerError {
             "ResourceNotFound.Listener" => Self::ResourceNotFoundListener(meta),
             "ResourceNotFound.Certificate" => Self::ResourceNotFoundCertificate(meta),
             _ => {
-                match crate::common_errors::CommonError::try_from_metadata(meta) {
+                match crate::errors::CommonError::try_from_metadata(meta) {
                     Ok(c) => Self::Common(c),
                     Err(meta) => Self::Unknown(meta),
                 }
@@ -2440,42 +592,39 @@ impl alb_runtime::OperationError for CreateListenerError {
         }
     }
     fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        CreateListenerError::metadata(self)
-    }
-    fn is_retryable(&self) -> bool {
-        CreateListenerError::is_retryable(self)
-    }
-}
-impl alb_runtime::Operation for CreateListenerRequest {
-    type Output = CreateListenerResponse;
-    type Error = CreateListenerError;
-    const META: &'static alb_runtime::OperationMeta = &META;
-    fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        CreateListenerRequest::validate(self)
-    }
-    fn write_params(&self, params: &mut alb_runtime::Params) {
-        self.write_wire("", params)
-    }
-    fn idempotency_token_mut(&mut self) -> Option<&mut Option<String>> {
-        Some(&mut self.client_token)
-    }
-    fn is_dry_run(&self) -> bool {
-        self.dry_run == Some(true)
-    }
-    fn set_dry_run(&mut self, on: bool) -> bool {
-        self.dry_run = if on { Some(true) } else { None };
-        true
-    }
-}
-#[cfg(feature = "server")]
-impl alb_runtime::FromParams for CreateListenerRequest {
-    fn from_params(
-        params: &alb_runtime::ParamMap,
-    ) -> Result<Self, alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        let request = Self::read_wire(params, "", &mut v);
-        request.validate_into(&mut v);
-        v.finish("CreateListener")?;
-        Ok(request)
+        match self {
+            Self::ResourceAlreadyExistListener(m)
+            | Self::IncorrectStatusLoadBalancer(m)
+            | Self::IncorrectBusinessStatusLoadBalancer(m)
+            | Self::ResourceQuotaExceededLoadBalancerListenersNum(m)
+            | Self::OperationDeniedCrossLoadBalancerQUICListener(m)
+            | Self::ResourceAlreadyAssociatedListener(m)
+            | Self::ResourceQuotaExceededSecurityPolicyAttachedNum(m)
+            | Self::ResourceQuotaExceededServerGroupAttachedNum(m)
+            | Self::ResourceQuotaExceededLoadBalancerServersNum(m)
+            | Self::ResourceQuotaExceededServerAddedNum(m)
+            | Self::MismatchVpcId(m)
+            | Self::OperationDeniedServerGroupProtocolNotSupport(m)
+            | Self::OperationDeniedGRPCServerGroup(m)
+            | Self::MismatchLoadBalancerEditionAndConnectionDrain(m)
+            | Self::MismatchLoadBalancerEditionAndSlowStartEnable(m)
+            | Self::InvalidParameter(m)
+            | Self::ForbiddenSecurityPolicy(m)
+            | Self::ForbiddenLoadBalancer(m)
+            | Self::ForbiddenListener(m)
+            | Self::ResourceNotFoundLoadBalancer(m)
+            | Self::ResourceNotFoundServerGroup(m)
+            | Self::ResourceNotFoundSecurityPolicy(m)
+            | Self::ResourceNotFoundListener(m)
+            | Self::ResourceNotFoundCertificate(m)
+            | Self::Unknown(m) => m,
+            Self::Common(c) => alb_runtime::OperationError::metadata(c),
+        }
     }
 }
+impl std::fmt::Display for CreateListenerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(alb_runtime::OperationError::metadata(self), f)
+    }
+}
+impl std::error::Error for CreateListenerError {}

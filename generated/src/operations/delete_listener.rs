@@ -3,305 +3,162 @@
 //! `DeleteListener`: Delete a listener
 //!
 //! Deletes a listener of an ALB instance, together with its configuration.
+//!
+//! Asynchronous: The call answers with a request ID and a JobId while the listener still exists; deletion goes on in the background. Call GetListenerAttribute to follow it: the listener is `Deleting` while it is being removed, and the deletion has succeeded once the listener can no longer be found (ResourceNotFound.Listener).
+//!
+//! Wait for it with [`DeleteListenerResponse::wait`] (waiter `ListenerDeleted`: Waits until the listener is gone. Polls ListListeners filtered to the listener's ID: while the listener is still listed it is pending, and once it is no longer listed the deletion has succeeded.).
+//!
+//! Related: CreateListener, GetListenerAttribute, ListListeners.
+//!
+//! Note: Access level: the RAM table and the metadata (systemTags) both say "delete", mapped to Delete.
+//!
+//! Note: The documentation follows deletion with GetListenerAttribute (the status_operation), where success shows up as the error ResourceNotFound.Listener. The waiter format has no way to say "this error code means success", so the waiter polls ListListeners with a ListenerIds filter instead, where a deleted listener is simply absent (`absent: success`). There is no success state as such, hence the empty success list.
+//!
+//! Note: `Deleting` is named only in this operation's description; the documented ListenerStatus values of GetListenerAttribute and ListListeners are Provisioning, Running, Configuring and Stopped. All of them are pending in the waiter, since the deletion job may not have started when the first poll runs.
 
-/// What the spec says about `DeleteListener`: Delete a listener.
-///
-/// Asynchronous: The call answers with a request ID and a JobId while the listener still exists; deletion goes on in the background. Call GetListenerAttribute to follow it: the listener is `Deleting` while it is being removed, and the deletion has succeeded once the listener can no longer be found (ResourceNotFound.Listener). Progress: `GetListenerAttribute` (Deleting -> ).
-///
-/// Note: Access level: the RAM table and the metadata (systemTags) both say "delete", mapped to Delete.
-///
-/// Note: The documentation follows deletion with GetListenerAttribute (the status_operation), where success shows up as the error ResourceNotFound.Listener. The waiter format has no way to say "this error code means success", so the waiter polls ListListeners with a ListenerIds filter instead, where a deleted listener is simply absent (`absent: success`). There is no success state as such, hence the empty success list.
-///
-/// Note: `Deleting` is named only in this operation's description; the documented ListenerStatus values of GetListenerAttribute and ListListeners are Provisioning, Running, Configuring and Stopped. All of them are pending in the waiter, since the deletion job may not have started when the first poll runs.
+use alb_runtime::schema::*;
+/// What the spec says about `DeleteListener` (rate limit, RAM, request schema).
 pub static META: alb_runtime::OperationMeta = alb_runtime::OperationMeta {
     name: "DeleteListener",
-    api_version: "2020-06-16",
+    api_version: crate::API_VERSION,
     rate_limit: None,
     is_async: true,
+    deprecated: false,
     ram: alb_runtime::RamMeta {
         action: "alb:DeleteListener",
         access_level: alb_runtime::AccessLevel::Delete,
         resources: &[
-            alb_runtime::RamResource {
-                resource_type: "LoadBalancer",
-                arn_template: "acs:alb:{#regionId}:{#accountId}:loadbalancer/{#loadbalancerId}",
-                required: true,
-            },
+            alb_runtime::RamResource::new(
+                "LoadBalancer",
+                crate::ram::LOAD_BALANCER_ARN,
+                Some(true),
+            ),
         ],
         condition_keys: &[],
     },
+    input: &INPUT,
     idempotency_param: Some("ClientToken"),
     dry_run_param: Some("DryRun"),
 };
-/// ARN of the `LoadBalancer` resource `alb:DeleteListener` is authorized on: `acs:alb:{#regionId}:{#accountId}:loadbalancer/{#loadbalancerId}`.
-pub fn load_balancer_arn(
-    region_id: &str,
-    account_id: &str,
-    loadbalancer_id: &str,
-) -> String {
-    META.ram
-        .resources[0usize]
-        .arn(
-            &[
-                ("regionId", region_id),
-                ("accountId", account_id),
-                ("loadbalancerId", loadbalancer_id),
-            ],
-        )
-}
-/// Every documented error code, with its HTTP status and message template.
-pub static ERRORS: &[alb_runtime::ErrorCodeInfo] = &[
-    alb_runtime::ErrorCodeInfo {
-        code: "IncorrectStatus.Listener",
-        http_status: 400u16,
-        message: "The status of %s [%s] is incorrect.",
-        retryable: true,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceInUse.Listener",
-        http_status: 400u16,
-        message: "The specified resource %s is in use.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceInConfiguring.Listener",
-        http_status: 400u16,
-        message: "The specified resource is being configured, please try again later.",
-        retryable: true,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "IncorrectStatus.LoadBalancer",
-        http_status: 400u16,
-        message: "The status of %s [%s] is incorrect.",
-        retryable: true,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "Forbidden.LoadBalancer",
-        http_status: 403u16,
-        message: "Authentication is failed for %s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceNotFound.Listener",
-        http_status: 404u16,
-        message: "The specified resource %s is not found.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceNotFound.LoadBalancer",
-        http_status: 404u16,
-        message: "The specified resource of %s is not found.",
-        retryable: false,
-    },
-];
+/// What a `DeleteListenerRequest` may hold: fields and constraints, checked by the runtime.
+static INPUT: Object = Object::new(
+    "DeleteListenerRequest",
+    &[
+        Field::new("ListenerId", STR).required(),
+        Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
+        Field::new("DryRun", Ty::Bool),
+    ],
+);
 /// Request of `DeleteListener`: Delete a listener
 ///
-/// Deletes a listener of an ALB instance, together with its configuration.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Build it with [`crate::Client::delete_listener`] (or [`DeleteListenerRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteListenerRequest {
-    /// ID of the listener to delete.
-    ///
-    /// Wire name: `ListenerId`. Required. Example: `lsn-o4u54y73wq7b******`. Values come from: ListListeners, CreateListener.
+    /// ID of the listener to delete. (`ListenerId`; required; example `lsn-o4u54y73wq7b******`; from ListListeners, CreateListener.)
     pub listener_id: Option<String>,
-    /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only, at most 64. When omitted, the service falls back to the request ID, which is different for every request.
+    /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only, at most 64. When omitted, the service falls back to the request ID, which is different for every request. (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
     ///
-    /// Wire name: `ClientToken`. Constraints: length <= 64, ASCII only. Example: `5A2CFF0E-5718-45B5-9D4D-70B******`.
+    /// Note: ASCII only: every operation's ClientToken text in the metadata says so. At most 64 characters: the limit Alibaba's idempotency documentation gives for ClientToken across its APIs; the ALB metadata gives no length. Both hold service-wide.
     pub client_token: Option<String>,
-    /// Whether to only pre-check the request. `true`: validate required parameters, the request format and service limits without deleting the listener; a failed check returns the matching error and a passed one returns the error code `DryRunOperation`. `false` (the default): perform the request, answering HTTP 2xx once the checks pass.
-    ///
-    /// Wire name: `DryRun`. Default: `false`. Example: `true`.
+    /// Whether to only pre-check the request. `true`: validate required parameters, the request format and service limits without deleting the listener; a failed check returns the matching error and a passed one returns the error code `DryRunOperation`. `false` (the default): perform the request, answering HTTP 2xx once the checks pass. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
 }
 impl DeleteListenerRequest {
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.listener_id {
-            Some(value) if value.is_empty() => {
-                v.violation("ListenerId", alb_runtime::Rule::Required)
-            }
-            Some(value) => {
-                let _ = value;
-            }
-            None => v.violation("ListenerId", alb_runtime::Rule::Required),
-        }
-        match &self.client_token {
-            Some(value) => {
-                v.length("ClientToken", value, None, Some(64u64));
-                v.ascii("ClientToken", value);
-            }
-            None => {}
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.listener_id {
-            params.push([prefix, "ListenerId"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.client_token {
-            params.push([prefix, "ClientToken"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.dry_run {
-            params.push_bool([prefix, "DryRun"].concat(), *value);
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        Self {
-            listener_id: params
-                .get(&[prefix, "ListenerId"].concat())
-                .map(str::to_string),
-            client_token: params
-                .get(&[prefix, "ClientToken"].concat())
-                .map(str::to_string),
-            dry_run: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "DryRun"].concat(),
-                "DryRun",
-                v,
-            ),
-        }
-    }
-}
-impl DeleteListenerRequest {
-    /// A builder for this request.
+    /// A builder for this request (without a client: `build()` it).
     pub fn builder() -> DeleteListenerRequestBuilder {
-        DeleteListenerRequestBuilder::default()
-    }
-    /// Every violation of the spec's constraints, at once.
-    pub fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        self.validate_into(&mut v);
-        v.finish("DeleteListener")
+        Default::default()
     }
 }
-/// Builds a [`DeleteListenerRequest`]; `build()` validates it. From [`crate::Client`], `send()` sends it.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteListenerRequestBuilder<C = ()> {
-    request: DeleteListenerRequest,
-    client: C,
-}
+/// Builds a [`DeleteListenerRequest`]: setters here, `send()`/`build()` on [`crate::RequestBuilder`].
+pub type DeleteListenerRequestBuilder<C = ()> = crate::RequestBuilder<
+    DeleteListenerRequest,
+    C,
+>;
 impl<C> DeleteListenerRequestBuilder<C> {
-    /// ID of the listener to delete.
-    ///
-    /// Wire name: `ListenerId`. Required. Example: `lsn-o4u54y73wq7b******`. Values come from: ListListeners, CreateListener.
+    /// Sets `ListenerId`.
     pub fn listener_id(mut self, v: impl Into<String>) -> Self {
         self.request.listener_id = Some(v.into());
         self
     }
-    /// Sets or clears `ListenerId`.
-    pub fn set_listener_id(mut self, v: Option<String>) -> Self {
-        self.request.listener_id = v;
-        self
-    }
-    /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only, at most 64. When omitted, the service falls back to the request ID, which is different for every request.
-    ///
-    /// Wire name: `ClientToken`. Constraints: length <= 64, ASCII only. Example: `5A2CFF0E-5718-45B5-9D4D-70B******`.
+    /// Sets `ClientToken`.
     pub fn client_token(mut self, v: impl Into<String>) -> Self {
         self.request.client_token = Some(v.into());
         self
     }
-    /// Sets or clears `ClientToken`.
-    pub fn set_client_token(mut self, v: Option<String>) -> Self {
-        self.request.client_token = v;
-        self
+}
+impl alb_runtime::Operation for DeleteListenerRequest {
+    type Output = DeleteListenerResponse;
+    type Error = DeleteListenerError;
+    const META: &'static alb_runtime::OperationMeta = &META;
+    fn idempotency_token_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.client_token)
     }
-    /// The request as built so far.
-    pub fn as_request(&self) -> &DeleteListenerRequest {
-        &self.request
+    fn dry_run_mut(&mut self) -> Option<&mut Option<bool>> {
+        Some(&mut self.dry_run)
     }
-    /// Validates and returns the request; every violation is listed.
-    pub fn build(self) -> Result<DeleteListenerRequest, alb_runtime::ValidationError> {
-        self.request.validate()?;
-        Ok(self.request)
+    fn complete(&self, output: &mut DeleteListenerResponse) {
+        output.wait_input = Some(self.into());
     }
 }
-impl DeleteListenerRequestBuilder<alb_runtime::Core> {
-    pub(crate) fn with_client(client: alb_runtime::Core) -> Self {
-        Self {
-            request: DeleteListenerRequest::default(),
-            client,
-        }
-    }
-    /// Validates the request (no I/O when it is invalid), then sends it.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteListenerResponse, alb_runtime::SdkError<DeleteListenerError>> {
-        self.client.send(self.request).await
-    }
-    /// Asks the service to only pre-check the request (DryRun):
-    /// `Ok` means every check passed and nothing was changed.
-    pub async fn dry_run(
-        self,
-    ) -> Result<alb_runtime::DryRunPassed, alb_runtime::SdkError<DeleteListenerError>> {
-        self.client.dry_run(self.request).await
-    }
-}
+impl alb_runtime::SupportsDryRun for DeleteListenerRequest {}
 /// Response of `DeleteListener`: The deletion was accepted and continues in the background.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteListenerResponse {
-    /// ID of the asynchronous job that deletes the listener.
-    ///
-    /// Wire name: `JobId`. Example: `72dcd26b-f12d-4c27-b3af-18f6aed5****`.
-    #[serde(rename = "JobId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// ID of the asynchronous job that deletes the listener. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
     pub job_id: Option<String>,
-    /// ID of the request.
-    ///
-    /// Wire name: `RequestId`. Example: `365F4154-92F6-4AE4-92F8-7FF3******`.
-    #[serde(rename = "RequestId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF3******`.)
     pub request_id: Option<String>,
+    /// What the waiter needs from the request (set by `send()`).
+    #[serde(skip)]
+    pub(crate) wait_input: Option<crate::waiters::ListenerDeletedInput>,
 }
-/// Errors of `DeleteListener`: one variant per documented code, the service-wide codes, and `Unknown`.
+impl DeleteListenerResponse {
+    /// Waits until the work of this call is done (waiter `ListenerDeleted`): Waits until the listener is gone. Polls ListListeners filtered to the listener's ID: while the listener is still listed it is pending, and once it is no longer listed the deletion has succeeded.
+    ///
+    /// Polls `ListListeners` with the waiter's default policy; `Err` if a failure state is reached, the policy's timeout passes, or a poll fails for good.
+    pub async fn wait(
+        &self,
+        client: &crate::Client,
+    ) -> alb_runtime::WaitResult<crate::waiters::ListenerDeleted> {
+        client.core().wait::<crate::waiters::ListenerDeleted>(self, None).await
+    }
+    /// [`Self::wait`] with an explicit polling policy.
+    pub async fn wait_with(
+        &self,
+        client: &crate::Client,
+        policy: alb_runtime::WaitPolicy,
+    ) -> alb_runtime::WaitResult<crate::waiters::ListenerDeleted> {
+        client.core().wait::<crate::waiters::ListenerDeleted>(self, Some(policy)).await
+    }
+}
+/// Errors of `DeleteListener`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
+///
+/// Code, HTTP status, message template and whether it is retried come from the runtime's `OperationError` trait (`use alb_sdk::prelude::*`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteListenerError {
-    /// `IncorrectStatus.Listener` (HTTP 400): The status of %s [%s] is incorrect.
-    ///
-    /// The listener is not in a state that allows deletion.
-    ///
-    /// Retryable.
+    /// `IncorrectStatus.Listener` (HTTP 400, retried): The listener is not in a state that allows the change. The listener is not in a state that allows deletion. Message: `The status of %s [%s] is incorrect.`.
     IncorrectStatusListener(alb_runtime::ErrorMetadata),
-    /// `ResourceInUse.Listener` (HTTP 400): The specified resource %s is in use.
-    ///
-    /// Another resource still depends on the listener.
+    /// `ResourceInUse.Listener` (HTTP 400): Another resource still depends on the listener. Message: `The specified resource %s is in use.`.
     ResourceInUseListener(alb_runtime::ErrorMetadata),
-    /// `ResourceInConfiguring.Listener` (HTTP 400): The specified resource is being configured, please try again later.
-    ///
-    /// Another request is changing the listener right now.
-    ///
-    /// Retryable.
+    /// `ResourceInConfiguring.Listener` (HTTP 400, retried): Another request is changing the listener right now. Message: `The specified resource %s is configuring, please try again later.`.
     ResourceInConfiguringListener(alb_runtime::ErrorMetadata),
-    /// `IncorrectStatus.LoadBalancer` (HTTP 400): The status of %s [%s] is incorrect.
-    ///
-    /// The load balancer is not in a state that allows the change.
-    ///
-    /// Retryable.
+    /// `IncorrectStatus.LoadBalancer` (HTTP 400, retried): The load balancer is not in a state that allows the change. Message: `The status of %s [%s] is incorrect.`.
     IncorrectStatusLoadBalancer(alb_runtime::ErrorMetadata),
-    /// `Forbidden.LoadBalancer` (HTTP 403): Authentication is failed for %s.
-    ///
-    /// The caller may not act on the load balancer.
+    /// `Forbidden.LoadBalancer` (HTTP 403): The caller may not act on the load balancer. Message: `Authentication has failed for LoadBalancer.`.
     ForbiddenLoadBalancer(alb_runtime::ErrorMetadata),
-    /// `ResourceNotFound.Listener` (HTTP 404): The specified resource %s is not found.
-    ///
-    /// The listener does not exist.
+    /// `ResourceNotFound.Listener` (HTTP 404): The listener does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundListener(alb_runtime::ErrorMetadata),
-    /// `ResourceNotFound.LoadBalancer` (HTTP 404): The specified resource of %s is not found.
-    ///
-    /// The listener's load balancer does not exist.
+    /// `ResourceNotFound.LoadBalancer` (HTTP 404): The load balancer does not exist. The listener's load balancer does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundLoadBalancer(alb_runtime::ErrorMetadata),
     /// A service-wide error (throttling, signature, permissions, ...).
-    Common(crate::common_errors::CommonError),
+    Common(crate::errors::CommonError),
     /// A code this SDK does not know; its metadata is kept whole.
     Unknown(alb_runtime::ErrorMetadata),
 }
@@ -334,76 +191,18 @@ impl DeleteListenerError {
     pub fn is_resource_not_found_load_balancer(&self) -> bool {
         matches!(self, Self::ResourceNotFoundLoadBalancer(_))
     }
-    /// The documented message template (`%s` marks a value), if the code is documented.
-    pub fn message_template(&self) -> Option<&'static str> {
-        match self {
-            Self::IncorrectStatusListener(_) => Some(ERRORS[0usize].message),
-            Self::ResourceInUseListener(_) => Some(ERRORS[1usize].message),
-            Self::ResourceInConfiguringListener(_) => Some(ERRORS[2usize].message),
-            Self::IncorrectStatusLoadBalancer(_) => Some(ERRORS[3usize].message),
-            Self::ForbiddenLoadBalancer(_) => Some(ERRORS[4usize].message),
-            Self::ResourceNotFoundListener(_) => Some(ERRORS[5usize].message),
-            Self::ResourceNotFoundLoadBalancer(_) => Some(ERRORS[6usize].message),
-            Self::Common(c) => c.message_template(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// The values that filled the template's `%s` slots, in order.
-    pub fn template_args(&self) -> Option<Vec<String>> {
-        alb_runtime::service_error::template_args(
-            self.message_template()?,
-            &self.metadata().message,
-        )
-    }
-    /// Builds the documented error for `code` with its status and the
-    /// template filled with `args` (for servers such as the emulator).
-    pub fn from_code(code: &str, args: &[&str]) -> Self {
-        <Self as alb_runtime::OperationError>::from_metadata(
-            alb_runtime::service_error::documented(ERRORS, code, args),
-        )
-    }
-    /// The facts of the error (code, message, status, RequestId, ...).
-    pub fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        match self {
-            Self::IncorrectStatusListener(m) => m,
-            Self::ResourceInUseListener(m) => m,
-            Self::ResourceInConfiguringListener(m) => m,
-            Self::IncorrectStatusLoadBalancer(m) => m,
-            Self::ForbiddenLoadBalancer(m) => m,
-            Self::ResourceNotFoundListener(m) => m,
-            Self::ResourceNotFoundLoadBalancer(m) => m,
-            Self::Common(c) => c.metadata(),
-            Self::Unknown(m) => m,
-        }
-    }
-    pub fn code(&self) -> &str {
-        &self.metadata().code
-    }
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status
-    }
-    pub fn request_id(&self) -> Option<&str> {
-        self.metadata().request_id.as_deref()
-    }
-    /// Whether retrying may succeed (the spec's `retryable` codes and
-    /// the service-wide throttling and availability codes).
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::IncorrectStatusListener(_) => true,
-            Self::ResourceInConfiguringListener(_) => true,
-            Self::IncorrectStatusLoadBalancer(_) => true,
-            Self::Common(c) => c.is_retryable(),
-            other => alb_runtime::service_error::is_common_retryable_code(other.code()),
-        }
-    }
 }
-impl std::fmt::Display for DeleteListenerError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl std::error::Error for DeleteListenerError {}
 impl alb_runtime::OperationError for DeleteListenerError {
+    const CODES: &'static [&'static alb_runtime::ErrorCodeInfo] = &[
+        &crate::errors::INCORRECT_STATUS_LISTENER,
+        &crate::errors::RESOURCE_IN_USE_LISTENER,
+        &crate::errors::RESOURCE_IN_CONFIGURING_LISTENER,
+        &crate::errors::INCORRECT_STATUS_LOAD_BALANCER,
+        &crate::errors::FORBIDDEN_LOAD_BALANCER,
+        &crate::errors::RESOURCE_NOT_FOUND_LISTENER,
+        &crate::errors::RESOURCE_NOT_FOUND_LOAD_BALANCER,
+    ];
+    const COMMON: &'static [&'static alb_runtime::ErrorCodeInfo] = crate::errors::COMMON;
     fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
         match meta.code.as_str() {
             "IncorrectStatus.Listener" => Self::IncorrectStatusListener(meta),
@@ -414,7 +213,7 @@ impl alb_runtime::OperationError for DeleteListenerError {
             "ResourceNotFound.Listener" => Self::ResourceNotFoundListener(meta),
             "ResourceNotFound.LoadBalancer" => Self::ResourceNotFoundLoadBalancer(meta),
             _ => {
-                match crate::common_errors::CommonError::try_from_metadata(meta) {
+                match crate::errors::CommonError::try_from_metadata(meta) {
                     Ok(c) => Self::Common(c),
                     Err(meta) => Self::Unknown(meta),
                 }
@@ -422,42 +221,22 @@ impl alb_runtime::OperationError for DeleteListenerError {
         }
     }
     fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        DeleteListenerError::metadata(self)
-    }
-    fn is_retryable(&self) -> bool {
-        DeleteListenerError::is_retryable(self)
-    }
-}
-impl alb_runtime::Operation for DeleteListenerRequest {
-    type Output = DeleteListenerResponse;
-    type Error = DeleteListenerError;
-    const META: &'static alb_runtime::OperationMeta = &META;
-    fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        DeleteListenerRequest::validate(self)
-    }
-    fn write_params(&self, params: &mut alb_runtime::Params) {
-        self.write_wire("", params)
-    }
-    fn idempotency_token_mut(&mut self) -> Option<&mut Option<String>> {
-        Some(&mut self.client_token)
-    }
-    fn is_dry_run(&self) -> bool {
-        self.dry_run == Some(true)
-    }
-    fn set_dry_run(&mut self, on: bool) -> bool {
-        self.dry_run = if on { Some(true) } else { None };
-        true
+        match self {
+            Self::IncorrectStatusListener(m)
+            | Self::ResourceInUseListener(m)
+            | Self::ResourceInConfiguringListener(m)
+            | Self::IncorrectStatusLoadBalancer(m)
+            | Self::ForbiddenLoadBalancer(m)
+            | Self::ResourceNotFoundListener(m)
+            | Self::ResourceNotFoundLoadBalancer(m)
+            | Self::Unknown(m) => m,
+            Self::Common(c) => alb_runtime::OperationError::metadata(c),
+        }
     }
 }
-#[cfg(feature = "server")]
-impl alb_runtime::FromParams for DeleteListenerRequest {
-    fn from_params(
-        params: &alb_runtime::ParamMap,
-    ) -> Result<Self, alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        let request = Self::read_wire(params, "", &mut v);
-        request.validate_into(&mut v);
-        v.finish("DeleteListener")?;
-        Ok(request)
+impl std::fmt::Display for DeleteListenerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(alb_runtime::OperationError::metadata(self), f)
     }
 }
+impl std::error::Error for DeleteListenerError {}

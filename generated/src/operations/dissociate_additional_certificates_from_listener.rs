@@ -3,431 +3,189 @@
 //! `DissociateAdditionalCertificatesFromListener`: Dissociate additional certificates from a listener
 //!
 //! Removes additional (extension) server certificates from an HTTPS or QUIC listener. The listener's default certificate is not affected and cannot be removed this way.
+//!
+//! Asynchronous: The call answers with a request ID and a JobId while the certificates are still attached; the detaching runs in the background. Call ListListenerCertificates to follow it: a certificate in state `Dissociating` is still being removed, one in state `Dissociated` has been removed.
+//!
+//! Wait for it with [`DissociateAdditionalCertificatesFromListenerResponse::wait`] (waiter `CertificatesDissociated`: Waits until every certificate named in the request is gone from the listener. Polls ListListenerCertificates, filtered to those certificates: a certificate reported as `Dissociated`, or no longer listed at all, counts as removed; one still associated or in transition keeps the waiter polling.).
+//!
+//! Related: AssociateAdditionalCertificatesWithListener, ListListenerCertificates.
+//!
+//! Note: Access level: the RAM table and the metadata (systemTags) both say "delete", mapped to Delete.
+//!
+//! Note: The description of this call names the in-progress state `Dissociating`, while the Status field of ListListenerCertificates lists it as `Diassociating` (apparently a typo). The waiter treats both spellings as pending so that either answer keeps it polling.
+//!
+//! Note: `Associating` and `Associated` are pending in the waiter because, right after the call returns, the background job may not have started yet.
 
-/// What the spec says about `DissociateAdditionalCertificatesFromListener`: Dissociate additional certificates from a listener.
-///
-/// Asynchronous: The call answers with a request ID and a JobId while the certificates are still attached; the detaching runs in the background. Call ListListenerCertificates to follow it: a certificate in state `Dissociating` is still being removed, one in state `Dissociated` has been removed. Progress: `ListListenerCertificates` (Dissociating -> Dissociated).
-///
-/// Note: Access level: the RAM table and the metadata (systemTags) both say "delete", mapped to Delete.
-///
-/// Note: The description of this call names the in-progress state `Dissociating`, while the Status field of ListListenerCertificates lists it as `Diassociating` (apparently a typo). The waiter treats both spellings as pending so that either answer keeps it polling.
-///
-/// Note: `Associating` and `Associated` are pending in the waiter because, right after the call returns, the background job may not have started yet.
+use alb_runtime::schema::*;
+pub use crate::types::Certificate;
+/// What the spec says about `DissociateAdditionalCertificatesFromListener` (rate limit, RAM, request schema).
 pub static META: alb_runtime::OperationMeta = alb_runtime::OperationMeta {
     name: "DissociateAdditionalCertificatesFromListener",
-    api_version: "2020-06-16",
+    api_version: crate::API_VERSION,
     rate_limit: None,
     is_async: true,
+    deprecated: false,
     ram: alb_runtime::RamMeta {
         action: "alb:DissociateAdditionalCertificatesFromListener",
         access_level: alb_runtime::AccessLevel::Delete,
         resources: &[
-            alb_runtime::RamResource {
-                resource_type: "LoadBalancer",
-                arn_template: "acs:alb:{#regionId}:{#accountId}:loadbalancer/{#loadbalancerId}",
-                required: true,
-            },
+            alb_runtime::RamResource::new(
+                "LoadBalancer",
+                crate::ram::LOAD_BALANCER_ARN,
+                Some(true),
+            ),
         ],
         condition_keys: &[],
     },
+    input: &INPUT,
     idempotency_param: Some("ClientToken"),
     dry_run_param: Some("DryRun"),
 };
-/// ARN of the `LoadBalancer` resource `alb:DissociateAdditionalCertificatesFromListener` is authorized on: `acs:alb:{#regionId}:{#accountId}:loadbalancer/{#loadbalancerId}`.
-pub fn load_balancer_arn(
-    region_id: &str,
-    account_id: &str,
-    loadbalancer_id: &str,
-) -> String {
-    META.ram
-        .resources[0usize]
-        .arn(
-            &[
-                ("regionId", region_id),
-                ("accountId", account_id),
-                ("loadbalancerId", loadbalancer_id),
-            ],
-        )
-}
-/// Every documented error code, with its HTTP status and message template.
-pub static ERRORS: &[alb_runtime::ErrorCodeInfo] = &[
-    alb_runtime::ErrorCodeInfo {
-        code: "IncorrectStatus.Listener",
-        http_status: 400u16,
-        message: "The status of %s [%s] is incorrect.",
-        retryable: true,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "OperationDenied.HttpListenerNotSupport",
-        http_status: 400u16,
-        message: "The operation is not allowed because of %s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "OperationDenied.DefaultCertificateUsed",
-        http_status: 400u16,
-        message: "The operation is not allowed because of %s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceNotAssociated.Certificate",
-        http_status: 400u16,
-        message: "The specified resource %s is not associated.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceInConfiguring.Listener",
-        http_status: 400u16,
-        message: "The specified resource of %s is being configured, please try again later.",
-        retryable: true,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceNotFound.Listener",
-        http_status: 404u16,
-        message: "The specified resource %s is not found.",
-        retryable: false,
-    },
-];
+/// What a `DissociateAdditionalCertificatesFromListenerRequest` may hold: fields and constraints, checked by the runtime.
+static INPUT: Object = Object::new(
+    "DissociateAdditionalCertificatesFromListenerRequest",
+    &[
+        Field::new("ListenerId", STR).required(),
+        Field::new(
+                "Certificates",
+                Ty::List(
+                    &List {
+                        item: Ty::Object(&crate::types::certificate::SCHEMA),
+                        min_items: Some(1u32),
+                        max_items: Some(15u32),
+                    },
+                ),
+            )
+            .required(),
+        Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
+        Field::new("DryRun", Ty::Bool),
+    ],
+);
 /// Request of `DissociateAdditionalCertificatesFromListener`: Dissociate additional certificates from a listener
 ///
-/// Removes additional (extension) server certificates from an HTTPS or QUIC listener. The listener's default certificate is not affected and cannot be removed this way.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Build it with [`crate::Client::dissociate_additional_certificates_from_listener`] (or [`DissociateAdditionalCertificatesFromListenerRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DissociateAdditionalCertificatesFromListenerRequest {
-    /// ID of the listener to remove the certificates from. Only HTTPS and QUIC listeners carry additional certificates.
-    ///
-    /// Wire name: `ListenerId`. Required. Example: `lsn-5qnirjhpt7******`. Values come from: ListListeners, CreateListener.
+    /// ID of the listener to remove the certificates from. Only HTTPS and QUIC listeners carry additional certificates. (`ListenerId`; required; example `lsn-5qnirjhpt7******`; from ListListeners, CreateListener.)
     pub listener_id: Option<String>,
-    /// The additional certificates to detach from the listener.
-    ///
-    /// Wire name: `Certificates`. Required. Constraints: at least 1 item(s), at most 15 item(s).
+    /// The additional certificates to detach from the listener. (`Certificates`; required; at least 1 item(s), at most 15 item(s).)
     ///
     /// Note: The schema allows 1 to 15 items while the text of CertificateId speaks of up to 20 certificate IDs; the stricter limit, 15, applies.
-    pub certificates: Option<Vec<Certificate>>,
-    /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only, at most 64. When omitted, the service falls back to the request ID, which is different for every request.
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub certificates: Vec<crate::types::Certificate>,
+    /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only, at most 64. When omitted, the service falls back to the request ID, which is different for every request. (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
     ///
-    /// Wire name: `ClientToken`. Constraints: length <= 64, ASCII only. Example: `5A2CFF0E-5718-45B5-9D4D-70B3******`.
+    /// Note: ASCII only: every operation's ClientToken text in the metadata says so. At most 64 characters: the limit Alibaba's idempotency documentation gives for ClientToken across its APIs; the ALB metadata gives no length. Both hold service-wide.
     pub client_token: Option<String>,
-    /// Whether to only pre-check the request. `true`: validate required parameters, the request format and service limits without removing any certificate; a failed check returns the matching error and a passed one returns the error code `DryRunOperation`. `false` (the default): perform the request, answering HTTP 2xx once the checks pass.
-    ///
-    /// Wire name: `DryRun`. Default: `false`. Example: `true`.
+    /// Whether to only pre-check the request. `true`: validate required parameters, the request format and service limits without removing any certificate; a failed check returns the matching error and a passed one returns the error code `DryRunOperation`. `false` (the default): perform the request, answering HTTP 2xx once the checks pass. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
 }
 impl DissociateAdditionalCertificatesFromListenerRequest {
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.listener_id {
-            Some(value) if value.is_empty() => {
-                v.violation("ListenerId", alb_runtime::Rule::Required)
-            }
-            Some(value) => {
-                let _ = value;
-            }
-            None => v.violation("ListenerId", alb_runtime::Rule::Required),
-        }
-        match &self.certificates {
-            Some(value) => {
-                v.items("Certificates", value.len(), Some(1u64), Some(15u64));
-                v.push_field("Certificates");
-                for (i, item) in value.iter().enumerate() {
-                    v.push_index(i);
-                    item.validate_into(v);
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => v.violation("Certificates", alb_runtime::Rule::Required),
-        }
-        match &self.client_token {
-            Some(value) => {
-                v.length("ClientToken", value, None, Some(64u64));
-                v.ascii("ClientToken", value);
-            }
-            None => {}
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.listener_id {
-            params.push([prefix, "ListenerId"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.certificates {
-            let base: String = [prefix, "Certificates"].concat();
-            for (i, item) in value.iter().enumerate() {
-                item.write_wire(&format!("{base}.{}.", i + 1), params);
-            }
-        }
-        if let Some(value) = &self.client_token {
-            params.push([prefix, "ClientToken"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.dry_run {
-            params.push_bool([prefix, "DryRun"].concat(), *value);
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        Self {
-            listener_id: params
-                .get(&[prefix, "ListenerId"].concat())
-                .map(str::to_string),
-            certificates: {
-                let base: String = [prefix, "Certificates"].concat();
-                let indices = params.indices(&base);
-                if indices.is_empty() {
-                    None
-                } else {
-                    v.push_field("Certificates");
-                    if indices.iter().enumerate().any(|(i, n)| *n != i + 1) {
-                        v.violation_here(alb_runtime::Rule::ListIndices);
-                    }
-                    let mut out = Vec::with_capacity(indices.len());
-                    for (i, n) in indices.iter().enumerate() {
-                        v.push_index(i);
-                        out.push(
-                            Certificate::read_wire(params, &format!("{base}.{n}."), v),
-                        );
-                        v.pop();
-                    }
-                    v.pop();
-                    Some(out)
-                }
-            },
-            client_token: params
-                .get(&[prefix, "ClientToken"].concat())
-                .map(str::to_string),
-            dry_run: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "DryRun"].concat(),
-                "DryRun",
-                v,
-            ),
-        }
-    }
-}
-/// One additional certificate.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Certificate {
-    /// ID of the certificate to remove. Only server certificates are supported at present.
-    ///
-    /// Wire name: `CertificateId`. Required. Example: `103705******`.
-    pub certificate_id: Option<String>,
-}
-impl Certificate {
-    /// A new `Certificate` with its required fields.
-    #[allow(clippy::new_without_default)]
-    pub fn new(certificate_id: impl Into<String>) -> Self {
-        Self {
-            certificate_id: Some(certificate_id.into()),
-            ..Default::default()
-        }
-    }
-    /// ID of the certificate to remove. Only server certificates are supported at present.
-    ///
-    /// Wire name: `CertificateId`. Required. Example: `103705******`.
-    pub fn certificate_id(mut self, v: impl Into<String>) -> Self {
-        self.certificate_id = Some(v.into());
-        self
-    }
-    /// Sets or clears `CertificateId`.
-    pub fn set_certificate_id(mut self, v: Option<String>) -> Self {
-        self.certificate_id = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.certificate_id {
-            Some(value) if value.is_empty() => {
-                v.violation("CertificateId", alb_runtime::Rule::Required)
-            }
-            Some(value) => {
-                let _ = value;
-            }
-            None => v.violation("CertificateId", alb_runtime::Rule::Required),
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.certificate_id {
-            params.push([prefix, "CertificateId"].concat(), value.as_str());
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        let _ = v;
-        Self {
-            certificate_id: params
-                .get(&[prefix, "CertificateId"].concat())
-                .map(str::to_string),
-        }
-    }
-}
-impl DissociateAdditionalCertificatesFromListenerRequest {
-    /// A builder for this request.
+    /// A builder for this request (without a client: `build()` it).
     pub fn builder() -> DissociateAdditionalCertificatesFromListenerRequestBuilder {
-        DissociateAdditionalCertificatesFromListenerRequestBuilder::default()
-    }
-    /// Every violation of the spec's constraints, at once.
-    pub fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        self.validate_into(&mut v);
-        v.finish("DissociateAdditionalCertificatesFromListener")
+        Default::default()
     }
 }
-/// Builds a [`DissociateAdditionalCertificatesFromListenerRequest`]; `build()` validates it. From [`crate::Client`], `send()` sends it.
-#[derive(Debug, Clone, Default)]
-pub struct DissociateAdditionalCertificatesFromListenerRequestBuilder<C = ()> {
-    request: DissociateAdditionalCertificatesFromListenerRequest,
-    client: C,
-}
+/// Builds a [`DissociateAdditionalCertificatesFromListenerRequest`]: setters here, `send()`/`build()` on [`crate::RequestBuilder`].
+pub type DissociateAdditionalCertificatesFromListenerRequestBuilder<C = ()> = crate::RequestBuilder<
+    DissociateAdditionalCertificatesFromListenerRequest,
+    C,
+>;
 impl<C> DissociateAdditionalCertificatesFromListenerRequestBuilder<C> {
-    /// ID of the listener to remove the certificates from. Only HTTPS and QUIC listeners carry additional certificates.
-    ///
-    /// Wire name: `ListenerId`. Required. Example: `lsn-5qnirjhpt7******`. Values come from: ListListeners, CreateListener.
+    /// Sets `ListenerId`.
     pub fn listener_id(mut self, v: impl Into<String>) -> Self {
         self.request.listener_id = Some(v.into());
         self
     }
-    /// Sets or clears `ListenerId`.
-    pub fn set_listener_id(mut self, v: Option<String>) -> Self {
-        self.request.listener_id = v;
+    /// Appends one item to `Certificates`; call again to add more.
+    pub fn certificates(mut self, v: crate::types::Certificate) -> Self {
+        self.request.certificates.push(v);
         self
     }
-    /// The additional certificates to detach from the listener.
-    ///
-    /// Wire name: `Certificates`. Required. Constraints: at least 1 item(s), at most 15 item(s).
-    ///
-    /// Note: The schema allows 1 to 15 items while the text of CertificateId speaks of up to 20 certificate IDs; the stricter limit, 15, applies.
-    ///
-    /// Appends one item; call again to add more.
-    pub fn certificates(mut self, v: Certificate) -> Self {
-        self.request.certificates.get_or_insert_with(Vec::new).push(v);
-        self
-    }
-    /// Sets or clears `Certificates`.
-    pub fn set_certificates(mut self, v: Option<Vec<Certificate>>) -> Self {
-        self.request.certificates = v;
-        self
-    }
-    /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only, at most 64. When omitted, the service falls back to the request ID, which is different for every request.
-    ///
-    /// Wire name: `ClientToken`. Constraints: length <= 64, ASCII only. Example: `5A2CFF0E-5718-45B5-9D4D-70B3******`.
+    /// Sets `ClientToken`.
     pub fn client_token(mut self, v: impl Into<String>) -> Self {
         self.request.client_token = Some(v.into());
         self
     }
-    /// Sets or clears `ClientToken`.
-    pub fn set_client_token(mut self, v: Option<String>) -> Self {
-        self.request.client_token = v;
-        self
+}
+impl alb_runtime::Operation for DissociateAdditionalCertificatesFromListenerRequest {
+    type Output = DissociateAdditionalCertificatesFromListenerResponse;
+    type Error = DissociateAdditionalCertificatesFromListenerError;
+    const META: &'static alb_runtime::OperationMeta = &META;
+    fn idempotency_token_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.client_token)
     }
-    /// The request as built so far.
-    pub fn as_request(&self) -> &DissociateAdditionalCertificatesFromListenerRequest {
-        &self.request
+    fn dry_run_mut(&mut self) -> Option<&mut Option<bool>> {
+        Some(&mut self.dry_run)
     }
-    /// Validates and returns the request; every violation is listed.
-    pub fn build(
-        self,
-    ) -> Result<
-        DissociateAdditionalCertificatesFromListenerRequest,
-        alb_runtime::ValidationError,
-    > {
-        self.request.validate()?;
-        Ok(self.request)
+    fn complete(
+        &self,
+        output: &mut DissociateAdditionalCertificatesFromListenerResponse,
+    ) {
+        output.wait_input = Some(self.into());
     }
 }
-impl DissociateAdditionalCertificatesFromListenerRequestBuilder<alb_runtime::Core> {
-    pub(crate) fn with_client(client: alb_runtime::Core) -> Self {
-        Self {
-            request: DissociateAdditionalCertificatesFromListenerRequest::default(),
-            client,
-        }
-    }
-    /// Validates the request (no I/O when it is invalid), then sends it.
-    pub async fn send(
-        self,
-    ) -> Result<
-        DissociateAdditionalCertificatesFromListenerResponse,
-        alb_runtime::SdkError<DissociateAdditionalCertificatesFromListenerError>,
-    > {
-        self.client.send(self.request).await
-    }
-    /// Asks the service to only pre-check the request (DryRun):
-    /// `Ok` means every check passed and nothing was changed.
-    pub async fn dry_run(
-        self,
-    ) -> Result<
-        alb_runtime::DryRunPassed,
-        alb_runtime::SdkError<DissociateAdditionalCertificatesFromListenerError>,
-    > {
-        self.client.dry_run(self.request).await
-    }
-}
+impl alb_runtime::SupportsDryRun
+for DissociateAdditionalCertificatesFromListenerRequest {}
 /// Response of `DissociateAdditionalCertificatesFromListener`: The removal was accepted and continues in the background.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DissociateAdditionalCertificatesFromListenerResponse {
-    /// ID of the asynchronous job that removes the certificates.
-    ///
-    /// Wire name: `JobId`. Example: `72dcd26b-f12d-4c27-b3af-18f6aed5****`.
-    #[serde(rename = "JobId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// ID of the asynchronous job that removes the certificates. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
     pub job_id: Option<String>,
-    /// ID of the request.
-    ///
-    /// Wire name: `RequestId`. Example: `365F4154-92F6-4AE4-92F8-7FF34B******`.
-    #[serde(rename = "RequestId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF34B******`.)
     pub request_id: Option<String>,
+    /// What the waiter needs from the request (set by `send()`).
+    #[serde(skip)]
+    pub(crate) wait_input: Option<crate::waiters::CertificatesDissociatedInput>,
 }
-/// Errors of `DissociateAdditionalCertificatesFromListener`: one variant per documented code, the service-wide codes, and `Unknown`.
+impl DissociateAdditionalCertificatesFromListenerResponse {
+    /// Waits until the work of this call is done (waiter `CertificatesDissociated`): Waits until every certificate named in the request is gone from the listener. Polls ListListenerCertificates, filtered to those certificates: a certificate reported as `Dissociated`, or no longer listed at all, counts as removed; one still associated or in transition keeps the waiter polling.
+    ///
+    /// Polls `ListListenerCertificates` with the waiter's default policy; `Err` if a failure state is reached, the policy's timeout passes, or a poll fails for good.
+    pub async fn wait(
+        &self,
+        client: &crate::Client,
+    ) -> alb_runtime::WaitResult<crate::waiters::CertificatesDissociated> {
+        client.core().wait::<crate::waiters::CertificatesDissociated>(self, None).await
+    }
+    /// [`Self::wait`] with an explicit polling policy.
+    pub async fn wait_with(
+        &self,
+        client: &crate::Client,
+        policy: alb_runtime::WaitPolicy,
+    ) -> alb_runtime::WaitResult<crate::waiters::CertificatesDissociated> {
+        client
+            .core()
+            .wait::<crate::waiters::CertificatesDissociated>(self, Some(policy))
+            .await
+    }
+}
+/// Errors of `DissociateAdditionalCertificatesFromListener`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
+///
+/// Code, HTTP status, message template and whether it is retried come from the runtime's `OperationError` trait (`use alb_sdk::prelude::*`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DissociateAdditionalCertificatesFromListenerError {
-    /// `IncorrectStatus.Listener` (HTTP 400): The status of %s [%s] is incorrect.
-    ///
-    /// The listener is not in a state that allows the change.
-    ///
-    /// Retryable.
+    /// `IncorrectStatus.Listener` (HTTP 400, retried): The listener is not in a state that allows the change. Message: `The status of %s [%s] is incorrect.`.
     IncorrectStatusListener(alb_runtime::ErrorMetadata),
-    /// `OperationDenied.HttpListenerNotSupport` (HTTP 400): The operation is not allowed because of %s.
-    ///
-    /// HTTP listeners have no certificates to remove.
+    /// `OperationDenied.HttpListenerNotSupport` (HTTP 400): HTTP listeners do not take certificates. HTTP listeners have no certificates to remove. Message: `The operation is not allowed because of %s.`.
     OperationDeniedHttpListenerNotSupport(alb_runtime::ErrorMetadata),
-    /// `OperationDenied.DefaultCertificateUsed` (HTTP 400): The operation is not allowed because of %s.
-    ///
-    /// The certificate is the listener's default certificate, which cannot be dissociated.
+    /// `OperationDenied.DefaultCertificateUsed` (HTTP 400): The certificate is already the listener's default certificate. The certificate is the listener's default certificate, which cannot be dissociated. Message: `The operation is not allowed because of %s.`.
     OperationDeniedDefaultCertificateUsed(alb_runtime::ErrorMetadata),
-    /// `ResourceNotAssociated.Certificate` (HTTP 400): The specified resource %s is not associated.
-    ///
-    /// The certificate is not attached to the listener.
+    /// `ResourceNotAssociated.Certificate` (HTTP 400): The certificate is not attached to the listener. Message: `The specified resource %s is not associated.`.
     ResourceNotAssociatedCertificate(alb_runtime::ErrorMetadata),
-    /// `ResourceInConfiguring.Listener` (HTTP 400): The specified resource of %s is being configured, please try again later.
-    ///
-    /// Another request is changing the listener right now.
-    ///
-    /// Retryable.
+    /// `ResourceInConfiguring.Listener` (HTTP 400, retried): Another request is changing the listener right now. Message: `The specified resource %s is configuring, please try again later.`.
     ResourceInConfiguringListener(alb_runtime::ErrorMetadata),
-    /// `ResourceNotFound.Listener` (HTTP 404): The specified resource %s is not found.
-    ///
-    /// The listener does not exist.
+    /// `ResourceNotFound.Listener` (HTTP 404): The listener does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundListener(alb_runtime::ErrorMetadata),
     /// A service-wide error (throttling, signature, permissions, ...).
-    Common(crate::common_errors::CommonError),
+    Common(crate::errors::CommonError),
     /// A code this SDK does not know; its metadata is kept whole.
     Unknown(alb_runtime::ErrorMetadata),
 }
@@ -456,77 +214,17 @@ impl DissociateAdditionalCertificatesFromListenerError {
     pub fn is_resource_not_found_listener(&self) -> bool {
         matches!(self, Self::ResourceNotFoundListener(_))
     }
-    /// The documented message template (`%s` marks a value), if the code is documented.
-    pub fn message_template(&self) -> Option<&'static str> {
-        match self {
-            Self::IncorrectStatusListener(_) => Some(ERRORS[0usize].message),
-            Self::OperationDeniedHttpListenerNotSupport(_) => {
-                Some(ERRORS[1usize].message)
-            }
-            Self::OperationDeniedDefaultCertificateUsed(_) => {
-                Some(ERRORS[2usize].message)
-            }
-            Self::ResourceNotAssociatedCertificate(_) => Some(ERRORS[3usize].message),
-            Self::ResourceInConfiguringListener(_) => Some(ERRORS[4usize].message),
-            Self::ResourceNotFoundListener(_) => Some(ERRORS[5usize].message),
-            Self::Common(c) => c.message_template(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// The values that filled the template's `%s` slots, in order.
-    pub fn template_args(&self) -> Option<Vec<String>> {
-        alb_runtime::service_error::template_args(
-            self.message_template()?,
-            &self.metadata().message,
-        )
-    }
-    /// Builds the documented error for `code` with its status and the
-    /// template filled with `args` (for servers such as the emulator).
-    pub fn from_code(code: &str, args: &[&str]) -> Self {
-        <Self as alb_runtime::OperationError>::from_metadata(
-            alb_runtime::service_error::documented(ERRORS, code, args),
-        )
-    }
-    /// The facts of the error (code, message, status, RequestId, ...).
-    pub fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        match self {
-            Self::IncorrectStatusListener(m) => m,
-            Self::OperationDeniedHttpListenerNotSupport(m) => m,
-            Self::OperationDeniedDefaultCertificateUsed(m) => m,
-            Self::ResourceNotAssociatedCertificate(m) => m,
-            Self::ResourceInConfiguringListener(m) => m,
-            Self::ResourceNotFoundListener(m) => m,
-            Self::Common(c) => c.metadata(),
-            Self::Unknown(m) => m,
-        }
-    }
-    pub fn code(&self) -> &str {
-        &self.metadata().code
-    }
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status
-    }
-    pub fn request_id(&self) -> Option<&str> {
-        self.metadata().request_id.as_deref()
-    }
-    /// Whether retrying may succeed (the spec's `retryable` codes and
-    /// the service-wide throttling and availability codes).
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::IncorrectStatusListener(_) => true,
-            Self::ResourceInConfiguringListener(_) => true,
-            Self::Common(c) => c.is_retryable(),
-            other => alb_runtime::service_error::is_common_retryable_code(other.code()),
-        }
-    }
 }
-impl std::fmt::Display for DissociateAdditionalCertificatesFromListenerError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl std::error::Error for DissociateAdditionalCertificatesFromListenerError {}
 impl alb_runtime::OperationError for DissociateAdditionalCertificatesFromListenerError {
+    const CODES: &'static [&'static alb_runtime::ErrorCodeInfo] = &[
+        &crate::errors::INCORRECT_STATUS_LISTENER,
+        &crate::errors::OPERATION_DENIED_HTTP_LISTENER_NOT_SUPPORT,
+        &crate::errors::OPERATION_DENIED_DEFAULT_CERTIFICATE_USED,
+        &crate::errors::RESOURCE_NOT_ASSOCIATED_CERTIFICATE,
+        &crate::errors::RESOURCE_IN_CONFIGURING_LISTENER,
+        &crate::errors::RESOURCE_NOT_FOUND_LISTENER,
+    ];
+    const COMMON: &'static [&'static alb_runtime::ErrorCodeInfo] = crate::errors::COMMON;
     fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
         match meta.code.as_str() {
             "IncorrectStatus.Listener" => Self::IncorrectStatusListener(meta),
@@ -542,7 +240,7 @@ impl alb_runtime::OperationError for DissociateAdditionalCertificatesFromListene
             "ResourceInConfiguring.Listener" => Self::ResourceInConfiguringListener(meta),
             "ResourceNotFound.Listener" => Self::ResourceNotFoundListener(meta),
             _ => {
-                match crate::common_errors::CommonError::try_from_metadata(meta) {
+                match crate::errors::CommonError::try_from_metadata(meta) {
                     Ok(c) => Self::Common(c),
                     Err(meta) => Self::Unknown(meta),
                 }
@@ -550,42 +248,21 @@ impl alb_runtime::OperationError for DissociateAdditionalCertificatesFromListene
         }
     }
     fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        DissociateAdditionalCertificatesFromListenerError::metadata(self)
-    }
-    fn is_retryable(&self) -> bool {
-        DissociateAdditionalCertificatesFromListenerError::is_retryable(self)
-    }
-}
-impl alb_runtime::Operation for DissociateAdditionalCertificatesFromListenerRequest {
-    type Output = DissociateAdditionalCertificatesFromListenerResponse;
-    type Error = DissociateAdditionalCertificatesFromListenerError;
-    const META: &'static alb_runtime::OperationMeta = &META;
-    fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        DissociateAdditionalCertificatesFromListenerRequest::validate(self)
-    }
-    fn write_params(&self, params: &mut alb_runtime::Params) {
-        self.write_wire("", params)
-    }
-    fn idempotency_token_mut(&mut self) -> Option<&mut Option<String>> {
-        Some(&mut self.client_token)
-    }
-    fn is_dry_run(&self) -> bool {
-        self.dry_run == Some(true)
-    }
-    fn set_dry_run(&mut self, on: bool) -> bool {
-        self.dry_run = if on { Some(true) } else { None };
-        true
+        match self {
+            Self::IncorrectStatusListener(m)
+            | Self::OperationDeniedHttpListenerNotSupport(m)
+            | Self::OperationDeniedDefaultCertificateUsed(m)
+            | Self::ResourceNotAssociatedCertificate(m)
+            | Self::ResourceInConfiguringListener(m)
+            | Self::ResourceNotFoundListener(m)
+            | Self::Unknown(m) => m,
+            Self::Common(c) => alb_runtime::OperationError::metadata(c),
+        }
     }
 }
-#[cfg(feature = "server")]
-impl alb_runtime::FromParams for DissociateAdditionalCertificatesFromListenerRequest {
-    fn from_params(
-        params: &alb_runtime::ParamMap,
-    ) -> Result<Self, alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        let request = Self::read_wire(params, "", &mut v);
-        request.validate_into(&mut v);
-        v.finish("DissociateAdditionalCertificatesFromListener")?;
-        Ok(request)
+impl std::fmt::Display for DissociateAdditionalCertificatesFromListenerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(alb_runtime::OperationError::metadata(self), f)
     }
 }
+impl std::error::Error for DissociateAdditionalCertificatesFromListenerError {}

@@ -3,618 +3,158 @@
 //! `GetListenerAttribute`: Get the attributes of a listener
 //!
 //! Returns the full configuration and the current state of one listener: protocol and port, timeouts, certificates, default forwarding actions, header settings, access control, logging and tags.
+//!
+//! Related: ListListeners, UpdateListenerAttribute, ListListenerCertificates.
+//!
+//! Note: Access level: the RAM table and the metadata (systemTags) say "get"; an older (March 2024) version of the page says "Read". Both map to Read.
+//!
+//! Note: `acs:ResourceTag` is a global condition key that the RAM table lists for this action.
+//!
+//! Note: ListenerStatus is documented with the values Provisioning, Running, Configuring and Stopped; DeleteListener's documentation adds `Deleting`, seen while a listener is being removed. No allowed_values are set on this response field.
+//!
+//! Note: The waiter ListenerCreated belongs to CreateListener (its async.waiter) but is declared here: it needs the new listener's ID, which CreateListener only returns in its response, while waiter inputs must come from the declaring operation's request.
 
-/// What the spec says about `GetListenerAttribute`: Get the attributes of a listener.
-///
-/// Note: Access level: the RAM table and the metadata (systemTags) say "get"; an older (March 2024) version of the page says "Read". Both map to Read.
-///
-/// Note: `acs:ResourceTag` is a global condition key that the RAM table lists for this action.
-///
-/// Note: ListenerStatus is documented with the values Provisioning, Running, Configuring and Stopped; DeleteListener's documentation adds `Deleting`, seen while a listener is being removed. No allowed_values are set on this response field.
-///
-/// Note: The waiter ListenerCreated belongs to CreateListener (its async.waiter) but is declared here: it needs the new listener's ID, which CreateListener only returns in its response, while waiter inputs must come from the declaring operation's request.
+use alb_runtime::schema::*;
+pub use crate::types::AclConfig;
+pub use crate::types::AclRelation;
+pub use crate::types::ListenerCertificate;
+pub use crate::types::CaCertificate;
+pub use crate::types::DefaultAction;
+pub use crate::types::ForwardGroupConfig;
+pub use crate::types::ServerGroupTuple;
+pub use crate::types::DefaultActionType;
+pub use crate::types::LogConfig;
+pub use crate::types::AccessLogTracingConfig;
+pub use crate::types::QuicConfig;
+pub use crate::types::XForwardedForConfig;
+pub use crate::types::Tag;
+/// What the spec says about `GetListenerAttribute` (rate limit, RAM, request schema).
 pub static META: alb_runtime::OperationMeta = alb_runtime::OperationMeta {
     name: "GetListenerAttribute",
-    api_version: "2020-06-16",
+    api_version: crate::API_VERSION,
     rate_limit: None,
     is_async: false,
+    deprecated: false,
     ram: alb_runtime::RamMeta {
         action: "alb:GetListenerAttribute",
         access_level: alb_runtime::AccessLevel::Read,
         resources: &[
-            alb_runtime::RamResource {
-                resource_type: "LoadBalancer",
-                arn_template: "acs:alb:{#regionId}:{#accountId}:loadbalancer/{#loadbalancerId}",
-                required: true,
-            },
+            alb_runtime::RamResource::new(
+                "LoadBalancer",
+                crate::ram::LOAD_BALANCER_ARN,
+                Some(true),
+            ),
         ],
         condition_keys: &["acs:ResourceTag"],
     },
+    input: &INPUT,
     idempotency_param: None,
     dry_run_param: None,
 };
-/// ARN of the `LoadBalancer` resource `alb:GetListenerAttribute` is authorized on: `acs:alb:{#regionId}:{#accountId}:loadbalancer/{#loadbalancerId}`.
-pub fn load_balancer_arn(
-    region_id: &str,
-    account_id: &str,
-    loadbalancer_id: &str,
-) -> String {
-    META.ram
-        .resources[0usize]
-        .arn(
-            &[
-                ("regionId", region_id),
-                ("accountId", account_id),
-                ("loadbalancerId", loadbalancer_id),
-            ],
-        )
-}
-/// Every documented error code, with its HTTP status and message template.
-pub static ERRORS: &[alb_runtime::ErrorCodeInfo] = &[
-    alb_runtime::ErrorCodeInfo {
-        code: "Forbidden.LoadBalancer",
-        http_status: 403u16,
-        message: "Authentication is failed for %s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceNotFound.Listener",
-        http_status: 404u16,
-        message: "The specified resource %s is not found.",
-        retryable: false,
-    },
-];
+/// What a `GetListenerAttributeRequest` may hold: fields and constraints, checked by the runtime.
+static INPUT: Object = Object::new(
+    "GetListenerAttributeRequest",
+    &[Field::new("ListenerId", STR).required()],
+);
 /// Request of `GetListenerAttribute`: Get the attributes of a listener
 ///
-/// Returns the full configuration and the current state of one listener: protocol and port, timeouts, certificates, default forwarding actions, header settings, access control, logging and tags.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Build it with [`crate::Client::get_listener_attribute`] (or [`GetListenerAttributeRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct GetListenerAttributeRequest {
-    /// ID of the listener to describe.
-    ///
-    /// Wire name: `ListenerId`. Required. Example: `lsn-o4u54y73wq7b******`. Values come from: ListListeners, CreateListener.
+    /// ID of the listener to describe. (`ListenerId`; required; example `lsn-o4u54y73wq7b******`; from ListListeners, CreateListener.)
     pub listener_id: Option<String>,
 }
 impl GetListenerAttributeRequest {
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.listener_id {
-            Some(value) if value.is_empty() => {
-                v.violation("ListenerId", alb_runtime::Rule::Required)
-            }
-            Some(value) => {
-                let _ = value;
-            }
-            None => v.violation("ListenerId", alb_runtime::Rule::Required),
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.listener_id {
-            params.push([prefix, "ListenerId"].concat(), value.as_str());
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        let _ = v;
-        Self {
-            listener_id: params.get(&[prefix, "ListenerId"].concat()).map(str::to_string),
-        }
-    }
-}
-impl GetListenerAttributeRequest {
-    /// A builder for this request.
+    /// A builder for this request (without a client: `build()` it).
     pub fn builder() -> GetListenerAttributeRequestBuilder {
-        GetListenerAttributeRequestBuilder::default()
-    }
-    /// Every violation of the spec's constraints, at once.
-    pub fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        self.validate_into(&mut v);
-        v.finish("GetListenerAttribute")
+        Default::default()
     }
 }
-/// Builds a [`GetListenerAttributeRequest`]; `build()` validates it. From [`crate::Client`], `send()` sends it.
-#[derive(Debug, Clone, Default)]
-pub struct GetListenerAttributeRequestBuilder<C = ()> {
-    request: GetListenerAttributeRequest,
-    client: C,
-}
+/// Builds a [`GetListenerAttributeRequest`]: setters here, `send()`/`build()` on [`crate::RequestBuilder`].
+pub type GetListenerAttributeRequestBuilder<C = ()> = crate::RequestBuilder<
+    GetListenerAttributeRequest,
+    C,
+>;
 impl<C> GetListenerAttributeRequestBuilder<C> {
-    /// ID of the listener to describe.
-    ///
-    /// Wire name: `ListenerId`. Required. Example: `lsn-o4u54y73wq7b******`. Values come from: ListListeners, CreateListener.
+    /// Sets `ListenerId`.
     pub fn listener_id(mut self, v: impl Into<String>) -> Self {
         self.request.listener_id = Some(v.into());
         self
     }
-    /// Sets or clears `ListenerId`.
-    pub fn set_listener_id(mut self, v: Option<String>) -> Self {
-        self.request.listener_id = v;
-        self
-    }
-    /// The request as built so far.
-    pub fn as_request(&self) -> &GetListenerAttributeRequest {
-        &self.request
-    }
-    /// Validates and returns the request; every violation is listed.
-    pub fn build(
-        self,
-    ) -> Result<GetListenerAttributeRequest, alb_runtime::ValidationError> {
-        self.request.validate()?;
-        Ok(self.request)
-    }
 }
-impl GetListenerAttributeRequestBuilder<alb_runtime::Core> {
-    pub(crate) fn with_client(client: alb_runtime::Core) -> Self {
-        Self {
-            request: GetListenerAttributeRequest::default(),
-            client,
-        }
-    }
-    /// Validates the request (no I/O when it is invalid), then sends it.
-    pub async fn send(
-        self,
-    ) -> Result<
-        GetListenerAttributeResponse,
-        alb_runtime::SdkError<GetListenerAttributeError>,
-    > {
-        self.client.send(self.request).await
-    }
+impl alb_runtime::Operation for GetListenerAttributeRequest {
+    type Output = GetListenerAttributeResponse;
+    type Error = GetListenerAttributeError;
+    const META: &'static alb_runtime::OperationMeta = &META;
 }
 /// Response of `GetListenerAttribute`: The listener's configuration and state.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct GetListenerAttributeResponse {
-    /// Access control settings of the listener.
-    ///
-    /// Wire name: `AclConfig`.
-    #[serde(rename = "AclConfig")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub acl_config: Option<AclConfig>,
-    /// The listener's default server certificates.
-    ///
-    /// Wire name: `Certificates`.
-    #[serde(rename = "Certificates")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Vec::is_empty"))]
-    pub certificates: Vec<ListenerCertificate>,
-    /// The listener's default CA certificates.
-    ///
-    /// Wire name: `CaCertificates`.
-    #[serde(rename = "CaCertificates")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Vec::is_empty"))]
-    pub ca_certificates: Vec<CaCertificate>,
-    /// Whether mutual (client certificate) authentication is on.
-    ///
-    /// Wire name: `CaEnabled`. Example: `false`.
-    #[serde(rename = "CaEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// Access control settings of the listener. (`AclConfig`.)
+    pub acl_config: Option<crate::types::AclConfig>,
+    /// The listener's default server certificates. (`Certificates`.)
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub certificates: Vec<crate::types::ListenerCertificate>,
+    /// The listener's default CA certificates. (`CaCertificates`.)
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub ca_certificates: Vec<crate::types::CaCertificate>,
+    /// Whether mutual (client certificate) authentication is on. (`CaEnabled`; example `false`.)
     pub ca_enabled: Option<bool>,
-    /// The actions of the listener's default forwarding rule.
-    ///
-    /// Wire name: `DefaultActions`.
-    #[serde(rename = "DefaultActions")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Vec::is_empty"))]
-    pub default_actions: Vec<DefaultAction>,
-    /// Whether responses of certain file types are compressed with Gzip.
-    ///
-    /// Wire name: `GzipEnabled`. Example: `true`.
-    #[serde(rename = "GzipEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// The actions of the listener's default forwarding rule. (`DefaultActions`.)
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub default_actions: Vec<crate::types::DefaultAction>,
+    /// Whether responses of certain file types are compressed with Gzip. (`GzipEnabled`; example `true`.)
     pub gzip_enabled: Option<bool>,
-    /// Whether HTTP/2 is enabled. Applies to HTTPS listeners only.
-    ///
-    /// Wire name: `Http2Enabled`. Example: `true`.
-    #[serde(rename = "Http2Enabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// Whether HTTP/2 is enabled. Applies to HTTPS listeners only. (`Http2Enabled`; example `true`.)
     pub http2_enabled: Option<bool>,
-    /// Idle connection timeout, in seconds. A connection that sees no request for this long is closed; the next request opens a new one.
-    ///
-    /// Wire name: `IdleTimeout`. Example: `2`.
-    #[serde(rename = "IdleTimeout")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// Idle connection timeout, in seconds. A connection that sees no request for this long is closed; the next request opens a new one. (`IdleTimeout`; example `2`.)
     pub idle_timeout: Option<i32>,
-    /// The listener's name (a free-form label).
-    ///
-    /// Wire name: `ListenerDescription`. Example: `HTTP_80`.
-    #[serde(rename = "ListenerDescription")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// The listener's name (a free-form label). (`ListenerDescription`; example `HTTP_80`.)
     pub listener_description: Option<String>,
-    /// ID of the listener.
-    ///
-    /// Wire name: `ListenerId`. Example: `lsn-o4u54y73wq7b******`.
-    #[serde(rename = "ListenerId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// ID of the listener. (`ListenerId`; example `lsn-o4u54y73wq7b******`.)
     pub listener_id: Option<String>,
-    /// Front-end port the load balancer listens on.
-    ///
-    /// Wire name: `ListenerPort`. Example: `80`.
-    #[serde(rename = "ListenerPort")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// Front-end port the load balancer listens on. (`ListenerPort`; example `80`.)
     pub listener_port: Option<i32>,
-    /// Protocol of the listener, `HTTP`, `HTTPS` or `QUIC`.
-    ///
-    /// Wire name: `ListenerProtocol`. Example: `HTTP`.
-    #[serde(rename = "ListenerProtocol")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// Protocol of the listener, `HTTP`, `HTTPS` or `QUIC`. (`ListenerProtocol`; example `HTTP`.)
     pub listener_protocol: Option<String>,
-    /// Current state of the listener: `Provisioning` (being created), `Running`, `Configuring` (a change is being applied) or `Stopped`.
-    ///
-    /// Wire name: `ListenerStatus`. Example: `Running`.
-    #[serde(rename = "ListenerStatus")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// Current state of the listener: `Provisioning` (being created), `Running`, `Configuring` (a change is being applied) or `Stopped`. (`ListenerStatus`; example `Running`.)
     pub listener_status: Option<String>,
-    /// ID of the ALB instance the listener belongs to.
-    ///
-    /// Wire name: `LoadBalancerId`. Example: `alb-bd6oylbckp6k9x****`.
-    #[serde(rename = "LoadBalancerId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// ID of the ALB instance the listener belongs to. (`LoadBalancerId`; example `alb-bd6oylbckp6k9x****`.)
     pub load_balancer_id: Option<String>,
-    /// Access log settings of the listener.
-    ///
-    /// Wire name: `LogConfig`.
-    #[serde(rename = "LogConfig")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub log_config: Option<LogConfig>,
-    /// Settings of the QUIC listener associated with this one.
-    ///
-    /// Wire name: `QuicConfig`.
-    #[serde(rename = "QuicConfig")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub quic_config: Option<QuicConfig>,
-    /// ID of the request.
-    ///
-    /// Wire name: `RequestId`. Example: `365F4154-92F6-4AE4-92F8-7FF******`.
-    #[serde(rename = "RequestId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// Access log settings of the listener. (`LogConfig`.)
+    pub log_config: Option<crate::types::LogConfig>,
+    /// Settings of the QUIC listener associated with this one. (`QuicConfig`.)
+    pub quic_config: Option<crate::types::QuicConfig>,
+    /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF******`.)
     pub request_id: Option<String>,
-    /// Request timeout, in seconds. When a backend server does not answer in time, the load balancer stops waiting and returns HTTP 504 to the client.
-    ///
-    /// Wire name: `RequestTimeout`. Example: `34`.
-    #[serde(rename = "RequestTimeout")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// Request timeout, in seconds. When a backend server does not answer in time, the load balancer stops waiting and returns HTTP 504 to the client. (`RequestTimeout`; example `34`.)
     pub request_timeout: Option<i32>,
-    /// The TLS security policy. HTTPS listeners only.
-    ///
-    /// Wire name: `SecurityPolicyId`. Example: `tls_cipher_policy_1_1`.
-    #[serde(rename = "SecurityPolicyId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// The TLS security policy. HTTPS listeners only. (`SecurityPolicyId`; example `tls_cipher_policy_1_1`.)
     pub security_policy_id: Option<String>,
-    /// Settings of the X-Forwarded-* and related headers added to requests.
-    ///
-    /// Wire name: `XForwardedForConfig`.
-    #[serde(rename = "XForwardedForConfig")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_config: Option<XForwardedForConfig>,
-    /// The listener's tags.
-    ///
-    /// Wire name: `Tags`.
-    #[serde(rename = "Tags")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Vec::is_empty"))]
-    pub tags: Vec<Tag>,
+    /// Settings of the X-Forwarded-* and related headers added to requests. (`XForwardedForConfig`.)
+    pub x_forwarded_for_config: Option<crate::types::XForwardedForConfig>,
+    /// The listener's tags. (`Tags`.)
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub tags: Vec<crate::types::Tag>,
 }
-/// Access control settings of the listener.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct AclConfig {
-    /// The access control lists bound to the listener.
-    ///
-    /// Wire name: `AclRelations`.
-    #[serde(rename = "AclRelations")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Vec::is_empty"))]
-    pub acl_relations: Vec<AclRelation>,
-    /// How the bound lists are applied. `White`: only requests from the addresses or CIDR blocks in the lists are forwarded (an allow list; it carries a risk, since every other client is shut out). `Black`: requests from those addresses are never forwarded (a deny list). In both modes, a list without entries lets every request through.
-    ///
-    /// Wire name: `AclType`. Example: `White`.
-    #[serde(rename = "AclType")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub acl_type: Option<String>,
-}
-/// One access control list bound to the listener.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct AclRelation {
-    /// ID of the access control list.
-    ///
-    /// Wire name: `AclId`. Example: `acl-doc****`.
-    #[serde(rename = "AclId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub acl_id: Option<String>,
-    /// State of the binding between the list and the listener: `Associating` (being bound), `Associated` (bound) or `Dissociating` (being unbound).
-    ///
-    /// Wire name: `Status`. Example: `Associating`.
-    #[serde(rename = "Status")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<String>,
-}
-/// A server certificate.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ListenerCertificate {
-    /// ID of the certificate (only server certificates are supported at present).
-    ///
-    /// Wire name: `CertificateId`. Example: `123157*******`.
-    #[serde(rename = "CertificateId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub certificate_id: Option<String>,
-}
-/// A CA certificate.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CaCertificate {
-    /// ID of the CA certificate.
-    ///
-    /// Wire name: `CertificateId`. Example: `139a00*****`.
-    #[serde(rename = "CertificateId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub certificate_id: Option<String>,
-    /// State of the CA certificate's binding.
-    ///
-    /// Wire name: `Status`. Example: `Associated`.
-    #[serde(rename = "Status")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<String>,
-    /// Whether this is the default CA certificate.
-    ///
-    /// Wire name: `IsDefault`. Example: `true`.
-    #[serde(rename = "IsDefault")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub is_default: Option<bool>,
-}
-/// One default action.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct DefaultAction {
-    /// Where to forward requests; set when the action type is `ForwardGroup`.
-    ///
-    /// Wire name: `ForwardGroupConfig`.
-    #[serde(rename = "ForwardGroupConfig")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub forward_group_config: Option<ForwardGroupConfig>,
-    /// Kind of action. The only value is `ForwardGroup`: forward to one or more server groups.
-    ///
-    /// Wire name: `Type`. Example: `ForwardGroup`.
-    #[serde(rename = "Type")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub r#type: Option<String>,
-}
-/// Where to forward requests; set when the action type is `ForwardGroup`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ForwardGroupConfig {
-    /// The server groups requests are forwarded to.
-    ///
-    /// Wire name: `ServerGroupTuples`.
-    #[serde(rename = "ServerGroupTuples")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Vec::is_empty"))]
-    pub server_group_tuples: Vec<ServerGroupTuple>,
-}
-/// A target server group.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ServerGroupTuple {
-    /// ID of the server group.
-    ///
-    /// Wire name: `ServerGroupId`. Example: `sgp-i5qt20******`.
-    #[serde(rename = "ServerGroupId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub server_group_id: Option<String>,
-}
-/// Access log settings of the listener.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct LogConfig {
-    /// Whether access logs record custom headers.
-    ///
-    /// Wire name: `AccessLogRecordCustomizedHeadersEnabled`. Example: `true`.
-    #[serde(rename = "AccessLogRecordCustomizedHeadersEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub access_log_record_customized_headers_enabled: Option<bool>,
-    /// Xtrace (request tracing) settings of the access log.
-    ///
-    /// Wire name: `AccessLogTracingConfig`.
-    #[serde(rename = "AccessLogTracingConfig")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub access_log_tracing_config: Option<AccessLogTracingConfig>,
-}
-/// Xtrace (request tracing) settings of the access log.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct AccessLogTracingConfig {
-    /// Whether Xtrace is on. It can only be on while the instance's access log (AccessLogEnabled) is on.
-    ///
-    /// Wire name: `TracingEnabled`. Example: `true`.
-    #[serde(rename = "TracingEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub tracing_enabled: Option<bool>,
-    /// Xtrace sampling rate, from 1 to 10000. Meaningful only when TracingEnabled is `true`.
-    ///
-    /// Wire name: `TracingSample`. Example: `100`.
-    #[serde(rename = "TracingSample")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub tracing_sample: Option<i32>,
-    /// Xtrace type; the only valid value is `Zipkin`. Meaningful only when TracingEnabled is `true`.
-    ///
-    /// Wire name: `TracingType`. Example: `Zipkin`.
-    #[serde(rename = "TracingType")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub tracing_type: Option<String>,
-}
-/// Settings of the QUIC listener associated with this one.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct QuicConfig {
-    /// ID of the associated QUIC listener. Present for HTTPS listeners when QuicUpgradeEnabled is `true`; the QUIC listener belongs to the same ALB instance and was not associated with another listener.
-    ///
-    /// Wire name: `QuicListenerId`. Example: `lsn-ek6ad66t****`.
-    #[serde(rename = "QuicListenerId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub quic_listener_id: Option<String>,
-    /// Whether upgrading to QUIC is on. HTTPS listeners only.
-    ///
-    /// Wire name: `QuicUpgradeEnabled`. Example: `true`.
-    #[serde(rename = "QuicUpgradeEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub quic_upgrade_enabled: Option<bool>,
-}
-/// Settings of the X-Forwarded-* and related headers added to requests.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct XForwardedForConfig {
-    /// Custom name of the header carrying the client certificate verification result; used only when XForwardedForClientCertClientVerifyEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertClientVerifyAlias`. Example: `test_client-verify-alias_123456`.
-    #[serde(rename = "XForwardedForClientCertClientVerifyAlias")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_cert_client_verify_alias: Option<String>,
-    /// Whether the `X-Forwarded-Clientcert-clientverify` header passes on the result of verifying the client certificate. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertClientVerifyEnabled`. Example: `true`.
-    #[serde(rename = "XForwardedForClientCertClientVerifyEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_cert_client_verify_enabled: Option<bool>,
-    /// Custom name of the header carrying the client certificate fingerprint; used only when XForwardedForClientCertFingerprintEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertFingerprintAlias`. Example: `test_finger-print-alias_123456`.
-    #[serde(rename = "XForwardedForClientCertFingerprintAlias")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_cert_fingerprint_alias: Option<String>,
-    /// Whether the `X-Forwarded-Clientcert-fingerprint` header passes on the client certificate's fingerprint. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertFingerprintEnabled`. Example: `true`.
-    #[serde(rename = "XForwardedForClientCertFingerprintEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_cert_fingerprint_enabled: Option<bool>,
-    /// Custom name of the header carrying the client certificate issuer; used only when XForwardedForClientCertIssuerDNEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertIssuerDNAlias`. Example: `test_issue-dn-alias_123456`.
-    #[serde(rename = "XForwardedForClientCertIssuerDNAlias")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_cert_issuer_dn_alias: Option<String>,
-    /// Whether the `X-Forwarded-Clientcert-issuerdn` header passes on who issued the client certificate. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertIssuerDNEnabled`. Example: `true`.
-    #[serde(rename = "XForwardedForClientCertIssuerDNEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_cert_issuer_dn_enabled: Option<bool>,
-    /// Custom name of the header carrying the client certificate subject; used only when XForwardedForClientCertSubjectDNEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertSubjectDNAlias`. Example: `test_subject-dn-alias_123456`.
-    #[serde(rename = "XForwardedForClientCertSubjectDNAlias")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_cert_subject_dn_alias: Option<String>,
-    /// Whether the `X-Forwarded-Clientcert-subjectdn` header passes on the owner (subject) of the client certificate. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertSubjectDNEnabled`. Example: `true`.
-    #[serde(rename = "XForwardedForClientCertSubjectDNEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_cert_subject_dn_enabled: Option<bool>,
-    /// Whether the `X-Forwarded-Client-Port` header passes on the client's source port. HTTP and HTTPS listeners.
-    ///
-    /// Wire name: `XForwardedForClientSrcPortEnabled`. Example: `true`.
-    #[serde(rename = "XForwardedForClientSrcPortEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_src_port_enabled: Option<bool>,
-    /// Whether the `X-Forwarded-For` header passes on the client's real IP address. HTTP and HTTPS listeners.
-    ///
-    /// Wire name: `XForwardedForEnabled`. Example: `true`.
-    #[serde(rename = "XForwardedForEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_enabled: Option<bool>,
-    /// Whether the `X-Forwarded-Proto` header passes on the listener's protocol. HTTP, HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `XForwardedForProtoEnabled`. Example: `true`.
-    #[serde(rename = "XForwardedForProtoEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_proto_enabled: Option<bool>,
-    /// Whether the `SLB-ID` header passes on the load balancer's ID. HTTP, HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `XForwardedForSLBIdEnabled`. Example: `true`.
-    #[serde(rename = "XForwardedForSLBIdEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_slb_id_enabled: Option<bool>,
-    /// Whether the `X-Forwarded-Port` header passes on the listener's port. HTTP, HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `XForwardedForSLBPortEnabled`. Example: `true`.
-    #[serde(rename = "XForwardedForSLBPortEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_slb_port_enabled: Option<bool>,
-    /// Whether ALB looks for the real client IP inside the `X-Forwarded-For` header. HTTP and HTTPS listeners.
-    ///
-    /// Wire name: `XForwardedForClientSourceIpsEnabled`. Example: `false`.
-    #[serde(rename = "XForwardedForClientSourceIpsEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_source_ips_enabled: Option<bool>,
-    /// Trusted proxy addresses. ALB walks `X-Forwarded-For` from the right and takes the first address not in this list as the real client IP, which source-IP rate limiting then uses.
-    ///
-    /// Wire name: `XForwardedForClientSourceIpsTrusted`. Example: `10.1.1.0/24`.
-    #[serde(rename = "XForwardedForClientSourceIpsTrusted")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_source_ips_trusted: Option<String>,
-}
-/// A tag.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct Tag {
-    /// Tag key: at most 128 characters, not starting with `aliyun` or `acs:` and not containing `http://` or `https://`.
-    ///
-    /// Wire name: `Key`. Example: `env`.
-    #[serde(rename = "Key")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub key: Option<String>,
-    /// Tag value: at most 128 characters, not starting with `aliyun` or `acs:` and not containing `http://` or `https://`.
-    ///
-    /// Wire name: `Value`. Example: `product`.
-    #[serde(rename = "Value")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub value: Option<String>,
-}
-/// Errors of `GetListenerAttribute`: one variant per documented code, the service-wide codes, and `Unknown`.
+/// Errors of `GetListenerAttribute`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
+///
+/// Code, HTTP status, message template and whether it is retried come from the runtime's `OperationError` trait (`use alb_sdk::prelude::*`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetListenerAttributeError {
-    /// `Forbidden.LoadBalancer` (HTTP 403): Authentication is failed for %s.
-    ///
-    /// The caller may not act on the load balancer.
+    /// `Forbidden.LoadBalancer` (HTTP 403): The caller may not act on the load balancer. Message: `Authentication has failed for LoadBalancer.`.
     ForbiddenLoadBalancer(alb_runtime::ErrorMetadata),
-    /// `ResourceNotFound.Listener` (HTTP 404): The specified resource %s is not found.
-    ///
-    /// The listener does not exist (or was deleted).
+    /// `ResourceNotFound.Listener` (HTTP 404): The listener does not exist. The listener does not exist (or was deleted). Message: `The specified resource %s is not found.`.
     ResourceNotFoundListener(alb_runtime::ErrorMetadata),
     /// A service-wide error (throttling, signature, permissions, ...).
-    Common(crate::common_errors::CommonError),
+    Common(crate::errors::CommonError),
     /// A code this SDK does not know; its metadata is kept whole.
     Unknown(alb_runtime::ErrorMetadata),
 }
@@ -627,69 +167,19 @@ impl GetListenerAttributeError {
     pub fn is_resource_not_found_listener(&self) -> bool {
         matches!(self, Self::ResourceNotFoundListener(_))
     }
-    /// The documented message template (`%s` marks a value), if the code is documented.
-    pub fn message_template(&self) -> Option<&'static str> {
-        match self {
-            Self::ForbiddenLoadBalancer(_) => Some(ERRORS[0usize].message),
-            Self::ResourceNotFoundListener(_) => Some(ERRORS[1usize].message),
-            Self::Common(c) => c.message_template(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// The values that filled the template's `%s` slots, in order.
-    pub fn template_args(&self) -> Option<Vec<String>> {
-        alb_runtime::service_error::template_args(
-            self.message_template()?,
-            &self.metadata().message,
-        )
-    }
-    /// Builds the documented error for `code` with its status and the
-    /// template filled with `args` (for servers such as the emulator).
-    pub fn from_code(code: &str, args: &[&str]) -> Self {
-        <Self as alb_runtime::OperationError>::from_metadata(
-            alb_runtime::service_error::documented(ERRORS, code, args),
-        )
-    }
-    /// The facts of the error (code, message, status, RequestId, ...).
-    pub fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        match self {
-            Self::ForbiddenLoadBalancer(m) => m,
-            Self::ResourceNotFoundListener(m) => m,
-            Self::Common(c) => c.metadata(),
-            Self::Unknown(m) => m,
-        }
-    }
-    pub fn code(&self) -> &str {
-        &self.metadata().code
-    }
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status
-    }
-    pub fn request_id(&self) -> Option<&str> {
-        self.metadata().request_id.as_deref()
-    }
-    /// Whether retrying may succeed (the spec's `retryable` codes and
-    /// the service-wide throttling and availability codes).
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            other => alb_runtime::service_error::is_common_retryable_code(other.code()),
-        }
-    }
 }
-impl std::fmt::Display for GetListenerAttributeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl std::error::Error for GetListenerAttributeError {}
 impl alb_runtime::OperationError for GetListenerAttributeError {
+    const CODES: &'static [&'static alb_runtime::ErrorCodeInfo] = &[
+        &crate::errors::FORBIDDEN_LOAD_BALANCER,
+        &crate::errors::RESOURCE_NOT_FOUND_LISTENER,
+    ];
+    const COMMON: &'static [&'static alb_runtime::ErrorCodeInfo] = crate::errors::COMMON;
     fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
         match meta.code.as_str() {
             "Forbidden.LoadBalancer" => Self::ForbiddenLoadBalancer(meta),
             "ResourceNotFound.Listener" => Self::ResourceNotFoundListener(meta),
             _ => {
-                match crate::common_errors::CommonError::try_from_metadata(meta) {
+                match crate::errors::CommonError::try_from_metadata(meta) {
                     Ok(c) => Self::Common(c),
                     Err(meta) => Self::Unknown(meta),
                 }
@@ -697,32 +187,17 @@ impl alb_runtime::OperationError for GetListenerAttributeError {
         }
     }
     fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        GetListenerAttributeError::metadata(self)
-    }
-    fn is_retryable(&self) -> bool {
-        GetListenerAttributeError::is_retryable(self)
-    }
-}
-impl alb_runtime::Operation for GetListenerAttributeRequest {
-    type Output = GetListenerAttributeResponse;
-    type Error = GetListenerAttributeError;
-    const META: &'static alb_runtime::OperationMeta = &META;
-    fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        GetListenerAttributeRequest::validate(self)
-    }
-    fn write_params(&self, params: &mut alb_runtime::Params) {
-        self.write_wire("", params)
+        match self {
+            Self::ForbiddenLoadBalancer(m)
+            | Self::ResourceNotFoundListener(m)
+            | Self::Unknown(m) => m,
+            Self::Common(c) => alb_runtime::OperationError::metadata(c),
+        }
     }
 }
-#[cfg(feature = "server")]
-impl alb_runtime::FromParams for GetListenerAttributeRequest {
-    fn from_params(
-        params: &alb_runtime::ParamMap,
-    ) -> Result<Self, alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        let request = Self::read_wire(params, "", &mut v);
-        request.validate_into(&mut v);
-        v.finish("GetListenerAttribute")?;
-        Ok(request)
+impl std::fmt::Display for GetListenerAttributeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(alb_runtime::OperationError::metadata(self), f)
     }
 }
+impl std::error::Error for GetListenerAttributeError {}

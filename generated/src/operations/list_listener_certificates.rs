@@ -3,388 +3,175 @@
 //! `ListListenerCertificates`: List the certificates of a listener
 //!
 //! Lists the certificates bound to a listener, both its default certificate and its additional (extension) certificates, with the state of each binding. Results come in pages.
+//!
+//! Related: AssociateAdditionalCertificatesWithListener, DissociateAdditionalCertificatesFromListener, GetListenerAttribute.
+//!
+//! Note: Access level: the RAM table and the metadata (systemTags) say "get"; an older English page says "Read". Both map to Read, although the call is a listing.
+//!
+//! Note: The Status values are documented as Associating, Associated and Diassociating; DissociateAdditionalCertificatesFromListener's documentation spells the last one Dissociating and also names a final Dissociated state. No allowed_values are set on this response field, so whichever spelling the service returns is accepted.
 
-/// What the spec says about `ListListenerCertificates`: List the certificates of a listener.
-///
-/// Note: Access level: the RAM table and the metadata (systemTags) say "get"; an older English page says "Read". Both map to Read, although the call is a listing.
-///
-/// Note: The Status values are documented as Associating, Associated and Diassociating; DissociateAdditionalCertificatesFromListener's documentation spells the last one Dissociating and also names a final Dissociated state. No allowed_values are set on this response field, so whichever spelling the service returns is accepted.
+use alb_runtime::schema::*;
+pub use crate::types::CertificateType;
+pub use crate::types::ListenerCertificate;
+/// What the spec says about `ListListenerCertificates` (rate limit, RAM, request schema).
 pub static META: alb_runtime::OperationMeta = alb_runtime::OperationMeta {
     name: "ListListenerCertificates",
-    api_version: "2020-06-16",
+    api_version: crate::API_VERSION,
     rate_limit: None,
     is_async: false,
+    deprecated: false,
     ram: alb_runtime::RamMeta {
         action: "alb:ListListenerCertificates",
         access_level: alb_runtime::AccessLevel::Read,
         resources: &[
-            alb_runtime::RamResource {
-                resource_type: "LoadBalancer",
-                arn_template: "acs:alb:{#regionId}:{#accountId}:loadbalancer/{#loadbalancerId}",
-                required: true,
-            },
+            alb_runtime::RamResource::new(
+                "LoadBalancer",
+                crate::ram::LOAD_BALANCER_ARN,
+                Some(true),
+            ),
         ],
         condition_keys: &[],
     },
+    input: &INPUT,
     idempotency_param: None,
     dry_run_param: None,
 };
-/// ARN of the `LoadBalancer` resource `alb:ListListenerCertificates` is authorized on: `acs:alb:{#regionId}:{#accountId}:loadbalancer/{#loadbalancerId}`.
-pub fn load_balancer_arn(
-    region_id: &str,
-    account_id: &str,
-    loadbalancer_id: &str,
-) -> String {
-    META.ram
-        .resources[0usize]
-        .arn(
-            &[
-                ("regionId", region_id),
-                ("accountId", account_id),
-                ("loadbalancerId", loadbalancer_id),
-            ],
-        )
-}
-/// Every documented error code, with its HTTP status and message template.
-pub static ERRORS: &[alb_runtime::ErrorCodeInfo] = &[
-    alb_runtime::ErrorCodeInfo {
-        code: "OperationDenied.HttpListenerNotSupport",
-        http_status: 400u16,
-        message: "The operation is not allowed because of %s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceNotFound.Listener",
-        http_status: 404u16,
-        message: "The specified resource %s is not found.",
-        retryable: false,
-    },
-];
+/// What a `ListListenerCertificatesRequest` may hold: fields and constraints, checked by the runtime.
+static INPUT: Object = Object::new(
+    "ListListenerCertificatesRequest",
+    &[
+        Field::new("NextToken", STR),
+        Field::new("MaxResults", Ty::Int(&Int::I32.range(Some(1i64), Some(100i64)))),
+        Field::new("ListenerId", STR).required(),
+        Field::new(
+            "CertificateType",
+            Ty::Str(&Str::ANY.one_of(crate::types::CertificateType::VALUES)),
+        ),
+        Field::new(
+            "CertificateIds",
+            Ty::List(
+                &List {
+                    item: STR,
+                    min_items: Some(1u32),
+                    max_items: Some(20u32),
+                },
+            ),
+        ),
+    ],
+);
 /// Request of `ListListenerCertificates`: List the certificates of a listener
 ///
-/// Lists the certificates bound to a listener, both its default certificate and its additional (extension) certificates, with the state of each binding. Results come in pages.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Build it with [`crate::Client::list_listener_certificates`] (or [`ListListenerCertificatesRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ListListenerCertificatesRequest {
-    /// Token of the page to fetch. Leave it empty for the first call; for the following ones pass the NextToken returned by the previous call.
-    ///
-    /// Wire name: `NextToken`. Example: `FFmyTO70tTpLG6I3FmYAXGKPd****`.
+    /// Token of the page to fetch. Leave it empty for the first call; for the following ones pass the NextToken returned by the previous call. (`NextToken`; example `FFmyTO70tTpLG6I3FmYAXGKPd****`.)
     pub next_token: Option<String>,
-    /// Largest number of entries to return in one page, from 1 to 100.
-    ///
-    /// Wire name: `MaxResults`. Constraints: >= 1, <= 100. Default: `20`. Example: `50`.
+    /// Largest number of entries to return in one page, from 1 to 100. (`MaxResults`; >= 1, <= 100; default `20`; example `20`.)
     pub max_results: Option<i32>,
-    /// ID of the listener whose certificates are listed. Only HTTPS and QUIC listeners have certificates.
-    ///
-    /// Wire name: `ListenerId`. Required. Example: `lsn-5qnirjhpt******`. Values come from: ListListeners, CreateListener.
+    /// ID of the listener whose certificates are listed. Only HTTPS and QUIC listeners have certificates. (`ListenerId`; required; example `lsn-5qnirjhpt******`; from ListListeners, CreateListener.)
     pub listener_id: Option<String>,
-    /// Only return certificates of this kind: `Ca` for CA certificates, `Server` for server certificates.
-    ///
-    /// Wire name: `CertificateType`. Constraints: one of Ca, Server. Example: `Server`.
-    pub certificate_type: Option<String>,
-    /// Only return the certificates with these IDs.
-    ///
-    /// Wire name: `CertificateIds`. Constraints: at least 1 item(s), at most 20 item(s).
-    pub certificate_ids: Option<Vec<String>>,
+    /// Only return certificates of this kind: `Ca` for CA certificates, `Server` for server certificates. (`CertificateType`; one of Ca, Server; example `Server`.)
+    pub certificate_type: Option<crate::types::CertificateType>,
+    /// Only return the certificates with these IDs. (`CertificateIds`; at least 1 item(s), at most 20 item(s).)
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub certificate_ids: Vec<String>,
 }
 impl ListListenerCertificatesRequest {
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.max_results {
-            Some(value) => {
-                v.range("MaxResults", i64::from(*value), Some(1i64), Some(100i64));
-            }
-            None => {}
-        }
-        match &self.listener_id {
-            Some(value) if value.is_empty() => {
-                v.violation("ListenerId", alb_runtime::Rule::Required)
-            }
-            Some(value) => {
-                let _ = value;
-            }
-            None => v.violation("ListenerId", alb_runtime::Rule::Required),
-        }
-        match &self.certificate_type {
-            Some(value) => {
-                v.allowed("CertificateType", value, &["Ca", "Server"]);
-            }
-            None => {}
-        }
-        match &self.certificate_ids {
-            Some(value) => {
-                v.items("CertificateIds", value.len(), Some(1u64), Some(20u64));
-                v.push_field("CertificateIds");
-                for (i, item) in value.iter().enumerate() {
-                    v.push_index(i);
-                    let _ = item;
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => {}
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.next_token {
-            params.push([prefix, "NextToken"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.max_results {
-            params.push_display([prefix, "MaxResults"].concat(), value);
-        }
-        if let Some(value) = &self.listener_id {
-            params.push([prefix, "ListenerId"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.certificate_type {
-            params.push([prefix, "CertificateType"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.certificate_ids {
-            let base: String = [prefix, "CertificateIds"].concat();
-            for (i, item) in value.iter().enumerate() {
-                params.push(format!("{base}.{}", i + 1), item.as_str());
-            }
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        Self {
-            next_token: params.get(&[prefix, "NextToken"].concat()).map(str::to_string),
-            max_results: alb_runtime::server::read_int::<
-                i32,
-            >(params, &[prefix, "MaxResults"].concat(), "MaxResults", v),
-            listener_id: params
-                .get(&[prefix, "ListenerId"].concat())
-                .map(str::to_string),
-            certificate_type: params
-                .get(&[prefix, "CertificateType"].concat())
-                .map(str::to_string),
-            certificate_ids: {
-                let base: String = [prefix, "CertificateIds"].concat();
-                let indices = params.indices(&base);
-                if indices.is_empty() {
-                    None
-                } else {
-                    v.push_field("CertificateIds");
-                    if indices.iter().enumerate().any(|(i, n)| *n != i + 1) {
-                        v.violation_here(alb_runtime::Rule::ListIndices);
-                    }
-                    let mut out = Vec::with_capacity(indices.len());
-                    for (i, n) in indices.iter().enumerate() {
-                        v.push_index(i);
-                        if let Some(item) = params
-                            .get(&format!("{base}.{n}"))
-                            .map(str::to_string)
-                        {
-                            out.push(item);
-                        }
-                        v.pop();
-                    }
-                    v.pop();
-                    Some(out)
-                }
-            },
-        }
-    }
-}
-impl ListListenerCertificatesRequest {
-    /// A builder for this request.
+    /// A builder for this request (without a client: `build()` it).
     pub fn builder() -> ListListenerCertificatesRequestBuilder {
-        ListListenerCertificatesRequestBuilder::default()
-    }
-    /// Every violation of the spec's constraints, at once.
-    pub fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        self.validate_into(&mut v);
-        v.finish("ListListenerCertificates")
+        Default::default()
     }
 }
-/// Builds a [`ListListenerCertificatesRequest`]; `build()` validates it. From [`crate::Client`], `send()` sends it.
-#[derive(Debug, Clone, Default)]
-pub struct ListListenerCertificatesRequestBuilder<C = ()> {
-    request: ListListenerCertificatesRequest,
-    client: C,
-}
+/// Builds a [`ListListenerCertificatesRequest`]: setters here, `send()`/`build()` on [`crate::RequestBuilder`].
+pub type ListListenerCertificatesRequestBuilder<C = ()> = crate::RequestBuilder<
+    ListListenerCertificatesRequest,
+    C,
+>;
 impl<C> ListListenerCertificatesRequestBuilder<C> {
-    /// Token of the page to fetch. Leave it empty for the first call; for the following ones pass the NextToken returned by the previous call.
-    ///
-    /// Wire name: `NextToken`. Example: `FFmyTO70tTpLG6I3FmYAXGKPd****`.
+    /// Sets `NextToken`.
     pub fn next_token(mut self, v: impl Into<String>) -> Self {
         self.request.next_token = Some(v.into());
         self
     }
-    /// Sets or clears `NextToken`.
-    pub fn set_next_token(mut self, v: Option<String>) -> Self {
-        self.request.next_token = v;
-        self
-    }
-    /// Largest number of entries to return in one page, from 1 to 100.
-    ///
-    /// Wire name: `MaxResults`. Constraints: >= 1, <= 100. Default: `20`. Example: `50`.
+    /// Sets `MaxResults`.
     pub fn max_results(mut self, v: i32) -> Self {
         self.request.max_results = Some(v);
         self
     }
-    /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, v: Option<i32>) -> Self {
-        self.request.max_results = v;
-        self
-    }
-    /// ID of the listener whose certificates are listed. Only HTTPS and QUIC listeners have certificates.
-    ///
-    /// Wire name: `ListenerId`. Required. Example: `lsn-5qnirjhpt******`. Values come from: ListListeners, CreateListener.
+    /// Sets `ListenerId`.
     pub fn listener_id(mut self, v: impl Into<String>) -> Self {
         self.request.listener_id = Some(v.into());
         self
     }
-    /// Sets or clears `ListenerId`.
-    pub fn set_listener_id(mut self, v: Option<String>) -> Self {
-        self.request.listener_id = v;
-        self
-    }
-    /// Only return certificates of this kind: `Ca` for CA certificates, `Server` for server certificates.
-    ///
-    /// Wire name: `CertificateType`. Constraints: one of Ca, Server. Example: `Server`.
-    pub fn certificate_type(mut self, v: impl Into<String>) -> Self {
+    /// Sets `CertificateType`.
+    pub fn certificate_type(
+        mut self,
+        v: impl Into<crate::types::CertificateType>,
+    ) -> Self {
         self.request.certificate_type = Some(v.into());
         self
     }
-    /// Sets or clears `CertificateType`.
-    pub fn set_certificate_type(mut self, v: Option<String>) -> Self {
-        self.request.certificate_type = v;
-        self
-    }
-    /// Only return the certificates with these IDs.
-    ///
-    /// Wire name: `CertificateIds`. Constraints: at least 1 item(s), at most 20 item(s).
-    ///
-    /// Appends one item; call again to add more.
+    /// Appends one item to `CertificateIds`; call again to add more.
     pub fn certificate_ids(mut self, v: impl Into<String>) -> Self {
-        self.request.certificate_ids.get_or_insert_with(Vec::new).push(v.into());
+        self.request.certificate_ids.push(v.into());
         self
-    }
-    /// Sets or clears `CertificateIds`.
-    pub fn set_certificate_ids(mut self, v: Option<Vec<String>>) -> Self {
-        self.request.certificate_ids = v;
-        self
-    }
-    /// The request as built so far.
-    pub fn as_request(&self) -> &ListListenerCertificatesRequest {
-        &self.request
-    }
-    /// Validates and returns the request; every violation is listed.
-    pub fn build(
-        self,
-    ) -> Result<ListListenerCertificatesRequest, alb_runtime::ValidationError> {
-        self.request.validate()?;
-        Ok(self.request)
     }
 }
-impl ListListenerCertificatesRequestBuilder<alb_runtime::Core> {
-    pub(crate) fn with_client(client: alb_runtime::Core) -> Self {
-        Self {
-            request: ListListenerCertificatesRequest::default(),
-            client,
-        }
+impl alb_runtime::Operation for ListListenerCertificatesRequest {
+    type Output = ListListenerCertificatesResponse;
+    type Error = ListListenerCertificatesError;
+    const META: &'static alb_runtime::OperationMeta = &META;
+}
+impl alb_runtime::Paginated for ListListenerCertificatesRequest {
+    type Item = crate::types::ListenerCertificate;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.next_token = token;
     }
-    /// Validates the request (no I/O when it is invalid), then sends it.
-    pub async fn send(
-        self,
-    ) -> Result<
-        ListListenerCertificatesResponse,
-        alb_runtime::SdkError<ListListenerCertificatesError>,
-    > {
-        self.client.send(self.request).await
+    fn set_page_size(&mut self, size: i32) {
+        self.max_results = Some(size);
+    }
+    fn next_page_token(output: &ListListenerCertificatesResponse) -> Option<&str> {
+        output.next_token.as_deref()
+    }
+    fn into_items(
+        output: ListListenerCertificatesResponse,
+    ) -> Vec<crate::types::ListenerCertificate> {
+        output.certificates
     }
 }
 /// Response of `ListListenerCertificates`: One page of the listener's certificates.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ListListenerCertificatesResponse {
-    /// The page size that was applied to this request.
-    ///
-    /// Wire name: `MaxResults`. Example: `50`.
-    #[serde(rename = "MaxResults")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// The page size that was applied to this request. (`MaxResults`; example `50`.)
     pub max_results: Option<i32>,
-    /// Token of the next page; empty when this page is the last one.
-    ///
-    /// Wire name: `NextToken`. Example: `FFmyTO70tTpLG6I3FmYAXGKPd****`.
-    #[serde(rename = "NextToken")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// Token of the next page; empty when this page is the last one. (`NextToken`; example `FFmyTO70tTpLG6I3FmYAXGKPd****`.)
     pub next_token: Option<String>,
-    /// ID of the request.
-    ///
-    /// Wire name: `RequestId`. Example: `365F4154-92F6-4AE4-92F8-7FF3******`.
-    #[serde(rename = "RequestId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF3******`.)
     pub request_id: Option<String>,
-    /// How many entries match the request in all pages.
-    ///
-    /// Wire name: `TotalCount`. Example: `1000`.
-    #[serde(rename = "TotalCount")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// How many entries match the request in all pages. (`TotalCount`; example `1000`.)
     pub total_count: Option<i32>,
-    /// The certificates on this page.
-    ///
-    /// Wire name: `Certificates`.
-    #[serde(rename = "Certificates")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Vec::is_empty"))]
-    pub certificates: Vec<ListenerCertificate>,
+    /// The certificates on this page. (`Certificates`.)
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub certificates: Vec<crate::types::ListenerCertificate>,
 }
-/// A certificate bound to the listener.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ListenerCertificate {
-    /// ID of the certificate (only server certificates are supported at present).
-    ///
-    /// Wire name: `CertificateId`. Example: `123157******`.
-    #[serde(rename = "CertificateId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub certificate_id: Option<String>,
-    /// `true` when this is the listener's default certificate, `false` when it is an additional certificate.
-    ///
-    /// Wire name: `IsDefault`. Example: `true`.
-    #[serde(rename = "IsDefault")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub is_default: Option<bool>,
-    /// State of the binding between the certificate and the listener: `Associating` (being attached), `Associated` (attached) or `Diassociating` (being detached; spelled `Dissociating` in DissociateAdditionalCertificatesFromListener's documentation).
-    ///
-    /// Wire name: `Status`. Example: `Associating`.
-    #[serde(rename = "Status")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<String>,
-    /// Kind of certificate, for example `Server` or `Ca`.
-    ///
-    /// Wire name: `CertificateType`. Example: `Server`.
-    #[serde(rename = "CertificateType")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub certificate_type: Option<String>,
-}
-/// Errors of `ListListenerCertificates`: one variant per documented code, the service-wide codes, and `Unknown`.
+/// Errors of `ListListenerCertificates`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
+///
+/// Code, HTTP status, message template and whether it is retried come from the runtime's `OperationError` trait (`use alb_sdk::prelude::*`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListListenerCertificatesError {
-    /// `OperationDenied.HttpListenerNotSupport` (HTTP 400): The operation is not allowed because of %s.
-    ///
-    /// HTTP listeners have no certificates.
+    /// `OperationDenied.HttpListenerNotSupport` (HTTP 400): HTTP listeners do not take certificates. HTTP listeners have no certificates. Message: `The operation is not allowed because of %s.`.
     OperationDeniedHttpListenerNotSupport(alb_runtime::ErrorMetadata),
-    /// `ResourceNotFound.Listener` (HTTP 404): The specified resource %s is not found.
-    ///
-    /// The listener does not exist.
+    /// `ResourceNotFound.Listener` (HTTP 404): The listener does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundListener(alb_runtime::ErrorMetadata),
     /// A service-wide error (throttling, signature, permissions, ...).
-    Common(crate::common_errors::CommonError),
+    Common(crate::errors::CommonError),
     /// A code this SDK does not know; its metadata is kept whole.
     Unknown(alb_runtime::ErrorMetadata),
 }
@@ -397,65 +184,13 @@ impl ListListenerCertificatesError {
     pub fn is_resource_not_found_listener(&self) -> bool {
         matches!(self, Self::ResourceNotFoundListener(_))
     }
-    /// The documented message template (`%s` marks a value), if the code is documented.
-    pub fn message_template(&self) -> Option<&'static str> {
-        match self {
-            Self::OperationDeniedHttpListenerNotSupport(_) => {
-                Some(ERRORS[0usize].message)
-            }
-            Self::ResourceNotFoundListener(_) => Some(ERRORS[1usize].message),
-            Self::Common(c) => c.message_template(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// The values that filled the template's `%s` slots, in order.
-    pub fn template_args(&self) -> Option<Vec<String>> {
-        alb_runtime::service_error::template_args(
-            self.message_template()?,
-            &self.metadata().message,
-        )
-    }
-    /// Builds the documented error for `code` with its status and the
-    /// template filled with `args` (for servers such as the emulator).
-    pub fn from_code(code: &str, args: &[&str]) -> Self {
-        <Self as alb_runtime::OperationError>::from_metadata(
-            alb_runtime::service_error::documented(ERRORS, code, args),
-        )
-    }
-    /// The facts of the error (code, message, status, RequestId, ...).
-    pub fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        match self {
-            Self::OperationDeniedHttpListenerNotSupport(m) => m,
-            Self::ResourceNotFoundListener(m) => m,
-            Self::Common(c) => c.metadata(),
-            Self::Unknown(m) => m,
-        }
-    }
-    pub fn code(&self) -> &str {
-        &self.metadata().code
-    }
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status
-    }
-    pub fn request_id(&self) -> Option<&str> {
-        self.metadata().request_id.as_deref()
-    }
-    /// Whether retrying may succeed (the spec's `retryable` codes and
-    /// the service-wide throttling and availability codes).
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            other => alb_runtime::service_error::is_common_retryable_code(other.code()),
-        }
-    }
 }
-impl std::fmt::Display for ListListenerCertificatesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl std::error::Error for ListListenerCertificatesError {}
 impl alb_runtime::OperationError for ListListenerCertificatesError {
+    const CODES: &'static [&'static alb_runtime::ErrorCodeInfo] = &[
+        &crate::errors::OPERATION_DENIED_HTTP_LISTENER_NOT_SUPPORT,
+        &crate::errors::RESOURCE_NOT_FOUND_LISTENER,
+    ];
+    const COMMON: &'static [&'static alb_runtime::ErrorCodeInfo] = crate::errors::COMMON;
     fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
         match meta.code.as_str() {
             "OperationDenied.HttpListenerNotSupport" => {
@@ -463,7 +198,7 @@ impl alb_runtime::OperationError for ListListenerCertificatesError {
             }
             "ResourceNotFound.Listener" => Self::ResourceNotFoundListener(meta),
             _ => {
-                match crate::common_errors::CommonError::try_from_metadata(meta) {
+                match crate::errors::CommonError::try_from_metadata(meta) {
                     Ok(c) => Self::Common(c),
                     Err(meta) => Self::Unknown(meta),
                 }
@@ -471,55 +206,17 @@ impl alb_runtime::OperationError for ListListenerCertificatesError {
         }
     }
     fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        ListListenerCertificatesError::metadata(self)
-    }
-    fn is_retryable(&self) -> bool {
-        ListListenerCertificatesError::is_retryable(self)
-    }
-}
-impl alb_runtime::Operation for ListListenerCertificatesRequest {
-    type Output = ListListenerCertificatesResponse;
-    type Error = ListListenerCertificatesError;
-    const META: &'static alb_runtime::OperationMeta = &META;
-    fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        ListListenerCertificatesRequest::validate(self)
-    }
-    fn write_params(&self, params: &mut alb_runtime::Params) {
-        self.write_wire("", params)
+        match self {
+            Self::OperationDeniedHttpListenerNotSupport(m)
+            | Self::ResourceNotFoundListener(m)
+            | Self::Unknown(m) => m,
+            Self::Common(c) => alb_runtime::OperationError::metadata(c),
+        }
     }
 }
-#[cfg(feature = "server")]
-impl alb_runtime::FromParams for ListListenerCertificatesRequest {
-    fn from_params(
-        params: &alb_runtime::ParamMap,
-    ) -> Result<Self, alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        let request = Self::read_wire(params, "", &mut v);
-        request.validate_into(&mut v);
-        v.finish("ListListenerCertificates")?;
-        Ok(request)
+impl std::fmt::Display for ListListenerCertificatesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(alb_runtime::OperationError::metadata(self), f)
     }
 }
-impl alb_runtime::Paginated for ListListenerCertificatesRequest {
-    type Item = ListenerCertificate;
-    fn set_page_token(&mut self, token: Option<String>) {
-        self.next_token = token;
-    }
-    fn set_page_size(&mut self, size: i32) {
-        self.max_results = Some(size);
-    }
-    fn next_page_token(output: &ListListenerCertificatesResponse) -> Option<&str> {
-        output.next_token.as_deref()
-    }
-    fn into_items(output: ListListenerCertificatesResponse) -> Vec<ListenerCertificate> {
-        output.certificates
-    }
-}
-impl ListListenerCertificatesRequestBuilder<alb_runtime::Core> {
-    /// Pages of results, following `NextToken` until the last page.
-    pub fn into_paginator(
-        self,
-    ) -> alb_runtime::Paginator<ListListenerCertificatesRequest> {
-        alb_runtime::Paginator::new(self.client, self.request)
-    }
-}
+impl std::error::Error for ListListenerCertificatesError {}

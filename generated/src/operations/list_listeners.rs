@@ -3,955 +3,173 @@
 //! `ListListeners`: List listeners
 //!
 //! Lists the listeners in the current region, optionally narrowed to given listeners, load balancers, a protocol or tags. Results come in pages.
+//!
+//! Related: GetListenerAttribute, CreateListener.
+//!
+//! Note: Access level: the RAM table and the metadata (systemTags) say "get", mapped to Read although the call is a listing; a July 2024 version of the page published no authorization information.
+//!
+//! Note: MaxResults: the range 1-100 and the default 20 are stated only in the parameter's text; the schema gives neither. They are applied as constraints.
+//!
+//! Note: The listener item's Tags use the struct name ListenerTag so that it does not collide with the request's Tag filter struct.
 
-/// What the spec says about `ListListeners`: List listeners.
-///
-/// Note: Access level: the RAM table and the metadata (systemTags) say "get", mapped to Read although the call is a listing; a July 2024 version of the page published no authorization information.
-///
-/// Note: MaxResults: the range 1-100 and the default 20 are stated only in the parameter's text; the schema gives neither. They are applied as constraints.
-///
-/// Note: The listener item's Tags use the struct name ListenerTag so that it does not collide with the request's Tag filter struct.
+use alb_runtime::schema::*;
+pub use crate::types::ListenerProtocol;
+pub use crate::types::Tag;
+pub use crate::types::Listener;
+pub use crate::types::DefaultAction;
+pub use crate::types::ForwardGroupConfig;
+pub use crate::types::ServerGroupTuple;
+pub use crate::types::DefaultActionType;
+pub use crate::types::LogConfig;
+pub use crate::types::AccessLogTracingConfig;
+pub use crate::types::QuicConfig;
+pub use crate::types::XForwardedForConfig;
+/// What the spec says about `ListListeners` (rate limit, RAM, request schema).
 pub static META: alb_runtime::OperationMeta = alb_runtime::OperationMeta {
     name: "ListListeners",
-    api_version: "2020-06-16",
+    api_version: crate::API_VERSION,
     rate_limit: None,
     is_async: false,
+    deprecated: false,
     ram: alb_runtime::RamMeta {
         action: "alb:ListListeners",
         access_level: alb_runtime::AccessLevel::Read,
         resources: &[
-            alb_runtime::RamResource {
-                resource_type: "LoadBalancer",
-                arn_template: "acs:alb:{#regionId}:{#accountId}:loadbalancer/{#loadbalancerId}",
-                required: true,
-            },
+            alb_runtime::RamResource::new(
+                "LoadBalancer",
+                crate::ram::LOAD_BALANCER_ARN,
+                Some(true),
+            ),
         ],
         condition_keys: &[],
     },
+    input: &INPUT,
     idempotency_param: None,
     dry_run_param: None,
 };
-/// ARN of the `LoadBalancer` resource `alb:ListListeners` is authorized on: `acs:alb:{#regionId}:{#accountId}:loadbalancer/{#loadbalancerId}`.
-pub fn load_balancer_arn(
-    region_id: &str,
-    account_id: &str,
-    loadbalancer_id: &str,
-) -> String {
-    META.ram
-        .resources[0usize]
-        .arn(
-            &[
-                ("regionId", region_id),
-                ("accountId", account_id),
-                ("loadbalancerId", loadbalancer_id),
-            ],
-        )
-}
-/// Every documented error code, with its HTTP status and message template.
-pub static ERRORS: &[alb_runtime::ErrorCodeInfo] = &[
-    alb_runtime::ErrorCodeInfo {
-        code: "Forbidden.LoadBalancer",
-        http_status: 403u16,
-        message: "Authentication is failed for %s.",
-        retryable: false,
-    },
-];
+/// What a `ListListenersRequest` may hold: fields and constraints, checked by the runtime.
+static INPUT: Object = Object::new(
+    "ListListenersRequest",
+    &[
+        Field::new("NextToken", STR),
+        Field::new("MaxResults", Ty::Int(&Int::I32.range(Some(1i64), Some(100i64)))),
+        Field::new(
+            "ListenerIds",
+            Ty::List(
+                &List {
+                    item: STR,
+                    min_items: Some(1u32),
+                    max_items: Some(20u32),
+                },
+            ),
+        ),
+        Field::new(
+            "LoadBalancerIds",
+            Ty::List(
+                &List {
+                    item: STR,
+                    min_items: Some(1u32),
+                    max_items: Some(20u32),
+                },
+            ),
+        ),
+        Field::new(
+            "ListenerProtocol",
+            Ty::Str(&Str::ANY.one_of(crate::types::ListenerProtocol::VALUES)),
+        ),
+        Field::new(
+            "Tag",
+            Ty::List(
+                &List {
+                    item: Ty::Object(&crate::types::tag::SCHEMA),
+                    min_items: None,
+                    max_items: None,
+                },
+            ),
+        ),
+    ],
+);
 /// Request of `ListListeners`: List listeners
 ///
-/// Lists the listeners in the current region, optionally narrowed to given listeners, load balancers, a protocol or tags. Results come in pages.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Build it with [`crate::Client::list_listeners`] (or [`ListListenersRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ListListenersRequest {
-    /// Token of the page to fetch. Leave it empty for the first call; for the following ones pass the NextToken returned by the previous call.
-    ///
-    /// Wire name: `NextToken`. Example: `FFmyTO70tTpLG6I4FmYAXGKPd****`.
+    /// Token of the page to fetch. Leave it empty for the first call; for the following ones pass the NextToken returned by the previous call. (`NextToken`; example `FFmyTO70tTpLG6I3FmYAXGKPd****`.)
     pub next_token: Option<String>,
-    /// Largest number of entries to return in one page, from 1 to 100.
-    ///
-    /// Wire name: `MaxResults`. Constraints: >= 1, <= 100. Default: `20`. Example: `50`.
+    /// Largest number of entries to return in one page, from 1 to 100. (`MaxResults`; >= 1, <= 100; default `20`; example `20`.)
     pub max_results: Option<i32>,
-    /// Only return the listeners with these IDs (at most 20).
-    ///
-    /// Wire name: `ListenerIds`. Constraints: at least 1 item(s), at most 20 item(s).
+    /// Only return the listeners with these IDs (at most 20). (`ListenerIds`; at least 1 item(s), at most 20 item(s).)
     ///
     /// Note: The schema allows up to 21 items while the text says at most 20 listener IDs; the stricter limit, 20, applies.
-    pub listener_ids: Option<Vec<String>>,
-    /// Only return the listeners of these ALB instances (at most 20).
-    ///
-    /// Wire name: `LoadBalancerIds`. Constraints: at least 1 item(s), at most 20 item(s).
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub listener_ids: Vec<String>,
+    /// Only return the listeners of these ALB instances (at most 20). (`LoadBalancerIds`; at least 1 item(s), at most 20 item(s).)
     ///
     /// Note: The schema allows up to 21 items while the text says at most 20 instance IDs; the stricter limit, 20, applies.
-    pub load_balancer_ids: Option<Vec<String>>,
-    /// Only return listeners of this protocol.
-    ///
-    /// Wire name: `ListenerProtocol`. Constraints: one of HTTP, HTTPS, QUIC. Example: `HTTP`.
-    pub listener_protocol: Option<String>,
-    /// Only return listeners that carry all of these tags.
-    ///
-    /// Wire name: `Tag`.
-    pub tag: Option<Vec<Tag>>,
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub load_balancer_ids: Vec<String>,
+    /// Only return listeners of this protocol. (`ListenerProtocol`; one of HTTP, HTTPS, QUIC; example `HTTP`.)
+    pub listener_protocol: Option<crate::types::ListenerProtocol>,
+    /// Only return listeners that carry all of these tags. (`Tag`.)
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub tag: Vec<crate::types::Tag>,
 }
 impl ListListenersRequest {
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.max_results {
-            Some(value) => {
-                v.range("MaxResults", i64::from(*value), Some(1i64), Some(100i64));
-            }
-            None => {}
-        }
-        match &self.listener_ids {
-            Some(value) => {
-                v.items("ListenerIds", value.len(), Some(1u64), Some(20u64));
-                v.push_field("ListenerIds");
-                for (i, item) in value.iter().enumerate() {
-                    v.push_index(i);
-                    let _ = item;
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => {}
-        }
-        match &self.load_balancer_ids {
-            Some(value) => {
-                v.items("LoadBalancerIds", value.len(), Some(1u64), Some(20u64));
-                v.push_field("LoadBalancerIds");
-                for (i, item) in value.iter().enumerate() {
-                    v.push_index(i);
-                    let _ = item;
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => {}
-        }
-        match &self.listener_protocol {
-            Some(value) => {
-                v.allowed("ListenerProtocol", value, &["HTTP", "HTTPS", "QUIC"]);
-            }
-            None => {}
-        }
-        match &self.tag {
-            Some(value) => {
-                v.items("Tag", value.len(), None, None);
-                v.push_field("Tag");
-                for (i, item) in value.iter().enumerate() {
-                    v.push_index(i);
-                    item.validate_into(v);
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => {}
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.next_token {
-            params.push([prefix, "NextToken"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.max_results {
-            params.push_display([prefix, "MaxResults"].concat(), value);
-        }
-        if let Some(value) = &self.listener_ids {
-            let base: String = [prefix, "ListenerIds"].concat();
-            for (i, item) in value.iter().enumerate() {
-                params.push(format!("{base}.{}", i + 1), item.as_str());
-            }
-        }
-        if let Some(value) = &self.load_balancer_ids {
-            let base: String = [prefix, "LoadBalancerIds"].concat();
-            for (i, item) in value.iter().enumerate() {
-                params.push(format!("{base}.{}", i + 1), item.as_str());
-            }
-        }
-        if let Some(value) = &self.listener_protocol {
-            params.push([prefix, "ListenerProtocol"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.tag {
-            let base: String = [prefix, "Tag"].concat();
-            for (i, item) in value.iter().enumerate() {
-                item.write_wire(&format!("{base}.{}.", i + 1), params);
-            }
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        Self {
-            next_token: params.get(&[prefix, "NextToken"].concat()).map(str::to_string),
-            max_results: alb_runtime::server::read_int::<
-                i32,
-            >(params, &[prefix, "MaxResults"].concat(), "MaxResults", v),
-            listener_ids: {
-                let base: String = [prefix, "ListenerIds"].concat();
-                let indices = params.indices(&base);
-                if indices.is_empty() {
-                    None
-                } else {
-                    v.push_field("ListenerIds");
-                    if indices.iter().enumerate().any(|(i, n)| *n != i + 1) {
-                        v.violation_here(alb_runtime::Rule::ListIndices);
-                    }
-                    let mut out = Vec::with_capacity(indices.len());
-                    for (i, n) in indices.iter().enumerate() {
-                        v.push_index(i);
-                        if let Some(item) = params
-                            .get(&format!("{base}.{n}"))
-                            .map(str::to_string)
-                        {
-                            out.push(item);
-                        }
-                        v.pop();
-                    }
-                    v.pop();
-                    Some(out)
-                }
-            },
-            load_balancer_ids: {
-                let base: String = [prefix, "LoadBalancerIds"].concat();
-                let indices = params.indices(&base);
-                if indices.is_empty() {
-                    None
-                } else {
-                    v.push_field("LoadBalancerIds");
-                    if indices.iter().enumerate().any(|(i, n)| *n != i + 1) {
-                        v.violation_here(alb_runtime::Rule::ListIndices);
-                    }
-                    let mut out = Vec::with_capacity(indices.len());
-                    for (i, n) in indices.iter().enumerate() {
-                        v.push_index(i);
-                        if let Some(item) = params
-                            .get(&format!("{base}.{n}"))
-                            .map(str::to_string)
-                        {
-                            out.push(item);
-                        }
-                        v.pop();
-                    }
-                    v.pop();
-                    Some(out)
-                }
-            },
-            listener_protocol: params
-                .get(&[prefix, "ListenerProtocol"].concat())
-                .map(str::to_string),
-            tag: {
-                let base: String = [prefix, "Tag"].concat();
-                let indices = params.indices(&base);
-                if indices.is_empty() {
-                    None
-                } else {
-                    v.push_field("Tag");
-                    if indices.iter().enumerate().any(|(i, n)| *n != i + 1) {
-                        v.violation_here(alb_runtime::Rule::ListIndices);
-                    }
-                    let mut out = Vec::with_capacity(indices.len());
-                    for (i, n) in indices.iter().enumerate() {
-                        v.push_index(i);
-                        out.push(Tag::read_wire(params, &format!("{base}.{n}."), v));
-                        v.pop();
-                    }
-                    v.pop();
-                    Some(out)
-                }
-            },
-        }
-    }
-}
-/// A tag to filter on.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Tag {
-    /// Tag key: at most 128 characters, not starting with `aliyun` or `acs:` and not containing `http://` or `https://`.
-    ///
-    /// Wire name: `Key`. Constraints: length <= 128. Example: `env`.
-    pub key: Option<String>,
-    /// Tag value: at most 128 characters, not starting with `aliyun` or `acs:` and not containing `http://` or `https://`.
-    ///
-    /// Wire name: `Value`. Constraints: length <= 128. Example: `product`.
-    pub value: Option<String>,
-}
-impl Tag {
-    /// A new `Tag` with its required fields (it has none).
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        Self { ..Default::default() }
-    }
-    /// Tag key: at most 128 characters, not starting with `aliyun` or `acs:` and not containing `http://` or `https://`.
-    ///
-    /// Wire name: `Key`. Constraints: length <= 128. Example: `env`.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets or clears `Key`.
-    pub fn set_key(mut self, v: Option<String>) -> Self {
-        self.key = v;
-        self
-    }
-    /// Tag value: at most 128 characters, not starting with `aliyun` or `acs:` and not containing `http://` or `https://`.
-    ///
-    /// Wire name: `Value`. Constraints: length <= 128. Example: `product`.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-    /// Sets or clears `Value`.
-    pub fn set_value(mut self, v: Option<String>) -> Self {
-        self.value = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.key {
-            Some(value) => {
-                v.length("Key", value, None, Some(128u64));
-            }
-            None => {}
-        }
-        match &self.value {
-            Some(value) => {
-                v.length("Value", value, None, Some(128u64));
-            }
-            None => {}
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.key {
-            params.push([prefix, "Key"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.value {
-            params.push([prefix, "Value"].concat(), value.as_str());
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        let _ = v;
-        Self {
-            key: params.get(&[prefix, "Key"].concat()).map(str::to_string),
-            value: params.get(&[prefix, "Value"].concat()).map(str::to_string),
-        }
-    }
-}
-impl ListListenersRequest {
-    /// A builder for this request.
+    /// A builder for this request (without a client: `build()` it).
     pub fn builder() -> ListListenersRequestBuilder {
-        ListListenersRequestBuilder::default()
-    }
-    /// Every violation of the spec's constraints, at once.
-    pub fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        self.validate_into(&mut v);
-        v.finish("ListListeners")
+        Default::default()
     }
 }
-/// Builds a [`ListListenersRequest`]; `build()` validates it. From [`crate::Client`], `send()` sends it.
-#[derive(Debug, Clone, Default)]
-pub struct ListListenersRequestBuilder<C = ()> {
-    request: ListListenersRequest,
-    client: C,
-}
+/// Builds a [`ListListenersRequest`]: setters here, `send()`/`build()` on [`crate::RequestBuilder`].
+pub type ListListenersRequestBuilder<C = ()> = crate::RequestBuilder<
+    ListListenersRequest,
+    C,
+>;
 impl<C> ListListenersRequestBuilder<C> {
-    /// Token of the page to fetch. Leave it empty for the first call; for the following ones pass the NextToken returned by the previous call.
-    ///
-    /// Wire name: `NextToken`. Example: `FFmyTO70tTpLG6I4FmYAXGKPd****`.
+    /// Sets `NextToken`.
     pub fn next_token(mut self, v: impl Into<String>) -> Self {
         self.request.next_token = Some(v.into());
         self
     }
-    /// Sets or clears `NextToken`.
-    pub fn set_next_token(mut self, v: Option<String>) -> Self {
-        self.request.next_token = v;
-        self
-    }
-    /// Largest number of entries to return in one page, from 1 to 100.
-    ///
-    /// Wire name: `MaxResults`. Constraints: >= 1, <= 100. Default: `20`. Example: `50`.
+    /// Sets `MaxResults`.
     pub fn max_results(mut self, v: i32) -> Self {
         self.request.max_results = Some(v);
         self
     }
-    /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, v: Option<i32>) -> Self {
-        self.request.max_results = v;
-        self
-    }
-    /// Only return the listeners with these IDs (at most 20).
-    ///
-    /// Wire name: `ListenerIds`. Constraints: at least 1 item(s), at most 20 item(s).
-    ///
-    /// Note: The schema allows up to 21 items while the text says at most 20 listener IDs; the stricter limit, 20, applies.
-    ///
-    /// Appends one item; call again to add more.
+    /// Appends one item to `ListenerIds`; call again to add more.
     pub fn listener_ids(mut self, v: impl Into<String>) -> Self {
-        self.request.listener_ids.get_or_insert_with(Vec::new).push(v.into());
+        self.request.listener_ids.push(v.into());
         self
     }
-    /// Sets or clears `ListenerIds`.
-    pub fn set_listener_ids(mut self, v: Option<Vec<String>>) -> Self {
-        self.request.listener_ids = v;
-        self
-    }
-    /// Only return the listeners of these ALB instances (at most 20).
-    ///
-    /// Wire name: `LoadBalancerIds`. Constraints: at least 1 item(s), at most 20 item(s).
-    ///
-    /// Note: The schema allows up to 21 items while the text says at most 20 instance IDs; the stricter limit, 20, applies.
-    ///
-    /// Appends one item; call again to add more.
+    /// Appends one item to `LoadBalancerIds`; call again to add more.
     pub fn load_balancer_ids(mut self, v: impl Into<String>) -> Self {
-        self.request.load_balancer_ids.get_or_insert_with(Vec::new).push(v.into());
+        self.request.load_balancer_ids.push(v.into());
         self
     }
-    /// Sets or clears `LoadBalancerIds`.
-    pub fn set_load_balancer_ids(mut self, v: Option<Vec<String>>) -> Self {
-        self.request.load_balancer_ids = v;
-        self
-    }
-    /// Only return listeners of this protocol.
-    ///
-    /// Wire name: `ListenerProtocol`. Constraints: one of HTTP, HTTPS, QUIC. Example: `HTTP`.
-    pub fn listener_protocol(mut self, v: impl Into<String>) -> Self {
+    /// Sets `ListenerProtocol`.
+    pub fn listener_protocol(
+        mut self,
+        v: impl Into<crate::types::ListenerProtocol>,
+    ) -> Self {
         self.request.listener_protocol = Some(v.into());
         self
     }
-    /// Sets or clears `ListenerProtocol`.
-    pub fn set_listener_protocol(mut self, v: Option<String>) -> Self {
-        self.request.listener_protocol = v;
+    /// Appends one item to `Tag`; call again to add more.
+    pub fn tag(mut self, v: crate::types::Tag) -> Self {
+        self.request.tag.push(v);
         self
-    }
-    /// Only return listeners that carry all of these tags.
-    ///
-    /// Wire name: `Tag`.
-    ///
-    /// Appends one item; call again to add more.
-    pub fn tag(mut self, v: Tag) -> Self {
-        self.request.tag.get_or_insert_with(Vec::new).push(v);
-        self
-    }
-    /// Sets or clears `Tag`.
-    pub fn set_tag(mut self, v: Option<Vec<Tag>>) -> Self {
-        self.request.tag = v;
-        self
-    }
-    /// The request as built so far.
-    pub fn as_request(&self) -> &ListListenersRequest {
-        &self.request
-    }
-    /// Validates and returns the request; every violation is listed.
-    pub fn build(self) -> Result<ListListenersRequest, alb_runtime::ValidationError> {
-        self.request.validate()?;
-        Ok(self.request)
-    }
-}
-impl ListListenersRequestBuilder<alb_runtime::Core> {
-    pub(crate) fn with_client(client: alb_runtime::Core) -> Self {
-        Self {
-            request: ListListenersRequest::default(),
-            client,
-        }
-    }
-    /// Validates the request (no I/O when it is invalid), then sends it.
-    pub async fn send(
-        self,
-    ) -> Result<ListListenersResponse, alb_runtime::SdkError<ListListenersError>> {
-        self.client.send(self.request).await
-    }
-}
-/// Response of `ListListeners`: One page of listeners.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ListListenersResponse {
-    /// The listeners on this page.
-    ///
-    /// Wire name: `Listeners`.
-    #[serde(rename = "Listeners")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Vec::is_empty"))]
-    pub listeners: Vec<Listener>,
-    /// The page size that was applied to this request.
-    ///
-    /// Wire name: `MaxResults`. Example: `50`.
-    #[serde(rename = "MaxResults")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_results: Option<i32>,
-    /// Token of the next page; empty when all results have been read.
-    ///
-    /// Wire name: `NextToken`. Example: `FFmyTO70tTpLG6I3FmYAXGKPd****`.
-    #[serde(rename = "NextToken")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: Option<String>,
-    /// ID of the request.
-    ///
-    /// Wire name: `RequestId`. Example: `365F4154-92F6-4AE4-92F8-7FF3******`.
-    #[serde(rename = "RequestId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub request_id: Option<String>,
-    /// How many listeners match the request in all pages.
-    ///
-    /// Wire name: `TotalCount`. Example: `1000`.
-    #[serde(rename = "TotalCount")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub total_count: Option<i32>,
-}
-/// A listener of an ALB instance.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct Listener {
-    /// The actions of the listener's default forwarding rule.
-    ///
-    /// Wire name: `DefaultActions`.
-    #[serde(rename = "DefaultActions")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Vec::is_empty"))]
-    pub default_actions: Vec<DefaultAction>,
-    /// Whether responses of certain file types are compressed with Gzip.
-    ///
-    /// Wire name: `GzipEnabled`. Example: `false`.
-    #[serde(rename = "GzipEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub gzip_enabled: Option<bool>,
-    /// Whether HTTP/2 is enabled. Applies to HTTPS listeners only.
-    ///
-    /// Wire name: `Http2Enabled`. Example: `false`.
-    #[serde(rename = "Http2Enabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub http2_enabled: Option<bool>,
-    /// Idle connection timeout, in seconds, from 1 to 60. A connection that sees no request for this long is closed; the next request opens a new one.
-    ///
-    /// Wire name: `IdleTimeout`. Example: `3`.
-    #[serde(rename = "IdleTimeout")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub idle_timeout: Option<i32>,
-    /// The listener's name (a free-form label).
-    ///
-    /// Wire name: `ListenerDescription`. Example: `HTTP_80`.
-    #[serde(rename = "ListenerDescription")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub listener_description: Option<String>,
-    /// ID of the listener.
-    ///
-    /// Wire name: `ListenerId`. Example: `lsn-o4u34y73wq7b******`.
-    #[serde(rename = "ListenerId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub listener_id: Option<String>,
-    /// Front-end port the load balancer listens on, from 1 to 65535.
-    ///
-    /// Wire name: `ListenerPort`. Example: `80`.
-    #[serde(rename = "ListenerPort")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub listener_port: Option<i32>,
-    /// Protocol of the listener, `HTTP`, `HTTPS` or `QUIC`.
-    ///
-    /// Wire name: `ListenerProtocol`. Example: `HTTP`.
-    #[serde(rename = "ListenerProtocol")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub listener_protocol: Option<String>,
-    /// Current state of the listener: `Provisioning` (being created), `Running`, `Configuring` (a change is being applied) or `Stopped`.
-    ///
-    /// Wire name: `ListenerStatus`. Example: `Running`.
-    #[serde(rename = "ListenerStatus")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub listener_status: Option<String>,
-    /// ID of the ALB instance the listener belongs to.
-    ///
-    /// Wire name: `LoadBalancerId`. Example: `alb-bd6oylbckp6k9x****`.
-    #[serde(rename = "LoadBalancerId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub load_balancer_id: Option<String>,
-    /// Access log settings of the listener.
-    ///
-    /// Wire name: `LogConfig`.
-    #[serde(rename = "LogConfig")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub log_config: Option<LogConfig>,
-    /// Settings of the QUIC listener associated with this one.
-    ///
-    /// Wire name: `QuicConfig`.
-    #[serde(rename = "QuicConfig")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub quic_config: Option<QuicConfig>,
-    /// Request timeout, in seconds, from 1 to 180. When a backend server does not answer in time, the load balancer stops waiting and returns HTTP 504 to the client.
-    ///
-    /// Wire name: `RequestTimeout`. Example: `34`.
-    #[serde(rename = "RequestTimeout")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub request_timeout: Option<i32>,
-    /// The TLS security policy. HTTPS listeners only.
-    ///
-    /// Wire name: `SecurityPolicyId`. Example: `tls_cipher_policy_1_1`.
-    #[serde(rename = "SecurityPolicyId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub security_policy_id: Option<String>,
-    /// Settings of the X-Forwarded-* and related headers added to requests.
-    ///
-    /// Wire name: `XForwardedForConfig`.
-    #[serde(rename = "XForwardedForConfig")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_config: Option<XForwardedForConfig>,
-    /// The listener's tags.
-    ///
-    /// Wire name: `Tags`.
-    #[serde(rename = "Tags")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Vec::is_empty"))]
-    pub tags: Vec<ListenerTag>,
-}
-/// One default action.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct DefaultAction {
-    /// Where to forward requests; set when the action type is `ForwardGroup`.
-    ///
-    /// Wire name: `ForwardGroupConfig`.
-    #[serde(rename = "ForwardGroupConfig")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub forward_group_config: Option<ForwardGroupConfig>,
-    /// Kind of action. The only value is `ForwardGroup`: forward to one or more server groups.
-    ///
-    /// Wire name: `Type`. Example: `ForwardGroup`.
-    #[serde(rename = "Type")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub r#type: Option<String>,
-}
-/// Where to forward requests; set when the action type is `ForwardGroup`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ForwardGroupConfig {
-    /// The server groups requests are forwarded to.
-    ///
-    /// Wire name: `ServerGroupTuples`.
-    #[serde(rename = "ServerGroupTuples")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Vec::is_empty"))]
-    pub server_group_tuples: Vec<ServerGroupTuple>,
-}
-/// A target server group.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ServerGroupTuple {
-    /// ID of the server group.
-    ///
-    /// Wire name: `ServerGroupId`. Example: `sgp-i5qt20******`.
-    #[serde(rename = "ServerGroupId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub server_group_id: Option<String>,
-}
-/// Access log settings of the listener.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct LogConfig {
-    /// Whether access logs record custom headers.
-    ///
-    /// Wire name: `AccessLogRecordCustomizedHeadersEnabled`. Example: `true`.
-    #[serde(rename = "AccessLogRecordCustomizedHeadersEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub access_log_record_customized_headers_enabled: Option<bool>,
-    /// Xtrace (request tracing) settings of the access log.
-    ///
-    /// Wire name: `AccessLogTracingConfig`.
-    #[serde(rename = "AccessLogTracingConfig")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub access_log_tracing_config: Option<AccessLogTracingConfig>,
-}
-/// Xtrace (request tracing) settings of the access log.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct AccessLogTracingConfig {
-    /// Whether Xtrace is on. It can only be on while the instance's access log (AccessLogEnabled) is on.
-    ///
-    /// Wire name: `TracingEnabled`. Example: `true`.
-    #[serde(rename = "TracingEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub tracing_enabled: Option<bool>,
-    /// Xtrace sampling rate, from 1 to 10000. Meaningful only when TracingEnabled is `true`.
-    ///
-    /// Wire name: `TracingSample`. Example: `100`.
-    #[serde(rename = "TracingSample")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub tracing_sample: Option<i32>,
-    /// Xtrace type; the only valid value is `Zipkin`. Meaningful only when TracingEnabled is `true`.
-    ///
-    /// Wire name: `TracingType`. Example: `Zipkin`.
-    #[serde(rename = "TracingType")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub tracing_type: Option<String>,
-}
-/// Settings of the QUIC listener associated with this one.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct QuicConfig {
-    /// ID of the associated QUIC listener. Present for HTTPS listeners when QuicUpgradeEnabled is `true`; the QUIC listener belongs to the same ALB instance and was not associated with another listener.
-    ///
-    /// Wire name: `QuicListenerId`. Example: `lsn-o4u54y73wq7b******`.
-    #[serde(rename = "QuicListenerId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub quic_listener_id: Option<String>,
-    /// Whether upgrading to QUIC is on. HTTPS listeners only.
-    ///
-    /// Wire name: `QuicUpgradeEnabled`. Example: `true`.
-    #[serde(rename = "QuicUpgradeEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub quic_upgrade_enabled: Option<bool>,
-}
-/// Settings of the X-Forwarded-* and related headers added to requests.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct XForwardedForConfig {
-    /// Custom name of the header carrying the client certificate verification result; used only when XForwardedForClientCertClientVerifyEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertClientVerifyAlias`. Example: `test_client-verify-alias_123456`.
-    #[serde(rename = "XForwardedForClientCertClientVerifyAlias")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_cert_client_verify_alias: Option<String>,
-    /// Whether the `X-Forwarded-Clientcert-clientverify` header passes on the result of verifying the client certificate. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertClientVerifyEnabled`. Example: `true`.
-    #[serde(rename = "XForwardedForClientCertClientVerifyEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_cert_client_verify_enabled: Option<bool>,
-    /// Custom name of the header carrying the client certificate fingerprint; used only when XForwardedForClientCertFingerprintEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertFingerprintAlias`. Example: `test_finger-print-alias_123456`.
-    #[serde(rename = "XForwardedForClientCertFingerprintAlias")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_cert_fingerprint_alias: Option<String>,
-    /// Whether the `X-Forwarded-Clientcert-fingerprint` header passes on the client certificate's fingerprint. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertFingerprintEnabled`. Example: `true`.
-    #[serde(rename = "XForwardedForClientCertFingerprintEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_cert_fingerprint_enabled: Option<bool>,
-    /// Custom name of the header carrying the client certificate issuer; used only when XForwardedForClientCertIssuerDNEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertIssuerDNAlias`. Example: `test_issue-dn-alias_123456`.
-    #[serde(rename = "XForwardedForClientCertIssuerDNAlias")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_cert_issuer_dn_alias: Option<String>,
-    /// Whether the `X-Forwarded-Clientcert-issuerdn` header passes on who issued the client certificate. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertIssuerDNEnabled`. Example: `true`.
-    #[serde(rename = "XForwardedForClientCertIssuerDNEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_cert_issuer_dn_enabled: Option<bool>,
-    /// Custom name of the header carrying the client certificate subject; used only when XForwardedForClientCertSubjectDNEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertSubjectDNAlias`. Example: `test_subject-dn-alias_123456`.
-    #[serde(rename = "XForwardedForClientCertSubjectDNAlias")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_cert_subject_dn_alias: Option<String>,
-    /// Whether the `X-Forwarded-Clientcert-subjectdn` header passes on the owner (subject) of the client certificate. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertSubjectDNEnabled`. Example: `true`.
-    #[serde(rename = "XForwardedForClientCertSubjectDNEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_cert_subject_dn_enabled: Option<bool>,
-    /// Whether the `X-Forwarded-Client-Port` header passes on the client's source port. HTTP and HTTPS listeners.
-    ///
-    /// Wire name: `XForwardedForClientSrcPortEnabled`. Example: `true`.
-    #[serde(rename = "XForwardedForClientSrcPortEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_src_port_enabled: Option<bool>,
-    /// Whether the `X-Forwarded-For` header passes on the client's real IP address. HTTP and HTTPS listeners.
-    ///
-    /// Wire name: `XForwardedForEnabled`. Example: `true`.
-    #[serde(rename = "XForwardedForEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_enabled: Option<bool>,
-    /// Whether the `X-Forwarded-Proto` header passes on the listener's protocol. HTTP, HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `XForwardedForProtoEnabled`. Example: `true`.
-    #[serde(rename = "XForwardedForProtoEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_proto_enabled: Option<bool>,
-    /// Whether the `SLB-ID` header passes on the load balancer's ID. HTTP, HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `XForwardedForSLBIdEnabled`. Example: `true`.
-    #[serde(rename = "XForwardedForSLBIdEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_slb_id_enabled: Option<bool>,
-    /// Whether the `X-Forwarded-Port` header passes on the listener's port. HTTP, HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `XForwardedForSLBPortEnabled`. Example: `true`.
-    #[serde(rename = "XForwardedForSLBPortEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_slb_port_enabled: Option<bool>,
-    /// Whether ALB looks for the real client IP inside the `X-Forwarded-For` header. HTTP and HTTPS listeners.
-    ///
-    /// Wire name: `XForwardedForClientSourceIpsEnabled`. Example: `false`.
-    #[serde(rename = "XForwardedForClientSourceIpsEnabled")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_source_ips_enabled: Option<bool>,
-    /// Trusted proxy addresses. ALB walks `X-Forwarded-For` from the right and takes the first address not in this list as the real client IP, which source-IP rate limiting then uses.
-    ///
-    /// Wire name: `XForwardedForClientSourceIpsTrusted`. Example: `10.1.1.0/24`.
-    #[serde(rename = "XForwardedForClientSourceIpsTrusted")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub x_forwarded_for_client_source_ips_trusted: Option<String>,
-}
-/// A tag.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ListenerTag {
-    /// Tag key: at most 128 characters, not starting with `aliyun` or `acs:` and not containing `http://` or `https://`.
-    ///
-    /// Wire name: `Key`. Example: `env`.
-    #[serde(rename = "Key")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub key: Option<String>,
-    /// Tag value: at most 128 characters, not starting with `aliyun` or `acs:` and not containing `http://` or `https://`.
-    ///
-    /// Wire name: `Value`. Example: `product`.
-    #[serde(rename = "Value")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub value: Option<String>,
-}
-/// Errors of `ListListeners`: one variant per documented code, the service-wide codes, and `Unknown`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListListenersError {
-    /// `Forbidden.LoadBalancer` (HTTP 403): Authentication is failed for %s.
-    ///
-    /// The caller may not act on a load balancer named in the filter.
-    ForbiddenLoadBalancer(alb_runtime::ErrorMetadata),
-    /// A service-wide error (throttling, signature, permissions, ...).
-    Common(crate::common_errors::CommonError),
-    /// A code this SDK does not know; its metadata is kept whole.
-    Unknown(alb_runtime::ErrorMetadata),
-}
-impl ListListenersError {
-    /// Whether this is `Forbidden.LoadBalancer`.
-    pub fn is_forbidden_load_balancer(&self) -> bool {
-        matches!(self, Self::ForbiddenLoadBalancer(_))
-    }
-    /// The documented message template (`%s` marks a value), if the code is documented.
-    pub fn message_template(&self) -> Option<&'static str> {
-        match self {
-            Self::ForbiddenLoadBalancer(_) => Some(ERRORS[0usize].message),
-            Self::Common(c) => c.message_template(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// The values that filled the template's `%s` slots, in order.
-    pub fn template_args(&self) -> Option<Vec<String>> {
-        alb_runtime::service_error::template_args(
-            self.message_template()?,
-            &self.metadata().message,
-        )
-    }
-    /// Builds the documented error for `code` with its status and the
-    /// template filled with `args` (for servers such as the emulator).
-    pub fn from_code(code: &str, args: &[&str]) -> Self {
-        <Self as alb_runtime::OperationError>::from_metadata(
-            alb_runtime::service_error::documented(ERRORS, code, args),
-        )
-    }
-    /// The facts of the error (code, message, status, RequestId, ...).
-    pub fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        match self {
-            Self::ForbiddenLoadBalancer(m) => m,
-            Self::Common(c) => c.metadata(),
-            Self::Unknown(m) => m,
-        }
-    }
-    pub fn code(&self) -> &str {
-        &self.metadata().code
-    }
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status
-    }
-    pub fn request_id(&self) -> Option<&str> {
-        self.metadata().request_id.as_deref()
-    }
-    /// Whether retrying may succeed (the spec's `retryable` codes and
-    /// the service-wide throttling and availability codes).
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            other => alb_runtime::service_error::is_common_retryable_code(other.code()),
-        }
-    }
-}
-impl std::fmt::Display for ListListenersError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl std::error::Error for ListListenersError {}
-impl alb_runtime::OperationError for ListListenersError {
-    fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
-        match meta.code.as_str() {
-            "Forbidden.LoadBalancer" => Self::ForbiddenLoadBalancer(meta),
-            _ => {
-                match crate::common_errors::CommonError::try_from_metadata(meta) {
-                    Ok(c) => Self::Common(c),
-                    Err(meta) => Self::Unknown(meta),
-                }
-            }
-        }
-    }
-    fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        ListListenersError::metadata(self)
-    }
-    fn is_retryable(&self) -> bool {
-        ListListenersError::is_retryable(self)
     }
 }
 impl alb_runtime::Operation for ListListenersRequest {
     type Output = ListListenersResponse;
     type Error = ListListenersError;
     const META: &'static alb_runtime::OperationMeta = &META;
-    fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        ListListenersRequest::validate(self)
-    }
-    fn write_params(&self, params: &mut alb_runtime::Params) {
-        self.write_wire("", params)
-    }
-}
-#[cfg(feature = "server")]
-impl alb_runtime::FromParams for ListListenersRequest {
-    fn from_params(
-        params: &alb_runtime::ParamMap,
-    ) -> Result<Self, alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        let request = Self::read_wire(params, "", &mut v);
-        request.validate_into(&mut v);
-        v.finish("ListListeners")?;
-        Ok(request)
-    }
 }
 impl alb_runtime::Paginated for ListListenersRequest {
-    type Item = Listener;
+    type Item = crate::types::Listener;
     fn set_page_token(&mut self, token: Option<String>) {
         self.next_token = token;
     }
@@ -961,13 +179,73 @@ impl alb_runtime::Paginated for ListListenersRequest {
     fn next_page_token(output: &ListListenersResponse) -> Option<&str> {
         output.next_token.as_deref()
     }
-    fn into_items(output: ListListenersResponse) -> Vec<Listener> {
+    fn into_items(output: ListListenersResponse) -> Vec<crate::types::Listener> {
         output.listeners
     }
 }
-impl ListListenersRequestBuilder<alb_runtime::Core> {
-    /// Pages of results, following `NextToken` until the last page.
-    pub fn into_paginator(self) -> alb_runtime::Paginator<ListListenersRequest> {
-        alb_runtime::Paginator::new(self.client, self.request)
+/// Response of `ListListeners`: One page of listeners.
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
+#[serde(default, rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ListListenersResponse {
+    /// The listeners on this page. (`Listeners`.)
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub listeners: Vec<crate::types::Listener>,
+    /// The page size that was applied to this request. (`MaxResults`; example `50`.)
+    pub max_results: Option<i32>,
+    /// Token of the next page; empty when all results have been read. (`NextToken`; example `FFmyTO70tTpLG6I3FmYAXGKPd****`.)
+    pub next_token: Option<String>,
+    /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF3******`.)
+    pub request_id: Option<String>,
+    /// How many listeners match the request in all pages. (`TotalCount`; example `1000`.)
+    pub total_count: Option<i32>,
+}
+/// Errors of `ListListeners`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
+///
+/// Code, HTTP status, message template and whether it is retried come from the runtime's `OperationError` trait (`use alb_sdk::prelude::*`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListListenersError {
+    /// `Forbidden.LoadBalancer` (HTTP 403): The caller may not act on the load balancer. The caller may not act on a load balancer named in the filter. Message: `Authentication has failed for LoadBalancer.`.
+    ForbiddenLoadBalancer(alb_runtime::ErrorMetadata),
+    /// A service-wide error (throttling, signature, permissions, ...).
+    Common(crate::errors::CommonError),
+    /// A code this SDK does not know; its metadata is kept whole.
+    Unknown(alb_runtime::ErrorMetadata),
+}
+impl ListListenersError {
+    /// Whether this is `Forbidden.LoadBalancer`.
+    pub fn is_forbidden_load_balancer(&self) -> bool {
+        matches!(self, Self::ForbiddenLoadBalancer(_))
     }
 }
+impl alb_runtime::OperationError for ListListenersError {
+    const CODES: &'static [&'static alb_runtime::ErrorCodeInfo] = &[
+        &crate::errors::FORBIDDEN_LOAD_BALANCER,
+    ];
+    const COMMON: &'static [&'static alb_runtime::ErrorCodeInfo] = crate::errors::COMMON;
+    fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
+        match meta.code.as_str() {
+            "Forbidden.LoadBalancer" => Self::ForbiddenLoadBalancer(meta),
+            _ => {
+                match crate::errors::CommonError::try_from_metadata(meta) {
+                    Ok(c) => Self::Common(c),
+                    Err(meta) => Self::Unknown(meta),
+                }
+            }
+        }
+    }
+    fn metadata(&self) -> &alb_runtime::ErrorMetadata {
+        match self {
+            Self::ForbiddenLoadBalancer(m) | Self::Unknown(m) => m,
+            Self::Common(c) => alb_runtime::OperationError::metadata(c),
+        }
+    }
+}
+impl std::fmt::Display for ListListenersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(alb_runtime::OperationError::metadata(self), f)
+    }
+}
+impl std::error::Error for ListListenersError {}

@@ -3,1944 +3,356 @@
 //! `UpdateListenerAttribute`: Update the attributes of a listener
 //!
 //! Changes the configuration of a listener, such as its name, timeouts, default forwarding actions, certificates and header settings. Parameters left out keep their current values.
+//!
+//! Asynchronous: The call answers with a request ID and a JobId before the change is in effect; it is applied in the background. Call GetListenerAttribute to follow it: the listener is `Configuring` while the change is applied and `Running` once it is done.
+//!
+//! Wait for it with [`UpdateListenerAttributeResponse::wait`] (waiter `ListenerUpdated`: Waits until the change has been applied and the listener is `Running` again, polling GetListenerAttribute.).
+//!
+//! Rate limit: 200 requests per 60 seconds.
+//!
+//! Related: GetListenerAttribute, CreateListener, ListListeners.
+//!
+//! Note: Access level: the RAM table and the metadata (systemTags) both say Update.
+//!
+//! Note: RequestTimeout and IdleTimeout: the schema only gives minimum 1; the maxima (180 and 60) come from the parameters' text.
+//!
+//! Note: Conditional requirements the format cannot express: CaCertificates is required when CaEnabled is true; QuicConfig.QuicListenerId is required when QuicUpgradeEnabled is true.
+//!
+//! Note: ListenerDescription and the header aliases also restrict their characters (see their descriptions); only length and, for the aliases, ASCII are checked client-side. The allowed characters of ListenerDescription differ from CreateListener's text (which does not list `,`, `;` or `@`); each operation keeps its own wording.
+//!
+//! Note: Waiter caveats: the documented states are only `Configuring` (in progress) and `Running` (done), with no failure state. A poll that runs before the service has switched the listener to `Configuring` sees `Running` and ends the wait early. A listener that was `Stopped` before the update is not documented to reach `Running`; the waiter then runs into its timeout.
 
-/// What the spec says about `UpdateListenerAttribute`: Update the attributes of a listener.
-///
-/// Asynchronous: The call answers with a request ID and a JobId before the change is in effect; it is applied in the background. Call GetListenerAttribute to follow it: the listener is `Configuring` while the change is applied and `Running` once it is done. Progress: `GetListenerAttribute` (Configuring -> Running).
-///
-/// Rate limit: 200 requests per 60 seconds.
-///
-/// Note: Access level: the RAM table and the metadata (systemTags) both say Update.
-///
-/// Note: RequestTimeout and IdleTimeout: the schema only gives minimum 1; the maxima (180 and 60) come from the parameters' text.
-///
-/// Note: Conditional requirements the format cannot express: CaCertificates is required when CaEnabled is true; QuicConfig.QuicListenerId is required when QuicUpgradeEnabled is true.
-///
-/// Note: ListenerDescription and the header aliases also restrict their characters (see their descriptions); only length and, for the aliases, ASCII are checked client-side. The allowed characters of ListenerDescription differ from CreateListener's text (which does not list `,`, `;` or `@`); each operation keeps its own wording.
-///
-/// Note: Waiter caveats: the documented states are only `Configuring` (in progress) and `Running` (done), with no failure state. A poll that runs before the service has switched the listener to `Configuring` sees `Running` and ends the wait early. A listener that was `Stopped` before the update is not documented to reach `Running`; the waiter then runs into its timeout.
+use alb_runtime::schema::*;
+pub use crate::types::XForwardedForConfig;
+pub use crate::types::QuicConfig;
+pub use crate::types::Certificate;
+pub use crate::types::CaCertificate;
+pub use crate::types::DefaultAction;
+pub use crate::types::ForwardGroupConfig;
+pub use crate::types::ServerGroupTuple;
+pub use crate::types::DefaultActionType;
+/// What the spec says about `UpdateListenerAttribute` (rate limit, RAM, request schema).
 pub static META: alb_runtime::OperationMeta = alb_runtime::OperationMeta {
     name: "UpdateListenerAttribute",
-    api_version: "2020-06-16",
+    api_version: crate::API_VERSION,
     rate_limit: Some(alb_runtime::RateLimit {
         requests: 200u32,
         per_seconds: 60u32,
     }),
     is_async: true,
+    deprecated: false,
     ram: alb_runtime::RamMeta {
         action: "alb:UpdateListenerAttribute",
         access_level: alb_runtime::AccessLevel::Update,
         resources: &[
-            alb_runtime::RamResource {
-                resource_type: "LoadBalancer",
-                arn_template: "acs:alb:{#regionId}:{#accountId}:loadbalancer/{#loadbalancerId}",
-                required: true,
-            },
-            alb_runtime::RamResource {
-                resource_type: "SecurityPolicy",
-                arn_template: "acs:alb:{#regionId}:{#accountId}:securitypolicy/{#securitypolicyId}",
-                required: true,
-            },
-            alb_runtime::RamResource {
-                resource_type: "ServerGroup",
-                arn_template: "acs:alb:{#regionId}:{#accountId}:servergroup/{#servergroupId}",
-                required: true,
-            },
+            alb_runtime::RamResource::new(
+                "LoadBalancer",
+                crate::ram::LOAD_BALANCER_ARN,
+                Some(true),
+            ),
+            alb_runtime::RamResource::new(
+                "SecurityPolicy",
+                crate::ram::SECURITY_POLICY_ARN,
+                Some(true),
+            ),
+            alb_runtime::RamResource::new(
+                "ServerGroup",
+                crate::ram::SERVER_GROUP_ARN,
+                Some(true),
+            ),
         ],
         condition_keys: &[],
     },
+    input: &INPUT,
     idempotency_param: Some("ClientToken"),
     dry_run_param: Some("DryRun"),
 };
-/// ARN of the `LoadBalancer` resource `alb:UpdateListenerAttribute` is authorized on: `acs:alb:{#regionId}:{#accountId}:loadbalancer/{#loadbalancerId}`.
-pub fn load_balancer_arn(
-    region_id: &str,
-    account_id: &str,
-    loadbalancer_id: &str,
-) -> String {
-    META.ram
-        .resources[0usize]
-        .arn(
-            &[
-                ("regionId", region_id),
-                ("accountId", account_id),
-                ("loadbalancerId", loadbalancer_id),
-            ],
-        )
-}
-/// ARN of the `SecurityPolicy` resource `alb:UpdateListenerAttribute` is authorized on: `acs:alb:{#regionId}:{#accountId}:securitypolicy/{#securitypolicyId}`.
-pub fn security_policy_arn(
-    region_id: &str,
-    account_id: &str,
-    securitypolicy_id: &str,
-) -> String {
-    META.ram
-        .resources[1usize]
-        .arn(
-            &[
-                ("regionId", region_id),
-                ("accountId", account_id),
-                ("securitypolicyId", securitypolicy_id),
-            ],
-        )
-}
-/// ARN of the `ServerGroup` resource `alb:UpdateListenerAttribute` is authorized on: `acs:alb:{#regionId}:{#accountId}:servergroup/{#servergroupId}`.
-pub fn server_group_arn(
-    region_id: &str,
-    account_id: &str,
-    servergroup_id: &str,
-) -> String {
-    META.ram
-        .resources[2usize]
-        .arn(
-            &[
-                ("regionId", region_id),
-                ("accountId", account_id),
-                ("servergroupId", servergroup_id),
-            ],
-        )
-}
-/// Every documented error code, with its HTTP status and message template.
-pub static ERRORS: &[alb_runtime::ErrorCodeInfo] = &[
-    alb_runtime::ErrorCodeInfo {
-        code: "IncorrectStatus.LoadBalancer",
-        http_status: 400u16,
-        message: "The status of %s [%s] is incorrect.",
-        retryable: true,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "IncorrectBusinessStatus.LoadBalancer",
-        http_status: 400u16,
-        message: "The business status of %s [%s]  is incorrect.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "IncorrectStatus.Listener",
-        http_status: 400u16,
-        message: "The status of %s [%s] is incorrect.",
-        retryable: true,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "OperationDenied.CrossLoadBalancerQUICListener",
-        http_status: 400u16,
-        message: "The operation is not allowed because of %s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceAlreadyAssociated.Listener",
-        http_status: 400u16,
-        message: "The specified resource %s is already associated.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "OperationDenied.GRPCServerGroup",
-        http_status: 400u16,
-        message: "The operation is not allowed because of %s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceAlreadyAssociated.Certificate",
-        http_status: 400u16,
-        message: "The specified resource %s is already associated.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceQuotaExceeded.SecurityPolicyAttachedNum",
-        http_status: 400u16,
-        message: "The quota of %s is exceeded for resource %s, usage %s/%s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceQuotaExceeded.ServerGroupAttachedNum",
-        http_status: 400u16,
-        message: "The quota of %s is exceeded for resource %s, usage %s/%s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceQuotaExceeded.LoadBalancerServersNum",
-        http_status: 400u16,
-        message: "The quota of %s is exceeded for resource %s, usage %s/%s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceQuotaExceeded.ServerAddedNum",
-        http_status: 400u16,
-        message: "The quota of %s is exceeded for resource %s, usage %s/%s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "OperationDenied.ServerGroupProtocolNotSupport",
-        http_status: 400u16,
-        message: "The operation is not allowed because of ServerGroupProtocolNotSupport.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "UnsupportedFeature.FullTraceHttps",
-        http_status: 400u16,
-        message: "The feature of FullTraceHttps is not supported for current instance.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceInConfiguring.Listener",
-        http_status: 400u16,
-        message: "The specified resource of %s is being configured, please try again later.",
-        retryable: true,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "Mismatch.VpcId",
-        http_status: 400u16,
-        message: "The %s is mismatched for %s and %s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "InvalidParameter",
-        http_status: 400u16,
-        message: "Invalid parameter, please check the parameter input.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "Forbidden.LoadBalancer",
-        http_status: 403u16,
-        message: "Authentication is failed for %s.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceNotFound.Listener",
-        http_status: 404u16,
-        message: "The specified resource %s is not found.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceNotFound.ServerGroup",
-        http_status: 404u16,
-        message: "The specified resource %s is not found.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceNotFound.SecurityPolicy",
-        http_status: 404u16,
-        message: "The specified resource %s is not found.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceNotFound.Certificate",
-        http_status: 404u16,
-        message: "The specified resource %s is not found.",
-        retryable: false,
-    },
-];
+/// What a `UpdateListenerAttributeRequest` may hold: fields and constraints, checked by the runtime.
+static INPUT: Object = Object::new(
+    "UpdateListenerAttributeRequest",
+    &[
+        Field::new("ListenerId", STR).required(),
+        Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
+        Field::new("DryRun", Ty::Bool),
+        Field::new(
+            "ListenerDescription",
+            Ty::Str(&Str::ANY.len(Some(2u32), Some(256u32))),
+        ),
+        Field::new("RequestTimeout", Ty::Int(&Int::I32.range(Some(1i64), Some(180i64)))),
+        Field::new("IdleTimeout", Ty::Int(&Int::I32.range(Some(1i64), Some(60i64)))),
+        Field::new("GzipEnabled", Ty::Bool),
+        Field::new("Http2Enabled", Ty::Bool),
+        Field::new("SecurityPolicyId", STR),
+        Field::new("CaEnabled", Ty::Bool),
+        Field::new(
+            "XForwardedForConfig",
+            Ty::Object(&crate::types::x_forwarded_for_config::SCHEMA),
+        ),
+        Field::new("QuicConfig", Ty::Object(&crate::types::quic_config::SCHEMA)),
+        Field::new(
+            "Certificates",
+            Ty::List(
+                &List {
+                    item: Ty::Object(&crate::types::certificate::SCHEMA),
+                    min_items: Some(1u32),
+                    max_items: Some(1u32),
+                },
+            ),
+        ),
+        Field::new(
+            "CaCertificates",
+            Ty::List(
+                &List {
+                    item: Ty::Object(&crate::types::ca_certificate::SCHEMA),
+                    min_items: Some(1u32),
+                    max_items: Some(1u32),
+                },
+            ),
+        ),
+        Field::new(
+            "DefaultActions",
+            Ty::List(
+                &List {
+                    item: Ty::Object(&crate::types::default_action::SCHEMA),
+                    min_items: Some(1u32),
+                    max_items: Some(1u32),
+                },
+            ),
+        ),
+    ],
+);
 /// Request of `UpdateListenerAttribute`: Update the attributes of a listener
 ///
-/// Changes the configuration of a listener, such as its name, timeouts, default forwarding actions, certificates and header settings. Parameters left out keep their current values.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Build it with [`crate::Client::update_listener_attribute`] (or [`UpdateListenerAttributeRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct UpdateListenerAttributeRequest {
-    /// ID of the listener to change.
-    ///
-    /// Wire name: `ListenerId`. Required. Example: `lsn-o4u54y73wq7b******`. Values come from: ListListeners, CreateListener.
+    /// ID of the listener to change. (`ListenerId`; required; example `lsn-o4u54y73wq7b******`; from ListListeners, CreateListener.)
     pub listener_id: Option<String>,
-    /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only, at most 64. When omitted, the service falls back to the request ID, which is different for every request.
+    /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only, at most 64. When omitted, the service falls back to the request ID, which is different for every request. (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
     ///
-    /// Wire name: `ClientToken`. Constraints: length <= 64, ASCII only. Example: `5A2CFF0E-5718-45B5-9D4D-70B******`.
+    /// Note: ASCII only: every operation's ClientToken text in the metadata says so. At most 64 characters: the limit Alibaba's idempotency documentation gives for ClientToken across its APIs; the ALB metadata gives no length. Both hold service-wide.
     pub client_token: Option<String>,
-    /// Whether to only pre-check the request. `true`: validate required parameters, the request format and service limits without changing the listener; a failed check returns the matching error and a passed one returns the error code `DryRunOperation`. `false` (the default): perform the request, answering HTTP 2xx once the checks pass.
-    ///
-    /// Wire name: `DryRun`. Default: `false`. Example: `false`.
+    /// Whether to only pre-check the request. `true`: validate required parameters, the request format and service limits without changing the listener; a failed check returns the matching error and a passed one returns the error code `DryRunOperation`. `false` (the default): perform the request, answering HTTP 2xx once the checks pass. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
-    /// New name for the listener, 2 to 256 characters. Letters, digits, Chinese characters, `,`, `.`, `;`, `/`, `@`, `_` and `-` are allowed.
-    ///
-    /// Wire name: `ListenerDescription`. Constraints: length >= 2, length <= 256. Example: `HTTP_80`.
+    /// New name for the listener, 2 to 256 characters. Letters, digits, Chinese characters, `,`, `.`, `;`, `/`, `@`, `_` and `-` are allowed. (`ListenerDescription`; length >= 2, length <= 256; example `HTTP_80`.)
     pub listener_description: Option<String>,
-    /// Request timeout in seconds, from 1 to 180. When a backend server does not answer in time, the load balancer stops waiting and returns HTTP 504 to the client.
-    ///
-    /// Wire name: `RequestTimeout`. Constraints: >= 1, <= 180. Example: `3`.
+    /// Request timeout in seconds, from 1 to 180. When a backend server does not answer in time, the load balancer stops waiting and returns HTTP 504 to the client. (`RequestTimeout`; >= 1, <= 180; example `3`.)
     pub request_timeout: Option<i32>,
-    /// Idle connection timeout in seconds, from 1 to 60. A connection that sees no request for this long is closed; the next request opens a new one.
-    ///
-    /// Wire name: `IdleTimeout`. Constraints: >= 1, <= 60. Example: `15`.
+    /// Idle connection timeout in seconds, from 1 to 60. A connection that sees no request for this long is closed; the next request opens a new one. (`IdleTimeout`; >= 1, <= 60; example `15`.)
     pub idle_timeout: Option<i32>,
-    /// Whether to compress responses of certain file types with Gzip.
-    ///
-    /// Wire name: `GzipEnabled`. Example: `true`.
+    /// Whether to compress responses of certain file types with Gzip. (`GzipEnabled`; example `true`.)
     pub gzip_enabled: Option<bool>,
-    /// Whether to enable HTTP/2. HTTPS listeners only.
-    ///
-    /// Wire name: `Http2Enabled`. Example: `true`.
+    /// Whether to enable HTTP/2. HTTPS listeners only. (`Http2Enabled`; example `true`.)
     pub http2_enabled: Option<bool>,
-    /// ID of the TLS security policy, either a system policy or a custom one. HTTPS listeners only.
-    ///
-    /// Wire name: `SecurityPolicyId`. Example: `tls_cipher_policy_1_0`. Values come from: ListSecurityPolicies, ListSystemSecurityPolicies, CreateSecurityPolicy.
+    /// ID of the TLS security policy, either a system policy or a custom one. HTTPS listeners only. (`SecurityPolicyId`; example `tls_cipher_policy_1_0`; from ListSecurityPolicies, ListSystemSecurityPolicies, CreateSecurityPolicy.)
     pub security_policy_id: Option<String>,
-    /// Whether to turn on mutual (client certificate) authentication.
-    ///
-    /// Wire name: `CaEnabled`. Example: `false`.
+    /// Whether to turn on mutual (client certificate) authentication. (`CaEnabled`; example `false`.)
     pub ca_enabled: Option<bool>,
-    /// Which X-Forwarded-* and related headers the listener adds to requests.
-    ///
-    /// Wire name: `XForwardedForConfig`.
-    pub x_forwarded_for_config: Option<XForwardedForConfig>,
-    /// Association of a QUIC listener with this (HTTPS) listener.
-    ///
-    /// Wire name: `QuicConfig`.
-    pub quic_config: Option<QuicConfig>,
-    /// The listener's new default server certificate.
-    ///
-    /// Wire name: `Certificates`. Constraints: at least 1 item(s), at most 1 item(s).
+    /// Which X-Forwarded-* and related headers the listener adds to requests. (`XForwardedForConfig`.)
+    pub x_forwarded_for_config: Option<crate::types::XForwardedForConfig>,
+    /// Association of a QUIC listener with this (HTTPS) listener. (`QuicConfig`.)
+    pub quic_config: Option<crate::types::QuicConfig>,
+    /// The listener's new default server certificate. (`Certificates`; at least 1 item(s), at most 1 item(s).)
     ///
     /// Note: Three limits are published: the schema allows 1 to 2 items, the parameter's title says N currently can only be 1, and the text of CertificateId speaks of up to 20 certificate IDs. The stricter limit, 1, applies (additional certificates are managed with AssociateAdditionalCertificatesWithListener).
-    pub certificates: Option<Vec<Certificate>>,
-    /// The listener's new default CA certificate, used for mutual authentication. Only one CA certificate can be set at present.
-    ///
-    /// Wire name: `CaCertificates`. Constraints: at least 1 item(s), at most 1 item(s).
-    pub ca_certificates: Option<Vec<CaCertificate>>,
-    /// New actions of the listener's default forwarding rule. Only one action can be given.
-    ///
-    /// Wire name: `DefaultActions`. Constraints: at least 1 item(s), at most 1 item(s).
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub certificates: Vec<crate::types::Certificate>,
+    /// The listener's new default CA certificate, used for mutual authentication. Only one CA certificate can be set at present. (`CaCertificates`; at least 1 item(s), at most 1 item(s).)
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub ca_certificates: Vec<crate::types::CaCertificate>,
+    /// New actions of the listener's default forwarding rule. Only one action can be given. (`DefaultActions`; at least 1 item(s), at most 1 item(s).)
     ///
     /// Note: Neither limit is in the schema: the text of Type says at most one action type can be added, and the only type is ForwardGroup, so the list holds exactly one action.
-    pub default_actions: Option<Vec<DefaultAction>>,
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub default_actions: Vec<crate::types::DefaultAction>,
 }
 impl UpdateListenerAttributeRequest {
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.listener_id {
-            Some(value) if value.is_empty() => {
-                v.violation("ListenerId", alb_runtime::Rule::Required)
-            }
-            Some(value) => {
-                let _ = value;
-            }
-            None => v.violation("ListenerId", alb_runtime::Rule::Required),
-        }
-        match &self.client_token {
-            Some(value) => {
-                v.length("ClientToken", value, None, Some(64u64));
-                v.ascii("ClientToken", value);
-            }
-            None => {}
-        }
-        match &self.listener_description {
-            Some(value) => {
-                v.length("ListenerDescription", value, Some(2u64), Some(256u64));
-            }
-            None => {}
-        }
-        match &self.request_timeout {
-            Some(value) => {
-                v.range("RequestTimeout", i64::from(*value), Some(1i64), Some(180i64));
-            }
-            None => {}
-        }
-        match &self.idle_timeout {
-            Some(value) => {
-                v.range("IdleTimeout", i64::from(*value), Some(1i64), Some(60i64));
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_config {
-            Some(value) => {
-                v.push_field("XForwardedForConfig");
-                value.validate_into(v);
-                v.pop();
-            }
-            None => {}
-        }
-        match &self.certificates {
-            Some(value) => {
-                v.items("Certificates", value.len(), Some(1u64), Some(1u64));
-                v.push_field("Certificates");
-                for (i, item) in value.iter().enumerate() {
-                    v.push_index(i);
-                    item.validate_into(v);
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => {}
-        }
-        match &self.ca_certificates {
-            Some(value) => {
-                v.items("CaCertificates", value.len(), Some(1u64), Some(1u64));
-                v.push_field("CaCertificates");
-                for (i, item) in value.iter().enumerate() {
-                    v.push_index(i);
-                    item.validate_into(v);
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => {}
-        }
-        match &self.default_actions {
-            Some(value) => {
-                v.items("DefaultActions", value.len(), Some(1u64), Some(1u64));
-                v.push_field("DefaultActions");
-                for (i, item) in value.iter().enumerate() {
-                    v.push_index(i);
-                    item.validate_into(v);
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => {}
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.listener_id {
-            params.push([prefix, "ListenerId"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.client_token {
-            params.push([prefix, "ClientToken"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.dry_run {
-            params.push_bool([prefix, "DryRun"].concat(), *value);
-        }
-        if let Some(value) = &self.listener_description {
-            params.push([prefix, "ListenerDescription"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.request_timeout {
-            params.push_display([prefix, "RequestTimeout"].concat(), value);
-        }
-        if let Some(value) = &self.idle_timeout {
-            params.push_display([prefix, "IdleTimeout"].concat(), value);
-        }
-        if let Some(value) = &self.gzip_enabled {
-            params.push_bool([prefix, "GzipEnabled"].concat(), *value);
-        }
-        if let Some(value) = &self.http2_enabled {
-            params.push_bool([prefix, "Http2Enabled"].concat(), *value);
-        }
-        if let Some(value) = &self.security_policy_id {
-            params.push([prefix, "SecurityPolicyId"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.ca_enabled {
-            params.push_bool([prefix, "CaEnabled"].concat(), *value);
-        }
-        if let Some(value) = &self.x_forwarded_for_config {
-            value
-                .write_wire(
-                    &[[prefix, "XForwardedForConfig"].concat().as_str(), "."].concat(),
-                    params,
-                );
-        }
-        if let Some(value) = &self.quic_config {
-            value
-                .write_wire(
-                    &[[prefix, "QuicConfig"].concat().as_str(), "."].concat(),
-                    params,
-                );
-        }
-        if let Some(value) = &self.certificates {
-            let base: String = [prefix, "Certificates"].concat();
-            for (i, item) in value.iter().enumerate() {
-                item.write_wire(&format!("{base}.{}.", i + 1), params);
-            }
-        }
-        if let Some(value) = &self.ca_certificates {
-            let base: String = [prefix, "CaCertificates"].concat();
-            for (i, item) in value.iter().enumerate() {
-                item.write_wire(&format!("{base}.{}.", i + 1), params);
-            }
-        }
-        if let Some(value) = &self.default_actions {
-            let base: String = [prefix, "DefaultActions"].concat();
-            for (i, item) in value.iter().enumerate() {
-                item.write_wire(&format!("{base}.{}.", i + 1), params);
-            }
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        Self {
-            listener_id: params
-                .get(&[prefix, "ListenerId"].concat())
-                .map(str::to_string),
-            client_token: params
-                .get(&[prefix, "ClientToken"].concat())
-                .map(str::to_string),
-            dry_run: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "DryRun"].concat(),
-                "DryRun",
-                v,
-            ),
-            listener_description: params
-                .get(&[prefix, "ListenerDescription"].concat())
-                .map(str::to_string),
-            request_timeout: alb_runtime::server::read_int::<
-                i32,
-            >(params, &[prefix, "RequestTimeout"].concat(), "RequestTimeout", v),
-            idle_timeout: alb_runtime::server::read_int::<
-                i32,
-            >(params, &[prefix, "IdleTimeout"].concat(), "IdleTimeout", v),
-            gzip_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "GzipEnabled"].concat(),
-                "GzipEnabled",
-                v,
-            ),
-            http2_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "Http2Enabled"].concat(),
-                "Http2Enabled",
-                v,
-            ),
-            security_policy_id: params
-                .get(&[prefix, "SecurityPolicyId"].concat())
-                .map(str::to_string),
-            ca_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "CaEnabled"].concat(),
-                "CaEnabled",
-                v,
-            ),
-            x_forwarded_for_config: {
-                let key: String = [prefix, "XForwardedForConfig"].concat();
-                if params.has_prefix(&key) {
-                    v.push_field("XForwardedForConfig");
-                    let value = XForwardedForConfig::read_wire(
-                        params,
-                        &[key.as_str(), "."].concat(),
-                        v,
-                    );
-                    v.pop();
-                    Some(value)
-                } else {
-                    None
-                }
-            },
-            quic_config: {
-                let key: String = [prefix, "QuicConfig"].concat();
-                if params.has_prefix(&key) {
-                    v.push_field("QuicConfig");
-                    let value = QuicConfig::read_wire(
-                        params,
-                        &[key.as_str(), "."].concat(),
-                        v,
-                    );
-                    v.pop();
-                    Some(value)
-                } else {
-                    None
-                }
-            },
-            certificates: {
-                let base: String = [prefix, "Certificates"].concat();
-                let indices = params.indices(&base);
-                if indices.is_empty() {
-                    None
-                } else {
-                    v.push_field("Certificates");
-                    if indices.iter().enumerate().any(|(i, n)| *n != i + 1) {
-                        v.violation_here(alb_runtime::Rule::ListIndices);
-                    }
-                    let mut out = Vec::with_capacity(indices.len());
-                    for (i, n) in indices.iter().enumerate() {
-                        v.push_index(i);
-                        out.push(
-                            Certificate::read_wire(params, &format!("{base}.{n}."), v),
-                        );
-                        v.pop();
-                    }
-                    v.pop();
-                    Some(out)
-                }
-            },
-            ca_certificates: {
-                let base: String = [prefix, "CaCertificates"].concat();
-                let indices = params.indices(&base);
-                if indices.is_empty() {
-                    None
-                } else {
-                    v.push_field("CaCertificates");
-                    if indices.iter().enumerate().any(|(i, n)| *n != i + 1) {
-                        v.violation_here(alb_runtime::Rule::ListIndices);
-                    }
-                    let mut out = Vec::with_capacity(indices.len());
-                    for (i, n) in indices.iter().enumerate() {
-                        v.push_index(i);
-                        out.push(
-                            CaCertificate::read_wire(params, &format!("{base}.{n}."), v),
-                        );
-                        v.pop();
-                    }
-                    v.pop();
-                    Some(out)
-                }
-            },
-            default_actions: {
-                let base: String = [prefix, "DefaultActions"].concat();
-                let indices = params.indices(&base);
-                if indices.is_empty() {
-                    None
-                } else {
-                    v.push_field("DefaultActions");
-                    if indices.iter().enumerate().any(|(i, n)| *n != i + 1) {
-                        v.violation_here(alb_runtime::Rule::ListIndices);
-                    }
-                    let mut out = Vec::with_capacity(indices.len());
-                    for (i, n) in indices.iter().enumerate() {
-                        v.push_index(i);
-                        out.push(
-                            DefaultAction::read_wire(params, &format!("{base}.{n}."), v),
-                        );
-                        v.pop();
-                    }
-                    v.pop();
-                    Some(out)
-                }
-            },
-        }
-    }
-}
-/// Which X-Forwarded-* and related headers the listener adds to requests.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct XForwardedForConfig {
-    /// Custom name of the header carrying the client certificate verification result; used only when XForwardedForClientCertClientVerifyEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertClientVerifyAlias`. Constraints: length >= 1, length <= 40, ASCII only. Example: `test_client-verify-alias_123456`.
-    pub x_forwarded_for_client_cert_client_verify_alias: Option<String>,
-    /// Whether the `X-Forwarded-Clientcert-clientverify` header passes on the result of verifying the client certificate. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertClientVerifyEnabled`. Example: `false`.
-    pub x_forwarded_for_client_cert_client_verify_enabled: Option<bool>,
-    /// Custom name of the header carrying the client certificate fingerprint; used only when XForwardedForClientCertFingerprintEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertFingerprintAlias`. Constraints: length >= 1, length <= 40, ASCII only. Example: `test_finger-print-alias_123456`.
-    pub x_forwarded_for_client_cert_fingerprint_alias: Option<String>,
-    /// Whether the `X-Forwarded-Clientcert-fingerprint` header passes on the client certificate's fingerprint. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertFingerprintEnabled`. Example: `false`.
-    pub x_forwarded_for_client_cert_fingerprint_enabled: Option<bool>,
-    /// Custom name of the header carrying the client certificate issuer; used only when XForwardedForClientCertIssuerDNEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertIssuerDNAlias`. Constraints: length >= 1, length <= 40, ASCII only. Example: `test_issue-dn-alias_123456`.
-    pub x_forwarded_for_client_cert_issuer_dn_alias: Option<String>,
-    /// Whether the `X-Forwarded-Clientcert-issuerdn` header passes on who issued the client certificate. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertIssuerDNEnabled`. Example: `false`.
-    pub x_forwarded_for_client_cert_issuer_dn_enabled: Option<bool>,
-    /// Custom name of the header carrying the client certificate subject; used only when XForwardedForClientCertSubjectDNEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertSubjectDNAlias`. Constraints: length >= 1, length <= 40, ASCII only. Example: `test_subject-dn-alias_123456`.
-    pub x_forwarded_for_client_cert_subject_dn_alias: Option<String>,
-    /// Whether the `X-Forwarded-Clientcert-subjectdn` header passes on the owner (subject) of the client certificate. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertSubjectDNEnabled`. Example: `false`.
-    pub x_forwarded_for_client_cert_subject_dn_enabled: Option<bool>,
-    /// Whether the `X-Forwarded-Client-Port` header passes on the client's source port. HTTP and HTTPS listeners.
-    ///
-    /// Wire name: `XForwardedForClientSrcPortEnabled`. Example: `false`.
-    pub x_forwarded_for_client_src_port_enabled: Option<bool>,
-    /// Whether the `X-Forwarded-For` header passes on the client's real IP address. HTTP and HTTPS listeners.
-    ///
-    /// Wire name: `XForwardedForEnabled`. Example: `true`.
-    pub x_forwarded_for_enabled: Option<bool>,
-    /// Whether the `X-Forwarded-Proto` header passes on the listener's protocol. HTTP, HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `XForwardedForProtoEnabled`. Example: `false`.
-    pub x_forwarded_for_proto_enabled: Option<bool>,
-    /// Whether the `SLB-ID` header passes on the load balancer's ID. HTTP, HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `XForwardedForSLBIdEnabled`. Example: `false`.
-    pub x_forwarded_for_slb_id_enabled: Option<bool>,
-    /// Whether the `X-Forwarded-Port` header passes on the listener's port. HTTP, HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `XForwardedForSLBPortEnabled`. Example: `false`.
-    pub x_forwarded_for_slb_port_enabled: Option<bool>,
-    /// Whether ALB looks for the real client IP inside the `X-Forwarded-For` header. HTTP and HTTPS listeners.
-    ///
-    /// Wire name: `XForwardedForClientSourceIpsEnabled`. Example: `false`.
-    pub x_forwarded_for_client_source_ips_enabled: Option<bool>,
-    /// Trusted proxy addresses. ALB walks `X-Forwarded-For` from the right and takes the first address not in this list as the real client IP, which source-IP rate limiting then uses.
-    ///
-    /// Wire name: `XForwardedForClientSourceIpsTrusted`. Example: `10.1.1.0/24`.
-    pub x_forwarded_for_client_source_ips_trusted: Option<String>,
-}
-impl XForwardedForConfig {
-    /// A new `XForwardedForConfig` with its required fields (it has none).
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        Self { ..Default::default() }
-    }
-    /// Custom name of the header carrying the client certificate verification result; used only when XForwardedForClientCertClientVerifyEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertClientVerifyAlias`. Constraints: length >= 1, length <= 40, ASCII only. Example: `test_client-verify-alias_123456`.
-    pub fn x_forwarded_for_client_cert_client_verify_alias(
-        mut self,
-        v: impl Into<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_client_verify_alias = Some(v.into());
-        self
-    }
-    /// Sets or clears `XForwardedForClientCertClientVerifyAlias`.
-    pub fn set_x_forwarded_for_client_cert_client_verify_alias(
-        mut self,
-        v: Option<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_client_verify_alias = v;
-        self
-    }
-    /// Whether the `X-Forwarded-Clientcert-clientverify` header passes on the result of verifying the client certificate. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertClientVerifyEnabled`. Example: `false`.
-    pub fn x_forwarded_for_client_cert_client_verify_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_client_cert_client_verify_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForClientCertClientVerifyEnabled`.
-    pub fn set_x_forwarded_for_client_cert_client_verify_enabled(
-        mut self,
-        v: Option<bool>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_client_verify_enabled = v;
-        self
-    }
-    /// Custom name of the header carrying the client certificate fingerprint; used only when XForwardedForClientCertFingerprintEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertFingerprintAlias`. Constraints: length >= 1, length <= 40, ASCII only. Example: `test_finger-print-alias_123456`.
-    pub fn x_forwarded_for_client_cert_fingerprint_alias(
-        mut self,
-        v: impl Into<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_fingerprint_alias = Some(v.into());
-        self
-    }
-    /// Sets or clears `XForwardedForClientCertFingerprintAlias`.
-    pub fn set_x_forwarded_for_client_cert_fingerprint_alias(
-        mut self,
-        v: Option<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_fingerprint_alias = v;
-        self
-    }
-    /// Whether the `X-Forwarded-Clientcert-fingerprint` header passes on the client certificate's fingerprint. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertFingerprintEnabled`. Example: `false`.
-    pub fn x_forwarded_for_client_cert_fingerprint_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_client_cert_fingerprint_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForClientCertFingerprintEnabled`.
-    pub fn set_x_forwarded_for_client_cert_fingerprint_enabled(
-        mut self,
-        v: Option<bool>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_fingerprint_enabled = v;
-        self
-    }
-    /// Custom name of the header carrying the client certificate issuer; used only when XForwardedForClientCertIssuerDNEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertIssuerDNAlias`. Constraints: length >= 1, length <= 40, ASCII only. Example: `test_issue-dn-alias_123456`.
-    pub fn x_forwarded_for_client_cert_issuer_dn_alias(
-        mut self,
-        v: impl Into<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_issuer_dn_alias = Some(v.into());
-        self
-    }
-    /// Sets or clears `XForwardedForClientCertIssuerDNAlias`.
-    pub fn set_x_forwarded_for_client_cert_issuer_dn_alias(
-        mut self,
-        v: Option<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_issuer_dn_alias = v;
-        self
-    }
-    /// Whether the `X-Forwarded-Clientcert-issuerdn` header passes on who issued the client certificate. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertIssuerDNEnabled`. Example: `false`.
-    pub fn x_forwarded_for_client_cert_issuer_dn_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_client_cert_issuer_dn_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForClientCertIssuerDNEnabled`.
-    pub fn set_x_forwarded_for_client_cert_issuer_dn_enabled(
-        mut self,
-        v: Option<bool>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_issuer_dn_enabled = v;
-        self
-    }
-    /// Custom name of the header carrying the client certificate subject; used only when XForwardedForClientCertSubjectDNEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertSubjectDNAlias`. Constraints: length >= 1, length <= 40, ASCII only. Example: `test_subject-dn-alias_123456`.
-    pub fn x_forwarded_for_client_cert_subject_dn_alias(
-        mut self,
-        v: impl Into<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_subject_dn_alias = Some(v.into());
-        self
-    }
-    /// Sets or clears `XForwardedForClientCertSubjectDNAlias`.
-    pub fn set_x_forwarded_for_client_cert_subject_dn_alias(
-        mut self,
-        v: Option<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_subject_dn_alias = v;
-        self
-    }
-    /// Whether the `X-Forwarded-Clientcert-subjectdn` header passes on the owner (subject) of the client certificate. HTTPS listeners only.
-    ///
-    /// Wire name: `XForwardedForClientCertSubjectDNEnabled`. Example: `false`.
-    pub fn x_forwarded_for_client_cert_subject_dn_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_client_cert_subject_dn_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForClientCertSubjectDNEnabled`.
-    pub fn set_x_forwarded_for_client_cert_subject_dn_enabled(
-        mut self,
-        v: Option<bool>,
-    ) -> Self {
-        self.x_forwarded_for_client_cert_subject_dn_enabled = v;
-        self
-    }
-    /// Whether the `X-Forwarded-Client-Port` header passes on the client's source port. HTTP and HTTPS listeners.
-    ///
-    /// Wire name: `XForwardedForClientSrcPortEnabled`. Example: `false`.
-    pub fn x_forwarded_for_client_src_port_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_client_src_port_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForClientSrcPortEnabled`.
-    pub fn set_x_forwarded_for_client_src_port_enabled(
-        mut self,
-        v: Option<bool>,
-    ) -> Self {
-        self.x_forwarded_for_client_src_port_enabled = v;
-        self
-    }
-    /// Whether the `X-Forwarded-For` header passes on the client's real IP address. HTTP and HTTPS listeners.
-    ///
-    /// Wire name: `XForwardedForEnabled`. Example: `true`.
-    pub fn x_forwarded_for_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForEnabled`.
-    pub fn set_x_forwarded_for_enabled(mut self, v: Option<bool>) -> Self {
-        self.x_forwarded_for_enabled = v;
-        self
-    }
-    /// Whether the `X-Forwarded-Proto` header passes on the listener's protocol. HTTP, HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `XForwardedForProtoEnabled`. Example: `false`.
-    pub fn x_forwarded_for_proto_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_proto_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForProtoEnabled`.
-    pub fn set_x_forwarded_for_proto_enabled(mut self, v: Option<bool>) -> Self {
-        self.x_forwarded_for_proto_enabled = v;
-        self
-    }
-    /// Whether the `SLB-ID` header passes on the load balancer's ID. HTTP, HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `XForwardedForSLBIdEnabled`. Example: `false`.
-    pub fn x_forwarded_for_slb_id_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_slb_id_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForSLBIdEnabled`.
-    pub fn set_x_forwarded_for_slb_id_enabled(mut self, v: Option<bool>) -> Self {
-        self.x_forwarded_for_slb_id_enabled = v;
-        self
-    }
-    /// Whether the `X-Forwarded-Port` header passes on the listener's port. HTTP, HTTPS and QUIC listeners.
-    ///
-    /// Wire name: `XForwardedForSLBPortEnabled`. Example: `false`.
-    pub fn x_forwarded_for_slb_port_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_slb_port_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForSLBPortEnabled`.
-    pub fn set_x_forwarded_for_slb_port_enabled(mut self, v: Option<bool>) -> Self {
-        self.x_forwarded_for_slb_port_enabled = v;
-        self
-    }
-    /// Whether ALB looks for the real client IP inside the `X-Forwarded-For` header. HTTP and HTTPS listeners.
-    ///
-    /// Wire name: `XForwardedForClientSourceIpsEnabled`. Example: `false`.
-    pub fn x_forwarded_for_client_source_ips_enabled(mut self, v: bool) -> Self {
-        self.x_forwarded_for_client_source_ips_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `XForwardedForClientSourceIpsEnabled`.
-    pub fn set_x_forwarded_for_client_source_ips_enabled(
-        mut self,
-        v: Option<bool>,
-    ) -> Self {
-        self.x_forwarded_for_client_source_ips_enabled = v;
-        self
-    }
-    /// Trusted proxy addresses. ALB walks `X-Forwarded-For` from the right and takes the first address not in this list as the real client IP, which source-IP rate limiting then uses.
-    ///
-    /// Wire name: `XForwardedForClientSourceIpsTrusted`. Example: `10.1.1.0/24`.
-    pub fn x_forwarded_for_client_source_ips_trusted(
-        mut self,
-        v: impl Into<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_source_ips_trusted = Some(v.into());
-        self
-    }
-    /// Sets or clears `XForwardedForClientSourceIpsTrusted`.
-    pub fn set_x_forwarded_for_client_source_ips_trusted(
-        mut self,
-        v: Option<String>,
-    ) -> Self {
-        self.x_forwarded_for_client_source_ips_trusted = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.x_forwarded_for_client_cert_client_verify_alias {
-            Some(value) => {
-                v.length(
-                    "XForwardedForClientCertClientVerifyAlias",
-                    value,
-                    Some(1u64),
-                    Some(40u64),
-                );
-                v.ascii("XForwardedForClientCertClientVerifyAlias", value);
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_client_cert_fingerprint_alias {
-            Some(value) => {
-                v.length(
-                    "XForwardedForClientCertFingerprintAlias",
-                    value,
-                    Some(1u64),
-                    Some(40u64),
-                );
-                v.ascii("XForwardedForClientCertFingerprintAlias", value);
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_client_cert_issuer_dn_alias {
-            Some(value) => {
-                v.length(
-                    "XForwardedForClientCertIssuerDNAlias",
-                    value,
-                    Some(1u64),
-                    Some(40u64),
-                );
-                v.ascii("XForwardedForClientCertIssuerDNAlias", value);
-            }
-            None => {}
-        }
-        match &self.x_forwarded_for_client_cert_subject_dn_alias {
-            Some(value) => {
-                v.length(
-                    "XForwardedForClientCertSubjectDNAlias",
-                    value,
-                    Some(1u64),
-                    Some(40u64),
-                );
-                v.ascii("XForwardedForClientCertSubjectDNAlias", value);
-            }
-            None => {}
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.x_forwarded_for_client_cert_client_verify_alias {
-            params
-                .push(
-                    [prefix, "XForwardedForClientCertClientVerifyAlias"].concat(),
-                    value.as_str(),
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_client_cert_client_verify_enabled {
-            params
-                .push_bool(
-                    [prefix, "XForwardedForClientCertClientVerifyEnabled"].concat(),
-                    *value,
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_client_cert_fingerprint_alias {
-            params
-                .push(
-                    [prefix, "XForwardedForClientCertFingerprintAlias"].concat(),
-                    value.as_str(),
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_client_cert_fingerprint_enabled {
-            params
-                .push_bool(
-                    [prefix, "XForwardedForClientCertFingerprintEnabled"].concat(),
-                    *value,
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_client_cert_issuer_dn_alias {
-            params
-                .push(
-                    [prefix, "XForwardedForClientCertIssuerDNAlias"].concat(),
-                    value.as_str(),
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_client_cert_issuer_dn_enabled {
-            params
-                .push_bool(
-                    [prefix, "XForwardedForClientCertIssuerDNEnabled"].concat(),
-                    *value,
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_client_cert_subject_dn_alias {
-            params
-                .push(
-                    [prefix, "XForwardedForClientCertSubjectDNAlias"].concat(),
-                    value.as_str(),
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_client_cert_subject_dn_enabled {
-            params
-                .push_bool(
-                    [prefix, "XForwardedForClientCertSubjectDNEnabled"].concat(),
-                    *value,
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_client_src_port_enabled {
-            params
-                .push_bool(
-                    [prefix, "XForwardedForClientSrcPortEnabled"].concat(),
-                    *value,
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_enabled {
-            params.push_bool([prefix, "XForwardedForEnabled"].concat(), *value);
-        }
-        if let Some(value) = &self.x_forwarded_for_proto_enabled {
-            params.push_bool([prefix, "XForwardedForProtoEnabled"].concat(), *value);
-        }
-        if let Some(value) = &self.x_forwarded_for_slb_id_enabled {
-            params.push_bool([prefix, "XForwardedForSLBIdEnabled"].concat(), *value);
-        }
-        if let Some(value) = &self.x_forwarded_for_slb_port_enabled {
-            params.push_bool([prefix, "XForwardedForSLBPortEnabled"].concat(), *value);
-        }
-        if let Some(value) = &self.x_forwarded_for_client_source_ips_enabled {
-            params
-                .push_bool(
-                    [prefix, "XForwardedForClientSourceIpsEnabled"].concat(),
-                    *value,
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_client_source_ips_trusted {
-            params
-                .push(
-                    [prefix, "XForwardedForClientSourceIpsTrusted"].concat(),
-                    value.as_str(),
-                );
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        Self {
-            x_forwarded_for_client_cert_client_verify_alias: params
-                .get(&[prefix, "XForwardedForClientCertClientVerifyAlias"].concat())
-                .map(str::to_string),
-            x_forwarded_for_client_cert_client_verify_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForClientCertClientVerifyEnabled"].concat(),
-                "XForwardedForClientCertClientVerifyEnabled",
-                v,
-            ),
-            x_forwarded_for_client_cert_fingerprint_alias: params
-                .get(&[prefix, "XForwardedForClientCertFingerprintAlias"].concat())
-                .map(str::to_string),
-            x_forwarded_for_client_cert_fingerprint_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForClientCertFingerprintEnabled"].concat(),
-                "XForwardedForClientCertFingerprintEnabled",
-                v,
-            ),
-            x_forwarded_for_client_cert_issuer_dn_alias: params
-                .get(&[prefix, "XForwardedForClientCertIssuerDNAlias"].concat())
-                .map(str::to_string),
-            x_forwarded_for_client_cert_issuer_dn_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForClientCertIssuerDNEnabled"].concat(),
-                "XForwardedForClientCertIssuerDNEnabled",
-                v,
-            ),
-            x_forwarded_for_client_cert_subject_dn_alias: params
-                .get(&[prefix, "XForwardedForClientCertSubjectDNAlias"].concat())
-                .map(str::to_string),
-            x_forwarded_for_client_cert_subject_dn_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForClientCertSubjectDNEnabled"].concat(),
-                "XForwardedForClientCertSubjectDNEnabled",
-                v,
-            ),
-            x_forwarded_for_client_src_port_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForClientSrcPortEnabled"].concat(),
-                "XForwardedForClientSrcPortEnabled",
-                v,
-            ),
-            x_forwarded_for_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForEnabled"].concat(),
-                "XForwardedForEnabled",
-                v,
-            ),
-            x_forwarded_for_proto_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForProtoEnabled"].concat(),
-                "XForwardedForProtoEnabled",
-                v,
-            ),
-            x_forwarded_for_slb_id_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForSLBIdEnabled"].concat(),
-                "XForwardedForSLBIdEnabled",
-                v,
-            ),
-            x_forwarded_for_slb_port_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForSLBPortEnabled"].concat(),
-                "XForwardedForSLBPortEnabled",
-                v,
-            ),
-            x_forwarded_for_client_source_ips_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "XForwardedForClientSourceIpsEnabled"].concat(),
-                "XForwardedForClientSourceIpsEnabled",
-                v,
-            ),
-            x_forwarded_for_client_source_ips_trusted: params
-                .get(&[prefix, "XForwardedForClientSourceIpsTrusted"].concat())
-                .map(str::to_string),
-        }
-    }
-}
-/// Association of a QUIC listener with this (HTTPS) listener.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct QuicConfig {
-    /// ID of the QUIC listener to associate. HTTPS listeners only, and required when QuicUpgradeEnabled is `true`. The QUIC listener must belong to the same ALB instance and must not be associated with another listener already.
-    ///
-    /// Wire name: `QuicListenerId`. Example: `lsn-333`. Values come from: ListListeners, CreateListener.
-    pub quic_listener_id: Option<String>,
-    /// Whether to enable upgrading to QUIC. HTTPS listeners only.
-    ///
-    /// Wire name: `QuicUpgradeEnabled`. Example: `false`.
-    pub quic_upgrade_enabled: Option<bool>,
-}
-impl QuicConfig {
-    /// A new `QuicConfig` with its required fields (it has none).
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        Self { ..Default::default() }
-    }
-    /// ID of the QUIC listener to associate. HTTPS listeners only, and required when QuicUpgradeEnabled is `true`. The QUIC listener must belong to the same ALB instance and must not be associated with another listener already.
-    ///
-    /// Wire name: `QuicListenerId`. Example: `lsn-333`. Values come from: ListListeners, CreateListener.
-    pub fn quic_listener_id(mut self, v: impl Into<String>) -> Self {
-        self.quic_listener_id = Some(v.into());
-        self
-    }
-    /// Sets or clears `QuicListenerId`.
-    pub fn set_quic_listener_id(mut self, v: Option<String>) -> Self {
-        self.quic_listener_id = v;
-        self
-    }
-    /// Whether to enable upgrading to QUIC. HTTPS listeners only.
-    ///
-    /// Wire name: `QuicUpgradeEnabled`. Example: `false`.
-    pub fn quic_upgrade_enabled(mut self, v: bool) -> Self {
-        self.quic_upgrade_enabled = Some(v);
-        self
-    }
-    /// Sets or clears `QuicUpgradeEnabled`.
-    pub fn set_quic_upgrade_enabled(mut self, v: Option<bool>) -> Self {
-        self.quic_upgrade_enabled = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = v;
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.quic_listener_id {
-            params.push([prefix, "QuicListenerId"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.quic_upgrade_enabled {
-            params.push_bool([prefix, "QuicUpgradeEnabled"].concat(), *value);
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        Self {
-            quic_listener_id: params
-                .get(&[prefix, "QuicListenerId"].concat())
-                .map(str::to_string),
-            quic_upgrade_enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "QuicUpgradeEnabled"].concat(),
-                "QuicUpgradeEnabled",
-                v,
-            ),
-        }
-    }
-}
-/// A server certificate.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Certificate {
-    /// ID of the certificate; only server certificates are supported at present.
-    ///
-    /// Wire name: `CertificateId`. Example: `123157******`.
-    pub certificate_id: Option<String>,
-}
-impl Certificate {
-    /// A new `Certificate` with its required fields (it has none).
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        Self { ..Default::default() }
-    }
-    /// ID of the certificate; only server certificates are supported at present.
-    ///
-    /// Wire name: `CertificateId`. Example: `123157******`.
-    pub fn certificate_id(mut self, v: impl Into<String>) -> Self {
-        self.certificate_id = Some(v.into());
-        self
-    }
-    /// Sets or clears `CertificateId`.
-    pub fn set_certificate_id(mut self, v: Option<String>) -> Self {
-        self.certificate_id = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = v;
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.certificate_id {
-            params.push([prefix, "CertificateId"].concat(), value.as_str());
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        let _ = v;
-        Self {
-            certificate_id: params
-                .get(&[prefix, "CertificateId"].concat())
-                .map(str::to_string),
-        }
-    }
-}
-/// A CA certificate.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CaCertificate {
-    /// ID of the CA certificate. Required when CaEnabled is `true`.
-    ///
-    /// Wire name: `CertificateId`. Example: `123359******`.
-    pub certificate_id: Option<String>,
-}
-impl CaCertificate {
-    /// A new `CaCertificate` with its required fields (it has none).
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        Self { ..Default::default() }
-    }
-    /// ID of the CA certificate. Required when CaEnabled is `true`.
-    ///
-    /// Wire name: `CertificateId`. Example: `123359******`.
-    pub fn certificate_id(mut self, v: impl Into<String>) -> Self {
-        self.certificate_id = Some(v.into());
-        self
-    }
-    /// Sets or clears `CertificateId`.
-    pub fn set_certificate_id(mut self, v: Option<String>) -> Self {
-        self.certificate_id = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        let _ = v;
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.certificate_id {
-            params.push([prefix, "CertificateId"].concat(), value.as_str());
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        let _ = v;
-        Self {
-            certificate_id: params
-                .get(&[prefix, "CertificateId"].concat())
-                .map(str::to_string),
-        }
-    }
-}
-/// A default action.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct DefaultAction {
-    /// Where the action forwards requests; required when Type is `ForwardGroup`, which is the only type.
-    ///
-    /// Wire name: `ForwardGroupConfig`. Required.
-    ///
-    /// Note: The schema marks this object optional, but its text makes it required when Type is ForwardGroup, the only allowed type; the stricter reading (required) applies.
-    pub forward_group_config: Option<ForwardGroupConfig>,
-    /// Kind of action. The only value is `ForwardGroup`: forward to one or more server groups.
-    ///
-    /// Wire name: `Type`. Required. Constraints: one of ForwardGroup. Example: `ForwardGroup`.
-    pub r#type: Option<String>,
-}
-impl DefaultAction {
-    /// A new `DefaultAction` with its required fields.
-    #[allow(clippy::new_without_default)]
-    pub fn new(
-        forward_group_config: ForwardGroupConfig,
-        r#type: impl Into<String>,
-    ) -> Self {
-        Self {
-            forward_group_config: Some(forward_group_config),
-            r#type: Some(r#type.into()),
-            ..Default::default()
-        }
-    }
-    /// Where the action forwards requests; required when Type is `ForwardGroup`, which is the only type.
-    ///
-    /// Wire name: `ForwardGroupConfig`. Required.
-    ///
-    /// Note: The schema marks this object optional, but its text makes it required when Type is ForwardGroup, the only allowed type; the stricter reading (required) applies.
-    pub fn forward_group_config(mut self, v: ForwardGroupConfig) -> Self {
-        self.forward_group_config = Some(v);
-        self
-    }
-    /// Sets or clears `ForwardGroupConfig`.
-    pub fn set_forward_group_config(mut self, v: Option<ForwardGroupConfig>) -> Self {
-        self.forward_group_config = v;
-        self
-    }
-    /// Kind of action. The only value is `ForwardGroup`: forward to one or more server groups.
-    ///
-    /// Wire name: `Type`. Required. Constraints: one of ForwardGroup. Example: `ForwardGroup`.
-    pub fn r#type(mut self, v: impl Into<String>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
-    /// Sets or clears `Type`.
-    pub fn set_type(mut self, v: Option<String>) -> Self {
-        self.r#type = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.forward_group_config {
-            Some(value) => {
-                v.push_field("ForwardGroupConfig");
-                value.validate_into(v);
-                v.pop();
-            }
-            None => v.violation("ForwardGroupConfig", alb_runtime::Rule::Required),
-        }
-        match &self.r#type {
-            Some(value) if value.is_empty() => {
-                v.violation("Type", alb_runtime::Rule::Required)
-            }
-            Some(value) => {
-                v.allowed("Type", value, &["ForwardGroup"]);
-            }
-            None => v.violation("Type", alb_runtime::Rule::Required),
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.forward_group_config {
-            value
-                .write_wire(
-                    &[[prefix, "ForwardGroupConfig"].concat().as_str(), "."].concat(),
-                    params,
-                );
-        }
-        if let Some(value) = &self.r#type {
-            params.push([prefix, "Type"].concat(), value.as_str());
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        Self {
-            forward_group_config: {
-                let key: String = [prefix, "ForwardGroupConfig"].concat();
-                if params.has_prefix(&key) {
-                    v.push_field("ForwardGroupConfig");
-                    let value = ForwardGroupConfig::read_wire(
-                        params,
-                        &[key.as_str(), "."].concat(),
-                        v,
-                    );
-                    v.pop();
-                    Some(value)
-                } else {
-                    None
-                }
-            },
-            r#type: params.get(&[prefix, "Type"].concat()).map(str::to_string),
-        }
-    }
-}
-/// Where the action forwards requests; required when Type is `ForwardGroup`, which is the only type.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ForwardGroupConfig {
-    /// The server groups to forward to (at most 20).
-    ///
-    /// Wire name: `ServerGroupTuples`. Required. Constraints: at most 20 item(s).
-    ///
-    /// Note: The documentation states "at most 20" on ForwardGroupConfig, which is a single object; the limit is read as the number of target server groups.
-    pub server_group_tuples: Option<Vec<ServerGroupTuple>>,
-}
-impl ForwardGroupConfig {
-    /// A new `ForwardGroupConfig` with its required fields.
-    #[allow(clippy::new_without_default)]
-    pub fn new(server_group_tuples: Vec<ServerGroupTuple>) -> Self {
-        Self {
-            server_group_tuples: Some(server_group_tuples),
-            ..Default::default()
-        }
-    }
-    /// The server groups to forward to (at most 20).
-    ///
-    /// Wire name: `ServerGroupTuples`. Required. Constraints: at most 20 item(s).
-    ///
-    /// Note: The documentation states "at most 20" on ForwardGroupConfig, which is a single object; the limit is read as the number of target server groups.
-    ///
-    /// Appends one item; call again to add more.
-    pub fn server_group_tuples(mut self, v: ServerGroupTuple) -> Self {
-        self.server_group_tuples.get_or_insert_with(Vec::new).push(v);
-        self
-    }
-    /// Sets or clears `ServerGroupTuples`.
-    pub fn set_server_group_tuples(mut self, v: Option<Vec<ServerGroupTuple>>) -> Self {
-        self.server_group_tuples = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.server_group_tuples {
-            Some(value) => {
-                v.items("ServerGroupTuples", value.len(), None, Some(20u64));
-                v.push_field("ServerGroupTuples");
-                for (i, item) in value.iter().enumerate() {
-                    v.push_index(i);
-                    item.validate_into(v);
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => v.violation("ServerGroupTuples", alb_runtime::Rule::Required),
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.server_group_tuples {
-            let base: String = [prefix, "ServerGroupTuples"].concat();
-            for (i, item) in value.iter().enumerate() {
-                item.write_wire(&format!("{base}.{}.", i + 1), params);
-            }
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        Self {
-            server_group_tuples: {
-                let base: String = [prefix, "ServerGroupTuples"].concat();
-                let indices = params.indices(&base);
-                if indices.is_empty() {
-                    None
-                } else {
-                    v.push_field("ServerGroupTuples");
-                    if indices.iter().enumerate().any(|(i, n)| *n != i + 1) {
-                        v.violation_here(alb_runtime::Rule::ListIndices);
-                    }
-                    let mut out = Vec::with_capacity(indices.len());
-                    for (i, n) in indices.iter().enumerate() {
-                        v.push_index(i);
-                        out.push(
-                            ServerGroupTuple::read_wire(
-                                params,
-                                &format!("{base}.{n}."),
-                                v,
-                            ),
-                        );
-                        v.pop();
-                    }
-                    v.pop();
-                    Some(out)
-                }
-            },
-        }
-    }
-}
-/// A target server group.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ServerGroupTuple {
-    /// ID of the server group to forward to.
-    ///
-    /// Wire name: `ServerGroupId`. Required. Example: `sgp-i5qt20******`. Values come from: ListServerGroups, CreateServerGroup.
-    pub server_group_id: Option<String>,
-}
-impl ServerGroupTuple {
-    /// A new `ServerGroupTuple` with its required fields.
-    #[allow(clippy::new_without_default)]
-    pub fn new(server_group_id: impl Into<String>) -> Self {
-        Self {
-            server_group_id: Some(server_group_id.into()),
-            ..Default::default()
-        }
-    }
-    /// ID of the server group to forward to.
-    ///
-    /// Wire name: `ServerGroupId`. Required. Example: `sgp-i5qt20******`. Values come from: ListServerGroups, CreateServerGroup.
-    pub fn server_group_id(mut self, v: impl Into<String>) -> Self {
-        self.server_group_id = Some(v.into());
-        self
-    }
-    /// Sets or clears `ServerGroupId`.
-    pub fn set_server_group_id(mut self, v: Option<String>) -> Self {
-        self.server_group_id = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.server_group_id {
-            Some(value) if value.is_empty() => {
-                v.violation("ServerGroupId", alb_runtime::Rule::Required)
-            }
-            Some(value) => {
-                let _ = value;
-            }
-            None => v.violation("ServerGroupId", alb_runtime::Rule::Required),
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.server_group_id {
-            params.push([prefix, "ServerGroupId"].concat(), value.as_str());
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        let _ = v;
-        Self {
-            server_group_id: params
-                .get(&[prefix, "ServerGroupId"].concat())
-                .map(str::to_string),
-        }
-    }
-}
-impl UpdateListenerAttributeRequest {
-    /// A builder for this request.
+    /// A builder for this request (without a client: `build()` it).
     pub fn builder() -> UpdateListenerAttributeRequestBuilder {
-        UpdateListenerAttributeRequestBuilder::default()
-    }
-    /// Every violation of the spec's constraints, at once.
-    pub fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        self.validate_into(&mut v);
-        v.finish("UpdateListenerAttribute")
+        Default::default()
     }
 }
-/// Builds a [`UpdateListenerAttributeRequest`]; `build()` validates it. From [`crate::Client`], `send()` sends it.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateListenerAttributeRequestBuilder<C = ()> {
-    request: UpdateListenerAttributeRequest,
-    client: C,
-}
+/// Builds a [`UpdateListenerAttributeRequest`]: setters here, `send()`/`build()` on [`crate::RequestBuilder`].
+pub type UpdateListenerAttributeRequestBuilder<C = ()> = crate::RequestBuilder<
+    UpdateListenerAttributeRequest,
+    C,
+>;
 impl<C> UpdateListenerAttributeRequestBuilder<C> {
-    /// ID of the listener to change.
-    ///
-    /// Wire name: `ListenerId`. Required. Example: `lsn-o4u54y73wq7b******`. Values come from: ListListeners, CreateListener.
+    /// Sets `ListenerId`.
     pub fn listener_id(mut self, v: impl Into<String>) -> Self {
         self.request.listener_id = Some(v.into());
         self
     }
-    /// Sets or clears `ListenerId`.
-    pub fn set_listener_id(mut self, v: Option<String>) -> Self {
-        self.request.listener_id = v;
-        self
-    }
-    /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only, at most 64. When omitted, the service falls back to the request ID, which is different for every request.
-    ///
-    /// Wire name: `ClientToken`. Constraints: length <= 64, ASCII only. Example: `5A2CFF0E-5718-45B5-9D4D-70B******`.
+    /// Sets `ClientToken`.
     pub fn client_token(mut self, v: impl Into<String>) -> Self {
         self.request.client_token = Some(v.into());
         self
     }
-    /// Sets or clears `ClientToken`.
-    pub fn set_client_token(mut self, v: Option<String>) -> Self {
-        self.request.client_token = v;
-        self
-    }
-    /// New name for the listener, 2 to 256 characters. Letters, digits, Chinese characters, `,`, `.`, `;`, `/`, `@`, `_` and `-` are allowed.
-    ///
-    /// Wire name: `ListenerDescription`. Constraints: length >= 2, length <= 256. Example: `HTTP_80`.
+    /// Sets `ListenerDescription`.
     pub fn listener_description(mut self, v: impl Into<String>) -> Self {
         self.request.listener_description = Some(v.into());
         self
     }
-    /// Sets or clears `ListenerDescription`.
-    pub fn set_listener_description(mut self, v: Option<String>) -> Self {
-        self.request.listener_description = v;
-        self
-    }
-    /// Request timeout in seconds, from 1 to 180. When a backend server does not answer in time, the load balancer stops waiting and returns HTTP 504 to the client.
-    ///
-    /// Wire name: `RequestTimeout`. Constraints: >= 1, <= 180. Example: `3`.
+    /// Sets `RequestTimeout`.
     pub fn request_timeout(mut self, v: i32) -> Self {
         self.request.request_timeout = Some(v);
         self
     }
-    /// Sets or clears `RequestTimeout`.
-    pub fn set_request_timeout(mut self, v: Option<i32>) -> Self {
-        self.request.request_timeout = v;
-        self
-    }
-    /// Idle connection timeout in seconds, from 1 to 60. A connection that sees no request for this long is closed; the next request opens a new one.
-    ///
-    /// Wire name: `IdleTimeout`. Constraints: >= 1, <= 60. Example: `15`.
+    /// Sets `IdleTimeout`.
     pub fn idle_timeout(mut self, v: i32) -> Self {
         self.request.idle_timeout = Some(v);
         self
     }
-    /// Sets or clears `IdleTimeout`.
-    pub fn set_idle_timeout(mut self, v: Option<i32>) -> Self {
-        self.request.idle_timeout = v;
-        self
-    }
-    /// Whether to compress responses of certain file types with Gzip.
-    ///
-    /// Wire name: `GzipEnabled`. Example: `true`.
+    /// Sets `GzipEnabled`.
     pub fn gzip_enabled(mut self, v: bool) -> Self {
         self.request.gzip_enabled = Some(v);
         self
     }
-    /// Sets or clears `GzipEnabled`.
-    pub fn set_gzip_enabled(mut self, v: Option<bool>) -> Self {
-        self.request.gzip_enabled = v;
-        self
-    }
-    /// Whether to enable HTTP/2. HTTPS listeners only.
-    ///
-    /// Wire name: `Http2Enabled`. Example: `true`.
+    /// Sets `Http2Enabled`.
     pub fn http2_enabled(mut self, v: bool) -> Self {
         self.request.http2_enabled = Some(v);
         self
     }
-    /// Sets or clears `Http2Enabled`.
-    pub fn set_http2_enabled(mut self, v: Option<bool>) -> Self {
-        self.request.http2_enabled = v;
-        self
-    }
-    /// ID of the TLS security policy, either a system policy or a custom one. HTTPS listeners only.
-    ///
-    /// Wire name: `SecurityPolicyId`. Example: `tls_cipher_policy_1_0`. Values come from: ListSecurityPolicies, ListSystemSecurityPolicies, CreateSecurityPolicy.
+    /// Sets `SecurityPolicyId`.
     pub fn security_policy_id(mut self, v: impl Into<String>) -> Self {
         self.request.security_policy_id = Some(v.into());
         self
     }
-    /// Sets or clears `SecurityPolicyId`.
-    pub fn set_security_policy_id(mut self, v: Option<String>) -> Self {
-        self.request.security_policy_id = v;
-        self
-    }
-    /// Whether to turn on mutual (client certificate) authentication.
-    ///
-    /// Wire name: `CaEnabled`. Example: `false`.
+    /// Sets `CaEnabled`.
     pub fn ca_enabled(mut self, v: bool) -> Self {
         self.request.ca_enabled = Some(v);
         self
     }
-    /// Sets or clears `CaEnabled`.
-    pub fn set_ca_enabled(mut self, v: Option<bool>) -> Self {
-        self.request.ca_enabled = v;
-        self
-    }
-    /// Which X-Forwarded-* and related headers the listener adds to requests.
-    ///
-    /// Wire name: `XForwardedForConfig`.
-    pub fn x_forwarded_for_config(mut self, v: XForwardedForConfig) -> Self {
+    /// Sets `XForwardedForConfig`.
+    pub fn x_forwarded_for_config(
+        mut self,
+        v: crate::types::XForwardedForConfig,
+    ) -> Self {
         self.request.x_forwarded_for_config = Some(v);
         self
     }
-    /// Sets or clears `XForwardedForConfig`.
-    pub fn set_x_forwarded_for_config(mut self, v: Option<XForwardedForConfig>) -> Self {
-        self.request.x_forwarded_for_config = v;
-        self
-    }
-    /// Association of a QUIC listener with this (HTTPS) listener.
-    ///
-    /// Wire name: `QuicConfig`.
-    pub fn quic_config(mut self, v: QuicConfig) -> Self {
+    /// Sets `QuicConfig`.
+    pub fn quic_config(mut self, v: crate::types::QuicConfig) -> Self {
         self.request.quic_config = Some(v);
         self
     }
-    /// Sets or clears `QuicConfig`.
-    pub fn set_quic_config(mut self, v: Option<QuicConfig>) -> Self {
-        self.request.quic_config = v;
+    /// Appends one item to `Certificates`; call again to add more.
+    pub fn certificates(mut self, v: crate::types::Certificate) -> Self {
+        self.request.certificates.push(v);
         self
     }
-    /// The listener's new default server certificate.
-    ///
-    /// Wire name: `Certificates`. Constraints: at least 1 item(s), at most 1 item(s).
-    ///
-    /// Note: Three limits are published: the schema allows 1 to 2 items, the parameter's title says N currently can only be 1, and the text of CertificateId speaks of up to 20 certificate IDs. The stricter limit, 1, applies (additional certificates are managed with AssociateAdditionalCertificatesWithListener).
-    ///
-    /// Appends one item; call again to add more.
-    pub fn certificates(mut self, v: Certificate) -> Self {
-        self.request.certificates.get_or_insert_with(Vec::new).push(v);
+    /// Appends one item to `CaCertificates`; call again to add more.
+    pub fn ca_certificates(mut self, v: crate::types::CaCertificate) -> Self {
+        self.request.ca_certificates.push(v);
         self
     }
-    /// Sets or clears `Certificates`.
-    pub fn set_certificates(mut self, v: Option<Vec<Certificate>>) -> Self {
-        self.request.certificates = v;
+    /// Appends one item to `DefaultActions`; call again to add more.
+    pub fn default_actions(mut self, v: crate::types::DefaultAction) -> Self {
+        self.request.default_actions.push(v);
         self
-    }
-    /// The listener's new default CA certificate, used for mutual authentication. Only one CA certificate can be set at present.
-    ///
-    /// Wire name: `CaCertificates`. Constraints: at least 1 item(s), at most 1 item(s).
-    ///
-    /// Appends one item; call again to add more.
-    pub fn ca_certificates(mut self, v: CaCertificate) -> Self {
-        self.request.ca_certificates.get_or_insert_with(Vec::new).push(v);
-        self
-    }
-    /// Sets or clears `CaCertificates`.
-    pub fn set_ca_certificates(mut self, v: Option<Vec<CaCertificate>>) -> Self {
-        self.request.ca_certificates = v;
-        self
-    }
-    /// New actions of the listener's default forwarding rule. Only one action can be given.
-    ///
-    /// Wire name: `DefaultActions`. Constraints: at least 1 item(s), at most 1 item(s).
-    ///
-    /// Note: Neither limit is in the schema: the text of Type says at most one action type can be added, and the only type is ForwardGroup, so the list holds exactly one action.
-    ///
-    /// Appends one item; call again to add more.
-    pub fn default_actions(mut self, v: DefaultAction) -> Self {
-        self.request.default_actions.get_or_insert_with(Vec::new).push(v);
-        self
-    }
-    /// Sets or clears `DefaultActions`.
-    pub fn set_default_actions(mut self, v: Option<Vec<DefaultAction>>) -> Self {
-        self.request.default_actions = v;
-        self
-    }
-    /// The request as built so far.
-    pub fn as_request(&self) -> &UpdateListenerAttributeRequest {
-        &self.request
-    }
-    /// Validates and returns the request; every violation is listed.
-    pub fn build(
-        self,
-    ) -> Result<UpdateListenerAttributeRequest, alb_runtime::ValidationError> {
-        self.request.validate()?;
-        Ok(self.request)
     }
 }
-impl UpdateListenerAttributeRequestBuilder<alb_runtime::Core> {
-    pub(crate) fn with_client(client: alb_runtime::Core) -> Self {
-        Self {
-            request: UpdateListenerAttributeRequest::default(),
-            client,
-        }
+impl alb_runtime::Operation for UpdateListenerAttributeRequest {
+    type Output = UpdateListenerAttributeResponse;
+    type Error = UpdateListenerAttributeError;
+    const META: &'static alb_runtime::OperationMeta = &META;
+    fn idempotency_token_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.client_token)
     }
-    /// Validates the request (no I/O when it is invalid), then sends it.
-    pub async fn send(
-        self,
-    ) -> Result<
-        UpdateListenerAttributeResponse,
-        alb_runtime::SdkError<UpdateListenerAttributeError>,
-    > {
-        self.client.send(self.request).await
+    fn dry_run_mut(&mut self) -> Option<&mut Option<bool>> {
+        Some(&mut self.dry_run)
     }
-    /// Asks the service to only pre-check the request (DryRun):
-    /// `Ok` means every check passed and nothing was changed.
-    pub async fn dry_run(
-        self,
-    ) -> Result<
-        alb_runtime::DryRunPassed,
-        alb_runtime::SdkError<UpdateListenerAttributeError>,
-    > {
-        self.client.dry_run(self.request).await
+    fn complete(&self, output: &mut UpdateListenerAttributeResponse) {
+        output.wait_input = Some(self.into());
     }
 }
+impl alb_runtime::SupportsDryRun for UpdateListenerAttributeRequest {}
 /// Response of `UpdateListenerAttribute`: The change was accepted and continues in the background.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct UpdateListenerAttributeResponse {
-    /// ID of the asynchronous job that applies the change.
-    ///
-    /// Wire name: `JobId`. Example: `72dcd26b-f12d-4c27-b3af-18f6aed5****`.
-    #[serde(rename = "JobId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// ID of the asynchronous job that applies the change. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
     pub job_id: Option<String>,
-    /// ID of the request.
-    ///
-    /// Wire name: `RequestId`. Example: `365F4154-92F6-4AE4-92F8-7FF******`.
-    #[serde(rename = "RequestId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF******`.)
     pub request_id: Option<String>,
+    /// What the waiter needs from the request (set by `send()`).
+    #[serde(skip)]
+    pub(crate) wait_input: Option<crate::waiters::ListenerUpdatedInput>,
 }
-/// Errors of `UpdateListenerAttribute`: one variant per documented code, the service-wide codes, and `Unknown`.
+impl UpdateListenerAttributeResponse {
+    /// Waits until the work of this call is done (waiter `ListenerUpdated`): Waits until the change has been applied and the listener is `Running` again, polling GetListenerAttribute.
+    ///
+    /// Polls `GetListenerAttribute` with the waiter's default policy; `Err` if a failure state is reached, the policy's timeout passes, or a poll fails for good.
+    pub async fn wait(
+        &self,
+        client: &crate::Client,
+    ) -> alb_runtime::WaitResult<crate::waiters::ListenerUpdated> {
+        client.core().wait::<crate::waiters::ListenerUpdated>(self, None).await
+    }
+    /// [`Self::wait`] with an explicit polling policy.
+    pub async fn wait_with(
+        &self,
+        client: &crate::Client,
+        policy: alb_runtime::WaitPolicy,
+    ) -> alb_runtime::WaitResult<crate::waiters::ListenerUpdated> {
+        client.core().wait::<crate::waiters::ListenerUpdated>(self, Some(policy)).await
+    }
+}
+/// Errors of `UpdateListenerAttribute`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
+///
+/// Code, HTTP status, message template and whether it is retried come from the runtime's `OperationError` trait (`use alb_sdk::prelude::*`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateListenerAttributeError {
-    /// `IncorrectStatus.LoadBalancer` (HTTP 400): The status of %s [%s] is incorrect.
-    ///
-    /// The load balancer is not in a state that allows the change.
-    ///
-    /// Retryable.
+    /// `IncorrectStatus.LoadBalancer` (HTTP 400, retried): The load balancer is not in a state that allows the change. Message: `The status of %s [%s] is incorrect.`.
     IncorrectStatusLoadBalancer(alb_runtime::ErrorMetadata),
-    /// `IncorrectBusinessStatus.LoadBalancer` (HTTP 400): The business status of %s [%s]  is incorrect.
-    ///
-    /// The load balancer's business state (for example overdue payment or a lock) does not allow the change.
+    /// `IncorrectBusinessStatus.LoadBalancer` (HTTP 400): The load balancer's business state (for example overdue payment or a lock) does not allow the change. Message: `The business status of %s [%s]  is incorrect.`.
     IncorrectBusinessStatusLoadBalancer(alb_runtime::ErrorMetadata),
-    /// `IncorrectStatus.Listener` (HTTP 400): The status of %s [%s] is incorrect.
-    ///
-    /// The listener is not in a state that allows the change.
-    ///
-    /// Retryable.
+    /// `IncorrectStatus.Listener` (HTTP 400, retried): The listener is not in a state that allows the change. Message: `The status of %s [%s] is incorrect.`.
     IncorrectStatusListener(alb_runtime::ErrorMetadata),
-    /// `OperationDenied.CrossLoadBalancerQUICListener` (HTTP 400): The operation is not allowed because of %s.
-    ///
-    /// The QUIC listener belongs to a different load balancer.
+    /// `OperationDenied.CrossLoadBalancerQUICListener` (HTTP 400): The QUIC listener belongs to a different load balancer. Message: `The operation is not allowed because of %s.`.
     OperationDeniedCrossLoadBalancerQUICListener(alb_runtime::ErrorMetadata),
-    /// `ResourceAlreadyAssociated.Listener` (HTTP 400): The specified resource %s is already associated.
-    ///
-    /// The QUIC listener is already associated with another listener.
+    /// `ResourceAlreadyAssociated.Listener` (HTTP 400): The QUIC listener is already associated with another listener. Message: `The specified resource %s is already associated.`.
     ResourceAlreadyAssociatedListener(alb_runtime::ErrorMetadata),
-    /// `OperationDenied.GRPCServerGroup` (HTTP 400): The operation is not allowed because of %s.
-    ///
-    /// A gRPC server group cannot be used with this listener.
+    /// `OperationDenied.GRPCServerGroup` (HTTP 400): A gRPC server group cannot be used with this listener. Message: `The operation is not allowed because of %s.`.
     OperationDeniedGRPCServerGroup(alb_runtime::ErrorMetadata),
-    /// `ResourceAlreadyAssociated.Certificate` (HTTP 400): The specified resource %s is already associated.
-    ///
-    /// The certificate is already associated with the listener.
+    /// `ResourceAlreadyAssociated.Certificate` (HTTP 400): The certificate is already associated with the listener. Message: `The specified resource %s is already associated.`.
     ResourceAlreadyAssociatedCertificate(alb_runtime::ErrorMetadata),
-    /// `ResourceQuotaExceeded.SecurityPolicyAttachedNum` (HTTP 400): The quota of %s is exceeded for resource %s, usage %s/%s.
-    ///
-    /// The security policy is attached to as many listeners as allowed.
+    /// `ResourceQuotaExceeded.SecurityPolicyAttachedNum` (HTTP 400): The security policy is attached to as many listeners as allowed. Message: `The quota of %s is exceeded for resource %s, usage %s/%s.`.
     ResourceQuotaExceededSecurityPolicyAttachedNum(alb_runtime::ErrorMetadata),
-    /// `ResourceQuotaExceeded.ServerGroupAttachedNum` (HTTP 400): The quota of %s is exceeded for resource %s, usage %s/%s.
-    ///
-    /// The server group is attached to as many listeners or rules as allowed.
+    /// `ResourceQuotaExceeded.ServerGroupAttachedNum` (HTTP 400): The server group is attached to as many listeners or rules as allowed. Message: `The quota of %s is exceeded for resource %s, usage %s/%s.`.
     ResourceQuotaExceededServerGroupAttachedNum(alb_runtime::ErrorMetadata),
-    /// `ResourceQuotaExceeded.LoadBalancerServersNum` (HTTP 400): The quota of %s is exceeded for resource %s, usage %s/%s.
-    ///
-    /// The load balancer would exceed its quota of backend servers.
+    /// `ResourceQuotaExceeded.LoadBalancerServersNum` (HTTP 400): The load balancer would exceed its quota of backend servers. Message: `The quota of %s is exceeded for resource %s, usage %s/%s.`.
     ResourceQuotaExceededLoadBalancerServersNum(alb_runtime::ErrorMetadata),
-    /// `ResourceQuotaExceeded.ServerAddedNum` (HTTP 400): The quota of %s is exceeded for resource %s, usage %s/%s.
-    ///
-    /// A backend server would be added to more server groups than allowed.
+    /// `ResourceQuotaExceeded.ServerAddedNum` (HTTP 400): A backend server would be added to more server groups than allowed. Message: `The quota of %s is exceeded for resource %s, usage %s/%s.`.
     ResourceQuotaExceededServerAddedNum(alb_runtime::ErrorMetadata),
-    /// `OperationDenied.ServerGroupProtocolNotSupport` (HTTP 400): The operation is not allowed because of ServerGroupProtocolNotSupport.
-    ///
-    /// The server group's backend protocol does not fit the listener's protocol.
+    /// `OperationDenied.ServerGroupProtocolNotSupport` (HTTP 400): The server group's backend protocol does not fit the listener's protocol. Message: `The operation is not allowed because of ServerGroupProtocolNotSupport.`.
     OperationDeniedServerGroupProtocolNotSupport(alb_runtime::ErrorMetadata),
-    /// `UnsupportedFeature.FullTraceHttps` (HTTP 400): The feature of FullTraceHttps is not supported for current instance.
-    ///
-    /// The instance does not support full-trace HTTPS.
+    /// `UnsupportedFeature.FullTraceHttps` (HTTP 400): The instance does not support full-trace HTTPS. Message: `The feature of FullTraceHttps is not supported for current instance.`.
     UnsupportedFeatureFullTraceHttps(alb_runtime::ErrorMetadata),
-    /// `ResourceInConfiguring.Listener` (HTTP 400): The specified resource of %s is being configured, please try again later.
-    ///
-    /// Another request is changing the listener right now.
-    ///
-    /// Retryable.
+    /// `ResourceInConfiguring.Listener` (HTTP 400, retried): Another request is changing the listener right now. Message: `The specified resource %s is configuring, please try again later.`.
     ResourceInConfiguringListener(alb_runtime::ErrorMetadata),
-    /// `Mismatch.VpcId` (HTTP 400): The %s is mismatched for %s and %s.
-    ///
-    /// The server group and the load balancer are in different VPCs.
+    /// `Mismatch.VpcId` (HTTP 400): The server group and the load balancer are in different VPCs. Message: `The %s is mismatched for %s and %s.`.
     MismatchVpcId(alb_runtime::ErrorMetadata),
-    /// `InvalidParameter` (HTTP 400): Invalid parameter, please check the parameter input.
-    ///
-    /// A parameter is malformed or out of range.
+    /// `InvalidParameter` (HTTP 400): A parameter is malformed or out of range. Message: `Invalid parameter, please check the parameter input.`.
     InvalidParameter(alb_runtime::ErrorMetadata),
-    /// `Forbidden.LoadBalancer` (HTTP 403): Authentication is failed for %s.
-    ///
-    /// The caller may not act on the load balancer.
+    /// `Forbidden.LoadBalancer` (HTTP 403): The caller may not act on the load balancer. Message: `Authentication has failed for LoadBalancer.`.
     ForbiddenLoadBalancer(alb_runtime::ErrorMetadata),
-    /// `ResourceNotFound.Listener` (HTTP 404): The specified resource %s is not found.
-    ///
-    /// The listener (or the QUIC listener to associate) does not exist.
+    /// `ResourceNotFound.Listener` (HTTP 404): The listener does not exist. The listener (or the QUIC listener to associate) does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundListener(alb_runtime::ErrorMetadata),
-    /// `ResourceNotFound.ServerGroup` (HTTP 404): The specified resource %s is not found.
-    ///
-    /// A server group does not exist.
+    /// `ResourceNotFound.ServerGroup` (HTTP 404): A server group does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundServerGroup(alb_runtime::ErrorMetadata),
-    /// `ResourceNotFound.SecurityPolicy` (HTTP 404): The specified resource %s is not found.
-    ///
-    /// The security policy does not exist.
+    /// `ResourceNotFound.SecurityPolicy` (HTTP 404): The security policy does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundSecurityPolicy(alb_runtime::ErrorMetadata),
-    /// `ResourceNotFound.Certificate` (HTTP 404): The specified resource %s is not found.
-    ///
-    /// A certificate does not exist.
+    /// `ResourceNotFound.Certificate` (HTTP 404): A certificate does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundCertificate(alb_runtime::ErrorMetadata),
     /// A service-wide error (throttling, signature, permissions, ...).
-    Common(crate::common_errors::CommonError),
+    Common(crate::errors::CommonError),
     /// A code this SDK does not know; its metadata is kept whole.
     Unknown(alb_runtime::ErrorMetadata),
 }
@@ -2029,114 +441,32 @@ impl UpdateListenerAttributeError {
     pub fn is_resource_not_found_certificate(&self) -> bool {
         matches!(self, Self::ResourceNotFoundCertificate(_))
     }
-    /// The documented message template (`%s` marks a value), if the code is documented.
-    pub fn message_template(&self) -> Option<&'static str> {
-        match self {
-            Self::IncorrectStatusLoadBalancer(_) => Some(ERRORS[0usize].message),
-            Self::IncorrectBusinessStatusLoadBalancer(_) => Some(ERRORS[1usize].message),
-            Self::IncorrectStatusListener(_) => Some(ERRORS[2usize].message),
-            Self::OperationDeniedCrossLoadBalancerQUICListener(_) => {
-                Some(ERRORS[3usize].message)
-            }
-            Self::ResourceAlreadyAssociatedListener(_) => Some(ERRORS[4usize].message),
-            Self::OperationDeniedGRPCServerGroup(_) => Some(ERRORS[5usize].message),
-            Self::ResourceAlreadyAssociatedCertificate(_) => Some(ERRORS[6usize].message),
-            Self::ResourceQuotaExceededSecurityPolicyAttachedNum(_) => {
-                Some(ERRORS[7usize].message)
-            }
-            Self::ResourceQuotaExceededServerGroupAttachedNum(_) => {
-                Some(ERRORS[8usize].message)
-            }
-            Self::ResourceQuotaExceededLoadBalancerServersNum(_) => {
-                Some(ERRORS[9usize].message)
-            }
-            Self::ResourceQuotaExceededServerAddedNum(_) => Some(ERRORS[10usize].message),
-            Self::OperationDeniedServerGroupProtocolNotSupport(_) => {
-                Some(ERRORS[11usize].message)
-            }
-            Self::UnsupportedFeatureFullTraceHttps(_) => Some(ERRORS[12usize].message),
-            Self::ResourceInConfiguringListener(_) => Some(ERRORS[13usize].message),
-            Self::MismatchVpcId(_) => Some(ERRORS[14usize].message),
-            Self::InvalidParameter(_) => Some(ERRORS[15usize].message),
-            Self::ForbiddenLoadBalancer(_) => Some(ERRORS[16usize].message),
-            Self::ResourceNotFoundListener(_) => Some(ERRORS[17usize].message),
-            Self::ResourceNotFoundServerGroup(_) => Some(ERRORS[18usize].message),
-            Self::ResourceNotFoundSecurityPolicy(_) => Some(ERRORS[19usize].message),
-            Self::ResourceNotFoundCertificate(_) => Some(ERRORS[20usize].message),
-            Self::Common(c) => c.message_template(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// The values that filled the template's `%s` slots, in order.
-    pub fn template_args(&self) -> Option<Vec<String>> {
-        alb_runtime::service_error::template_args(
-            self.message_template()?,
-            &self.metadata().message,
-        )
-    }
-    /// Builds the documented error for `code` with its status and the
-    /// template filled with `args` (for servers such as the emulator).
-    pub fn from_code(code: &str, args: &[&str]) -> Self {
-        <Self as alb_runtime::OperationError>::from_metadata(
-            alb_runtime::service_error::documented(ERRORS, code, args),
-        )
-    }
-    /// The facts of the error (code, message, status, RequestId, ...).
-    pub fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        match self {
-            Self::IncorrectStatusLoadBalancer(m) => m,
-            Self::IncorrectBusinessStatusLoadBalancer(m) => m,
-            Self::IncorrectStatusListener(m) => m,
-            Self::OperationDeniedCrossLoadBalancerQUICListener(m) => m,
-            Self::ResourceAlreadyAssociatedListener(m) => m,
-            Self::OperationDeniedGRPCServerGroup(m) => m,
-            Self::ResourceAlreadyAssociatedCertificate(m) => m,
-            Self::ResourceQuotaExceededSecurityPolicyAttachedNum(m) => m,
-            Self::ResourceQuotaExceededServerGroupAttachedNum(m) => m,
-            Self::ResourceQuotaExceededLoadBalancerServersNum(m) => m,
-            Self::ResourceQuotaExceededServerAddedNum(m) => m,
-            Self::OperationDeniedServerGroupProtocolNotSupport(m) => m,
-            Self::UnsupportedFeatureFullTraceHttps(m) => m,
-            Self::ResourceInConfiguringListener(m) => m,
-            Self::MismatchVpcId(m) => m,
-            Self::InvalidParameter(m) => m,
-            Self::ForbiddenLoadBalancer(m) => m,
-            Self::ResourceNotFoundListener(m) => m,
-            Self::ResourceNotFoundServerGroup(m) => m,
-            Self::ResourceNotFoundSecurityPolicy(m) => m,
-            Self::ResourceNotFoundCertificate(m) => m,
-            Self::Common(c) => c.metadata(),
-            Self::Unknown(m) => m,
-        }
-    }
-    pub fn code(&self) -> &str {
-        &self.metadata().code
-    }
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status
-    }
-    pub fn request_id(&self) -> Option<&str> {
-        self.metadata().request_id.as_deref()
-    }
-    /// Whether retrying may succeed (the spec's `retryable` codes and
-    /// the service-wide throttling and availability codes).
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::IncorrectStatusLoadBalancer(_) => true,
-            Self::IncorrectStatusListener(_) => true,
-            Self::ResourceInConfiguringListener(_) => true,
-            Self::Common(c) => c.is_retryable(),
-            other => alb_runtime::service_error::is_common_retryable_code(other.code()),
-        }
-    }
 }
-impl std::fmt::Display for UpdateListenerAttributeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl std::error::Error for UpdateListenerAttributeError {}
 impl alb_runtime::OperationError for UpdateListenerAttributeError {
+    const CODES: &'static [&'static alb_runtime::ErrorCodeInfo] = &[
+        &crate::errors::INCORRECT_STATUS_LOAD_BALANCER,
+        &crate::errors::INCORRECT_BUSINESS_STATUS_LOAD_BALANCER,
+        &crate::errors::INCORRECT_STATUS_LISTENER,
+        &crate::errors::OPERATION_DENIED_CROSS_LOAD_BALANCER_QUIC_LISTENER,
+        &crate::errors::RESOURCE_ALREADY_ASSOCIATED_LISTENER,
+        &crate::errors::OPERATION_DENIED_GRPC_SERVER_GROUP,
+        &crate::errors::RESOURCE_ALREADY_ASSOCIATED_CERTIFICATE,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_SECURITY_POLICY_ATTACHED_NUM,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_SERVER_GROUP_ATTACHED_NUM,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_LOAD_BALANCER_SERVERS_NUM,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_SERVER_ADDED_NUM,
+        &crate::errors::OPERATION_DENIED_SERVER_GROUP_PROTOCOL_NOT_SUPPORT,
+        &crate::errors::UNSUPPORTED_FEATURE_FULL_TRACE_HTTPS,
+        &crate::errors::RESOURCE_IN_CONFIGURING_LISTENER,
+        &crate::errors::MISMATCH_VPC_ID,
+        &crate::errors::INVALID_PARAMETER,
+        &crate::errors::FORBIDDEN_LOAD_BALANCER,
+        &crate::errors::RESOURCE_NOT_FOUND_LISTENER,
+        &crate::errors::RESOURCE_NOT_FOUND_SERVER_GROUP,
+        &crate::errors::RESOURCE_NOT_FOUND_SECURITY_POLICY,
+        &crate::errors::RESOURCE_NOT_FOUND_CERTIFICATE,
+    ];
+    const COMMON: &'static [&'static alb_runtime::ErrorCodeInfo] = crate::errors::COMMON;
     fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
         match meta.code.as_str() {
             "IncorrectStatus.LoadBalancer" => Self::IncorrectStatusLoadBalancer(meta),
@@ -2185,7 +515,7 @@ impl alb_runtime::OperationError for UpdateListenerAttributeError {
             }
             "ResourceNotFound.Certificate" => Self::ResourceNotFoundCertificate(meta),
             _ => {
-                match crate::common_errors::CommonError::try_from_metadata(meta) {
+                match crate::errors::CommonError::try_from_metadata(meta) {
                     Ok(c) => Self::Common(c),
                     Err(meta) => Self::Unknown(meta),
                 }
@@ -2193,42 +523,36 @@ impl alb_runtime::OperationError for UpdateListenerAttributeError {
         }
     }
     fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        UpdateListenerAttributeError::metadata(self)
-    }
-    fn is_retryable(&self) -> bool {
-        UpdateListenerAttributeError::is_retryable(self)
-    }
-}
-impl alb_runtime::Operation for UpdateListenerAttributeRequest {
-    type Output = UpdateListenerAttributeResponse;
-    type Error = UpdateListenerAttributeError;
-    const META: &'static alb_runtime::OperationMeta = &META;
-    fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        UpdateListenerAttributeRequest::validate(self)
-    }
-    fn write_params(&self, params: &mut alb_runtime::Params) {
-        self.write_wire("", params)
-    }
-    fn idempotency_token_mut(&mut self) -> Option<&mut Option<String>> {
-        Some(&mut self.client_token)
-    }
-    fn is_dry_run(&self) -> bool {
-        self.dry_run == Some(true)
-    }
-    fn set_dry_run(&mut self, on: bool) -> bool {
-        self.dry_run = if on { Some(true) } else { None };
-        true
-    }
-}
-#[cfg(feature = "server")]
-impl alb_runtime::FromParams for UpdateListenerAttributeRequest {
-    fn from_params(
-        params: &alb_runtime::ParamMap,
-    ) -> Result<Self, alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        let request = Self::read_wire(params, "", &mut v);
-        request.validate_into(&mut v);
-        v.finish("UpdateListenerAttribute")?;
-        Ok(request)
+        match self {
+            Self::IncorrectStatusLoadBalancer(m)
+            | Self::IncorrectBusinessStatusLoadBalancer(m)
+            | Self::IncorrectStatusListener(m)
+            | Self::OperationDeniedCrossLoadBalancerQUICListener(m)
+            | Self::ResourceAlreadyAssociatedListener(m)
+            | Self::OperationDeniedGRPCServerGroup(m)
+            | Self::ResourceAlreadyAssociatedCertificate(m)
+            | Self::ResourceQuotaExceededSecurityPolicyAttachedNum(m)
+            | Self::ResourceQuotaExceededServerGroupAttachedNum(m)
+            | Self::ResourceQuotaExceededLoadBalancerServersNum(m)
+            | Self::ResourceQuotaExceededServerAddedNum(m)
+            | Self::OperationDeniedServerGroupProtocolNotSupport(m)
+            | Self::UnsupportedFeatureFullTraceHttps(m)
+            | Self::ResourceInConfiguringListener(m)
+            | Self::MismatchVpcId(m)
+            | Self::InvalidParameter(m)
+            | Self::ForbiddenLoadBalancer(m)
+            | Self::ResourceNotFoundListener(m)
+            | Self::ResourceNotFoundServerGroup(m)
+            | Self::ResourceNotFoundSecurityPolicy(m)
+            | Self::ResourceNotFoundCertificate(m)
+            | Self::Unknown(m) => m,
+            Self::Common(c) => alb_runtime::OperationError::metadata(c),
+        }
     }
 }
+impl std::fmt::Display for UpdateListenerAttributeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(alb_runtime::OperationError::metadata(self), f)
+    }
+}
+impl std::error::Error for UpdateListenerAttributeError {}

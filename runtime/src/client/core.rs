@@ -3,13 +3,15 @@
 
 use super::config::{Config, ConfigError, Endpoint, ENDPOINT_ENV, REGION_ENV};
 use super::error::{
-    DecodeError, DryRunPassed, RedirectError, SdkError, TimeoutError, TimeoutKind, TransportError,
+    DecodeError, DryRunPassed, NoServiceError, RedirectError, SdkError, TimeoutError, TimeoutKind,
+    TransportError,
 };
 use super::rate_limit::RateLimiter;
 use crate::credentials::{DefaultCredentialsChain, Env, ProvideCredentials};
-use crate::operation::{AccessLevel, Operation};
-use crate::service_error::{is_common_retryable_code, ErrorMetadata, OperationError};
+use crate::operation::{Operation, OperationMeta};
+use crate::service_error::{ErrorCodeInfo, ErrorMetadata, OperationError};
 use crate::signing::{self, SigningInput};
+use crate::validation::ValidationError;
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -62,14 +64,45 @@ impl fmt::Debug for Core {
 }
 
 /// What one attempt ended with.
-enum Attempt<T, E> {
-    Done(T),
+enum Attempt {
+    Done(Vec<u8>),
     DryRun(DryRunPassed),
     Retry {
-        error: SdkError<E>,
+        failure: Failure,
         retry_after: Option<Duration>,
     },
-    Fail(SdkError<E>),
+    Fail(Failure),
+}
+
+/// Why a call failed, before the operation's error type is known: the
+/// engine is not generic, so it is compiled once, not once per operation.
+pub(crate) enum Failure {
+    /// A structured error answer of the service.
+    Service(ErrorMetadata),
+    /// Anything else (transport, timeout, decode, credentials, ...).
+    Other(SdkError<NoServiceError>),
+}
+
+impl Failure {
+    fn into_sdk<E: OperationError>(self) -> SdkError<E> {
+        match self {
+            Failure::Service(meta) => SdkError::Service(E::from_metadata(meta)),
+            Failure::Other(e) => e.cast(),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Failure::Service(m) => m.to_string(),
+            Failure::Other(e) => e.to_string(),
+        }
+    }
+}
+
+/// What a successful call produced: a body to decode, or a passed DryRun.
+enum Success {
+    Body(Vec<u8>),
+    DryRun(DryRunPassed),
 }
 
 impl Core {
@@ -138,15 +171,26 @@ impl Core {
         &self,
         mut request: O,
     ) -> Result<O::Output, SdkError<O::Error>> {
-        request.set_dry_run(false);
-        match self.call(request).await? {
-            Ok(out) => Ok(out),
-            Err(passed) => Err(SdkError::Decode(DecodeError {
+        if let Some(flag) = request.dry_run_mut() {
+            *flag = None;
+        }
+        let params = prepare(&mut request)?;
+        match self
+            .execute(O::META, O::Error::CODES, O::Error::COMMON, params)
+            .await
+        {
+            Ok(Success::Body(body)) => {
+                let mut output = decode::<O::Output>(&body).map_err(Failure::into_sdk)?;
+                request.complete(&mut output);
+                Ok(output)
+            }
+            Ok(Success::DryRun(passed)) => Err(SdkError::Decode(DecodeError {
                 http_status: 400,
                 request_id: passed.request_id,
                 reason: "the service answered DryRunOperation to a request that was not a dry run"
                     .into(),
             })),
+            Err(f) => Err(f.into_sdk()),
         }
     }
 
@@ -155,45 +199,42 @@ impl Core {
         &self,
         mut request: O,
     ) -> Result<DryRunPassed, SdkError<O::Error>> {
-        if !request.set_dry_run(true) {
-            return Err(SdkError::Config(format!(
-                "{} has no DryRun parameter",
-                O::META.name
-            )));
+        match request.dry_run_mut() {
+            Some(flag) => *flag = Some(true),
+            None => {
+                return Err(SdkError::Config(format!(
+                    "{} has no DryRun parameter",
+                    O::META.name
+                )))
+            }
         }
-        match self.call(request).await? {
-            Err(passed) => Ok(passed),
-            Ok(_) => Err(SdkError::Decode(DecodeError {
+        let params = prepare(&mut request)?;
+        match self
+            .execute(O::META, O::Error::CODES, O::Error::COMMON, params)
+            .await
+        {
+            Ok(Success::DryRun(passed)) => Ok(passed),
+            Ok(Success::Body(_)) => Err(SdkError::Decode(DecodeError {
                 http_status: 200,
                 request_id: None,
                 reason:
                     "the service acted on a DryRun request instead of answering DryRunOperation"
                         .into(),
             })),
+            Err(f) => Err(f.into_sdk()),
         }
     }
 
-    /// The whole call: `Ok(Ok(output))`, or `Ok(Err(_))` for a passed DryRun.
-    async fn call<O: Operation>(
+    /// The whole call, for any operation: rate limit, attempts, retries,
+    /// the call timeout.
+    async fn execute(
         &self,
-        mut request: O,
-    ) -> Result<Result<O::Output, DryRunPassed>, SdkError<O::Error>> {
-        let meta = O::META;
-        request.validate().map_err(SdkError::Validation)?;
-        // One token per call, reused by every attempt: retries stay idempotent.
-        let idempotent = match request.idempotency_token_mut() {
-            Some(slot) => {
-                if slot.is_none() {
-                    *slot = Some(uuid::Uuid::new_v4().to_string());
-                }
-                true
-            }
-            None => false,
-        };
-        let read_only = matches!(meta.ram.access_level, AccessLevel::Read | AccessLevel::List);
-        let safe_to_resend = idempotent || read_only || request.is_dry_run();
-        let params = request.to_params().into_vec();
-
+        meta: &'static OperationMeta,
+        codes: &'static [&'static ErrorCodeInfo],
+        common: &'static [&'static ErrorCodeInfo],
+        params: Prepared,
+    ) -> Result<Success, Failure> {
+        let safe_to_resend = params.idempotent || meta.is_read_only() || params.dry_run;
         let span = tracing::info_span!(
             "alb.call",
             operation = meta.name,
@@ -209,7 +250,7 @@ impl Core {
                 .limiter
                 .acquire(meta.name, meta.rate_limit, started + timeouts.call)
                 .await
-                .map_err(SdkError::RateLimited)?;
+                .map_err(|e| Failure::Other(SdkError::RateLimited(e)))?;
             let policy = &self.inner.config.retry;
             let mut attempt = 1u32;
             loop {
@@ -219,9 +260,16 @@ impl Core {
                     .credentials
                     .provide()
                     .await
-                    .map_err(SdkError::Credentials)?;
+                    .map_err(|e| Failure::Other(SdkError::Credentials(e)))?;
                 let outcome = self
-                    .attempt::<O>(&params, &credentials, safe_to_resend)
+                    .attempt(
+                        meta,
+                        codes,
+                        common,
+                        &params.pairs,
+                        &credentials,
+                        safe_to_resend,
+                    )
                     .instrument(tracing::debug_span!(
                         "alb.attempt",
                         operation = meta.name,
@@ -230,44 +278,49 @@ impl Core {
                         request_id = tracing::field::Empty
                     ))
                     .await;
-                let (error, retry_after) = match outcome {
-                    Attempt::Done(out) => {
+                let (failure, retry_after) = match outcome {
+                    Attempt::Done(body) => {
                         tracing::Span::current().record("attempts", attempt);
-                        return Ok(Ok(out));
+                        return Ok(Success::Body(body));
                     }
-                    Attempt::DryRun(p) => return Ok(Err(p)),
-                    Attempt::Fail(e) => return Err(with_attempts(e, attempt)),
-                    Attempt::Retry { error, retry_after } => (error, retry_after),
+                    Attempt::DryRun(p) => return Ok(Success::DryRun(p)),
+                    Attempt::Fail(f) => return Err(with_attempts(f, attempt)),
+                    Attempt::Retry {
+                        failure,
+                        retry_after,
+                    } => (failure, retry_after),
                 };
                 let delay = policy.delay(attempt, retry_after);
                 let over_budget = policy.budget.is_some_and(|b| started.elapsed() + delay > b)
                     || started.elapsed() + delay > timeouts.call;
                 if attempt >= policy.max_attempts || over_budget {
                     tracing::Span::current().record("attempts", attempt);
-                    return Err(final_error(with_attempts(error, attempt)));
+                    return Err(with_attempts(failure, attempt));
                 }
-                tracing::debug!(operation = meta.name, attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
+                tracing::debug!(operation = meta.name, attempt, delay_ms = delay.as_millis() as u64, error = %failure.describe(), "retrying");
                 tokio::time::sleep(delay).await;
                 attempt += 1;
             }
         };
         match tokio::time::timeout(timeouts.call, call.instrument(span)).await {
             Ok(r) => r,
-            Err(_) => Err(SdkError::Timeout(TimeoutError {
+            Err(_) => Err(Failure::Other(SdkError::Timeout(TimeoutError {
                 kind: TimeoutKind::Call,
                 after: timeouts.call,
                 attempts: attempts_started.load(Ordering::Relaxed),
-            })),
+            }))),
         }
     }
 
-    async fn attempt<O: Operation>(
+    async fn attempt(
         &self,
+        meta: &'static OperationMeta,
+        codes: &'static [&'static ErrorCodeInfo],
+        common: &'static [&'static ErrorCodeInfo],
         params: &[(String, String)],
         credentials: &crate::credentials::Credentials,
         safe_to_resend: bool,
-    ) -> Attempt<O::Output, O::Error> {
-        let meta = O::META;
+    ) -> Attempt {
         let timestamp = time::OffsetDateTime::now_utc()
             .format(time::macros::format_description!(
                 "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
@@ -327,19 +380,19 @@ impl Core {
         );
         if (300..400).contains(&status) {
             let location = header("location").map(|l| crate::redact::redact(&l).into_owned());
-            return Attempt::Fail(SdkError::Redirect(RedirectError {
+            return Attempt::Fail(Failure::Other(SdkError::Redirect(RedirectError {
                 http_status: status,
                 location,
-            }));
+            })));
         }
         let body = match read_body(response).await {
             Ok(b) => b,
             Err(BodyError::TooLarge) => {
-                return Attempt::Fail(SdkError::Decode(DecodeError {
-                    http_status: status,
-                    request_id: None,
-                    reason: format!("the response body is larger than {MAX_RESPONSE_BYTES} bytes"),
-                }))
+                return Attempt::Fail(decode_failure(
+                    status,
+                    None,
+                    format!("the response body is larger than {MAX_RESPONSE_BYTES} bytes"),
+                ))
             }
             Err(BodyError::Transport(e)) => {
                 return transport_failure(e, safe_to_resend, self.inner.config.timeouts)
@@ -350,40 +403,30 @@ impl Core {
             // Every documented response is an object; serde would also map
             // a JSON array onto the struct's fields, in order.
             if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-                return Attempt::Fail(SdkError::Decode(DecodeError {
-                    http_status: status,
-                    request_id: None,
-                    reason: "the body is not a JSON object".into(),
-                }));
+                return Attempt::Fail(decode_failure(
+                    status,
+                    None,
+                    "the body is not a JSON object".into(),
+                ));
             }
-            return match serde_json::from_slice::<O::Output>(&body) {
-                Ok(out) => {
-                    if let Some(id) = request_id_of(&body) {
-                        tracing::Span::current().record("request_id", id.as_str());
-                    }
-                    Attempt::Done(out)
-                }
-                Err(e) => Attempt::Fail(SdkError::Decode(DecodeError {
-                    http_status: status,
-                    request_id: request_id_of(&body),
-                    reason: format!("the body does not match the documented response: {e}"),
-                })),
-            };
+            if let Some(id) = request_id_of(&body) {
+                tracing::Span::current().record("request_id", id.as_str());
+            }
+            return Attempt::Done(body);
         }
 
         let meta_err = match ErrorMetadata::from_body(status, &body) {
             Ok(m) => redact_credentials(m, credentials),
             Err(bad) => {
-                let error = SdkError::Decode(DecodeError {
-                    http_status: status,
-                    request_id: request_id_of(&body),
-                    reason: bad.reason,
-                });
+                let failure = decode_failure(status, request_id_of(&body), bad.reason);
                 // A gateway's HTML 5xx: the service may or may not have acted.
                 return if status >= 500 && status != 501 && safe_to_resend {
-                    Attempt::Retry { error, retry_after }
+                    Attempt::Retry {
+                        failure,
+                        retry_after,
+                    }
                 } else {
-                    Attempt::Fail(error)
+                    Attempt::Fail(failure)
                 };
             }
         };
@@ -396,17 +439,17 @@ impl Core {
                 message: meta_err.message,
             });
         }
-        let error = O::Error::from_metadata(meta_err);
         // A structured error answer means the service did not act, so a
         // retryable code (or a 5xx) is safe to retry even without a token.
-        let spec_retryable = error.is_retryable() || is_common_retryable_code(error.code());
-        if super::retry::retry_service_error(status, error.code(), spec_retryable) {
+        let spec_retryable = crate::service_error::lookup(codes, common, &meta_err.code)
+            .is_some_and(|e| e.retryable);
+        if super::retry::retry_service_error(status, &meta_err.code, spec_retryable) {
             Attempt::Retry {
-                error: SdkError::Service(error),
+                failure: Failure::Service(meta_err),
                 retry_after,
             }
         } else {
-            Attempt::Fail(SdkError::Service(error))
+            Attempt::Fail(Failure::Service(meta_err))
         }
     }
 
@@ -421,6 +464,61 @@ impl Core {
     > {
         crate::waiter::wait::<W>(self, input, policy.unwrap_or_else(W::default_policy)).await
     }
+}
+
+/// A request ready to send: its sorted wire parameters, checked.
+struct Prepared {
+    pairs: Vec<(String, String)>,
+    idempotent: bool,
+    dry_run: bool,
+}
+
+/// Fills the idempotency token (one per call, reused by every attempt, so
+/// retries stay idempotent), flattens and validates: no I/O when invalid.
+fn prepare<O: Operation>(request: &mut O) -> Result<Prepared, SdkError<O::Error>> {
+    let idempotent = match request.idempotency_token_mut() {
+        Some(slot) => {
+            if slot.is_none() {
+                *slot = Some(uuid::Uuid::new_v4().to_string());
+            }
+            true
+        }
+        None => false,
+    };
+    let dry_run = request.dry_run_mut().is_some_and(|f| *f == Some(true));
+    let params = request
+        .to_params()
+        .map_err(|e| SdkError::Validation(ValidationError::unflattenable(O::META.name, e)))?;
+    crate::validation::validate(O::META.input, &params, O::META.name, false)
+        .map_err(SdkError::Validation)?;
+    Ok(Prepared {
+        pairs: params.into_vec(),
+        idempotent,
+        dry_run,
+    })
+}
+
+// A failure is the cold path and is moved once: no box needed.
+#[allow(clippy::result_large_err)]
+fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
+    serde_json::from_slice::<T>(body).map_err(|e| {
+        decode_failure(
+            200,
+            request_id_of(body),
+            format!(
+                "the body does not match the documented response: {}",
+                crate::redact::redact(&e.to_string())
+            ),
+        )
+    })
+}
+
+fn decode_failure(http_status: u16, request_id: Option<String>, reason: String) -> Failure {
+    Failure::Other(SdkError::Decode(DecodeError {
+        http_status,
+        request_id,
+        reason,
+    }))
 }
 
 /// Masks the caller's own token and secret wherever the service echoed them.
@@ -439,68 +537,50 @@ fn redact_credentials(
 }
 
 /// A timeout error counts every attempt of the call, not just its own.
-fn with_attempts<E>(error: SdkError<E>, attempts: u32) -> SdkError<E> {
-    match error {
-        SdkError::Timeout(t) => SdkError::Timeout(TimeoutError { attempts, ..t }),
+fn with_attempts(failure: Failure, attempts: u32) -> Failure {
+    match failure {
+        Failure::Other(SdkError::Timeout(t)) => {
+            Failure::Other(SdkError::Timeout(TimeoutError { attempts, ..t }))
+        }
         other => other,
     }
 }
 
-/// Throttling that outlived the retries is reported as such.
-fn final_error<E: OperationError>(error: SdkError<E>) -> SdkError<E> {
-    match error {
-        SdkError::Service(e) if e.code().starts_with("Throttling") => SdkError::Throttled(e),
-        other => other,
-    }
-}
-
-fn transport_failure<T, E>(
+fn transport_failure(
     e: reqwest::Error,
     safe_to_resend: bool,
     timeouts: super::config::Timeouts,
-) -> Attempt<T, E> {
+) -> Attempt {
     // The URL carries the signed query (with V1 and STS, the SecurityToken):
     // it must not reach the error's Debug, Display or source chain.
     let e = e.without_url();
     let connect = e.is_connect();
-    if e.is_timeout() {
-        let kind = if connect {
-            TimeoutKind::Connect
+    let error = if e.is_timeout() {
+        let (kind, after) = if connect {
+            (TimeoutKind::Connect, timeouts.connect)
         } else {
-            TimeoutKind::Attempt
+            (TimeoutKind::Attempt, timeouts.attempt)
         };
-        let after = if connect {
-            timeouts.connect
-        } else {
-            timeouts.attempt
-        };
-        let error = SdkError::Timeout(TimeoutError {
+        SdkError::Timeout(TimeoutError {
             kind,
             after,
             attempts: 1,
-        });
-        return if connect || safe_to_resend {
-            Attempt::Retry {
-                error,
-                retry_after: None,
-            }
-        } else {
-            Attempt::Fail(error)
-        };
-    }
-    let error = SdkError::Transport(TransportError {
-        message: describe(&e),
-        maybe_sent: !connect,
-        source: Some(Box::new(e)),
-    });
+        })
+    } else {
+        SdkError::Transport(TransportError {
+            message: describe(&e),
+            maybe_sent: !connect,
+            source: Some(Box::new(e)),
+        })
+    };
     // A failed connection never reached the server: always safe to retry.
     if connect || safe_to_resend {
         Attempt::Retry {
-            error,
+            failure: Failure::Other(error),
             retry_after: None,
         }
     } else {
-        Attempt::Fail(error)
+        Attempt::Fail(Failure::Other(error))
     }
 }
 

@@ -12,10 +12,10 @@ use std::time::Duration;
 pub enum SdkError<E> {
     /// The request broke the spec's constraints; no I/O happened.
     Validation(ValidationError),
-    /// The service answered with an error (the operation's error enum).
+    /// The service answered with an error: the operation's error enum,
+    /// whether the code came on the first attempt or after retries (for
+    /// throttling, `SdkError::is_throttling` says so).
     Service(E),
-    /// The service kept throttling the call until the retry policy gave up.
-    Throttled(E),
     /// The request could not be sent or the response not received.
     Transport(TransportError),
     /// An attempt or the whole call ran out of time.
@@ -40,18 +40,26 @@ pub enum SdkError<E> {
 }
 
 impl<E: OperationError> SdkError<E> {
-    /// The service error, if the service answered with one.
+    /// The operation's typed error, if the service answered with one.
     pub fn service_error(&self) -> Option<&E> {
         match self {
-            SdkError::Service(e) | SdkError::Throttled(e) => Some(e),
+            SdkError::Service(e) => Some(e),
             _ => None,
+        }
+    }
+
+    /// The operation's typed error, by value, or the error back.
+    pub fn into_service_error(self) -> Result<E, Self> {
+        match self {
+            SdkError::Service(e) => Ok(e),
+            other => Err(other),
         }
     }
 
     /// The RequestId of the failed call, where the service gave one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            SdkError::Service(e) | SdkError::Throttled(e) => e.request_id(),
+            SdkError::Service(e) => e.request_id(),
             SdkError::Decode(d) => d.request_id.as_deref(),
             _ => None,
         }
@@ -61,14 +69,52 @@ impl<E: OperationError> SdkError<E> {
     pub fn code(&self) -> Option<&str> {
         self.service_error().map(|e| e.code())
     }
+
+    /// Whether the service throttled the call (a `Throttling*` code), after
+    /// the retry policy's attempts.
+    pub fn is_throttling(&self) -> bool {
+        self.code().is_some_and(|c| c.starts_with("Throttling"))
+    }
 }
 
-impl<E: OperationError> fmt::Display for SdkError<E> {
+/// The service-error slot of an error produced before the operation's type
+/// is known (the call engine is compiled once for every operation).
+#[derive(Debug)]
+pub enum NoServiceError {}
+
+impl fmt::Display for NoServiceError {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {}
+    }
+}
+
+impl std::error::Error for NoServiceError {}
+
+impl SdkError<NoServiceError> {
+    /// The same error with the operation's error type.
+    pub fn cast<E>(self) -> SdkError<E> {
+        match self {
+            SdkError::Validation(v) => SdkError::Validation(v),
+            SdkError::Service(never) => match never {},
+            SdkError::Transport(t) => SdkError::Transport(t),
+            SdkError::Timeout(t) => SdkError::Timeout(t),
+            SdkError::Credentials(c) => SdkError::Credentials(c),
+            SdkError::Decode(d) => SdkError::Decode(d),
+            SdkError::PaginationLoop { operation, token } => {
+                SdkError::PaginationLoop { operation, token }
+            }
+            SdkError::Redirect(r) => SdkError::Redirect(r),
+            SdkError::RateLimited(r) => SdkError::RateLimited(r),
+            SdkError::Config(m) => SdkError::Config(m),
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for SdkError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SdkError::Validation(v) => write!(f, "{v}"),
             SdkError::Service(e) => write!(f, "service error: {e}"),
-            SdkError::Throttled(e) => write!(f, "throttled until retries ran out: {e}"),
             SdkError::Transport(t) => write!(f, "transport error: {t}"),
             SdkError::Timeout(t) => write!(f, "{t}"),
             SdkError::Credentials(c) => write!(f, "credentials error: {c}"),
@@ -83,11 +129,11 @@ impl<E: OperationError> fmt::Display for SdkError<E> {
     }
 }
 
-impl<E: OperationError> std::error::Error for SdkError<E> {
+impl<E: std::error::Error + 'static> std::error::Error for SdkError<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             SdkError::Validation(v) => Some(v),
-            SdkError::Service(e) | SdkError::Throttled(e) => Some(e),
+            SdkError::Service(e) => Some(e),
             SdkError::Transport(t) => Some(t),
             SdkError::Timeout(t) => Some(t),
             SdkError::Credentials(c) => Some(c),

@@ -13,8 +13,8 @@ pub use config::{
     REGION_ENV, VPC_ENDPOINT,
 };
 pub use error::{
-    DecodeError, DryRunPassed, RateLimitError, RateLimitSource, RedirectError, SdkError,
-    TimeoutError, TimeoutKind, TransportError,
+    DecodeError, DryRunPassed, NoServiceError, RateLimitError, RateLimitSource, RedirectError,
+    SdkError, TimeoutError, TimeoutKind, TransportError,
 };
 pub use rate_limit::{RateLimitMode, RateLimiter};
 pub use retry::RetryPolicy;

@@ -111,16 +111,16 @@ pub fn parse_retry_after(value: &str, now: time::OffsetDateTime) -> Option<Durat
     (wait > time::Duration::ZERO).then(|| Duration::try_from(wait).ok())?
 }
 
-/// Whether a structured service error is worth another attempt. The one
-/// place this is decided: the spec's `retryable` flag for the code (passed
-/// in by the generated error type), throttling, and server-side failures
-/// (5xx) other than 501 Not Implemented. An action the endpoint does not
-/// know never becomes known by asking again.
+/// Whether a structured service error is worth another attempt: the
+/// spec's `retryable` flag for the code (its catalogue is the one place a
+/// code's retry is decided; throttling codes are marked there), or a
+/// server-side failure (5xx) other than 501 Not Implemented. An action the
+/// endpoint does not know never becomes known by asking again.
 pub fn retry_service_error(http_status: u16, code: &str, spec_retryable: bool) -> bool {
     if http_status == 501 || is_unknown_action(code) {
         return false;
     }
-    spec_retryable || code.starts_with("Throttling") || http_status >= 500
+    spec_retryable || http_status >= 500
 }
 
 /// Codes saying that the action (or API) does not exist at this endpoint.
@@ -170,7 +170,9 @@ mod tests {
 
     #[test]
     fn which_service_errors_are_retried() {
-        assert!(retry_service_error(400, "Throttling.User", false));
+        assert!(retry_service_error(400, "Throttling.User", true));
+        // The spec decides: an undocumented code is not retried on a 4xx.
+        assert!(!retry_service_error(400, "Throttling.Brand.New", false));
         assert!(retry_service_error(503, "ServiceUnavailable", false));
         assert!(retry_service_error(500, "Whatever", false));
         assert!(retry_service_error(400, "IncorrectStatus.Listener", true));

@@ -2,20 +2,35 @@
 // Do not edit: change the spec or the generator and run `cargo xtask codegen`.
 //! Re-exports at the crate root.
 
+pub use crate::builder::RequestBuilder;
 pub use crate::client::Client;
-pub use crate::common_errors::CommonError;
+pub use crate::errors::CommonError;
 pub use crate::operations::create_widget;
-pub use crate::operations::get_widget;
-pub use crate::operations::list_widgets;
 pub use crate::operations::create_widget::{
     CreateWidgetRequest, CreateWidgetRequestBuilder, CreateWidgetResponse,
     CreateWidgetError,
 };
+pub use crate::operations::delete_widget;
+pub use crate::operations::delete_widget::{
+    DeleteWidgetRequest, DeleteWidgetRequestBuilder, DeleteWidgetResponse,
+    DeleteWidgetError,
+};
+pub use crate::operations::get_widget;
 pub use crate::operations::get_widget::{
     GetWidgetRequest, GetWidgetRequestBuilder, GetWidgetResponse, GetWidgetError,
 };
+pub use crate::operations::list_asyn_jobs;
+pub use crate::operations::list_asyn_jobs::{
+    ListAsynJobsRequest, ListAsynJobsRequestBuilder, ListAsynJobsResponse,
+    ListAsynJobsError,
+};
+pub use crate::operations::list_widgets;
 pub use crate::operations::list_widgets::{
     ListWidgetsRequest, ListWidgetsRequestBuilder, ListWidgetsResponse, ListWidgetsError,
+};
+pub use crate::operations::tag_widgets;
+pub use crate::operations::tag_widgets::{
+    TagWidgetsRequest, TagWidgetsRequestBuilder, TagWidgetsResponse, TagWidgetsError,
 };
 /// The runtime this crate is built on (config, errors, credentials).
 pub use alb_runtime as runtime;

@@ -5,13 +5,16 @@
 //!
 //! Generated from the YAML spec by `cargo xtask codegen`: every operation has a
 //! request type with a validating builder, a response type, an error enum and
-//! metadata (rate limit, RAM action, resource ARNs). [`Client`] sends requests;
-//! the hand-written runtime (`alb_runtime`) signs, retries and rate-limits them.
+//! metadata (rate limit, RAM action, request schema); shapes shared by
+//! operations are in [`types`]. [`Client`] sends requests; the hand-written
+//! runtime (`alb_runtime`) signs, validates, retries and rate-limits them.
 #![allow(clippy::all)]
+#[rustfmt::skip]
+mod builder;
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
-pub mod common_errors;
+pub mod errors;
 #[rustfmt::skip]
 mod exports;
 #[rustfmt::skip]
@@ -22,9 +25,16 @@ pub mod ram;
 #[rustfmt::skip]
 pub mod server;
 #[rustfmt::skip]
+pub mod types;
+#[rustfmt::skip]
 pub mod waiters;
 pub use exports::*;
 /// The API version every operation of this crate speaks.
 pub const API_VERSION: &str = "2099-01-01";
-/// The product code (`alb`).
+/// The product code.
 pub const PRODUCT: &str = "alb";
+/// The traits that give errors, requests and waiters their methods:
+/// `use alb_sdk::prelude::*;`.
+pub mod prelude {
+    pub use alb_runtime::{Operation, OperationError, Paginated, Waiter};
+}

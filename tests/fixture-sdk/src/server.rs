@@ -8,18 +8,32 @@ pub trait Service: Send + Sync + 'static {
     fn create_widget(
         &self,
         ctx: &alb_runtime::server::RequestContext,
-        request: crate::operations::create_widget::CreateWidgetRequest,
+        request: crate::CreateWidgetRequest,
     ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::create_widget::CreateWidgetResponse,
-            crate::operations::create_widget::CreateWidgetError,
-        >,
+        Output = Result<crate::CreateWidgetResponse, crate::CreateWidgetError>,
     > + Send {
         let _ = (ctx, request);
         async move {
             Err(
-                crate::operations::create_widget::CreateWidgetError::Unknown(
+                crate::CreateWidgetError::Unknown(
                     alb_runtime::server::not_implemented("CreateWidget"),
+                ),
+            )
+        }
+    }
+    /// Handles `DeleteWidget`. The default answers that the operation is not implemented.
+    fn delete_widget(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::DeleteWidgetRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::DeleteWidgetResponse, crate::DeleteWidgetError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::DeleteWidgetError::Unknown(
+                    alb_runtime::server::not_implemented("DeleteWidget"),
                 ),
             )
         }
@@ -28,18 +42,32 @@ pub trait Service: Send + Sync + 'static {
     fn get_widget(
         &self,
         ctx: &alb_runtime::server::RequestContext,
-        request: crate::operations::get_widget::GetWidgetRequest,
+        request: crate::GetWidgetRequest,
     ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::get_widget::GetWidgetResponse,
-            crate::operations::get_widget::GetWidgetError,
-        >,
+        Output = Result<crate::GetWidgetResponse, crate::GetWidgetError>,
     > + Send {
         let _ = (ctx, request);
         async move {
             Err(
-                crate::operations::get_widget::GetWidgetError::Unknown(
+                crate::GetWidgetError::Unknown(
                     alb_runtime::server::not_implemented("GetWidget"),
+                ),
+            )
+        }
+    }
+    /// Handles `ListAsynJobs`. The default answers that the operation is not implemented.
+    fn list_asyn_jobs(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ListAsynJobsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::ListAsynJobsResponse, crate::ListAsynJobsError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ListAsynJobsError::Unknown(
+                    alb_runtime::server::not_implemented("ListAsynJobs"),
                 ),
             )
         }
@@ -48,25 +76,46 @@ pub trait Service: Send + Sync + 'static {
     fn list_widgets(
         &self,
         ctx: &alb_runtime::server::RequestContext,
-        request: crate::operations::list_widgets::ListWidgetsRequest,
+        request: crate::ListWidgetsRequest,
     ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::list_widgets::ListWidgetsResponse,
-            crate::operations::list_widgets::ListWidgetsError,
-        >,
+        Output = Result<crate::ListWidgetsResponse, crate::ListWidgetsError>,
     > + Send {
         let _ = (ctx, request);
         async move {
             Err(
-                crate::operations::list_widgets::ListWidgetsError::Unknown(
+                crate::ListWidgetsError::Unknown(
                     alb_runtime::server::not_implemented("ListWidgets"),
+                ),
+            )
+        }
+    }
+    /// Handles `TagWidgets`. The default answers that the operation is not implemented.
+    fn tag_widgets(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::TagWidgetsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::TagWidgetsResponse, crate::TagWidgetsError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::TagWidgetsError::Unknown(
+                    alb_runtime::server::not_implemented("TagWidgets"),
                 ),
             )
         }
     }
 }
 /// The `Action` names this crate can dispatch.
-pub static ACTIONS: &[&str] = &["CreateWidget", "GetWidget", "ListWidgets"];
+pub static ACTIONS: &[&str] = &[
+    "CreateWidget",
+    "DeleteWidget",
+    "GetWidget",
+    "ListAsynJobs",
+    "ListWidgets",
+    "TagWidgets",
+];
 /// Parses and validates the wire parameters of `action`, calls the
 /// matching method and renders its output as JSON; errors come back as
 /// the metadata to answer with (code, message, HTTP status).
@@ -78,40 +127,52 @@ pub async fn dispatch<S: Service>(
 ) -> Result<serde_json::Value, alb_runtime::ErrorMetadata> {
     match action {
         "CreateWidget" => {
-            let request = <crate::operations::create_widget::CreateWidgetRequest as alb_runtime::FromParams>::from_params(
-                    params,
-                )
-                .map_err(|e| alb_runtime::server::invalid_parameter(&e))?;
+            let request = alb_runtime::server::parse_request(params)?;
             let output = service
                 .create_widget(ctx, request)
                 .await
-                .map_err(|e| e.metadata().clone())?;
-            serde_json::to_value(output)
-                .map_err(|e| alb_runtime::server::internal_error(&e.to_string()))
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "DeleteWidget" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .delete_widget(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
         }
         "GetWidget" => {
-            let request = <crate::operations::get_widget::GetWidgetRequest as alb_runtime::FromParams>::from_params(
-                    params,
-                )
-                .map_err(|e| alb_runtime::server::invalid_parameter(&e))?;
+            let request = alb_runtime::server::parse_request(params)?;
             let output = service
                 .get_widget(ctx, request)
                 .await
-                .map_err(|e| e.metadata().clone())?;
-            serde_json::to_value(output)
-                .map_err(|e| alb_runtime::server::internal_error(&e.to_string()))
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "ListAsynJobs" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .list_asyn_jobs(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
         }
         "ListWidgets" => {
-            let request = <crate::operations::list_widgets::ListWidgetsRequest as alb_runtime::FromParams>::from_params(
-                    params,
-                )
-                .map_err(|e| alb_runtime::server::invalid_parameter(&e))?;
+            let request = alb_runtime::server::parse_request(params)?;
             let output = service
                 .list_widgets(ctx, request)
                 .await
-                .map_err(|e| e.metadata().clone())?;
-            serde_json::to_value(output)
-                .map_err(|e| alb_runtime::server::internal_error(&e.to_string()))
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "TagWidgets" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .tag_widgets(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
         }
         _ => Err(alb_runtime::server::unknown_action(action)),
     }

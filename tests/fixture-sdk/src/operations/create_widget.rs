@@ -3,1066 +3,354 @@
 //! `CreateWidget`: Create a widget
 //!
 //! Creates a widget; every kind of parameter the format knows appears here.
+//!
+//! Asynchronous: Creation continues in the background.
+//!
+//! Wait for it with [`CreateWidgetResponse::wait`] (waiter `WidgetActive`: The widget is Active.).
+//!
+//! Rate limit: 5 requests per 1 seconds.
+//!
+//! Related: GetWidget, ListWidgets.
+//!
+//! Change history:
+//! - 2099-01-01: Created.
+//!
+//! Note: A fixture: two sources disagreed on the port range; the stricter (1-65535) was kept.
 
-/// What the spec says about `CreateWidget`: Create a widget.
-///
-/// Asynchronous: Creation continues in the background. Progress: `GetWidget` (Provisioning -> Active).
-///
-/// Rate limit: 5 requests per 1 seconds.
-///
-/// Change history:
-/// - 2099-01-01: Created.
-///
-/// Note: A fixture: two sources disagreed on the port range; the stricter (1-65535) was kept.
+use alb_runtime::schema::*;
+pub use crate::types::WidgetProtocol;
+pub use crate::types::WidgetConfig;
+pub use crate::types::DefaultAction;
+pub use crate::types::ActionType;
+pub use crate::types::ForwardGroupConfig;
+pub use crate::types::ServerGroupTuple;
+pub use crate::types::Tag;
+/// What the spec says about `CreateWidget` (rate limit, RAM, request schema).
 pub static META: alb_runtime::OperationMeta = alb_runtime::OperationMeta {
     name: "CreateWidget",
-    api_version: "2099-01-01",
+    api_version: crate::API_VERSION,
     rate_limit: Some(alb_runtime::RateLimit {
         requests: 5u32,
         per_seconds: 1u32,
     }),
     is_async: true,
+    deprecated: false,
     ram: alb_runtime::RamMeta {
         action: "alb:CreateWidget",
         access_level: alb_runtime::AccessLevel::Create,
         resources: &[
-            alb_runtime::RamResource {
-                resource_type: "LoadBalancer",
-                arn_template: "acs:alb:{#regionId}:{#accountId}:loadbalancer/{#LoadBalancerId}",
-                required: true,
-            },
-            alb_runtime::RamResource {
-                resource_type: "Widget",
-                arn_template: "acs:alb:{#regionId}:{#accountId}:widget/*",
-                required: false,
-            },
+            alb_runtime::RamResource::new(
+                "LoadBalancer",
+                crate::ram::LOAD_BALANCER_ARN,
+                Some(true),
+            ),
+            alb_runtime::RamResource::new(
+                "Widget",
+                "acs:alb:{#regionId}:{#accountId}:widget/*",
+                None,
+            ),
         ],
         condition_keys: &["alb:WidgetProtocol"],
     },
+    input: &INPUT,
     idempotency_param: Some("ClientToken"),
     dry_run_param: Some("DryRun"),
 };
-/// ARN of the `LoadBalancer` resource `alb:CreateWidget` is authorized on: `acs:alb:{#regionId}:{#accountId}:loadbalancer/{#LoadBalancerId}`.
-pub fn load_balancer_arn(
-    region_id: &str,
-    account_id: &str,
-    load_balancer_id: &str,
-) -> String {
-    META.ram
-        .resources[0usize]
-        .arn(
-            &[
-                ("regionId", region_id),
-                ("accountId", account_id),
-                ("LoadBalancerId", load_balancer_id),
-            ],
-        )
-}
-/// ARN of the `Widget` resource `alb:CreateWidget` is authorized on: `acs:alb:{#regionId}:{#accountId}:widget/*`.
-pub fn widget_arn(region_id: &str, account_id: &str) -> String {
-    META.ram.resources[1usize].arn(&[("regionId", region_id), ("accountId", account_id)])
-}
-/// Every documented error code, with its HTTP status and message template.
-pub static ERRORS: &[alb_runtime::ErrorCodeInfo] = &[
-    alb_runtime::ErrorCodeInfo {
-        code: "IncorrectStatus.LoadBalancer",
-        http_status: 400u16,
-        message: "The status of %s [%s] is incorrect.",
-        retryable: true,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "ResourceNotFound.LoadBalancer",
-        http_status: 404u16,
-        message: "The specified resource %s is not found.",
-        retryable: false,
-    },
-    alb_runtime::ErrorCodeInfo {
-        code: "Forbidden.Widget",
-        http_status: 403u16,
-        message: "Authentication has failed for Widget.",
-        retryable: false,
-    },
-];
+/// What a `CreateWidgetRequest` may hold: fields and constraints, checked by the runtime.
+static INPUT: Object = Object::new(
+        "CreateWidgetRequest",
+        &[
+            Field::new("LoadBalancerId", Ty::Str(&Str::ANY.len(Some(5u32), Some(30u32))))
+                .required(),
+            Field::new(
+                    "Protocol",
+                    Ty::Str(&Str::ANY.one_of(crate::types::WidgetProtocol::VALUES)),
+                )
+                .required(),
+            Field::new("Port", Ty::Int(&Int::I32.range(Some(1i64), Some(65535i64))))
+                .required(),
+            Field::new(
+                "Weight",
+                Ty::Int(&Int::I64.range(Some(0i64), Some(10000000000i64))),
+            ),
+            Field::new("Type", STR),
+            Field::new(
+                "Name",
+                Ty::Str(
+                    &Str::ANY
+                        .len(Some(2u32), Some(64u32))
+                        .first(Chars::new(Chars::LETTER | Chars::CJK, ""))
+                        .chars(
+                            Chars::new(Chars::LETTER | Chars::DIGIT | Chars::CJK, "._-"),
+                        ),
+                ),
+            ),
+            Field::new("SourceCidr", Ty::Str(&Str::ANY.format(Format::IpOrCidr))),
+            Field::new("Callback", Ty::Str(&Str::ANY.format(Format::Url))),
+            Field::new("Enabled", Ty::Bool),
+            Field::new("CaEnabled", Ty::Bool),
+            Field::new("CaCertificateId", STR),
+            Field::new("ZoneId", STR),
+            Field::new("VSwitchId", STR),
+            Field::new(
+                "Names",
+                Ty::List(
+                    &List {
+                        item: Ty::Str(&Str::ANY.len(None, Some(10u32))),
+                        min_items: None,
+                        max_items: Some(3u32),
+                    },
+                ),
+            ),
+            Field::new("Config", Ty::Object(&crate::types::widget_config::SCHEMA)),
+            Field::new(
+                    "DefaultActions",
+                    Ty::List(
+                        &List {
+                            item: Ty::Object(&crate::types::default_action::SCHEMA),
+                            min_items: Some(1u32),
+                            max_items: Some(2u32),
+                        },
+                    ),
+                )
+                .required(),
+            Field::new(
+                "Tag",
+                Ty::List(
+                    &List {
+                        item: Ty::Object(&crate::types::tag::SCHEMA),
+                        min_items: None,
+                        max_items: Some(20u32),
+                    },
+                ),
+            ),
+            Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
+            Field::new("DryRun", Ty::Bool),
+        ],
+    )
+    .with_conditions(
+        &[
+            Condition::RequiredIf {
+                field: "CaCertificateId",
+                when: "CaEnabled",
+                values: &["true"],
+            },
+            Condition::Exclusive(&["ZoneId", "VSwitchId"]),
+        ],
+    );
 /// Request of `CreateWidget`: Create a widget
 ///
-/// Creates a widget; every kind of parameter the format knows appears here.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Build it with [`crate::Client::create_widget`] (or [`CreateWidgetRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateWidgetRequest {
-    /// The parent load balancer.
-    ///
-    /// Wire name: `LoadBalancerId`. Required. Constraints: length >= 5, length <= 30. Example: `alb-123`. Values come from: ListWidgets.
+    /// The parent load balancer. (`LoadBalancerId`; required; length >= 5, length <= 30; example `alb-123`; from ListWidgets.)
     pub load_balancer_id: Option<String>,
-    /// Protocol of the widget.
-    ///
-    /// Wire name: `Protocol`. Required. Constraints: one of HTTP, HTTPS, QUIC. Example: `HTTPS`.
-    pub protocol: Option<String>,
-    /// Port.
-    ///
-    /// Wire name: `Port`. Required. Constraints: >= 1, <= 65535.
+    /// Protocol of the widget. (`Protocol`; required; one of HTTP, HTTPS, QUIC; example `HTTPS`.)
+    pub protocol: Option<crate::types::WidgetProtocol>,
+    /// Port. (`Port`; required; >= 1, <= 65535.)
     pub port: Option<i32>,
-    /// A big number with a default.
-    ///
-    /// Wire name: `Weight`. Constraints: >= 0, <= 10000000000. Default: `100`.
+    /// A big number with a default. (`Weight`; >= 0, <= 10000000000; default `100`.)
     pub weight: Option<i64>,
-    /// A field whose Rust name is a keyword.
-    ///
-    /// Wire name: `Type`.
+    /// A field whose Rust name is a keyword. (`Type`.)
     pub r#type: Option<String>,
-    /// A boolean.
-    ///
-    /// Wire name: `Enabled`. Default: `false`.
+    /// A name with character rules. (`Name`; length >= 2, length <= 64, starts with letters, Chinese characters, only letters, digits, Chinese characters, `.`, `_`, `-`.)
+    pub name: Option<String>,
+    /// An address or CIDR block. (`SourceCidr`; format iporcidr.)
+    pub source_cidr: Option<String>,
+    /// A URL. (`Callback`; format url.)
+    pub callback: Option<String>,
+    /// A boolean. (`Enabled`; default `false`.)
     pub enabled: Option<bool>,
-    /// A list of strings.
+    /// Turns on mutual authentication. (`CaEnabled`.)
+    pub ca_enabled: Option<bool>,
+    /// Required when CaEnabled is true. (`CaCertificateId`.)
+    pub ca_certificate_id: Option<String>,
+    /// One of ZoneId and VSwitchId, not both. (`ZoneId`.)
+    pub zone_id: Option<String>,
+    /// One of ZoneId and VSwitchId, not both. (`VSwitchId`.)
+    pub v_switch_id: Option<String>,
+    /// A list of strings. (`Names`; at most 3 item(s), each item length <= 10.)
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub names: Vec<String>,
+    /// A nested object with a rule of its own. (`Config`.)
+    pub config: Option<crate::types::WidgetConfig>,
+    /// Default actions. (`DefaultActions`; required; at least 1 item(s), at most 2 item(s).)
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub default_actions: Vec<crate::types::DefaultAction>,
+    /// Tags. (`Tag`; at most 20 item(s).)
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub tag: Vec<crate::types::Tag>,
+    /// Makes the request idempotent. (`ClientToken`; length <= 64, ASCII only.)
     ///
-    /// Wire name: `Names`. Constraints: at most 3 item(s).
-    pub names: Option<Vec<String>>,
-    /// A nested object.
-    ///
-    /// Wire name: `Config`.
-    pub config: Option<WidgetConfig>,
-    /// The `DefaultActions` field.
-    ///
-    /// Wire name: `DefaultActions`. Required. Constraints: at least 1 item(s), at most 2 item(s).
-    pub default_actions: Option<Vec<DefaultAction>>,
-    /// The `Tag` field.
-    ///
-    /// Wire name: `Tag`. Constraints: at most 20 item(s).
-    pub tag: Option<Vec<Tag>>,
-    /// The `ClientToken` field.
-    ///
-    /// Wire name: `ClientToken`. Constraints: length <= 64, ASCII only.
+    /// Note: A fixture note on a common parameter.
     pub client_token: Option<String>,
-    /// The `DryRun` field.
-    ///
-    /// Wire name: `DryRun`.
+    /// Pre-check creating the widget. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
 }
 impl CreateWidgetRequest {
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.load_balancer_id {
-            Some(value) if value.is_empty() => {
-                v.violation("LoadBalancerId", alb_runtime::Rule::Required)
-            }
-            Some(value) => {
-                v.length("LoadBalancerId", value, Some(5u64), Some(30u64));
-            }
-            None => v.violation("LoadBalancerId", alb_runtime::Rule::Required),
-        }
-        match &self.protocol {
-            Some(value) if value.is_empty() => {
-                v.violation("Protocol", alb_runtime::Rule::Required)
-            }
-            Some(value) => {
-                v.allowed("Protocol", value, &["HTTP", "HTTPS", "QUIC"]);
-            }
-            None => v.violation("Protocol", alb_runtime::Rule::Required),
-        }
-        match &self.port {
-            Some(value) => {
-                v.range("Port", i64::from(*value), Some(1i64), Some(65535i64));
-            }
-            None => v.violation("Port", alb_runtime::Rule::Required),
-        }
-        match &self.weight {
-            Some(value) => {
-                v.range("Weight", i64::from(*value), Some(0i64), Some(10000000000i64));
-            }
-            None => {}
-        }
-        match &self.names {
-            Some(value) => {
-                v.items("Names", value.len(), None, Some(3u64));
-                v.push_field("Names");
-                for (i, item) in value.iter().enumerate() {
-                    v.push_index(i);
-                    v.length("", item, None, Some(10u64));
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => {}
-        }
-        match &self.config {
-            Some(value) => {
-                v.push_field("Config");
-                value.validate_into(v);
-                v.pop();
-            }
-            None => {}
-        }
-        match &self.default_actions {
-            Some(value) => {
-                v.items("DefaultActions", value.len(), Some(1u64), Some(2u64));
-                v.push_field("DefaultActions");
-                for (i, item) in value.iter().enumerate() {
-                    v.push_index(i);
-                    item.validate_into(v);
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => v.violation("DefaultActions", alb_runtime::Rule::Required),
-        }
-        match &self.tag {
-            Some(value) => {
-                v.items("Tag", value.len(), None, Some(20u64));
-                v.push_field("Tag");
-                for (i, item) in value.iter().enumerate() {
-                    v.push_index(i);
-                    item.validate_into(v);
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => {}
-        }
-        match &self.client_token {
-            Some(value) => {
-                v.length("ClientToken", value, None, Some(64u64));
-                v.ascii("ClientToken", value);
-            }
-            None => {}
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.load_balancer_id {
-            params.push([prefix, "LoadBalancerId"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.protocol {
-            params.push([prefix, "Protocol"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.port {
-            params.push_display([prefix, "Port"].concat(), value);
-        }
-        if let Some(value) = &self.weight {
-            params.push_display([prefix, "Weight"].concat(), value);
-        }
-        if let Some(value) = &self.r#type {
-            params.push([prefix, "Type"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.enabled {
-            params.push_bool([prefix, "Enabled"].concat(), *value);
-        }
-        if let Some(value) = &self.names {
-            let base: String = [prefix, "Names"].concat();
-            for (i, item) in value.iter().enumerate() {
-                params.push(format!("{base}.{}", i + 1), item.as_str());
-            }
-        }
-        if let Some(value) = &self.config {
-            value
-                .write_wire(
-                    &[[prefix, "Config"].concat().as_str(), "."].concat(),
-                    params,
-                );
-        }
-        if let Some(value) = &self.default_actions {
-            let base: String = [prefix, "DefaultActions"].concat();
-            for (i, item) in value.iter().enumerate() {
-                item.write_wire(&format!("{base}.{}.", i + 1), params);
-            }
-        }
-        if let Some(value) = &self.tag {
-            let base: String = [prefix, "Tag"].concat();
-            for (i, item) in value.iter().enumerate() {
-                item.write_wire(&format!("{base}.{}.", i + 1), params);
-            }
-        }
-        if let Some(value) = &self.client_token {
-            params.push([prefix, "ClientToken"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.dry_run {
-            params.push_bool([prefix, "DryRun"].concat(), *value);
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        Self {
-            load_balancer_id: params
-                .get(&[prefix, "LoadBalancerId"].concat())
-                .map(str::to_string),
-            protocol: params.get(&[prefix, "Protocol"].concat()).map(str::to_string),
-            port: alb_runtime::server::read_int::<
-                i32,
-            >(params, &[prefix, "Port"].concat(), "Port", v),
-            weight: alb_runtime::server::read_int::<
-                i64,
-            >(params, &[prefix, "Weight"].concat(), "Weight", v),
-            r#type: params.get(&[prefix, "Type"].concat()).map(str::to_string),
-            enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "Enabled"].concat(),
-                "Enabled",
-                v,
-            ),
-            names: {
-                let base: String = [prefix, "Names"].concat();
-                let indices = params.indices(&base);
-                if indices.is_empty() {
-                    None
-                } else {
-                    v.push_field("Names");
-                    if indices.iter().enumerate().any(|(i, n)| *n != i + 1) {
-                        v.violation_here(alb_runtime::Rule::ListIndices);
-                    }
-                    let mut out = Vec::with_capacity(indices.len());
-                    for (i, n) in indices.iter().enumerate() {
-                        v.push_index(i);
-                        if let Some(item) = params
-                            .get(&format!("{base}.{n}"))
-                            .map(str::to_string)
-                        {
-                            out.push(item);
-                        }
-                        v.pop();
-                    }
-                    v.pop();
-                    Some(out)
-                }
-            },
-            config: {
-                let key: String = [prefix, "Config"].concat();
-                if params.has_prefix(&key) {
-                    v.push_field("Config");
-                    let value = WidgetConfig::read_wire(
-                        params,
-                        &[key.as_str(), "."].concat(),
-                        v,
-                    );
-                    v.pop();
-                    Some(value)
-                } else {
-                    None
-                }
-            },
-            default_actions: {
-                let base: String = [prefix, "DefaultActions"].concat();
-                let indices = params.indices(&base);
-                if indices.is_empty() {
-                    None
-                } else {
-                    v.push_field("DefaultActions");
-                    if indices.iter().enumerate().any(|(i, n)| *n != i + 1) {
-                        v.violation_here(alb_runtime::Rule::ListIndices);
-                    }
-                    let mut out = Vec::with_capacity(indices.len());
-                    for (i, n) in indices.iter().enumerate() {
-                        v.push_index(i);
-                        out.push(
-                            DefaultAction::read_wire(params, &format!("{base}.{n}."), v),
-                        );
-                        v.pop();
-                    }
-                    v.pop();
-                    Some(out)
-                }
-            },
-            tag: {
-                let base: String = [prefix, "Tag"].concat();
-                let indices = params.indices(&base);
-                if indices.is_empty() {
-                    None
-                } else {
-                    v.push_field("Tag");
-                    if indices.iter().enumerate().any(|(i, n)| *n != i + 1) {
-                        v.violation_here(alb_runtime::Rule::ListIndices);
-                    }
-                    let mut out = Vec::with_capacity(indices.len());
-                    for (i, n) in indices.iter().enumerate() {
-                        v.push_index(i);
-                        out.push(Tag::read_wire(params, &format!("{base}.{n}."), v));
-                        v.pop();
-                    }
-                    v.pop();
-                    Some(out)
-                }
-            },
-            client_token: params
-                .get(&[prefix, "ClientToken"].concat())
-                .map(str::to_string),
-            dry_run: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "DryRun"].concat(),
-                "DryRun",
-                v,
-            ),
-        }
-    }
-}
-/// A nested object.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WidgetConfig {
-    /// The `Alias` field.
-    ///
-    /// Wire name: `Alias`. Constraints: ASCII only.
-    pub alias: Option<String>,
-    /// The `Enabled` field.
-    ///
-    /// Wire name: `Enabled`.
-    pub enabled: Option<bool>,
-}
-impl WidgetConfig {
-    /// A new `WidgetConfig` with its required fields (it has none).
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        Self { ..Default::default() }
-    }
-    /// The `Alias` field.
-    ///
-    /// Wire name: `Alias`. Constraints: ASCII only.
-    pub fn alias(mut self, v: impl Into<String>) -> Self {
-        self.alias = Some(v.into());
-        self
-    }
-    /// Sets or clears `Alias`.
-    pub fn set_alias(mut self, v: Option<String>) -> Self {
-        self.alias = v;
-        self
-    }
-    /// The `Enabled` field.
-    ///
-    /// Wire name: `Enabled`.
-    pub fn enabled(mut self, v: bool) -> Self {
-        self.enabled = Some(v);
-        self
-    }
-    /// Sets or clears `Enabled`.
-    pub fn set_enabled(mut self, v: Option<bool>) -> Self {
-        self.enabled = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.alias {
-            Some(value) => {
-                v.ascii("Alias", value);
-            }
-            None => {}
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.alias {
-            params.push([prefix, "Alias"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.enabled {
-            params.push_bool([prefix, "Enabled"].concat(), *value);
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        Self {
-            alias: params.get(&[prefix, "Alias"].concat()).map(str::to_string),
-            enabled: alb_runtime::server::read_bool(
-                params,
-                &[prefix, "Enabled"].concat(),
-                "Enabled",
-                v,
-            ),
-        }
-    }
-}
-/// The `DefaultAction` object.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct DefaultAction {
-    /// The `Type` field.
-    ///
-    /// Wire name: `Type`. Required. Constraints: one of ForwardGroup.
-    pub r#type: Option<String>,
-    /// The `ForwardGroupConfig` field.
-    ///
-    /// Wire name: `ForwardGroupConfig`. Required.
-    pub forward_group_config: Option<ForwardGroupConfig>,
-}
-impl DefaultAction {
-    /// A new `DefaultAction` with its required fields.
-    #[allow(clippy::new_without_default)]
-    pub fn new(
-        r#type: impl Into<String>,
-        forward_group_config: ForwardGroupConfig,
-    ) -> Self {
-        Self {
-            r#type: Some(r#type.into()),
-            forward_group_config: Some(forward_group_config),
-            ..Default::default()
-        }
-    }
-    /// The `Type` field.
-    ///
-    /// Wire name: `Type`. Required. Constraints: one of ForwardGroup.
-    pub fn r#type(mut self, v: impl Into<String>) -> Self {
-        self.r#type = Some(v.into());
-        self
-    }
-    /// Sets or clears `Type`.
-    pub fn set_type(mut self, v: Option<String>) -> Self {
-        self.r#type = v;
-        self
-    }
-    /// The `ForwardGroupConfig` field.
-    ///
-    /// Wire name: `ForwardGroupConfig`. Required.
-    pub fn forward_group_config(mut self, v: ForwardGroupConfig) -> Self {
-        self.forward_group_config = Some(v);
-        self
-    }
-    /// Sets or clears `ForwardGroupConfig`.
-    pub fn set_forward_group_config(mut self, v: Option<ForwardGroupConfig>) -> Self {
-        self.forward_group_config = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.r#type {
-            Some(value) if value.is_empty() => {
-                v.violation("Type", alb_runtime::Rule::Required)
-            }
-            Some(value) => {
-                v.allowed("Type", value, &["ForwardGroup"]);
-            }
-            None => v.violation("Type", alb_runtime::Rule::Required),
-        }
-        match &self.forward_group_config {
-            Some(value) => {
-                v.push_field("ForwardGroupConfig");
-                value.validate_into(v);
-                v.pop();
-            }
-            None => v.violation("ForwardGroupConfig", alb_runtime::Rule::Required),
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.r#type {
-            params.push([prefix, "Type"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.forward_group_config {
-            value
-                .write_wire(
-                    &[[prefix, "ForwardGroupConfig"].concat().as_str(), "."].concat(),
-                    params,
-                );
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        Self {
-            r#type: params.get(&[prefix, "Type"].concat()).map(str::to_string),
-            forward_group_config: {
-                let key: String = [prefix, "ForwardGroupConfig"].concat();
-                if params.has_prefix(&key) {
-                    v.push_field("ForwardGroupConfig");
-                    let value = ForwardGroupConfig::read_wire(
-                        params,
-                        &[key.as_str(), "."].concat(),
-                        v,
-                    );
-                    v.pop();
-                    Some(value)
-                } else {
-                    None
-                }
-            },
-        }
-    }
-}
-/// The `ForwardGroupConfig` object.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ForwardGroupConfig {
-    /// The `ServerGroupTuples` field.
-    ///
-    /// Wire name: `ServerGroupTuples`. Required. Constraints: at least 1 item(s).
-    pub server_group_tuples: Option<Vec<ServerGroupTuple>>,
-}
-impl ForwardGroupConfig {
-    /// A new `ForwardGroupConfig` with its required fields.
-    #[allow(clippy::new_without_default)]
-    pub fn new(server_group_tuples: Vec<ServerGroupTuple>) -> Self {
-        Self {
-            server_group_tuples: Some(server_group_tuples),
-            ..Default::default()
-        }
-    }
-    /// The `ServerGroupTuples` field.
-    ///
-    /// Wire name: `ServerGroupTuples`. Required. Constraints: at least 1 item(s).
-    ///
-    /// Appends one item; call again to add more.
-    pub fn server_group_tuples(mut self, v: ServerGroupTuple) -> Self {
-        self.server_group_tuples.get_or_insert_with(Vec::new).push(v);
-        self
-    }
-    /// Sets or clears `ServerGroupTuples`.
-    pub fn set_server_group_tuples(mut self, v: Option<Vec<ServerGroupTuple>>) -> Self {
-        self.server_group_tuples = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.server_group_tuples {
-            Some(value) => {
-                v.items("ServerGroupTuples", value.len(), Some(1u64), None);
-                v.push_field("ServerGroupTuples");
-                for (i, item) in value.iter().enumerate() {
-                    v.push_index(i);
-                    item.validate_into(v);
-                    v.pop();
-                }
-                v.pop();
-            }
-            None => v.violation("ServerGroupTuples", alb_runtime::Rule::Required),
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.server_group_tuples {
-            let base: String = [prefix, "ServerGroupTuples"].concat();
-            for (i, item) in value.iter().enumerate() {
-                item.write_wire(&format!("{base}.{}.", i + 1), params);
-            }
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        Self {
-            server_group_tuples: {
-                let base: String = [prefix, "ServerGroupTuples"].concat();
-                let indices = params.indices(&base);
-                if indices.is_empty() {
-                    None
-                } else {
-                    v.push_field("ServerGroupTuples");
-                    if indices.iter().enumerate().any(|(i, n)| *n != i + 1) {
-                        v.violation_here(alb_runtime::Rule::ListIndices);
-                    }
-                    let mut out = Vec::with_capacity(indices.len());
-                    for (i, n) in indices.iter().enumerate() {
-                        v.push_index(i);
-                        out.push(
-                            ServerGroupTuple::read_wire(
-                                params,
-                                &format!("{base}.{n}."),
-                                v,
-                            ),
-                        );
-                        v.pop();
-                    }
-                    v.pop();
-                    Some(out)
-                }
-            },
-        }
-    }
-}
-/// The `ServerGroupTuple` object.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ServerGroupTuple {
-    /// The `ServerGroupId` field.
-    ///
-    /// Wire name: `ServerGroupId`. Required.
-    pub server_group_id: Option<String>,
-}
-impl ServerGroupTuple {
-    /// A new `ServerGroupTuple` with its required fields.
-    #[allow(clippy::new_without_default)]
-    pub fn new(server_group_id: impl Into<String>) -> Self {
-        Self {
-            server_group_id: Some(server_group_id.into()),
-            ..Default::default()
-        }
-    }
-    /// The `ServerGroupId` field.
-    ///
-    /// Wire name: `ServerGroupId`. Required.
-    pub fn server_group_id(mut self, v: impl Into<String>) -> Self {
-        self.server_group_id = Some(v.into());
-        self
-    }
-    /// Sets or clears `ServerGroupId`.
-    pub fn set_server_group_id(mut self, v: Option<String>) -> Self {
-        self.server_group_id = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.server_group_id {
-            Some(value) if value.is_empty() => {
-                v.violation("ServerGroupId", alb_runtime::Rule::Required)
-            }
-            Some(value) => {
-                let _ = value;
-            }
-            None => v.violation("ServerGroupId", alb_runtime::Rule::Required),
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.server_group_id {
-            params.push([prefix, "ServerGroupId"].concat(), value.as_str());
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        let _ = v;
-        Self {
-            server_group_id: params
-                .get(&[prefix, "ServerGroupId"].concat())
-                .map(str::to_string),
-        }
-    }
-}
-/// The `Tag` object.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Tag {
-    /// The `Key` field.
-    ///
-    /// Wire name: `Key`. Required. Constraints: length >= 1, length <= 128.
-    pub key: Option<String>,
-    /// The `Value` field.
-    ///
-    /// Wire name: `Value`. Constraints: length <= 128.
-    pub value: Option<String>,
-}
-impl Tag {
-    /// A new `Tag` with its required fields.
-    #[allow(clippy::new_without_default)]
-    pub fn new(key: impl Into<String>) -> Self {
-        Self {
-            key: Some(key.into()),
-            ..Default::default()
-        }
-    }
-    /// The `Key` field.
-    ///
-    /// Wire name: `Key`. Required. Constraints: length >= 1, length <= 128.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(v.into());
-        self
-    }
-    /// Sets or clears `Key`.
-    pub fn set_key(mut self, v: Option<String>) -> Self {
-        self.key = v;
-        self
-    }
-    /// The `Value` field.
-    ///
-    /// Wire name: `Value`. Constraints: length <= 128.
-    pub fn value(mut self, v: impl Into<String>) -> Self {
-        self.value = Some(v.into());
-        self
-    }
-    /// Sets or clears `Value`.
-    pub fn set_value(mut self, v: Option<String>) -> Self {
-        self.value = v;
-        self
-    }
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.key {
-            Some(value) if value.is_empty() => {
-                v.violation("Key", alb_runtime::Rule::Required)
-            }
-            Some(value) => {
-                v.length("Key", value, Some(1u64), Some(128u64));
-            }
-            None => v.violation("Key", alb_runtime::Rule::Required),
-        }
-        match &self.value {
-            Some(value) => {
-                v.length("Value", value, None, Some(128u64));
-            }
-            None => {}
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.key {
-            params.push([prefix, "Key"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.value {
-            params.push([prefix, "Value"].concat(), value.as_str());
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        let _ = v;
-        Self {
-            key: params.get(&[prefix, "Key"].concat()).map(str::to_string),
-            value: params.get(&[prefix, "Value"].concat()).map(str::to_string),
-        }
-    }
-}
-impl CreateWidgetRequest {
-    /// A builder for this request.
+    /// A builder for this request (without a client: `build()` it).
     pub fn builder() -> CreateWidgetRequestBuilder {
-        CreateWidgetRequestBuilder::default()
-    }
-    /// Every violation of the spec's constraints, at once.
-    pub fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        self.validate_into(&mut v);
-        v.finish("CreateWidget")
+        Default::default()
     }
 }
-/// Builds a [`CreateWidgetRequest`]; `build()` validates it. From [`crate::Client`], `send()` sends it.
-#[derive(Debug, Clone, Default)]
-pub struct CreateWidgetRequestBuilder<C = ()> {
-    request: CreateWidgetRequest,
-    client: C,
-}
+/// Builds a [`CreateWidgetRequest`]: setters here, `send()`/`build()` on [`crate::RequestBuilder`].
+pub type CreateWidgetRequestBuilder<C = ()> = crate::RequestBuilder<
+    CreateWidgetRequest,
+    C,
+>;
 impl<C> CreateWidgetRequestBuilder<C> {
-    /// The parent load balancer.
-    ///
-    /// Wire name: `LoadBalancerId`. Required. Constraints: length >= 5, length <= 30. Example: `alb-123`. Values come from: ListWidgets.
+    /// Sets `LoadBalancerId`.
     pub fn load_balancer_id(mut self, v: impl Into<String>) -> Self {
         self.request.load_balancer_id = Some(v.into());
         self
     }
-    /// Sets or clears `LoadBalancerId`.
-    pub fn set_load_balancer_id(mut self, v: Option<String>) -> Self {
-        self.request.load_balancer_id = v;
-        self
-    }
-    /// Protocol of the widget.
-    ///
-    /// Wire name: `Protocol`. Required. Constraints: one of HTTP, HTTPS, QUIC. Example: `HTTPS`.
-    pub fn protocol(mut self, v: impl Into<String>) -> Self {
+    /// Sets `Protocol`.
+    pub fn protocol(mut self, v: impl Into<crate::types::WidgetProtocol>) -> Self {
         self.request.protocol = Some(v.into());
         self
     }
-    /// Sets or clears `Protocol`.
-    pub fn set_protocol(mut self, v: Option<String>) -> Self {
-        self.request.protocol = v;
-        self
-    }
-    /// Port.
-    ///
-    /// Wire name: `Port`. Required. Constraints: >= 1, <= 65535.
+    /// Sets `Port`.
     pub fn port(mut self, v: i32) -> Self {
         self.request.port = Some(v);
         self
     }
-    /// Sets or clears `Port`.
-    pub fn set_port(mut self, v: Option<i32>) -> Self {
-        self.request.port = v;
-        self
-    }
-    /// A big number with a default.
-    ///
-    /// Wire name: `Weight`. Constraints: >= 0, <= 10000000000. Default: `100`.
+    /// Sets `Weight`.
     pub fn weight(mut self, v: i64) -> Self {
         self.request.weight = Some(v);
         self
     }
-    /// Sets or clears `Weight`.
-    pub fn set_weight(mut self, v: Option<i64>) -> Self {
-        self.request.weight = v;
-        self
-    }
-    /// A field whose Rust name is a keyword.
-    ///
-    /// Wire name: `Type`.
+    /// Sets `Type`.
     pub fn r#type(mut self, v: impl Into<String>) -> Self {
         self.request.r#type = Some(v.into());
         self
     }
-    /// Sets or clears `Type`.
-    pub fn set_type(mut self, v: Option<String>) -> Self {
-        self.request.r#type = v;
+    /// Sets `Name`.
+    pub fn name(mut self, v: impl Into<String>) -> Self {
+        self.request.name = Some(v.into());
         self
     }
-    /// A boolean.
-    ///
-    /// Wire name: `Enabled`. Default: `false`.
+    /// Sets `SourceCidr`.
+    pub fn source_cidr(mut self, v: impl Into<String>) -> Self {
+        self.request.source_cidr = Some(v.into());
+        self
+    }
+    /// Sets `Callback`.
+    pub fn callback(mut self, v: impl Into<String>) -> Self {
+        self.request.callback = Some(v.into());
+        self
+    }
+    /// Sets `Enabled`.
     pub fn enabled(mut self, v: bool) -> Self {
         self.request.enabled = Some(v);
         self
     }
-    /// Sets or clears `Enabled`.
-    pub fn set_enabled(mut self, v: Option<bool>) -> Self {
-        self.request.enabled = v;
+    /// Sets `CaEnabled`.
+    pub fn ca_enabled(mut self, v: bool) -> Self {
+        self.request.ca_enabled = Some(v);
         self
     }
-    /// A list of strings.
-    ///
-    /// Wire name: `Names`. Constraints: at most 3 item(s).
-    ///
-    /// Appends one item; call again to add more.
+    /// Sets `CaCertificateId`.
+    pub fn ca_certificate_id(mut self, v: impl Into<String>) -> Self {
+        self.request.ca_certificate_id = Some(v.into());
+        self
+    }
+    /// Sets `ZoneId`.
+    pub fn zone_id(mut self, v: impl Into<String>) -> Self {
+        self.request.zone_id = Some(v.into());
+        self
+    }
+    /// Sets `VSwitchId`.
+    pub fn v_switch_id(mut self, v: impl Into<String>) -> Self {
+        self.request.v_switch_id = Some(v.into());
+        self
+    }
+    /// Appends one item to `Names`; call again to add more.
     pub fn names(mut self, v: impl Into<String>) -> Self {
-        self.request.names.get_or_insert_with(Vec::new).push(v.into());
+        self.request.names.push(v.into());
         self
     }
-    /// Sets or clears `Names`.
-    pub fn set_names(mut self, v: Option<Vec<String>>) -> Self {
-        self.request.names = v;
-        self
-    }
-    /// A nested object.
-    ///
-    /// Wire name: `Config`.
-    pub fn config(mut self, v: WidgetConfig) -> Self {
+    /// Sets `Config`.
+    pub fn config(mut self, v: crate::types::WidgetConfig) -> Self {
         self.request.config = Some(v);
         self
     }
-    /// Sets or clears `Config`.
-    pub fn set_config(mut self, v: Option<WidgetConfig>) -> Self {
-        self.request.config = v;
+    /// Appends one item to `DefaultActions`; call again to add more.
+    pub fn default_actions(mut self, v: crate::types::DefaultAction) -> Self {
+        self.request.default_actions.push(v);
         self
     }
-    /// The `DefaultActions` field.
-    ///
-    /// Wire name: `DefaultActions`. Required. Constraints: at least 1 item(s), at most 2 item(s).
-    ///
-    /// Appends one item; call again to add more.
-    pub fn default_actions(mut self, v: DefaultAction) -> Self {
-        self.request.default_actions.get_or_insert_with(Vec::new).push(v);
+    /// Appends one item to `Tag`; call again to add more.
+    pub fn tag(mut self, v: crate::types::Tag) -> Self {
+        self.request.tag.push(v);
         self
     }
-    /// Sets or clears `DefaultActions`.
-    pub fn set_default_actions(mut self, v: Option<Vec<DefaultAction>>) -> Self {
-        self.request.default_actions = v;
-        self
-    }
-    /// The `Tag` field.
-    ///
-    /// Wire name: `Tag`. Constraints: at most 20 item(s).
-    ///
-    /// Appends one item; call again to add more.
-    pub fn tag(mut self, v: Tag) -> Self {
-        self.request.tag.get_or_insert_with(Vec::new).push(v);
-        self
-    }
-    /// Sets or clears `Tag`.
-    pub fn set_tag(mut self, v: Option<Vec<Tag>>) -> Self {
-        self.request.tag = v;
-        self
-    }
-    /// The `ClientToken` field.
-    ///
-    /// Wire name: `ClientToken`. Constraints: length <= 64, ASCII only.
+    /// Sets `ClientToken`.
     pub fn client_token(mut self, v: impl Into<String>) -> Self {
         self.request.client_token = Some(v.into());
         self
     }
-    /// Sets or clears `ClientToken`.
-    pub fn set_client_token(mut self, v: Option<String>) -> Self {
-        self.request.client_token = v;
-        self
+}
+impl alb_runtime::Operation for CreateWidgetRequest {
+    type Output = CreateWidgetResponse;
+    type Error = CreateWidgetError;
+    const META: &'static alb_runtime::OperationMeta = &META;
+    fn idempotency_token_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.client_token)
     }
-    /// The request as built so far.
-    pub fn as_request(&self) -> &CreateWidgetRequest {
-        &self.request
-    }
-    /// Validates and returns the request; every violation is listed.
-    pub fn build(self) -> Result<CreateWidgetRequest, alb_runtime::ValidationError> {
-        self.request.validate()?;
-        Ok(self.request)
+    fn dry_run_mut(&mut self) -> Option<&mut Option<bool>> {
+        Some(&mut self.dry_run)
     }
 }
-impl CreateWidgetRequestBuilder<alb_runtime::Core> {
-    pub(crate) fn with_client(client: alb_runtime::Core) -> Self {
-        Self {
-            request: CreateWidgetRequest::default(),
-            client,
-        }
-    }
-    /// Validates the request (no I/O when it is invalid), then sends it.
-    pub async fn send(
-        self,
-    ) -> Result<CreateWidgetResponse, alb_runtime::SdkError<CreateWidgetError>> {
-        self.client.send(self.request).await
-    }
-    /// Asks the service to only pre-check the request (DryRun):
-    /// `Ok` means every check passed and nothing was changed.
-    pub async fn dry_run(
-        self,
-    ) -> Result<alb_runtime::DryRunPassed, alb_runtime::SdkError<CreateWidgetError>> {
-        self.client.dry_run(self.request).await
-    }
-}
+impl alb_runtime::SupportsDryRun for CreateWidgetRequest {}
 /// Response of `CreateWidget`: The widget is being created.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateWidgetResponse {
-    /// The `RequestId` field.
-    ///
-    /// Wire name: `RequestId`.
-    #[serde(rename = "RequestId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// The request. (`RequestId`.)
     pub request_id: Option<String>,
-    /// The `JobId` field.
-    ///
-    /// Wire name: `JobId`.
-    #[serde(rename = "JobId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// The job. (`JobId`.)
     pub job_id: Option<String>,
-    /// The `WidgetId` field.
-    ///
-    /// Wire name: `WidgetId`.
-    #[serde(rename = "WidgetId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// The new widget. (`WidgetId`.)
     pub widget_id: Option<String>,
 }
-/// Errors of `CreateWidget`: one variant per documented code, the service-wide codes, and `Unknown`.
+impl CreateWidgetResponse {
+    /// Waits until the work of this call is done (waiter `WidgetActive`): The widget is Active.
+    ///
+    /// Polls `GetWidget` with the waiter's default policy; `Err` if a failure state is reached, the policy's timeout passes, or a poll fails for good.
+    pub async fn wait(
+        &self,
+        client: &crate::Client,
+    ) -> alb_runtime::WaitResult<crate::waiters::WidgetActive> {
+        client.core().wait::<crate::waiters::WidgetActive>(self, None).await
+    }
+    /// [`Self::wait`] with an explicit polling policy.
+    pub async fn wait_with(
+        &self,
+        client: &crate::Client,
+        policy: alb_runtime::WaitPolicy,
+    ) -> alb_runtime::WaitResult<crate::waiters::WidgetActive> {
+        client.core().wait::<crate::waiters::WidgetActive>(self, Some(policy)).await
+    }
+}
+/// Errors of `CreateWidget`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
+///
+/// Code, HTTP status, message template and whether it is retried come from the runtime's `OperationError` trait (`use alb_sdk::prelude::*`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateWidgetError {
-    /// `IncorrectStatus.LoadBalancer` (HTTP 400): The status of %s [%s] is incorrect.
-    ///
-    /// Retryable.
+    /// `IncorrectStatus.LoadBalancer` (HTTP 400, retried): The load balancer is busy. Message: `The status of %s [%s] is incorrect.`.
     IncorrectStatusLoadBalancer(alb_runtime::ErrorMetadata),
-    /// `ResourceNotFound.LoadBalancer` (HTTP 404): The specified resource %s is not found.
+    /// `ResourceNotFound.LoadBalancer` (HTTP 404): The load balancer does not exist. LoadBalancerId names no load balancer. Message: `The specified resource %s is not found.`.
     ResourceNotFoundLoadBalancer(alb_runtime::ErrorMetadata),
-    /// `Forbidden.Widget` (HTTP 403): Authentication has failed for Widget.
+    /// `Forbidden.Widget` (HTTP 403): The caller may not use the widget. Message: `Authentication has failed for Widget.`.
     ForbiddenWidget(alb_runtime::ErrorMetadata),
     /// A service-wide error (throttling, signature, permissions, ...).
-    Common(crate::common_errors::CommonError),
+    Common(crate::errors::CommonError),
     /// A code this SDK does not know; its metadata is kept whole.
     Unknown(alb_runtime::ErrorMetadata),
 }
@@ -1079,73 +367,21 @@ impl CreateWidgetError {
     pub fn is_forbidden_widget(&self) -> bool {
         matches!(self, Self::ForbiddenWidget(_))
     }
-    /// The documented message template (`%s` marks a value), if the code is documented.
-    pub fn message_template(&self) -> Option<&'static str> {
-        match self {
-            Self::IncorrectStatusLoadBalancer(_) => Some(ERRORS[0usize].message),
-            Self::ResourceNotFoundLoadBalancer(_) => Some(ERRORS[1usize].message),
-            Self::ForbiddenWidget(_) => Some(ERRORS[2usize].message),
-            Self::Common(c) => c.message_template(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// The values that filled the template's `%s` slots, in order.
-    pub fn template_args(&self) -> Option<Vec<String>> {
-        alb_runtime::service_error::template_args(
-            self.message_template()?,
-            &self.metadata().message,
-        )
-    }
-    /// Builds the documented error for `code` with its status and the
-    /// template filled with `args` (for servers such as the emulator).
-    pub fn from_code(code: &str, args: &[&str]) -> Self {
-        <Self as alb_runtime::OperationError>::from_metadata(
-            alb_runtime::service_error::documented(ERRORS, code, args),
-        )
-    }
-    /// The facts of the error (code, message, status, RequestId, ...).
-    pub fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        match self {
-            Self::IncorrectStatusLoadBalancer(m) => m,
-            Self::ResourceNotFoundLoadBalancer(m) => m,
-            Self::ForbiddenWidget(m) => m,
-            Self::Common(c) => c.metadata(),
-            Self::Unknown(m) => m,
-        }
-    }
-    pub fn code(&self) -> &str {
-        &self.metadata().code
-    }
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status
-    }
-    pub fn request_id(&self) -> Option<&str> {
-        self.metadata().request_id.as_deref()
-    }
-    /// Whether retrying may succeed (the spec's `retryable` codes and
-    /// the service-wide throttling and availability codes).
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::IncorrectStatusLoadBalancer(_) => true,
-            Self::Common(c) => c.is_retryable(),
-            other => alb_runtime::service_error::is_common_retryable_code(other.code()),
-        }
-    }
 }
-impl std::fmt::Display for CreateWidgetError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl std::error::Error for CreateWidgetError {}
 impl alb_runtime::OperationError for CreateWidgetError {
+    const CODES: &'static [&'static alb_runtime::ErrorCodeInfo] = &[
+        &crate::errors::INCORRECT_STATUS_LOAD_BALANCER,
+        &crate::errors::RESOURCE_NOT_FOUND_LOAD_BALANCER,
+        &crate::errors::FORBIDDEN_WIDGET,
+    ];
+    const COMMON: &'static [&'static alb_runtime::ErrorCodeInfo] = crate::errors::COMMON;
     fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
         match meta.code.as_str() {
             "IncorrectStatus.LoadBalancer" => Self::IncorrectStatusLoadBalancer(meta),
             "ResourceNotFound.LoadBalancer" => Self::ResourceNotFoundLoadBalancer(meta),
             "Forbidden.Widget" => Self::ForbiddenWidget(meta),
             _ => {
-                match crate::common_errors::CommonError::try_from_metadata(meta) {
+                match crate::errors::CommonError::try_from_metadata(meta) {
                     Ok(c) => Self::Common(c),
                     Err(meta) => Self::Unknown(meta),
                 }
@@ -1153,42 +389,18 @@ impl alb_runtime::OperationError for CreateWidgetError {
         }
     }
     fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        CreateWidgetError::metadata(self)
-    }
-    fn is_retryable(&self) -> bool {
-        CreateWidgetError::is_retryable(self)
-    }
-}
-impl alb_runtime::Operation for CreateWidgetRequest {
-    type Output = CreateWidgetResponse;
-    type Error = CreateWidgetError;
-    const META: &'static alb_runtime::OperationMeta = &META;
-    fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        CreateWidgetRequest::validate(self)
-    }
-    fn write_params(&self, params: &mut alb_runtime::Params) {
-        self.write_wire("", params)
-    }
-    fn idempotency_token_mut(&mut self) -> Option<&mut Option<String>> {
-        Some(&mut self.client_token)
-    }
-    fn is_dry_run(&self) -> bool {
-        self.dry_run == Some(true)
-    }
-    fn set_dry_run(&mut self, on: bool) -> bool {
-        self.dry_run = if on { Some(true) } else { None };
-        true
+        match self {
+            Self::IncorrectStatusLoadBalancer(m)
+            | Self::ResourceNotFoundLoadBalancer(m)
+            | Self::ForbiddenWidget(m)
+            | Self::Unknown(m) => m,
+            Self::Common(c) => alb_runtime::OperationError::metadata(c),
+        }
     }
 }
-#[cfg(feature = "server")]
-impl alb_runtime::FromParams for CreateWidgetRequest {
-    fn from_params(
-        params: &alb_runtime::ParamMap,
-    ) -> Result<Self, alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        let request = Self::read_wire(params, "", &mut v);
-        request.validate_into(&mut v);
-        v.finish("CreateWidget")?;
-        Ok(request)
+impl std::fmt::Display for CreateWidgetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(alb_runtime::OperationError::metadata(self), f)
     }
 }
+impl std::error::Error for CreateWidgetError {}

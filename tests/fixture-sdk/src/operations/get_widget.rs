@@ -4,233 +4,110 @@
 //!
 //! Reads one widget.
 
-/// What the spec says about `GetWidget`: Get a widget.
+use alb_runtime::schema::*;
+pub use crate::types::WidgetStatus;
+pub use crate::types::WidgetProtocol;
+pub use crate::types::Tag;
+/// What the spec says about `GetWidget` (rate limit, RAM, request schema).
 pub static META: alb_runtime::OperationMeta = alb_runtime::OperationMeta {
     name: "GetWidget",
-    api_version: "2099-01-01",
+    api_version: crate::API_VERSION,
     rate_limit: None,
     is_async: false,
+    deprecated: false,
     ram: alb_runtime::RamMeta {
         action: "alb:GetWidget",
         access_level: alb_runtime::AccessLevel::Read,
-        resources: &[],
+        resources: &[
+            alb_runtime::RamResource::new("Widget", crate::ram::WIDGET_ARN, None),
+        ],
         condition_keys: &[],
     },
+    input: &INPUT,
     idempotency_param: None,
     dry_run_param: None,
 };
-/// Every documented error code, with its HTTP status and message template.
-pub static ERRORS: &[alb_runtime::ErrorCodeInfo] = &[];
+/// What a `GetWidgetRequest` may hold: fields and constraints, checked by the runtime.
+static INPUT: Object = Object::new(
+    "GetWidgetRequest",
+    &[Field::new("WidgetId", STR).required()],
+);
 /// Request of `GetWidget`: Get a widget
 ///
-/// Reads one widget.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Build it with [`crate::Client::get_widget`] (or [`GetWidgetRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct GetWidgetRequest {
-    /// The `WidgetId` field.
-    ///
-    /// Wire name: `WidgetId`. Required.
+    /// The widget. (`WidgetId`; required.)
     pub widget_id: Option<String>,
 }
 impl GetWidgetRequest {
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.widget_id {
-            Some(value) if value.is_empty() => {
-                v.violation("WidgetId", alb_runtime::Rule::Required)
-            }
-            Some(value) => {
-                let _ = value;
-            }
-            None => v.violation("WidgetId", alb_runtime::Rule::Required),
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.widget_id {
-            params.push([prefix, "WidgetId"].concat(), value.as_str());
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        let _ = v;
-        Self {
-            widget_id: params.get(&[prefix, "WidgetId"].concat()).map(str::to_string),
-        }
-    }
-}
-impl GetWidgetRequest {
-    /// A builder for this request.
+    /// A builder for this request (without a client: `build()` it).
     pub fn builder() -> GetWidgetRequestBuilder {
-        GetWidgetRequestBuilder::default()
-    }
-    /// Every violation of the spec's constraints, at once.
-    pub fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        self.validate_into(&mut v);
-        v.finish("GetWidget")
+        Default::default()
     }
 }
-/// Builds a [`GetWidgetRequest`]; `build()` validates it. From [`crate::Client`], `send()` sends it.
-#[derive(Debug, Clone, Default)]
-pub struct GetWidgetRequestBuilder<C = ()> {
-    request: GetWidgetRequest,
-    client: C,
-}
+/// Builds a [`GetWidgetRequest`]: setters here, `send()`/`build()` on [`crate::RequestBuilder`].
+pub type GetWidgetRequestBuilder<C = ()> = crate::RequestBuilder<GetWidgetRequest, C>;
 impl<C> GetWidgetRequestBuilder<C> {
-    /// The `WidgetId` field.
-    ///
-    /// Wire name: `WidgetId`. Required.
+    /// Sets `WidgetId`.
     pub fn widget_id(mut self, v: impl Into<String>) -> Self {
         self.request.widget_id = Some(v.into());
         self
     }
-    /// Sets or clears `WidgetId`.
-    pub fn set_widget_id(mut self, v: Option<String>) -> Self {
-        self.request.widget_id = v;
-        self
-    }
-    /// The request as built so far.
-    pub fn as_request(&self) -> &GetWidgetRequest {
-        &self.request
-    }
-    /// Validates and returns the request; every violation is listed.
-    pub fn build(self) -> Result<GetWidgetRequest, alb_runtime::ValidationError> {
-        self.request.validate()?;
-        Ok(self.request)
-    }
 }
-impl GetWidgetRequestBuilder<alb_runtime::Core> {
-    pub(crate) fn with_client(client: alb_runtime::Core) -> Self {
-        Self {
-            request: GetWidgetRequest::default(),
-            client,
-        }
-    }
-    /// Validates the request (no I/O when it is invalid), then sends it.
-    pub async fn send(
-        self,
-    ) -> Result<GetWidgetResponse, alb_runtime::SdkError<GetWidgetError>> {
-        self.client.send(self.request).await
-    }
+impl alb_runtime::Operation for GetWidgetRequest {
+    type Output = GetWidgetResponse;
+    type Error = GetWidgetError;
+    const META: &'static alb_runtime::OperationMeta = &META;
 }
-/// Response of `GetWidget`: Response of `GetWidget`.
+/// Response of `GetWidget`: The answer to GetWidget.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct GetWidgetResponse {
-    /// The `RequestId` field.
-    ///
-    /// Wire name: `RequestId`.
-    #[serde(rename = "RequestId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
+    /// The request. (`RequestId`.)
     pub request_id: Option<String>,
-    /// The `Status` field.
-    ///
-    /// Wire name: `Status`.
-    #[serde(rename = "Status")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<String>,
-    /// The `Tags` field.
-    ///
-    /// Wire name: `Tags`.
-    #[serde(rename = "Tags")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Vec::is_empty"))]
-    pub tags: Vec<Tag>,
+    /// The state. (`Status`; one of Provisioning, Active, Failed, Deleting.)
+    pub status: Option<crate::types::WidgetStatus>,
+    /// The protocol. (`Protocol`; one of HTTP, HTTPS, QUIC.)
+    pub protocol: Option<crate::types::WidgetProtocol>,
+    /// The widget's tags (the same `Tag` as in requests). (`Tags`.)
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub tags: Vec<crate::types::Tag>,
 }
-/// The `Tag` object.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct Tag {
-    /// The `Key` field.
-    ///
-    /// Wire name: `Key`.
-    #[serde(rename = "Key")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub key: Option<String>,
-    /// The `Value` field.
-    ///
-    /// Wire name: `Value`.
-    #[serde(rename = "Value")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub value: Option<String>,
-}
-/// Errors of `GetWidget`: one variant per documented code, the service-wide codes, and `Unknown`.
+/// Errors of `GetWidget`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
+///
+/// Code, HTTP status, message template and whether it is retried come from the runtime's `OperationError` trait (`use alb_sdk::prelude::*`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetWidgetError {
+    /// `ResourceNotFound.Widget` (HTTP 404): The widget does not exist. Message: `The specified resource %s is not found.`.
+    ResourceNotFoundWidget(alb_runtime::ErrorMetadata),
     /// A service-wide error (throttling, signature, permissions, ...).
-    Common(crate::common_errors::CommonError),
+    Common(crate::errors::CommonError),
     /// A code this SDK does not know; its metadata is kept whole.
     Unknown(alb_runtime::ErrorMetadata),
 }
 impl GetWidgetError {
-    /// The documented message template (`%s` marks a value), if the code is documented.
-    pub fn message_template(&self) -> Option<&'static str> {
-        match self {
-            Self::Common(c) => c.message_template(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// The values that filled the template's `%s` slots, in order.
-    pub fn template_args(&self) -> Option<Vec<String>> {
-        alb_runtime::service_error::template_args(
-            self.message_template()?,
-            &self.metadata().message,
-        )
-    }
-    /// Builds the documented error for `code` with its status and the
-    /// template filled with `args` (for servers such as the emulator).
-    pub fn from_code(code: &str, args: &[&str]) -> Self {
-        <Self as alb_runtime::OperationError>::from_metadata(
-            alb_runtime::service_error::documented(ERRORS, code, args),
-        )
-    }
-    /// The facts of the error (code, message, status, RequestId, ...).
-    pub fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        match self {
-            Self::Common(c) => c.metadata(),
-            Self::Unknown(m) => m,
-        }
-    }
-    pub fn code(&self) -> &str {
-        &self.metadata().code
-    }
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status
-    }
-    pub fn request_id(&self) -> Option<&str> {
-        self.metadata().request_id.as_deref()
-    }
-    /// Whether retrying may succeed (the spec's `retryable` codes and
-    /// the service-wide throttling and availability codes).
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            other => alb_runtime::service_error::is_common_retryable_code(other.code()),
-        }
+    /// Whether this is `ResourceNotFound.Widget`.
+    pub fn is_resource_not_found_widget(&self) -> bool {
+        matches!(self, Self::ResourceNotFoundWidget(_))
     }
 }
-impl std::fmt::Display for GetWidgetError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl std::error::Error for GetWidgetError {}
 impl alb_runtime::OperationError for GetWidgetError {
+    const CODES: &'static [&'static alb_runtime::ErrorCodeInfo] = &[
+        &crate::errors::RESOURCE_NOT_FOUND_WIDGET,
+    ];
+    const COMMON: &'static [&'static alb_runtime::ErrorCodeInfo] = crate::errors::COMMON;
     fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
         match meta.code.as_str() {
+            "ResourceNotFound.Widget" => Self::ResourceNotFoundWidget(meta),
             _ => {
-                match crate::common_errors::CommonError::try_from_metadata(meta) {
+                match crate::errors::CommonError::try_from_metadata(meta) {
                     Ok(c) => Self::Common(c),
                     Err(meta) => Self::Unknown(meta),
                 }
@@ -238,32 +115,15 @@ impl alb_runtime::OperationError for GetWidgetError {
         }
     }
     fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        GetWidgetError::metadata(self)
-    }
-    fn is_retryable(&self) -> bool {
-        GetWidgetError::is_retryable(self)
-    }
-}
-impl alb_runtime::Operation for GetWidgetRequest {
-    type Output = GetWidgetResponse;
-    type Error = GetWidgetError;
-    const META: &'static alb_runtime::OperationMeta = &META;
-    fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        GetWidgetRequest::validate(self)
-    }
-    fn write_params(&self, params: &mut alb_runtime::Params) {
-        self.write_wire("", params)
+        match self {
+            Self::ResourceNotFoundWidget(m) | Self::Unknown(m) => m,
+            Self::Common(c) => alb_runtime::OperationError::metadata(c),
+        }
     }
 }
-#[cfg(feature = "server")]
-impl alb_runtime::FromParams for GetWidgetRequest {
-    fn from_params(
-        params: &alb_runtime::ParamMap,
-    ) -> Result<Self, alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        let request = Self::read_wire(params, "", &mut v);
-        request.validate_into(&mut v);
-        v.finish("GetWidget")?;
-        Ok(request)
+impl std::fmt::Display for GetWidgetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(alb_runtime::OperationError::metadata(self), f)
     }
 }
+impl std::error::Error for GetWidgetError {}

@@ -4,354 +4,110 @@
 //!
 //! Lists widgets, a page at a time.
 
-/// What the spec says about `ListWidgets`: List widgets.
+use alb_runtime::schema::*;
+pub use crate::types::WidgetProtocol;
+pub use crate::types::WidgetSummary;
+pub use crate::types::WidgetStatus;
+/// What the spec says about `ListWidgets` (rate limit, RAM, request schema).
 pub static META: alb_runtime::OperationMeta = alb_runtime::OperationMeta {
     name: "ListWidgets",
-    api_version: "2099-01-01",
+    api_version: crate::API_VERSION,
     rate_limit: None,
     is_async: false,
+    deprecated: false,
     ram: alb_runtime::RamMeta {
         action: "alb:ListWidgets",
         access_level: alb_runtime::AccessLevel::List,
         resources: &[
-            alb_runtime::RamResource {
-                resource_type: "Widget",
-                arn_template: "acs:alb:{#regionId}:{#accountId}:widget/*",
-                required: false,
-            },
+            alb_runtime::RamResource::new(
+                "Widget",
+                "acs:alb:{#regionId}:{#accountId}:widget/*",
+                None,
+            ),
         ],
         condition_keys: &[],
     },
+    input: &INPUT,
     idempotency_param: None,
     dry_run_param: None,
 };
-/// ARN of the `Widget` resource `alb:ListWidgets` is authorized on: `acs:alb:{#regionId}:{#accountId}:widget/*`.
-pub fn widget_arn(region_id: &str, account_id: &str) -> String {
-    META.ram.resources[0usize].arn(&[("regionId", region_id), ("accountId", account_id)])
-}
-/// Every documented error code, with its HTTP status and message template.
-pub static ERRORS: &[alb_runtime::ErrorCodeInfo] = &[];
+/// What a `ListWidgetsRequest` may hold: fields and constraints, checked by the runtime.
+static INPUT: Object = Object::new(
+    "ListWidgetsRequest",
+    &[
+        Field::new("NextToken", STR),
+        Field::new("MaxResults", Ty::Int(&Int::I32.range(Some(1i64), Some(100i64)))),
+        Field::new(
+            "Keys",
+            Ty::List(
+                &List {
+                    item: STR,
+                    min_items: None,
+                    max_items: None,
+                },
+            ),
+        ),
+        Field::new("Protocol", Ty::Str(&Str::ANY.one_of(&["HTTP", "HTTPS"]))),
+    ],
+);
 /// Request of `ListWidgets`: List widgets
 ///
-/// Lists widgets, a page at a time.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Build it with [`crate::Client::list_widgets`] (or [`ListWidgetsRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "server", derive(serde::Deserialize))]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ListWidgetsRequest {
-    /// The `NextToken` field.
-    ///
-    /// Wire name: `NextToken`.
+    /// The page to fetch. (`NextToken`.)
     pub next_token: Option<String>,
-    /// The `MaxResults` field.
-    ///
-    /// Wire name: `MaxResults`. Constraints: >= 1, <= 100. Default: `20`.
+    /// Entries per page. (`MaxResults`; >= 1, <= 100; default `20`.)
     pub max_results: Option<i32>,
-    /// The `Keys` field.
-    ///
-    /// Wire name: `Keys`.
-    pub keys: Option<Vec<String>>,
+    /// Widget names to list. (`Keys`.)
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub keys: Vec<String>,
+    /// Only widgets of this protocol (QUIC cannot be listed). (`Protocol`; one of HTTP, HTTPS.)
+    pub protocol: Option<crate::types::WidgetProtocol>,
 }
 impl ListWidgetsRequest {
-    /// Checks every constraint of the spec, recording each violation.
-    pub fn validate_into(&self, v: &mut alb_runtime::Validator) {
-        match &self.max_results {
-            Some(value) => {
-                v.range("MaxResults", i64::from(*value), Some(1i64), Some(100i64));
-            }
-            None => {}
-        }
-    }
-    /// Appends the flattened wire parameters (`Prefix.Name.1.Field`).
-    pub(crate) fn write_wire(&self, prefix: &str, params: &mut alb_runtime::Params) {
-        if let Some(value) = &self.next_token {
-            params.push([prefix, "NextToken"].concat(), value.as_str());
-        }
-        if let Some(value) = &self.max_results {
-            params.push_display([prefix, "MaxResults"].concat(), value);
-        }
-        if let Some(value) = &self.keys {
-            let base: String = [prefix, "Keys"].concat();
-            for (i, item) in value.iter().enumerate() {
-                params.push(format!("{base}.{}", i + 1), item.as_str());
-            }
-        }
-    }
-    /// Reads the fields from received wire parameters (server side);
-    /// values that do not parse are recorded as violations.
-    #[cfg(feature = "server")]
-    pub(crate) fn read_wire(
-        params: &alb_runtime::ParamMap,
-        prefix: &str,
-        v: &mut alb_runtime::Validator,
-    ) -> Self {
-        Self {
-            next_token: params.get(&[prefix, "NextToken"].concat()).map(str::to_string),
-            max_results: alb_runtime::server::read_int::<
-                i32,
-            >(params, &[prefix, "MaxResults"].concat(), "MaxResults", v),
-            keys: {
-                let base: String = [prefix, "Keys"].concat();
-                let indices = params.indices(&base);
-                if indices.is_empty() {
-                    None
-                } else {
-                    v.push_field("Keys");
-                    if indices.iter().enumerate().any(|(i, n)| *n != i + 1) {
-                        v.violation_here(alb_runtime::Rule::ListIndices);
-                    }
-                    let mut out = Vec::with_capacity(indices.len());
-                    for (i, n) in indices.iter().enumerate() {
-                        v.push_index(i);
-                        if let Some(item) = params
-                            .get(&format!("{base}.{n}"))
-                            .map(str::to_string)
-                        {
-                            out.push(item);
-                        }
-                        v.pop();
-                    }
-                    v.pop();
-                    Some(out)
-                }
-            },
-        }
-    }
-}
-impl ListWidgetsRequest {
-    /// A builder for this request.
+    /// A builder for this request (without a client: `build()` it).
     pub fn builder() -> ListWidgetsRequestBuilder {
-        ListWidgetsRequestBuilder::default()
-    }
-    /// Every violation of the spec's constraints, at once.
-    pub fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        self.validate_into(&mut v);
-        v.finish("ListWidgets")
+        Default::default()
     }
 }
-/// Builds a [`ListWidgetsRequest`]; `build()` validates it. From [`crate::Client`], `send()` sends it.
-#[derive(Debug, Clone, Default)]
-pub struct ListWidgetsRequestBuilder<C = ()> {
-    request: ListWidgetsRequest,
-    client: C,
-}
+/// Builds a [`ListWidgetsRequest`]: setters here, `send()`/`build()` on [`crate::RequestBuilder`].
+pub type ListWidgetsRequestBuilder<C = ()> = crate::RequestBuilder<
+    ListWidgetsRequest,
+    C,
+>;
 impl<C> ListWidgetsRequestBuilder<C> {
-    /// The `NextToken` field.
-    ///
-    /// Wire name: `NextToken`.
+    /// Sets `NextToken`.
     pub fn next_token(mut self, v: impl Into<String>) -> Self {
         self.request.next_token = Some(v.into());
         self
     }
-    /// Sets or clears `NextToken`.
-    pub fn set_next_token(mut self, v: Option<String>) -> Self {
-        self.request.next_token = v;
-        self
-    }
-    /// The `MaxResults` field.
-    ///
-    /// Wire name: `MaxResults`. Constraints: >= 1, <= 100. Default: `20`.
+    /// Sets `MaxResults`.
     pub fn max_results(mut self, v: i32) -> Self {
         self.request.max_results = Some(v);
         self
     }
-    /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, v: Option<i32>) -> Self {
-        self.request.max_results = v;
-        self
-    }
-    /// The `Keys` field.
-    ///
-    /// Wire name: `Keys`.
-    ///
-    /// Appends one item; call again to add more.
+    /// Appends one item to `Keys`; call again to add more.
     pub fn keys(mut self, v: impl Into<String>) -> Self {
-        self.request.keys.get_or_insert_with(Vec::new).push(v.into());
+        self.request.keys.push(v.into());
         self
     }
-    /// Sets or clears `Keys`.
-    pub fn set_keys(mut self, v: Option<Vec<String>>) -> Self {
-        self.request.keys = v;
+    /// Sets `Protocol`.
+    pub fn protocol(mut self, v: impl Into<crate::types::WidgetProtocol>) -> Self {
+        self.request.protocol = Some(v.into());
         self
-    }
-    /// The request as built so far.
-    pub fn as_request(&self) -> &ListWidgetsRequest {
-        &self.request
-    }
-    /// Validates and returns the request; every violation is listed.
-    pub fn build(self) -> Result<ListWidgetsRequest, alb_runtime::ValidationError> {
-        self.request.validate()?;
-        Ok(self.request)
-    }
-}
-impl ListWidgetsRequestBuilder<alb_runtime::Core> {
-    pub(crate) fn with_client(client: alb_runtime::Core) -> Self {
-        Self {
-            request: ListWidgetsRequest::default(),
-            client,
-        }
-    }
-    /// Validates the request (no I/O when it is invalid), then sends it.
-    pub async fn send(
-        self,
-    ) -> Result<ListWidgetsResponse, alb_runtime::SdkError<ListWidgetsError>> {
-        self.client.send(self.request).await
-    }
-}
-/// Response of `ListWidgets`: Response of `ListWidgets`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ListWidgetsResponse {
-    /// The `RequestId` field.
-    ///
-    /// Wire name: `RequestId`.
-    #[serde(rename = "RequestId")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub request_id: Option<String>,
-    /// The `NextToken` field.
-    ///
-    /// Wire name: `NextToken`.
-    #[serde(rename = "NextToken")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: Option<String>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name: `TotalCount`.
-    #[serde(rename = "TotalCount")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub total_count: Option<i32>,
-    /// The `Widgets` field.
-    ///
-    /// Wire name: `Widgets`.
-    #[serde(rename = "Widgets")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Vec::is_empty"))]
-    pub widgets: Vec<WidgetSummary>,
-}
-/// The `WidgetSummary` object.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct WidgetSummary {
-    /// The `Name` field.
-    ///
-    /// Wire name: `Name`.
-    #[serde(rename = "Name")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub name: Option<String>,
-    /// The `Status` field.
-    ///
-    /// Wire name: `Status`.
-    #[serde(rename = "Status")]
-    #[cfg_attr(feature = "server", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<String>,
-}
-/// Errors of `ListWidgets`: one variant per documented code, the service-wide codes, and `Unknown`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListWidgetsError {
-    /// A service-wide error (throttling, signature, permissions, ...).
-    Common(crate::common_errors::CommonError),
-    /// A code this SDK does not know; its metadata is kept whole.
-    Unknown(alb_runtime::ErrorMetadata),
-}
-impl ListWidgetsError {
-    /// The documented message template (`%s` marks a value), if the code is documented.
-    pub fn message_template(&self) -> Option<&'static str> {
-        match self {
-            Self::Common(c) => c.message_template(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// The values that filled the template's `%s` slots, in order.
-    pub fn template_args(&self) -> Option<Vec<String>> {
-        alb_runtime::service_error::template_args(
-            self.message_template()?,
-            &self.metadata().message,
-        )
-    }
-    /// Builds the documented error for `code` with its status and the
-    /// template filled with `args` (for servers such as the emulator).
-    pub fn from_code(code: &str, args: &[&str]) -> Self {
-        <Self as alb_runtime::OperationError>::from_metadata(
-            alb_runtime::service_error::documented(ERRORS, code, args),
-        )
-    }
-    /// The facts of the error (code, message, status, RequestId, ...).
-    pub fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        match self {
-            Self::Common(c) => c.metadata(),
-            Self::Unknown(m) => m,
-        }
-    }
-    pub fn code(&self) -> &str {
-        &self.metadata().code
-    }
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status
-    }
-    pub fn request_id(&self) -> Option<&str> {
-        self.metadata().request_id.as_deref()
-    }
-    /// Whether retrying may succeed (the spec's `retryable` codes and
-    /// the service-wide throttling and availability codes).
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            other => alb_runtime::service_error::is_common_retryable_code(other.code()),
-        }
-    }
-}
-impl std::fmt::Display for ListWidgetsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl std::error::Error for ListWidgetsError {}
-impl alb_runtime::OperationError for ListWidgetsError {
-    fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
-        match meta.code.as_str() {
-            _ => {
-                match crate::common_errors::CommonError::try_from_metadata(meta) {
-                    Ok(c) => Self::Common(c),
-                    Err(meta) => Self::Unknown(meta),
-                }
-            }
-        }
-    }
-    fn metadata(&self) -> &alb_runtime::ErrorMetadata {
-        ListWidgetsError::metadata(self)
-    }
-    fn is_retryable(&self) -> bool {
-        ListWidgetsError::is_retryable(self)
     }
 }
 impl alb_runtime::Operation for ListWidgetsRequest {
     type Output = ListWidgetsResponse;
     type Error = ListWidgetsError;
     const META: &'static alb_runtime::OperationMeta = &META;
-    fn validate(&self) -> Result<(), alb_runtime::ValidationError> {
-        ListWidgetsRequest::validate(self)
-    }
-    fn write_params(&self, params: &mut alb_runtime::Params) {
-        self.write_wire("", params)
-    }
-}
-#[cfg(feature = "server")]
-impl alb_runtime::FromParams for ListWidgetsRequest {
-    fn from_params(
-        params: &alb_runtime::ParamMap,
-    ) -> Result<Self, alb_runtime::ValidationError> {
-        let mut v = alb_runtime::Validator::new();
-        let request = Self::read_wire(params, "", &mut v);
-        request.validate_into(&mut v);
-        v.finish("ListWidgets")?;
-        Ok(request)
-    }
 }
 impl alb_runtime::Paginated for ListWidgetsRequest {
-    type Item = WidgetSummary;
+    type Item = crate::types::WidgetSummary;
     fn set_page_token(&mut self, token: Option<String>) {
         self.next_token = token;
     }
@@ -361,13 +117,60 @@ impl alb_runtime::Paginated for ListWidgetsRequest {
     fn next_page_token(output: &ListWidgetsResponse) -> Option<&str> {
         output.next_token.as_deref()
     }
-    fn into_items(output: ListWidgetsResponse) -> Vec<WidgetSummary> {
+    fn into_items(output: ListWidgetsResponse) -> Vec<crate::types::WidgetSummary> {
         output.widgets
     }
 }
-impl ListWidgetsRequestBuilder<alb_runtime::Core> {
-    /// Pages of results, following `NextToken` until the last page.
-    pub fn into_paginator(self) -> alb_runtime::Paginator<ListWidgetsRequest> {
-        alb_runtime::Paginator::new(self.client, self.request)
+/// Response of `ListWidgets`: The answer to ListWidgets.
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(serde::Serialize))]
+#[serde(default, rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ListWidgetsResponse {
+    /// The request. (`RequestId`.)
+    pub request_id: Option<String>,
+    /// The next page. (`NextToken`.)
+    pub next_token: Option<String>,
+    /// How many. (`TotalCount`.)
+    pub total_count: Option<i32>,
+    /// The widgets. (`Widgets`.)
+    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
+    pub widgets: Vec<crate::types::WidgetSummary>,
+}
+/// Errors of `ListWidgets`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
+///
+/// Code, HTTP status, message template and whether it is retried come from the runtime's `OperationError` trait (`use alb_sdk::prelude::*`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListWidgetsError {
+    /// A service-wide error (throttling, signature, permissions, ...).
+    Common(crate::errors::CommonError),
+    /// A code this SDK does not know; its metadata is kept whole.
+    Unknown(alb_runtime::ErrorMetadata),
+}
+impl alb_runtime::OperationError for ListWidgetsError {
+    const CODES: &'static [&'static alb_runtime::ErrorCodeInfo] = &[];
+    const COMMON: &'static [&'static alb_runtime::ErrorCodeInfo] = crate::errors::COMMON;
+    fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
+        match meta.code.as_str() {
+            _ => {
+                match crate::errors::CommonError::try_from_metadata(meta) {
+                    Ok(c) => Self::Common(c),
+                    Err(meta) => Self::Unknown(meta),
+                }
+            }
+        }
+    }
+    fn metadata(&self) -> &alb_runtime::ErrorMetadata {
+        match self {
+            Self::Unknown(m) => m,
+            Self::Common(c) => alb_runtime::OperationError::metadata(c),
+        }
     }
 }
+impl std::fmt::Display for ListWidgetsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(alb_runtime::OperationError::metadata(self), f)
+    }
+}
+impl std::error::Error for ListWidgetsError {}

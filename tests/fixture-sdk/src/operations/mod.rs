@@ -4,7 +4,13 @@
 
 /// `CreateWidget`: Create a widget
 pub mod create_widget;
+/// `DeleteWidget`: Delete a widget
+pub mod delete_widget;
 /// `GetWidget`: Get a widget
 pub mod get_widget;
+/// `ListAsynJobs`: List asynchronous jobs
+pub mod list_asyn_jobs;
 /// `ListWidgets`: List widgets
 pub mod list_widgets;
+/// `TagWidgets`: Tag widgets
+pub mod tag_widgets;
