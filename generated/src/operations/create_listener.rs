@@ -20,9 +20,9 @@
 //!
 //! Note: Conditional requirements the format cannot express: Certificates (its CertificateId) is required for HTTPS and QUIC listeners; CaCertificates is required when CaEnabled is true; QuicConfig.QuicListenerId is required when QuicUpgradeEnabled is true.
 //!
-//! Note: RequestTimeout and IdleTimeout: the schema only gives minimum 1; the maxima (180 and 60) come from the parameters' text.
-//!
 //! Note: ListenerDescription and the header aliases also restrict their characters (see their descriptions); only length and, for the aliases, ASCII are checked client-side.
+//!
+//! Note: RequestTimeout and IdleTimeout: the 2024 metadata says 1-180 and 1-60; the current official SDK (alibabacloud-alb20200616 1.3.3) says 1-600, and up to 3600 after a quota increase. The client allows up to 3600, the most the service can accept; the account's quota is the service's to enforce.
 
 use alb_runtime::schema::*;
 pub use crate::types::ListenerProtocol;
@@ -89,8 +89,11 @@ static INPUT: Object = Object::new(
             "ListenerDescription",
             Ty::Str(&Str::ANY.len(Some(2u32), Some(256u32))),
         ),
-        Field::new("RequestTimeout", Ty::Int(&Int::I32.range(Some(1i64), Some(180i64)))),
-        Field::new("IdleTimeout", Ty::Int(&Int::I32.range(Some(1i64), Some(60i64)))),
+        Field::new(
+            "RequestTimeout",
+            Ty::Int(&Int::I32.range(Some(1i64), Some(3600i64))),
+        ),
+        Field::new("IdleTimeout", Ty::Int(&Int::I32.range(Some(1i64), Some(3600i64)))),
         Field::new("GzipEnabled", Ty::Bool),
         Field::new("Http2Enabled", Ty::Bool),
         Field::new("SecurityPolicyId", STR),
@@ -165,9 +168,9 @@ pub struct CreateListenerRequest {
     pub listener_port: Option<i32>,
     /// A name for the listener, 2 to 256 characters. Chinese characters, letters, digits, `-`, `/`, `.` and `_` are allowed. (`ListenerDescription`; length >= 2, length <= 256; example `HTTP_80`.)
     pub listener_description: Option<String>,
-    /// Request timeout in seconds, from 1 to 180 (60 when omitted). When a backend server does not answer in time, the load balancer stops waiting and returns HTTP 504 to the client. (`RequestTimeout`; >= 1, <= 180; default `60`; example `60`.)
+    /// Request timeout in seconds: 1 to 600 by default, up to 3600 once a quota increase is granted (60 when omitted). When a backend server does not answer in time, the load balancer stops waiting and returns HTTP 504 to the client. (`RequestTimeout`; >= 1, <= 3600; default `60`; example `60`.)
     pub request_timeout: Option<i32>,
-    /// Idle connection timeout in seconds, from 1 to 60 (15 when omitted). A connection that sees no request for this long is closed; the next request opens a new one. (`IdleTimeout`; >= 1, <= 60; default `15`; example `3`.)
+    /// Idle connection timeout in seconds: 1 to 600 by default, up to 3600 once a quota increase is granted (15 when omitted). A connection that sees no request for this long is closed; the next request opens a new one. (`IdleTimeout`; >= 1, <= 3600; default `15`; example `3`.)
     pub idle_timeout: Option<i32>,
     /// Whether to compress responses of certain file types with Gzip. On by default. (`GzipEnabled`; default `true`; example `true`.)
     pub gzip_enabled: Option<bool>,

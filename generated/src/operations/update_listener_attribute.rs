@@ -14,13 +14,13 @@
 //!
 //! Note: Access level: the RAM table and the metadata (systemTags) both say Update.
 //!
-//! Note: RequestTimeout and IdleTimeout: the schema only gives minimum 1; the maxima (180 and 60) come from the parameters' text.
-//!
 //! Note: Conditional requirements the format cannot express: CaCertificates is required when CaEnabled is true; QuicConfig.QuicListenerId is required when QuicUpgradeEnabled is true.
 //!
 //! Note: ListenerDescription and the header aliases also restrict their characters (see their descriptions); only length and, for the aliases, ASCII are checked client-side. The allowed characters of ListenerDescription differ from CreateListener's text (which does not list `,`, `;` or `@`); each operation keeps its own wording.
 //!
 //! Note: Waiter caveats: the documented states are only `Configuring` (in progress) and `Running` (done), with no failure state. A poll that runs before the service has switched the listener to `Configuring` sees `Running` and ends the wait early. A listener that was `Stopped` before the update is not documented to reach `Running`; the waiter then runs into its timeout.
+//!
+//! Note: RequestTimeout and IdleTimeout: the 2024 metadata says 1-180 and 1-60; the current official SDK (alibabacloud-alb20200616 1.3.3) says 1-600, and up to 3600 after a quota increase. The client allows up to 3600, the most the service can accept; the account's quota is the service's to enforce.
 
 use alb_runtime::schema::*;
 pub use crate::types::XForwardedForConfig;
@@ -78,8 +78,11 @@ static INPUT: Object = Object::new(
             "ListenerDescription",
             Ty::Str(&Str::ANY.len(Some(2u32), Some(256u32))),
         ),
-        Field::new("RequestTimeout", Ty::Int(&Int::I32.range(Some(1i64), Some(180i64)))),
-        Field::new("IdleTimeout", Ty::Int(&Int::I32.range(Some(1i64), Some(60i64)))),
+        Field::new(
+            "RequestTimeout",
+            Ty::Int(&Int::I32.range(Some(1i64), Some(3600i64))),
+        ),
+        Field::new("IdleTimeout", Ty::Int(&Int::I32.range(Some(1i64), Some(3600i64)))),
         Field::new("GzipEnabled", Ty::Bool),
         Field::new("Http2Enabled", Ty::Bool),
         Field::new("SecurityPolicyId", STR),
@@ -139,9 +142,9 @@ pub struct UpdateListenerAttributeRequest {
     pub dry_run: Option<bool>,
     /// New name for the listener, 2 to 256 characters. Letters, digits, Chinese characters, `,`, `.`, `;`, `/`, `@`, `_` and `-` are allowed. (`ListenerDescription`; length >= 2, length <= 256; example `HTTP_80`.)
     pub listener_description: Option<String>,
-    /// Request timeout in seconds, from 1 to 180. When a backend server does not answer in time, the load balancer stops waiting and returns HTTP 504 to the client. (`RequestTimeout`; >= 1, <= 180; example `3`.)
+    /// Request timeout in seconds: 1 to 600 by default, up to 3600 once a quota increase is granted. When a backend server does not answer in time, the load balancer stops waiting and returns HTTP 504 to the client. (`RequestTimeout`; >= 1, <= 3600; example `3`.)
     pub request_timeout: Option<i32>,
-    /// Idle connection timeout in seconds, from 1 to 60. A connection that sees no request for this long is closed; the next request opens a new one. (`IdleTimeout`; >= 1, <= 60; example `15`.)
+    /// Idle connection timeout in seconds: 1 to 600 by default, up to 3600 once a quota increase is granted. A connection that sees no request for this long is closed; the next request opens a new one. (`IdleTimeout`; >= 1, <= 3600; example `15`.)
     pub idle_timeout: Option<i32>,
     /// Whether to compress responses of certain file types with Gzip. (`GzipEnabled`; example `true`.)
     pub gzip_enabled: Option<bool>,
