@@ -71,7 +71,7 @@ errors:
 "#)
     .replace(
         "ram: { action: 'alb:PurgeWidget', access_level: Delete }",
-        "ram: { action: 'alb:PurgeWidget', access_level: Delete, resources: [ { type: Widget, arn: 'acs:alb:{#regionId}:{#accountId}:widget/{#nope}' }, { type: Gadget } ] }",
+        "ram: { action: 'alb:PurgeWidget', access_level: Delete, resources: [ { type: Widget, arn: 'acs:alb:{#regionId}:{#accountId}:widget/{#nope}' }, { type: Gadget }, { type: Widget, arn: 'acs:alb:{#regionId}:{#accountId}:gizmo/{#widgetId}' } ] }",
     );
     let d = diagnostics("semantic", "PurgeWidget.yaml", &yaml);
     assert_eq!(
@@ -84,9 +84,10 @@ errors:
             "operations/PurgeWidget.yaml: parameters[4].values_from[0]: unknown operation `NoSuchOperation`",
             "operations/PurgeWidget.yaml: errors[0]: unknown error code `Nope.NotInCatalogue`: write it once in errors.yaml",
             "operations/PurgeWidget.yaml: errors[2]: `ResourceNotFound.Widget` is listed twice",
-            "operations/PurgeWidget.yaml: ram.resources[0].arn: `acs:alb:{#regionId}:{#accountId}:widget/{#nope}` is neither the Widget ARN `acs:alb:{#regionId}:{#accountId}:widget/{#widgetId}` nor its wildcard `acs:alb:{#regionId}:{#accountId}:widget/*`",
+            // Placeholder names aside, this is the Widget ARN: one problem.
             "operations/PurgeWidget.yaml: ram.resources[0].arn: unknown ARN placeholder `{#nope}` (service.yaml ram.placeholders)",
             "operations/PurgeWidget.yaml: ram.resources[1].type: unknown RAM resource type `Gadget` (service.yaml ram.resource_types)",
+            "operations/PurgeWidget.yaml: ram.resources[2].arn: `acs:alb:{#regionId}:{#accountId}:gizmo/{#widgetId}` is neither the Widget ARN `acs:alb:{#regionId}:{#accountId}:widget/{#widgetId}` nor its wildcard `acs:alb:{#regionId}:{#accountId}:widget/*`",
         ]
     );
 }

@@ -115,6 +115,8 @@ fn cargo(clone: &Path, target: &Path, args: &[&str]) {
         .current_dir(clone)
         .env("CARGO_TARGET_DIR", target)
         .env(INNER, "1")
+        // The copy has no ../shared beside it.
+        .env("ALB_REFERENCE", alb_tests::reference_dir())
         .status()
         .expect("run cargo");
     assert!(

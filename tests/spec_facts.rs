@@ -159,7 +159,7 @@ fn associate_spec_holds_the_seed_page() {
     // Rate limit, async (with its waiter), history.
     assert_eq!(op.rate_limit, Some((200, 60)));
     let a = op.asynchronous.as_ref().expect("asynchronous");
-    assert_eq!(a.job_id_field, "job_id");
+    assert_eq!(a.job_id_field.as_deref(), Some("job_id"));
     let WaiterIr::State(w) = &a.waiter else {
         panic!("a state waiter")
     };

@@ -17,6 +17,21 @@ pub fn fixture_spec_dir() -> PathBuf {
     workspace_root().join("tests/fixtures/full")
 }
 
+/// Alibaba's reference metadata: `$ALB_REFERENCE` or
+/// ../shared/reference/alb-2020-06-16 beside the repository. CI always has
+/// it, so its absence fails rather than skips.
+pub fn reference_dir() -> PathBuf {
+    let dir = std::env::var_os("ALB_REFERENCE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("../shared/reference/alb-2020-06-16"));
+    assert!(
+        dir.join("operations").is_dir(),
+        "the reference metadata is missing at {} (set ALB_REFERENCE)",
+        dir.display()
+    );
+    dir.canonicalize().unwrap_or(dir)
+}
+
 /// A fresh, empty directory under the system temp dir.
 pub fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("alb-tests-{name}-{}", std::process::id()));

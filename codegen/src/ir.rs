@@ -49,6 +49,7 @@ pub struct ErrorIr {
     pub message: String,
     pub description: String,
     pub retryable: bool,
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -249,8 +250,8 @@ pub struct PaginationIr {
 #[derive(Debug, Clone)]
 pub struct AsyncIr {
     pub description: String,
-    /// The response field with the JobId.
-    pub job_id_field: String,
+    /// The response field with the JobId, if the call answers with one.
+    pub job_id_field: Option<String>,
     pub waiter: WaiterIr,
 }
 

@@ -20,22 +20,36 @@ pub struct Spec {
 
 /// Loads every file, reporting every file that fails to parse (not just the first).
 pub fn load(dir: &Path) -> Result<Spec, Diagnostics> {
+    load_with(dir, false).map(|(spec, _)| spec)
+}
+
+/// [`load`], optionally tolerating `DRAFT:` text (while drafts are being
+/// finished); the drafts found come back beside the spec.
+pub fn load_with(dir: &Path, allow_drafts: bool) -> Result<(Spec, Vec<Diagnostic>), Diagnostics> {
     let mut problems = Vec::new();
     let service = parse_file::<Service>(dir, Path::new("service.yaml"), &mut problems);
     let catalogue = parse_file::<Catalogue>(dir, Path::new("errors.yaml"), &mut problems);
     let shapes = load_dir::<Shape>(dir, "shapes", false, &mut problems);
     let operations = load_dir::<Operation>(dir, "operations", true, &mut problems);
+    let (drafts, problems): (Vec<Diagnostic>, Vec<Diagnostic>) = problems
+        .into_iter()
+        .partition(|d| allow_drafts && d.message.starts_with(DRAFT_MESSAGE));
     match (service, catalogue) {
-        (Some(service), Some(catalogue)) if problems.is_empty() => Ok(Spec {
-            dir: dir.to_path_buf(),
-            service,
-            catalogue,
-            shapes,
-            operations,
-        }),
+        (Some(service), Some(catalogue)) if problems.is_empty() => Ok((
+            Spec {
+                dir: dir.to_path_buf(),
+                service,
+                catalogue,
+                shapes,
+                operations,
+            },
+            drafts,
+        )),
         _ => Err(Diagnostics(problems)),
     }
 }
+
+const DRAFT_MESSAGE: &str = "draft text:";
 
 /// Every spec file of `dir/sub`, parsed.
 fn load_dir<T: DeserializeOwned>(
@@ -160,6 +174,17 @@ fn parse_file<T: DeserializeOwned>(
             nodes::CountError::Yaml(e) => problems.push(yaml_diagnostic(rel, &e)),
         }
         return None;
+    }
+    // Drafts of `cargo xtask import` keep text a person must still write.
+    for (i, line) in text.lines().enumerate() {
+        if let Some(col) = line.find(crate::import::DRAFT) {
+            problems.push(Diagnostic {
+                file: rel.to_path_buf(),
+                key_path: String::new(),
+                message: format!("{DRAFT_MESSAGE} write the English (and confirm any drafted rule), then remove the `DRAFT:` marker"),
+                location: Some((i + 1, col + 1)),
+            });
+        }
     }
     match serde_yaml::from_str::<T>(&text) {
         Ok(v) => Some(v),

@@ -442,17 +442,14 @@ pub struct Response {
 #[serde(deny_unknown_fields)]
 pub struct Async {
     pub description: String,
-    /// Response field carrying the job ID.
-    #[serde(default = "default_job_id_field")]
-    pub job_id_field: String,
+    /// Response field carrying the job ID (`JobId` when the response has
+    /// one; some asynchronous calls answer without a job).
+    #[serde(default)]
+    pub job_id_field: Option<String>,
     /// How to wait for the work: the resource's state, or the job
     /// (`waiter: job`, also what an absent `waiter` means).
     #[serde(default)]
     pub waiter: Option<WaiterDecl>,
-}
-
-fn default_job_id_field() -> String {
-    "JobId".into()
 }
 
 #[derive(Debug, Clone)]

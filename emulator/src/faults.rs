@@ -74,6 +74,10 @@ pub enum Fault {
     DropConnection,
     /// HTTP 502 with an HTML body, as a gateway in front of the service would.
     Html502,
+    /// The call succeeds, but the asynchronous job it starts fails: when
+    /// due, ListAsynJobs shows it `Failed` with this code and message, and
+    /// the resource goes back to how it was before the call.
+    JobFails { code: String, message: String },
 }
 
 /// Whether a fault replaces the operation or follows it.
@@ -155,9 +159,11 @@ impl FaultRule {
     ///
     /// * `ACTION`: an operation name, or `*` for all;
     /// * `WHEN`: `call=1,3` (call numbers), `p=0.25` (probability) or `always`;
-    /// * `KIND`: `throttling`, `503`, `500`, `slow`, `drop` or `html502`;
+    /// * `KIND`: `throttling`, `503`, `500`, `slow`, `drop`, `html502` or
+    ///   `job_fails`;
     /// * options: `retry_after_ms=N` (throttling), `ms=N` (slow, default
-    ///   1000), `phase=before|after`, `max=N` (stop after N fires).
+    ///   1000), `code=C` and `message=M` (job_fails; the message cannot
+    ///   hold `:`), `phase=before|after`, `max=N` (stop after N fires).
     ///
     /// Example: `AssociateAdditionalCertificatesWithListener:call=1:throttling:retry_after_ms=200`.
     pub fn parse_spec(spec: &str) -> Result<Self, String> {
@@ -219,9 +225,19 @@ impl FaultRule {
             },
             "drop" => Fault::DropConnection,
             "html502" | "502" => Fault::Html502,
+            "job_fails" => Fault::JobFails {
+                code: options
+                    .get("code")
+                    .map_or("InternalError", |c| *c)
+                    .to_string(),
+                message: options
+                    .get("message")
+                    .map_or("The job failed (injected fault).", |m| *m)
+                    .to_string(),
+            },
             other => {
                 return Err(format!(
-                    "fault `{spec}`: unknown kind `{other}` (throttling, 503, 500, slow, drop, html502)"
+                    "fault `{spec}`: unknown kind `{other}` (throttling, 503, 500, slow, drop, html502, job_fails)"
                 ))
             }
         };
@@ -236,7 +252,10 @@ impl FaultRule {
         };
         let max_fires = num("max")?.map(|n| n.min(u64::from(u32::MAX)) as u32);
         for key in options.keys() {
-            if !matches!(*key, "retry_after_ms" | "ms" | "phase" | "max") {
+            if !matches!(
+                *key,
+                "retry_after_ms" | "ms" | "phase" | "max" | "code" | "message"
+            ) {
                 return Err(format!("fault `{spec}`: unknown option `{key}`"));
             }
         }
@@ -270,6 +289,8 @@ pub struct Decision {
     pub before: Option<Fault>,
     /// Act, then answer with this.
     pub after: Option<Fault>,
+    /// Act, but make the job the call starts fail this way.
+    pub job_failure: Option<crate::model::JobFailure>,
 }
 
 struct RuleState {
@@ -366,6 +387,15 @@ impl FaultHandle {
             let slot = match (&state.rule.fault, state.rule.phase) {
                 (Fault::Slow { ms }, _) => {
                     decision.delay_ms = decision.delay_ms.saturating_add(*ms);
+                    None
+                }
+                (Fault::JobFails { code, message }, _) => {
+                    decision
+                        .job_failure
+                        .get_or_insert(crate::model::JobFailure {
+                            code: code.clone(),
+                            message: message.clone(),
+                        });
                     None
                 }
                 (_, Phase::Before) => Some(&mut decision.before),
@@ -483,6 +513,17 @@ mod tests {
         assert_eq!(
             FaultRule::parse_spec("X:always:slow").unwrap().fault,
             Fault::Slow { ms: 1000 }
+        );
+        assert_eq!(
+            FaultRule::parse_spec(
+                "CreateListener:call=1:job_fails:code=Conflict.Lock:message=busy"
+            )
+            .unwrap()
+            .fault,
+            Fault::JobFails {
+                code: "Conflict.Lock".into(),
+                message: "busy".into()
+            }
         );
         for bad in [
             "X",

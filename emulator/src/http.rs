@@ -167,7 +167,8 @@ fn fault_response(fault: &Fault, request_id: &str, region: &str) -> Response {
             resp.extensions_mut().insert(DropConnection);
             resp
         }
-        Fault::Slow { .. } => StatusCode::OK.into_response(), // never a replacement
+        // Never replacements: they delay the call or fail its job.
+        Fault::Slow { .. } | Fault::JobFails { .. } => StatusCode::OK.into_response(),
     }
 }
 
@@ -380,6 +381,17 @@ async fn process(
         return resp;
     }
 
+    // The jobs this request starts fail (the mark is the request's own, so
+    // concurrent calls are not affected).
+    let job_failure = decision.job_failure.clone();
+    if let Some(failure) = &job_failure {
+        rec.fault = Some(Fault::JobFails {
+            code: failure.code.clone(),
+            message: failure.message.clone(),
+        });
+        let mut m = shared.model.lock().unwrap_or_else(|p| p.into_inner());
+        m.failing_requests.push((id.clone(), failure.clone()));
+    }
     let token_key = client_token
         .filter(|_| {
             idempotency::meta(&action).is_some_and(|m| m.idempotency_param.is_some())
@@ -413,6 +425,10 @@ async fn process(
         }
     };
 
+    if job_failure.is_some() {
+        let mut m = shared.model.lock().unwrap_or_else(|p| p.into_inner());
+        m.failing_requests.retain(|(r, _)| r != &id);
+    }
     if let Some(fault) = decision.after {
         rec.code = fault_code(&fault);
         let resp = fault_response(&fault, &id, region);
@@ -435,6 +451,8 @@ fn fault_code(fault: &Fault) -> Option<String> {
         Fault::Throttling { .. } => Some("Throttling.User".into()),
         Fault::ServiceUnavailable => Some("ServiceUnavailable".into()),
         Fault::InternalError => Some("InternalError".into()),
-        Fault::Html502 | Fault::DropConnection | Fault::Slow { .. } => None,
+        Fault::Html502 | Fault::DropConnection | Fault::Slow { .. } | Fault::JobFails { .. } => {
+            None
+        }
     }
 }

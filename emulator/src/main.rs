@@ -24,8 +24,9 @@ Options:
                            (repeatable), e.g.
                            AssociateAdditionalCertificatesWithListener:call=1:throttling:retry_after_ms=200
                            WHEN: call=N[,N...] | p=P | always
-                           KIND: throttling | 503 | 500 | slow | drop | html502
-                           options: retry_after_ms=N, ms=N, phase=before|after, max=N
+                           KIND: throttling | 503 | 500 | slow | drop | html502 | job_fails
+                           options: retry_after_ms=N, ms=N, code=C, message=M,
+                           phase=before|after, max=N
   --fault-seed N           Seed for probability faults [default: 0]
   --log LEVEL              error | warn | info | debug | trace [default: info]
                            (or ALB_EMULATOR_LOG)

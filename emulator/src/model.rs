@@ -41,10 +41,25 @@ pub enum Effect {
         certificate_ids: Vec<String>,
         restore: String,
     },
-    /// The listener's status becomes `status`.
-    SetStatus { listener_id: String, status: String },
-    /// The listener is removed.
-    Delete { listener_id: String },
+    /// The listener's status becomes `status`. A failed job puts back
+    /// `previous`, or removes the listener it was creating (`None`).
+    SetStatus {
+        listener_id: String,
+        status: String,
+        previous: Option<String>,
+    },
+    /// The listener is removed; a failed job puts back `previous`.
+    Delete {
+        listener_id: String,
+        previous: String,
+    },
+}
+
+/// Why a job failed: the code and message ListAsynJobs reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobFailure {
+    pub code: String,
+    pub message: String,
 }
 
 #[derive(Debug, Clone)]
@@ -53,8 +68,41 @@ pub struct Job {
     pub action: String,
     pub resource_id: String,
     pub complete_at: Instant,
+    /// Milliseconds since the Unix epoch, as ListAsynJobs reports them.
+    pub created_ms: i64,
+    pub finished_ms: Option<i64>,
     pub done: bool,
     pub effect: Effect,
+    /// Set when the job is to fail (fault `job_fails`); the effect is then
+    /// undone instead of applied.
+    pub failure: Option<JobFailure>,
+}
+
+impl Job {
+    /// `Processing`, `Succeeded` or `Failed`.
+    pub fn status(&self) -> &'static str {
+        match (self.done, &self.failure) {
+            (false, _) => "Processing",
+            (true, None) => "Succeeded",
+            (true, Some(_)) => "Failed",
+        }
+    }
+
+    /// `Create`, `Delete` or `Update`, from the operation's name.
+    pub fn operate_type(&self) -> &'static str {
+        if self.action.starts_with("Create") {
+            "Create"
+        } else if self.action.starts_with("Delete") {
+            "Delete"
+        } else {
+            "Update"
+        }
+    }
+}
+
+/// Now, in milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
 /// A job, for inspection.
@@ -63,8 +111,9 @@ pub struct JobView {
     pub job_id: String,
     pub action: String,
     pub resource_id: String,
-    /// `Processing` or `Succeeded`.
+    /// `Processing`, `Succeeded` or `Failed`.
     pub status: String,
+    pub failure: Option<JobFailure>,
 }
 
 /// A certificate of a listener, for inspection.
@@ -92,6 +141,8 @@ pub struct Model {
     pub certificates: Vec<ServerCertificate>,
     pub jobs: Vec<Job>,
     pub job_delay: Duration,
+    /// Jobs the request with this ID starts are to fail (fault `job_fails`).
+    pub failing_requests: Vec<(String, JobFailure)>,
     ids: crate::faults::SplitMix64,
 }
 
@@ -108,6 +159,7 @@ impl Model {
             certificates: state.certificates,
             jobs: Vec::new(),
             job_delay,
+            failing_requests: Vec::new(),
             ids: crate::faults::SplitMix64(seed),
         }
     }
@@ -138,8 +190,13 @@ impl Model {
                 .map(|(i, _)| i);
             let Some(i) = next else { break };
             self.jobs[i].done = true;
+            self.jobs[i].finished_ms = Some(now_ms());
             let effect = self.jobs[i].effect.clone();
-            self.apply(effect);
+            if self.jobs[i].failure.is_some() {
+                self.undo(effect);
+            } else {
+                self.apply(effect);
+            }
         }
         // Keep finished jobs for inspection, but not forever.
         if self.jobs.len() > 10_000 {
@@ -194,27 +251,98 @@ impl Model {
             Effect::SetStatus {
                 listener_id,
                 status,
+                ..
             } => {
                 if let Some(l) = self.listener_mut(&listener_id) {
                     l.listener_status = status;
                 }
             }
-            Effect::Delete { listener_id } => {
+            Effect::Delete { listener_id, .. } => {
                 self.listeners.retain(|l| l.listener_id != listener_id);
             }
         }
     }
 
-    /// Starts a job that completes after the job delay; returns its ID.
-    pub fn start_job(&mut self, action: &str, resource_id: &str, effect: Effect) -> String {
+    /// What a failed job leaves: the resource as it was before the call
+    /// (its status, bindings and existence; the attributes an update
+    /// changed stay changed).
+    fn undo(&mut self, effect: Effect) {
+        match effect {
+            Effect::Associate {
+                listener_id,
+                certificate_ids,
+                restore,
+            } => {
+                if let Some(l) = self.listener_mut(&listener_id) {
+                    l.additional_certificates.retain(|b| {
+                        !(certificate_ids.contains(&b.certificate_id)
+                            && b.status == status::ASSOCIATING)
+                    });
+                    l.listener_status = restore;
+                }
+            }
+            Effect::Dissociate {
+                listener_id,
+                certificate_ids,
+                restore,
+            } => {
+                if let Some(l) = self.listener_mut(&listener_id) {
+                    for b in l.additional_certificates.iter_mut() {
+                        if certificate_ids.contains(&b.certificate_id)
+                            && b.status == status::DISSOCIATING
+                        {
+                            b.status = status::ASSOCIATED.into();
+                        }
+                    }
+                    l.listener_status = restore;
+                }
+            }
+            Effect::SetStatus {
+                listener_id,
+                previous: None,
+                ..
+            } => self.listeners.retain(|l| l.listener_id != listener_id),
+            Effect::SetStatus {
+                listener_id,
+                previous: Some(previous),
+                ..
+            }
+            | Effect::Delete {
+                listener_id,
+                previous,
+            } => {
+                if let Some(l) = self.listener_mut(&listener_id) {
+                    l.listener_status = previous;
+                }
+            }
+        }
+    }
+
+    /// Starts a job for the request `request_id` that completes after the
+    /// job delay; returns its ID.
+    pub fn start_job(
+        &mut self,
+        request_id: &str,
+        action: &str,
+        resource_id: &str,
+        effect: Effect,
+    ) -> String {
         let job_id = uuid::Uuid::new_v4().to_string();
+        let failure = self
+            .failing_requests
+            .iter()
+            .find(|(id, _)| id == request_id)
+            .map(|(_, f)| f.clone());
         self.jobs.push(Job {
             job_id: job_id.clone(),
             action: action.to_string(),
             resource_id: resource_id.to_string(),
             complete_at: Instant::now() + self.job_delay,
+            created_ms: now_ms(),
+            finished_ms: None,
             done: false,
             effect,
+            failure,
         });
         job_id
     }
@@ -226,7 +354,8 @@ impl Model {
                 job_id: j.job_id.clone(),
                 action: j.action.clone(),
                 resource_id: j.resource_id.clone(),
-                status: if j.done { "Succeeded" } else { "Processing" }.into(),
+                status: j.status().into(),
+                failure: j.failure.clone().filter(|_| j.done),
             })
             .collect()
     }
@@ -329,6 +458,7 @@ mod tests {
             });
         }
         m.start_job(
+            "req-1",
             "AssociateAdditionalCertificatesWithListener",
             lsn,
             Effect::Associate {

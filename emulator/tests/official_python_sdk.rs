@@ -39,6 +39,7 @@ const SCRIPTED: &[&str] = &[
     "DeleteListener",
     "DissociateAdditionalCertificatesFromListener",
     "GetListenerAttribute",
+    "ListAsynJobs",
     "ListListenerCertificates",
     "ListListeners",
     "StartListener",

@@ -38,6 +38,19 @@ impl Client {
     ) -> Result<O::Output, alb_runtime::SdkError<O::Error>> {
         self.core.send(request).await
     }
+    /// Waits until the asynchronous job `job_id` (the `JobId` of any
+    /// asynchronous call) has finished: polls ListAsynJobs until it is
+    /// `Succeeded`; `Failed` ends the wait with the job's error code and message.
+    pub async fn wait_for_job(
+        &self,
+        job_id: &str,
+        policy: Option<alb_runtime::WaitPolicy>,
+    ) -> Result<
+        crate::ListAsynJobsResponse,
+        alb_runtime::WaiterError<crate::ListAsynJobsError>,
+    > {
+        self.core.wait::<crate::waiters::JobFinished>(&job_id.to_string(), policy).await
+    }
     /// `AssociateAdditionalCertificatesWithListener`: Associate additional certificates with a listener
     ///
     /// Adds additional (extension) server certificates to an HTTPS or QUIC listener, next to its default certificate, so that the listener can serve several domains over SNI.
@@ -72,6 +85,12 @@ impl Client {
     pub fn get_listener_attribute(
         &self,
     ) -> crate::GetListenerAttributeRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `ListAsynJobs`: List asynchronous jobs
+    ///
+    /// Lists the asynchronous jobs of the region: the work started by calls such as CreateListener or DeleteLoadBalancer, with each job's status and, for a failed job, its error. Filter by job IDs, resource, operation or time. The job waiter (`wait_for_job`, and `wait()` on the response of an asynchronous call) polls this operation.
+    pub fn list_asyn_jobs(&self) -> crate::ListAsynJobsRequestBuilder<Client> {
         crate::RequestBuilder::with_client(self.clone())
     }
     /// `ListListenerCertificates`: List the certificates of a listener

@@ -34,6 +34,11 @@ pub use crate::operations::get_listener_attribute::{
     GetListenerAttributeRequest, GetListenerAttributeRequestBuilder,
     GetListenerAttributeResponse, GetListenerAttributeError,
 };
+pub use crate::operations::list_asyn_jobs;
+pub use crate::operations::list_asyn_jobs::{
+    ListAsynJobsRequest, ListAsynJobsRequestBuilder, ListAsynJobsResponse,
+    ListAsynJobsError,
+};
 pub use crate::operations::list_listener_certificates;
 pub use crate::operations::list_listener_certificates::{
     ListListenerCertificatesRequest, ListListenerCertificatesRequestBuilder,

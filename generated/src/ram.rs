@@ -133,6 +133,7 @@ pub static OPERATIONS: &[&alb_runtime::OperationMeta] = &[
     &crate::operations::delete_listener::META,
     &crate::operations::dissociate_additional_certificates_from_listener::META,
     &crate::operations::get_listener_attribute::META,
+    &crate::operations::list_asyn_jobs::META,
     &crate::operations::list_listener_certificates::META,
     &crate::operations::list_listeners::META,
     &crate::operations::start_listener::META,

@@ -102,6 +102,23 @@ pub trait Service: Send + Sync + 'static {
             )
         }
     }
+    /// Handles `ListAsynJobs`. The default answers that the operation is not implemented.
+    fn list_asyn_jobs(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ListAsynJobsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::ListAsynJobsResponse, crate::ListAsynJobsError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ListAsynJobsError::Unknown(
+                    alb_runtime::server::not_implemented("ListAsynJobs"),
+                ),
+            )
+        }
+    }
     /// Handles `ListListenerCertificates`. The default answers that the operation is not implemented.
     fn list_listener_certificates(
         &self,
@@ -201,6 +218,7 @@ pub static ACTIONS: &[&str] = &[
     "DeleteListener",
     "DissociateAdditionalCertificatesFromListener",
     "GetListenerAttribute",
+    "ListAsynJobs",
     "ListListenerCertificates",
     "ListListeners",
     "StartListener",
@@ -253,6 +271,14 @@ pub async fn dispatch<S: Service>(
             let request = alb_runtime::server::parse_request(params)?;
             let output = service
                 .get_listener_attribute(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "ListAsynJobs" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .list_asyn_jobs(ctx, request)
                 .await
                 .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
             alb_runtime::server::render(&output)

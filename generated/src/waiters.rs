@@ -469,3 +469,50 @@ impl alb_runtime::Waiter for ListenerUpdated {
         vec![alb_runtime::Observed::new(None, read::text(& output.listener_status))]
     }
 }
+/// Waiter `JobFinished`: polls ListAsynJobs with one JobId until the
+/// job is `Succeeded`; `Failed` ends the wait with the job's error code
+/// and message. A job not listed yet counts as still running.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JobFinished;
+impl alb_runtime::Waiter for JobFinished {
+    type Input = String;
+    type Poll = crate::ListAsynJobsRequest;
+    const NAME: &'static str = "JobFinished";
+    const SUCCESS: &'static [&'static str] = &["Succeeded"];
+    const FAILURE: &'static [&'static str] = &["Failed"];
+    const PENDING: &'static [&'static str] = &["Processing"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Pending,
+    );
+    fn poll_request(
+        job_id: &String,
+    ) -> Result<crate::ListAsynJobsRequest, alb_runtime::MissingInput> {
+        alb_runtime::MissingInput::check(
+            if job_id.is_empty() { vec!["JobIds"] } else { vec![] },
+        )?;
+        let mut request = crate::ListAsynJobsRequest::default();
+        request.job_ids = vec![job_id.clone()];
+        Ok(request)
+    }
+    fn observe(
+        job_id: &String,
+        output: &crate::ListAsynJobsResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        let job = output.jobs.iter().find(|j| j.id.as_deref() == Some(job_id.as_str()));
+        let mut seen = alb_runtime::Observed::new(
+            Some(job_id.clone()),
+            job.map(|j| j.status.as_ref().map(ToString::to_string).unwrap_or_default()),
+        );
+        if let Some(j) = job
+            .filter(|j| j.error_code.is_some() || j.error_message.is_some())
+        {
+            seen.detail = Some(
+                format!(
+                    "{}: {}", j.error_code.as_deref().unwrap_or("-"), j.error_message
+                    .as_deref().unwrap_or("-")
+                ),
+            );
+        }
+        vec![seen]
+    }
+}

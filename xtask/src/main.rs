@@ -1,16 +1,19 @@
 //! Project automation: `cargo xtask codegen [--check]`, `cargo xtask bench`.
 
 mod bench;
+mod check;
 mod codegen;
+mod import;
 
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: cargo xtask codegen [--check] | bench [--quick] [--skip-compile] [--aws]
+    "usage: cargo xtask codegen [--check] | import ... | bench [--quick] [--skip-compile] [--aws]
 
   codegen          generate every crate from its spec (generated/, tests/fixture-sdk/)
   codegen --check  write nothing; fail naming every stale, missing or extra file
-  bench            run the benchmarks in bench/ and write BENCHMARKS.md";
+  bench            run the benchmarks in bench/ and write BENCHMARKS.md
+  ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -19,8 +22,10 @@ fn main() -> ExitCode {
         ["codegen"] => codegen::run(false),
         ["codegen", "--check"] => codegen::run(true),
         ["bench", rest @ ..] => bench::run(rest),
+        ["import", rest @ ..] => import::run(rest),
+        ["check", rest @ ..] => check::run(rest),
         _ => {
-            eprintln!("{USAGE}");
+            eprintln!("{USAGE}{}\n  {}", import::USAGE, check::USAGE);
             ExitCode::from(2)
         }
     }

@@ -13,7 +13,7 @@ use crate::load::Spec;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub use service::placeholders;
+pub use service::{placeholders, same_arn};
 pub use waiters::JOB_OPERATION;
 
 /// Checks the loaded spec and resolves it.

@@ -206,31 +206,35 @@ impl Checker<'_> {
         });
 
         let asynchronous = op.asynchronous.as_ref().and_then(|a| {
-            let field = response.iter().find(|f| f.wire == a.job_id_field);
-            match field {
-                Some(f) if matches!(f.ty, TypeIr::String(_)) => Some(AsyncIr {
-                    description: a.description.clone(),
-                    job_id_field: f.ident.clone(),
-                    // Resolved once every operation is known.
-                    waiter: WaiterIr::Job,
-                }),
+            let wanted = a.job_id_field.as_deref().unwrap_or("JobId");
+            let job_id_field = match response.iter().find(|f| f.wire == wanted) {
+                Some(f) if matches!(f.ty, TypeIr::String(_)) => Some(f.ident.clone()),
                 Some(_) => {
                     self.push(
                         file,
                         "async.job_id_field",
-                        format!("`{}` must be a string", a.job_id_field),
+                        format!("`{wanted}` must be a string"),
                     );
-                    None
+                    return None;
                 }
-                None => {
+                None if a.job_id_field.is_some() => {
                     self.push(
                         file,
                         "async.job_id_field",
-                        format!("the response has no field `{}`", a.job_id_field),
+                        format!("the response has no field `{wanted}`"),
                     );
-                    None
+                    return None;
                 }
-            }
+                // An asynchronous call may answer without a job ID: then
+                // only a waiter on the resource's state can follow it.
+                None => None,
+            };
+            Some(AsyncIr {
+                description: a.description.clone(),
+                job_id_field,
+                // Resolved once every operation is known.
+                waiter: WaiterIr::Job,
+            })
         });
         let mut uses = Vec::new();
         for m in params.iter().chain(&response) {
@@ -336,7 +340,7 @@ impl Checker<'_> {
                     // The type's ARN (placeholders in any letter case) or a
                     // wildcard of it (`.../loadbalancer/*`).
                     let base = t.arn.rsplit_once('/').map(|(b, _)| b).unwrap_or(&t.arn);
-                    let same = arn.eq_ignore_ascii_case(&t.arn);
+                    let same = super::service::same_arn(arn, &t.arn);
                     let wildcard = arn.strip_suffix("/*").is_some_and(|b| b == base);
                     if !same && !wildcard {
                         self.push(

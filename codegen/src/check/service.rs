@@ -22,6 +22,26 @@ pub fn placeholders(arn: &str) -> Vec<String> {
     out
 }
 
+/// Two ARN templates that differ only in how they spell placeholders
+/// (`{#LoadBalancerId}` and `{#loadbalancerId}` stand for the same value).
+pub fn same_arn(a: &str, b: &str) -> bool {
+    fn shape(arn: &str) -> String {
+        let mut out = String::new();
+        let mut rest = arn;
+        while let Some(start) = rest.find("{#") {
+            out.push_str(&rest[..start]);
+            out.push_str("{#}");
+            rest = match rest[start..].find('}') {
+                Some(end) => &rest[start + end + 1..],
+                None => "",
+            };
+        }
+        out.push_str(rest);
+        out
+    }
+    shape(a) == shape(b)
+}
+
 impl Checker<'_> {
     pub(super) fn service(&mut self) {
         let file = PathBuf::from("service.yaml");
@@ -186,6 +206,7 @@ impl Checker<'_> {
                 message: e.message.clone(),
                 description: e.description.clone(),
                 retryable: e.retryable,
+                notes: e.notes.clone(),
             });
         }
         let service = PathBuf::from("service.yaml");

@@ -20,12 +20,19 @@ impl Checker<'_> {
             let (Some(a), Some(index)) = (&op.asynchronous, self.op_index(&op.name)) else {
                 continue;
             };
-            if self.operation(index).asynchronous.is_none() {
+            let Some(ir) = self.operation(index).asynchronous.as_ref() else {
                 continue;
-            }
+            };
+            let has_job = ir.job_id_field.is_some();
             let waiter = match &a.waiter {
                 None | Some(WaiterDecl::Job) => {
-                    if let Err(e) = self.job_operation_ok() {
+                    if !has_job {
+                        self.push(
+                            file,
+                            "async.waiter",
+                            "the response has no JobId to wait on: declare a waiter on the resource's state",
+                        );
+                    } else if let Err(e) = self.job_operation_ok() {
                         self.push(file, "async.waiter", e);
                     }
                     WaiterIr::Job

@@ -134,6 +134,17 @@ fn enum_def(
         quote!()
     };
     let helpers = (!errors.is_empty()).then(|| quote!(impl #name { #(#is_methods)* }));
+    // No documented codes: the fallback alone, not a match with one arm.
+    let from_metadata = if wires.is_empty() {
+        fallback.clone()
+    } else {
+        quote! {
+            match meta.code.as_str() {
+                #(#wires => Self::#variants(meta),)*
+                _ => #fallback,
+            }
+        }
+    };
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
@@ -152,10 +163,7 @@ fn enum_def(
             const CODES: &'static [&'static alb_runtime::ErrorCodeInfo] = &[#(&#table_prefix #statics),*];
             #common_table
             fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
-                match meta.code.as_str() {
-                    #(#wires => Self::#variants(meta),)*
-                    _ => #fallback,
-                }
+                #from_metadata
             }
             fn metadata(&self) -> &alb_runtime::ErrorMetadata {
                 match self {

@@ -309,7 +309,7 @@ pub fn wait_methods(api: &Api, op: &OperationIr) -> Option<TokenStream> {
         }
         WaiterIr::Job => {
             let jobs = api.operations.iter().find(|o| o.name == JOB_OP)?;
-            let job_id = ident(&a.job_id_field);
+            let job_id = ident(a.job_id_field.as_deref()?);
             (
                 quote!(crate::waiters::JobFinished),
                 quote!(&self.#job_id.clone().unwrap_or_default()),

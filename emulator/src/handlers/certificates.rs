@@ -112,6 +112,7 @@ pub fn associate(
     }
     let restore = std::mem::replace(&mut l.listener_status, status::CONFIGURING.into());
     let job_id = m.start_job(
+        &ctx.request_id,
         ASSOCIATE,
         &listener_id,
         Effect::Associate {
@@ -177,6 +178,7 @@ pub fn dissociate(
     }
     let restore = std::mem::replace(&mut l.listener_status, status::CONFIGURING.into());
     let job_id = m.start_job(
+        &ctx.request_id,
         DISSOCIATE,
         &listener_id,
         Effect::Dissociate {

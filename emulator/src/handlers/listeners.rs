@@ -313,11 +313,13 @@ pub fn create(
         .collect();
     m.listeners.push(l);
     let job_id = m.start_job(
+        &ctx.request_id,
         "CreateListener",
         &id,
         Effect::SetStatus {
             listener_id: id.clone(),
             status: status::RUNNING.into(),
+            previous: None,
         },
     );
     let mut out = create_op::CreateListenerResponse::default();
@@ -345,14 +347,17 @@ pub fn delete(
     if req.dry_run == Some(true) {
         return Err(Denial::dry_run());
     }
+    let mut previous = String::new();
     if let Some(l) = m.listener_mut(&listener_id) {
-        l.listener_status = status::DELETING.into();
+        previous = std::mem::replace(&mut l.listener_status, status::DELETING.into());
     }
     let job_id = m.start_job(
+        &ctx.request_id,
         "DeleteListener",
         &listener_id,
         Effect::Delete {
             listener_id: listener_id.clone(),
+            previous,
         },
     );
     let mut out = delete_op::DeleteListenerResponse::default();
@@ -380,11 +385,13 @@ fn transition(
         l.listener_status = via.into();
     }
     Ok(m.start_job(
+        &ctx.request_id,
         action,
         listener_id,
         Effect::SetStatus {
             listener_id: listener_id.into(),
             status: to.into(),
+            previous: Some(from.into()),
         },
     ))
 }
@@ -530,11 +537,13 @@ pub fn update(
     }
     let restore = std::mem::replace(&mut l.listener_status, status::CONFIGURING.into());
     let job_id = m.start_job(
+        &ctx.request_id,
         "UpdateListenerAttribute",
         &listener_id,
         Effect::SetStatus {
             listener_id: listener_id.clone(),
-            status: restore,
+            status: restore.clone(),
+            previous: Some(restore),
         },
     );
     let mut out = update_op::UpdateListenerAttributeResponse::default();

@@ -1,12 +1,13 @@
 //! The operations, on the model: [`AlbService`] implements the generated
 //! `alb_sdk::server::Service` trait, one method per operation, each
-//! delegating to a function of [`certificates`] or [`listeners`].
+//! delegating to a function of [`certificates`], [`jobs`] or [`listeners`].
 //!
 //! Those functions answer a [`Denial`] (a documented code and the values of
 //! its message template); the trait method turns it into the operation's
 //! typed error with the spec's HTTP status and rendered message.
 
 pub mod certificates;
+pub mod jobs;
 pub mod listeners;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -245,6 +246,14 @@ impl Service for AlbService {
         GetListenerAttributeResponse,
         GetListenerAttributeError,
         listeners::get_attribute
+    );
+    op!(
+        list_asyn_jobs,
+        list_asyn_jobs,
+        ListAsynJobsRequest,
+        ListAsynJobsResponse,
+        ListAsynJobsError,
+        jobs::list
     );
     op!(
         list_listeners,

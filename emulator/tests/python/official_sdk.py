@@ -17,7 +17,7 @@ V1 ``HMAC-SHA1``, selected with ``Config.signature_algorithm = 'v2'``) it:
   (``ResourceNotFound.Listener``, HTTP 404) and of an HTTP listener
   (``OperationDenied.HttpListenerNotSupport``, HTTP 400), and DryRun;
 * calls the other operations: GetListenerAttribute, ListListeners,
-  CreateListener, UpdateListenerAttribute, StopListener, StartListener,
+  CreateListener, UpdateListenerAttribute, StopListener, ListAsynJobs, StartListener,
   DissociateAdditionalCertificatesFromListener, DeleteListener.
 
 Prints a JSON summary on stdout; exits 1 on a failed check, 3 (with
@@ -230,9 +230,22 @@ def run(args, version, certs, port):
     attr = client.get_listener_attribute(m.GetListenerAttributeRequest(listener_id=new_id)).body
     check(attr.listener_description == "renamed" and attr.idle_timeout == 20, f"{tag} update applied")
 
-    # --- StopListener / StartListener.
-    client.stop_listener(m.StopListenerRequest(listener_id=new_id))
-    wait_for(lambda: listener_status(client, new_id) == "Stopped", f"{tag} Stopped")
+    # --- StopListener / StartListener; the stop's job through ListAsynJobs.
+    job_id = client.stop_listener(m.StopListenerRequest(listener_id=new_id)).body.job_id
+
+    def job_status():
+        jobs = client.list_asyn_jobs(m.ListAsynJobsRequest(job_ids=[job_id], max_results=10)).body.jobs
+        return jobs[0].status if jobs else None
+
+    check(job_status() == "Processing", f"{tag} job Processing")
+    wait_for(lambda: job_status() == "Succeeded", f"{tag} job Succeeded")
+    jobs = client.list_asyn_jobs(m.ListAsynJobsRequest(api_name="StopListener", resource_ids=[new_id])).body
+    check(
+        [j.id for j in jobs.jobs] == [job_id] and jobs.jobs[0].resource_type == "listener"
+        and jobs.jobs[0].operate_type == "Update" and jobs.total_count == 1,
+        f"{tag} ListAsynJobs filters",
+    )
+    check(listener_status(client, new_id) == "Stopped", f"{tag} Stopped")
     client.start_listener(m.StartListenerRequest(listener_id=new_id))
     wait_for(lambda: listener_status(client, new_id) == "Running", f"{tag} Running again")
 

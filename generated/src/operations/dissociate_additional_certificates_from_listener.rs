@@ -52,7 +52,7 @@ static INPUT: Object = Object::new(
                     &List {
                         item: Ty::Object(&crate::types::certificate::SCHEMA),
                         min_items: Some(1u32),
-                        max_items: Some(15u32),
+                        max_items: Some(20u32),
                     },
                 ),
             )
@@ -71,9 +71,9 @@ static INPUT: Object = Object::new(
 pub struct DissociateAdditionalCertificatesFromListenerRequest {
     /// ID of the listener to remove the certificates from. Only HTTPS and QUIC listeners carry additional certificates. (`ListenerId`; required; example `lsn-5qnirjhpt7******`; from ListListeners, CreateListener.)
     pub listener_id: Option<String>,
-    /// The additional certificates to detach from the listener. (`Certificates`; required; at least 1 item(s), at most 15 item(s).)
+    /// The additional certificates to detach from the listener. (`Certificates`; required; at least 1 item(s), at most 20 item(s).)
     ///
-    /// Note: The schema allows 1 to 15 items while the text of CertificateId speaks of up to 20 certificate IDs; the stricter limit, 15, applies.
+    /// Note: Certificates: at most 20, as the current official Python SDK (alibabacloud-alb20200616 1.3.3) documents it ("Specify a maximum of 20 certificates") and the metadata's text of CertificateId says; the 2024 metadata schema's 15 is older and stricter.
     #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub certificates: Vec<crate::types::Certificate>,
     /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only, at most 64. When omitted, the service falls back to the request ID, which is different for every request. (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)

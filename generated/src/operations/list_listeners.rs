@@ -103,12 +103,12 @@ pub struct ListListenersRequest {
     pub max_results: Option<i32>,
     /// Only return the listeners with these IDs (at most 20). (`ListenerIds`; at least 1 item(s), at most 20 item(s).)
     ///
-    /// Note: The schema allows up to 21 items while the text says at most 20 listener IDs; the stricter limit, 20, applies.
+    /// Note: ListenerIds: at most 20, as the current official Python SDK (alibabacloud-alb20200616 1.3.3) documents ("A maximum of 20 instance IDs are supported") and the metadata's text says; the 2024 schema's 21 looks like an off-by-one.
     #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub listener_ids: Vec<String>,
     /// Only return the listeners of these ALB instances (at most 20). (`LoadBalancerIds`; at least 1 item(s), at most 20 item(s).)
     ///
-    /// Note: The schema allows up to 21 items while the text says at most 20 instance IDs; the stricter limit, 20, applies.
+    /// Note: The schema allows up to 21 items while the text says at most 20 instance IDs. LoadBalancerIds: at most 20, as the current official Python SDK (alibabacloud-alb20200616 1.3.3) documents; the 2024 schema's 21 looks like an off-by-one.
     #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub load_balancer_ids: Vec<String>,
     /// Only return listeners of this protocol. (`ListenerProtocol`; one of HTTP, HTTPS, QUIC; example `HTTP`.)

@@ -12,6 +12,8 @@ pub mod delete_listener;
 pub mod dissociate_additional_certificates_from_listener;
 /// `GetListenerAttribute`: Get the attributes of a listener
 pub mod get_listener_attribute;
+/// `ListAsynJobs`: List asynchronous jobs
+pub mod list_asyn_jobs;
 /// `ListListenerCertificates`: List the certificates of a listener
 pub mod list_listener_certificates;
 /// `ListListeners`: List listeners

@@ -98,7 +98,7 @@ static INPUT: Object = Object::new(
                 &List {
                     item: Ty::Object(&crate::types::certificate::SCHEMA),
                     min_items: Some(1u32),
-                    max_items: Some(1u32),
+                    max_items: Some(2u32),
                 },
             ),
         ),
@@ -118,7 +118,7 @@ static INPUT: Object = Object::new(
                 &List {
                     item: Ty::Object(&crate::types::default_action::SCHEMA),
                     min_items: Some(1u32),
-                    max_items: Some(1u32),
+                    max_items: None,
                 },
             ),
         ),
@@ -158,17 +158,19 @@ pub struct UpdateListenerAttributeRequest {
     pub x_forwarded_for_config: Option<crate::types::XForwardedForConfig>,
     /// Association of a QUIC listener with this (HTTPS) listener. (`QuicConfig`.)
     pub quic_config: Option<crate::types::QuicConfig>,
-    /// The listener's new default server certificate. (`Certificates`; at least 1 item(s), at most 1 item(s).)
+    /// The listener's new default server certificate. (`Certificates`; at least 1 item(s), at most 2 item(s).)
     ///
-    /// Note: Three limits are published: the schema allows 1 to 2 items, the parameter's title says N currently can only be 1, and the text of CertificateId speaks of up to 20 certificate IDs. The stricter limit, 1, applies (additional certificates are managed with AssociateAdditionalCertificatesWithListener).
+    /// Note: Certificates: up to 2 items, as the metadata schema allows; its title says only 1 is accepted at present, which the service enforces (a listener has one default certificate; more are added with AssociateAdditionalCertificatesWithListener). The client does not refuse what the schema allows.
+    ///
+    /// Note: Certificates[].CertificateId: optional in this operation's metadata, required by the shared Certificate shape; an entry without an ID has nothing to send, so the rule refuses no request the service would act on.
     #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub certificates: Vec<crate::types::Certificate>,
     /// The listener's new default CA certificate, used for mutual authentication. Only one CA certificate can be set at present. (`CaCertificates`; at least 1 item(s), at most 1 item(s).)
     #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub ca_certificates: Vec<crate::types::CaCertificate>,
-    /// New actions of the listener's default forwarding rule. Only one action can be given. (`DefaultActions`; at least 1 item(s), at most 1 item(s).)
+    /// New actions of the listener's default forwarding rule. (`DefaultActions`; at least 1 item(s).)
     ///
-    /// Note: Neither limit is in the schema: the text of Type says at most one action type can be added, and the only type is ForwardGroup, so the list holds exactly one action.
+    /// Note: DefaultActions: no item limit is published (the text limits each action to one Type, and the only type is ForwardGroup); the client sets none. At least one action when the list is given (the metadata marks it required in CreateListener).
     #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub default_actions: Vec<crate::types::DefaultAction>,
 }

@@ -19,9 +19,13 @@ pub static SCHEMA: Object = Object::new(
 pub struct CaCertificate {
     /// ID of the CA certificate. Required when CaEnabled is `true`. (`CertificateId`; example `123157*******`.)
     pub certificate_id: Option<String>,
-    /// State of the CA certificate's binding. (`Status`; example `Associated`.)
+    /// State of the CA certificate's binding (in responses). (`Status`; example `Associated`.)
+    ///
+    /// Note: A response field (GetListenerAttribute): the requests that share this shape (CreateListener, UpdateListenerAttribute) take only CertificateId and leave it unset.
     pub status: Option<String>,
-    /// Whether this is the default CA certificate. (`IsDefault`; example `true`.)
+    /// Whether this is the default CA certificate (in responses). (`IsDefault`; example `true`.)
+    ///
+    /// Note: A response field (GetListenerAttribute): the requests that share this shape (CreateListener, UpdateListenerAttribute) take only CertificateId and leave it unset.
     pub is_default: Option<bool>,
 }
 impl CaCertificate {

@@ -13,7 +13,7 @@ pub static SCHEMA: Object = Object::new(
                     &List {
                         item: Ty::Object(&crate::types::server_group_tuple::SCHEMA),
                         min_items: None,
-                        max_items: Some(20u32),
+                        max_items: None,
                     },
                 ),
             )
@@ -25,9 +25,9 @@ pub static SCHEMA: Object = Object::new(
 #[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ForwardGroupConfig {
-    /// The server groups to forward to (at most 20). (`ServerGroupTuples`; required; at most 20 item(s).)
+    /// The server groups to forward to. (`ServerGroupTuples`; required.)
     ///
-    /// Note: The documentation states "at most 20" on ForwardGroupConfig, which is a single object; the limit is read as the number of target server groups.
+    /// Note: ServerGroupTuples: no limit set. The metadata's "at most 20" is written on ForwardGroupConfig, a single object, so it is unclear what it counts; the client leaves the limit to the service.
     #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub server_group_tuples: Vec<crate::types::ServerGroupTuple>,
 }

@@ -11,9 +11,13 @@ pub struct ListenerCertificate {
     /// ID of the certificate (only server certificates are supported at present). (`CertificateId`; example `123157*******`.)
     pub certificate_id: Option<String>,
     /// `true` when this is the listener's default certificate, `false` when it is an additional certificate. (`IsDefault`; example `true`.)
+    ///
+    /// Note: Returned by ListListenerCertificates; GetListenerAttribute's certificates, which share this shape, leave it out.
     pub is_default: Option<bool>,
     /// State of the binding between the certificate and the listener: `Associating` (being attached), `Associated` (attached) or `Diassociating` (being detached; spelled `Dissociating` in DissociateAdditionalCertificatesFromListener's documentation). (`Status`; example `Associating`.)
     pub status: Option<String>,
     /// Kind of certificate, for example `Server` or `Ca`. (`CertificateType`; example `Server`.)
+    ///
+    /// Note: Returned by ListListenerCertificates; GetListenerAttribute's certificates, which share this shape, leave it out.
     pub certificate_type: Option<String>,
 }

@@ -29,6 +29,18 @@ pub use default_action_type::DefaultActionType;
 /// `ForwardGroupConfig`: Where the action forwards requests.
 pub mod forward_group_config;
 pub use forward_group_config::ForwardGroupConfig;
+/// `Job`: An asynchronous job: the work an asynchronous call started, and how it ended.
+pub mod job;
+pub use job::Job;
+/// `JobOperateType`: What kind of change the job makes to its resource.
+pub mod job_operate_type;
+pub use job_operate_type::JobOperateType;
+/// `JobResourceType`: The kind of resource the job works on.
+pub mod job_resource_type;
+pub use job_resource_type::JobResourceType;
+/// `JobStatus`: Where the job stands.
+pub mod job_status;
+pub use job_status::JobStatus;
 /// `Listener`: A listener of an ALB instance.
 pub mod listener;
 pub use listener::Listener;

@@ -127,13 +127,9 @@ impl alb_runtime::OperationError for TagWidgetsError {
     const CODES: &'static [&'static alb_runtime::ErrorCodeInfo] = &[];
     const COMMON: &'static [&'static alb_runtime::ErrorCodeInfo] = crate::errors::COMMON;
     fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
-        match meta.code.as_str() {
-            _ => {
-                match crate::errors::CommonError::try_from_metadata(meta) {
-                    Ok(c) => Self::Common(c),
-                    Err(meta) => Self::Unknown(meta),
-                }
-            }
+        match crate::errors::CommonError::try_from_metadata(meta) {
+            Ok(c) => Self::Common(c),
+            Err(meta) => Self::Unknown(meta),
         }
     }
     fn metadata(&self) -> &alb_runtime::ErrorMetadata {
