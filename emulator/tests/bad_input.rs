@@ -164,6 +164,23 @@ async fn wrong_types_gaps_and_huge_values_are_invalid_parameters() {
             "MissingParameter",
         ),
         ("GetListenerAttribute", vec![], 400, "MissingParameter"),
+        // The spec's range (1 to 3600 s) on the server side.
+        (
+            "CreateListener",
+            vec![
+                ("LoadBalancerId", LB),
+                ("ListenerProtocol", "HTTP"),
+                ("ListenerPort", "8088"),
+                ("DefaultActions.1.Type", "ForwardGroup"),
+                (
+                    "DefaultActions.1.ForwardGroupConfig.ServerGroupTuples.1.ServerGroupId",
+                    "sgp-1",
+                ),
+                ("RequestTimeout", "3601"),
+            ],
+            400,
+            "InvalidParameter",
+        ),
         (
             ASSOCIATE,
             vec![
