@@ -20,6 +20,7 @@ fn request(
         operations: operations.iter().map(|s| s.to_string()).collect(),
         all,
         drift_only: false,
+        sdk: None,
     }
 }
 

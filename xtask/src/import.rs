@@ -10,13 +10,15 @@ pub const USAGE: &str =
                    draft operations/<Name>.yaml (and new shapes and catalogue codes) from
                    Alibaba's metadata; for an operation that has a spec file, print how it
                    drifts from the metadata and change nothing (--drift: only that, for
-                   every operation named). Defaults: the reference
+                   every operation named; --sdk FILE: also against the official SDK's
+                   models, as `python scripts/sdk_models.py --json` prints them). Defaults: the reference
                    data in ../shared/reference/alb-2020-06-16 (or $ALB_REFERENCE)";
 
 struct Args {
     operations: Vec<String>,
     all: bool,
     drift: bool,
+    sdk: Option<PathBuf>,
     metadata: PathBuf,
     ram: PathBuf,
     spec: PathBuf,
@@ -35,6 +37,7 @@ fn parse(args: &[&str], root: &Path) -> Result<Args, String> {
         operations: Vec::new(),
         all: false,
         drift: false,
+        sdk: None,
         metadata: reference.join("operations"),
         ram: reference.join("ram.json"),
         spec: root.join("specs/alb/2020-06-16"),
@@ -49,6 +52,7 @@ fn parse(args: &[&str], root: &Path) -> Result<Args, String> {
         match *arg {
             "--all" => a.all = true,
             "--drift" => a.drift = true,
+            "--sdk" => a.sdk = Some(value("--sdk")?),
             "--metadata" => a.metadata = value("--metadata")?,
             "--ram" => a.ram = value("--ram")?,
             "--spec" => a.spec = value("--spec")?,
@@ -78,6 +82,7 @@ pub fn run(args: &[&str]) -> ExitCode {
         operations: a.operations,
         all: a.all,
         drift_only: a.drift,
+        sdk: a.sdk,
     };
     match import(&request) {
         Ok(lines) => {

@@ -359,37 +359,74 @@ pub fn report(api: &Api, op: &OperationIr, meta: &Metadata, ram: Option<&RamFact
 }
 
 /// Whether a note explains a drift: it names the subject.
-/// Every note that can explain a drift of `op`: the operation's; its
-/// members' (at any depth, and those of the shapes they use), each taken
-/// to name its member; and the catalogue's notes on its codes, each taken
-/// to name its code.
-pub fn notes_of(api: &Api, op: &OperationIr) -> Vec<String> {
-    fn walk(api: &Api, members: &[MemberIr], seen: &mut BTreeSet<usize>, out: &mut Vec<String>) {
+/// A note and where it is attached: a wire path (`Certificates[].CertificateId`;
+/// `Certificates[]` for the notes of the shape its items use), an error
+/// code (the catalogue's notes), or `""` (the operation's own notes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub at: String,
+    pub text: String,
+}
+
+/// Every note that can explain a drift of `op`, with where it is attached:
+/// the operation's; its members' at any depth (and those of the shapes they
+/// use, at each path that reaches them); the catalogue's on its codes.
+pub fn notes_of(api: &Api, op: &OperationIr) -> Vec<Note> {
+    fn walk(api: &Api, members: &[MemberIr], prefix: &str, depth: usize, out: &mut Vec<Note>) {
         for m in members {
-            out.extend(m.notes.iter().map(|n| format!("{}: {n}", m.wire)));
-            walk_type(api, &m.ty, seen, out);
+            let at = if prefix.is_empty() {
+                m.wire.clone()
+            } else {
+                format!("{prefix}.{}", m.wire)
+            };
+            out.extend(m.notes.iter().map(|n| Note {
+                at: at.clone(),
+                text: n.clone(),
+            }));
+            walk_type(api, &m.ty, &at, depth, out);
         }
     }
-    fn walk_type(api: &Api, ty: &TypeIr, seen: &mut BTreeSet<usize>, out: &mut Vec<String>) {
+    fn walk_type(api: &Api, ty: &TypeIr, at: &str, depth: usize, out: &mut Vec<Note>) {
+        if depth > 16 {
+            return;
+        }
         match ty {
-            TypeIr::Struct(id) | TypeIr::Enum { shape: id, .. } if seen.insert(*id) => {
+            TypeIr::Struct(id) | TypeIr::Enum { shape: id, .. } => {
                 let shape = &api.shapes[*id];
-                out.extend(shape.notes.iter().cloned());
+                out.extend(shape.notes.iter().map(|n| Note {
+                    at: at.to_string(),
+                    text: n.clone(),
+                }));
                 if let ShapeKind::Struct { fields, .. } = &shape.kind {
-                    walk(api, fields, seen, out);
+                    walk(api, fields, at, depth + 1, out);
                 }
             }
-            TypeIr::List(l) => walk_type(api, &l.item, seen, out),
+            TypeIr::List(l) => walk_type(api, &l.item, &format!("{at}[]"), depth + 1, out),
             _ => {}
         }
     }
-    let mut out = op.notes.clone();
-    let mut seen = BTreeSet::new();
-    walk(api, &op.params, &mut seen, &mut out);
-    walk(api, &op.response, &mut seen, &mut out);
-    for (id, _) in &op.errors {
+    let mut out: Vec<Note> = op
+        .notes
+        .iter()
+        .map(|n| Note {
+            at: String::new(),
+            text: n.clone(),
+        })
+        .collect();
+    walk(api, &op.params, "", 0, &mut out);
+    walk(api, &op.response, "", 0, &mut out);
+    for (id, remark) in &op.errors {
         let e = &api.errors[*id];
-        out.extend(e.notes.iter().map(|n| format!("{}: {n}", e.code)));
+        out.extend(e.notes.iter().map(|n| Note {
+            at: e.code.clone(),
+            text: n.clone(),
+        }));
+        if let Some(r) = remark {
+            out.push(Note {
+                at: e.code.clone(),
+                text: r.clone(),
+            });
+        }
     }
     out
 }
@@ -400,14 +437,21 @@ pub fn same_text(a: &str, b: &str) -> bool {
     a.split_whitespace().eq(b.split_whitespace())
 }
 
-pub fn explained(d: &Drift, notes: &[&str]) -> bool {
-    let subject = d.subject.trim_end_matches("[]");
-    let last = subject
-        .rsplit(['.', ']'])
-        .next()
-        .unwrap_or(subject)
-        .trim_start_matches('[');
-    notes
-        .iter()
-        .any(|n| n.contains(subject) || (!last.is_empty() && n.contains(last)))
+/// Whether a note explains `d`: one attached where the difference is (the
+/// member, or the error code), one whose text names the whole path, or one
+/// attached to the parent (the object, or the operation for a top-level
+/// member) whose text names the member.
+pub fn explained(d: &Drift, notes: &[Note]) -> bool {
+    let subject = d.subject.as_str();
+    let bare = subject.trim_end_matches("[]");
+    let (parent, last) = match bare.rfind('.') {
+        Some(i) => (&bare[..i], &bare[i + 1..]),
+        None => ("", bare),
+    };
+    notes.iter().any(|n| {
+        let at = n.at.trim_end_matches("[]");
+        at == bare
+            || n.text.contains(bare)
+            || (at == parent.trim_end_matches("[]") && !last.is_empty() && n.text.contains(last))
+    })
 }

@@ -16,6 +16,7 @@
 pub mod drift;
 pub mod metadata;
 pub mod prose;
+pub mod sdk;
 pub mod yaml;
 
 use crate::load::Spec;
@@ -616,6 +617,42 @@ pub struct ImportRequest {
     pub all: bool,
     /// Report drift only: draft nothing, write nothing.
     pub drift_only: bool,
+    /// The official SDK's models (`scripts/sdk_models.py --json`): also
+    /// report how each existing operation differs from them.
+    pub sdk: Option<std::path::PathBuf>,
+}
+
+/// The drift of one operation from its metadata and the SDK, less what
+/// notes explain.
+fn drift_lines(
+    api: &crate::ir::Api,
+    ir: &crate::ir::OperationIr,
+    meta: Option<&Metadata>,
+    ram: Option<&RamFacts>,
+    sdk_op: Option<&sdk::SdkOperation>,
+) -> Vec<String> {
+    let op = &ir.name;
+    let notes = drift::notes_of(api, ir);
+    let mut all = meta
+        .map(|m| drift::report(api, ir, m, ram))
+        .unwrap_or_default();
+    if let Some(s) = sdk_op {
+        all.extend(sdk::report(api, ir, s));
+    }
+    let (explained, open): (Vec<_>, Vec<_>) =
+        all.into_iter().partition(|d| drift::explained(d, &notes));
+    let mut out = Vec::new();
+    if open.is_empty() {
+        out.push(format!("{op}: no unexplained drift"));
+    }
+    out.extend(open.into_iter().map(|d| format!("{op}: {}", d.text)));
+    if !explained.is_empty() {
+        out.push(format!(
+            "{op}: {} difference(s) explained by notes",
+            explained.len()
+        ));
+    }
+    out
 }
 
 /// Drafts the operations that have no spec file (with their new shapes and
@@ -639,14 +676,40 @@ pub fn import(req: &ImportRequest) -> Result<Vec<String>, String> {
     let checked = crate::check::check(&spec);
     let mut importer = Importer::new(&spec);
     let mut drafted = 0;
+    let sdk = match &req.sdk {
+        None => None,
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Some(sdk::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?)
+        }
+    };
+    if req.all && sdk.is_some() {
+        // Operations only the SDK documents (no metadata file) too.
+        for op in &spec.service.known_operations {
+            if !operations.contains(op)
+                && req
+                    .spec
+                    .join("operations")
+                    .join(format!("{op}.yaml"))
+                    .exists()
+            {
+                operations.push(op.clone());
+            }
+        }
+    }
     for op in &operations {
         let path = req.metadata.join(format!("{op}.json"));
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let meta = Metadata::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let file = req.spec.join("operations").join(format!("{op}.yaml"));
+        let meta = if path.exists() || !file.exists() {
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Some(Metadata::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?)
+        } else {
+            None
+        };
         let ram = RamFacts::from_json(&ram_text, op)
             .map_err(|e| format!("{}: {e}", req.ram.display()))?;
-        let file = req.spec.join("operations").join(format!("{op}.yaml"));
         if file.exists() {
             let api = match &checked {
                 Ok(api) => api,
@@ -659,23 +722,14 @@ pub fn import(req: &ImportRequest) -> Result<Vec<String>, String> {
             let Some(ir) = api.operations.iter().find(|o| &o.name == op) else {
                 continue;
             };
-            let notes = drift::notes_of(api, ir);
-            let notes: Vec<&str> = notes.iter().map(String::as_str).collect();
-            let (explained, open): (Vec<_>, Vec<_>) = drift::report(api, ir, &meta, ram.as_ref())
-                .into_iter()
-                .partition(|d| drift::explained(d, &notes));
-            if open.is_empty() {
-                out.push(format!("{op}: no unexplained drift"));
+            let sdk_op = sdk.as_ref().and_then(|s| s.get(op));
+            if sdk.is_some() && sdk_op.is_none() {
+                out.push(format!("{op}: not in the official SDK"));
             }
-            out.extend(open.into_iter().map(|d| format!("{op}: {}", d.text)));
-            if !explained.is_empty() {
-                out.push(format!(
-                    "{op}: {} difference(s) explained by notes",
-                    explained.len()
-                ));
-            }
+            out.extend(drift_lines(api, ir, meta.as_ref(), ram.as_ref(), sdk_op));
             continue;
         }
+        let Some(meta) = meta else { continue };
         if req.drift_only {
             continue;
         }

@@ -27,6 +27,7 @@ pub use crate::types::LogConfig;
 pub use crate::types::AccessLogTracingConfig;
 pub use crate::types::QuicConfig;
 pub use crate::types::XForwardedForConfig;
+pub use crate::types::XForwardedForProcessingMode;
 pub use crate::types::Tag;
 /// What the spec says about `GetListenerAttribute` (rate limit, RAM, request schema).
 pub static META: alb_runtime::OperationMeta = alb_runtime::OperationMeta {

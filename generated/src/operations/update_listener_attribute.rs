@@ -24,6 +24,7 @@
 
 use alb_runtime::schema::*;
 pub use crate::types::XForwardedForConfig;
+pub use crate::types::XForwardedForProcessingMode;
 pub use crate::types::QuicConfig;
 pub use crate::types::Certificate;
 pub use crate::types::CaCertificate;

@@ -15,6 +15,8 @@ pub static SCHEMA: Object = Object::new(
 #[non_exhaustive]
 pub struct Certificate {
     /// ID of the certificate. Only server certificates are supported at present. (`CertificateId`; required; example `103705******`.)
+    ///
+    /// Note: Optional in the metadata of CreateListener and UpdateListenerAttribute, required in the others. An entry without an ID has nothing to send, so requiring it refuses no request the service would act on.
     pub certificate_id: Option<String>,
 }
 impl Certificate {

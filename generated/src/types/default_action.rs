@@ -25,6 +25,8 @@ pub static SCHEMA: Object = Object::new(
 #[non_exhaustive]
 pub struct DefaultAction {
     /// Where the action forwards requests. (`ForwardGroupConfig`; required.)
+    ///
+    /// Note: Required in CreateListener's metadata, optional in UpdateListenerAttribute's. The only action type, ForwardGroup, cannot work without it, so the shared shape requires it everywhere.
     pub forward_group_config: Option<crate::types::ForwardGroupConfig>,
     /// Kind of action. The only value is `ForwardGroup`: forward to one or more server groups. (`Type`; required; one of ForwardGroup; example `ForwardGroup`.)
     pub r#type: Option<crate::types::DefaultActionType>,

@@ -15,6 +15,8 @@ pub struct ListenerCertificate {
     /// Note: Returned by ListListenerCertificates; GetListenerAttribute's certificates, which share this shape, leave it out.
     pub is_default: Option<bool>,
     /// State of the binding between the certificate and the listener: `Associating` (being attached), `Associated` (attached) or `Diassociating` (being detached; spelled `Dissociating` in DissociateAdditionalCertificatesFromListener's documentation). (`Status`; example `Associating`.)
+    ///
+    /// Note: Returned by ListListenerCertificates; GetListenerAttribute's certificates, which share this shape, leave it out.
     pub status: Option<String>,
     /// Kind of certificate, for example `Server` or `Ca`. (`CertificateType`; example `Server`.)
     ///

@@ -65,3 +65,6 @@ pub use tag::Tag;
 /// `XForwardedForConfig`: Which X-Forwarded-* and related headers the listener adds to requests.
 pub mod x_forwarded_for_config;
 pub use x_forwarded_for_config::XForwardedForConfig;
+/// `XForwardedForProcessingMode`: What the listener does with the `X-Forwarded-For` header when XForwardedForEnabled is `true`: `append` (the default) adds the last hop's IP address to it; `remove` strips it before forwarding, whether or not the request had one.
+pub mod x_forwarded_for_processing_mode;
+pub use x_forwarded_for_processing_mode::XForwardedForProcessingMode;

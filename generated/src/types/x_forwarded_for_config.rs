@@ -29,6 +29,11 @@ pub static SCHEMA: Object = Object::new(
         Field::new("XForwardedForClientCertSubjectDNEnabled", Ty::Bool),
         Field::new("XForwardedForClientSrcPortEnabled", Ty::Bool),
         Field::new("XForwardedForEnabled", Ty::Bool),
+        Field::new("XForwardedForHostEnabled", Ty::Bool),
+        Field::new(
+            "XForwardedForProcessingMode",
+            Ty::Str(&Str::ANY.one_of(crate::types::XForwardedForProcessingMode::VALUES)),
+        ),
         Field::new("XForwardedForProtoEnabled", Ty::Bool),
         Field::new("XForwardedForSLBIdEnabled", Ty::Bool),
         Field::new("XForwardedForSLBPortEnabled", Ty::Bool),
@@ -65,6 +70,16 @@ pub struct XForwardedForConfig {
     pub x_forwarded_for_client_src_port_enabled: Option<bool>,
     /// Whether the `X-Forwarded-For` header passes on the client's real IP address. On by default. HTTP and HTTPS listeners. (`XForwardedForEnabled`; default `true`; example `true`.)
     pub x_forwarded_for_enabled: Option<bool>,
+    /// Whether the `X-Forwarded-Host` header passes on the domain name the client asked for. Off by default. HTTP, HTTPS and QUIC listeners. (`XForwardedForHostEnabled`; default `false`; example `false`.)
+    ///
+    /// Note: From the current official Python SDK (alibabacloud-alb20200616 1.3.3); the 2024 metadata lacks it.
+    pub x_forwarded_for_host_enabled: Option<bool>,
+    /// What the listener does with the `X-Forwarded-For` header when XForwardedForEnabled is `true`: `append` (the default) adds the last hop's IP address to it; `remove` strips it before forwarding, whether or not the request had one. HTTP and HTTPS listeners. (`XForwardedForProcessingMode`; one of append, remove; example `append`.)
+    ///
+    /// Note: From the current official Python SDK (alibabacloud-alb20200616 1.3.3), with its values append and remove; the 2024 metadata lacks it.
+    pub x_forwarded_for_processing_mode: Option<
+        crate::types::XForwardedForProcessingMode,
+    >,
     /// Whether the `X-Forwarded-Proto` header passes on the listener's protocol. Off by default. HTTP, HTTPS and QUIC listeners. (`XForwardedForProtoEnabled`; default `false`; example `false`.)
     pub x_forwarded_for_proto_enabled: Option<bool>,
     /// Whether the `SLB-ID` header passes on the load balancer's ID. Off by default. HTTP, HTTPS and QUIC listeners. (`XForwardedForSLBIdEnabled`; default `false`; example `false`.)
@@ -144,6 +159,19 @@ impl XForwardedForConfig {
     /// Sets `XForwardedForEnabled`.
     pub fn x_forwarded_for_enabled(mut self, v: bool) -> Self {
         self.x_forwarded_for_enabled = Some(v);
+        self
+    }
+    /// Sets `XForwardedForHostEnabled`.
+    pub fn x_forwarded_for_host_enabled(mut self, v: bool) -> Self {
+        self.x_forwarded_for_host_enabled = Some(v);
+        self
+    }
+    /// Sets `XForwardedForProcessingMode`.
+    pub fn x_forwarded_for_processing_mode(
+        mut self,
+        v: impl Into<crate::types::XForwardedForProcessingMode>,
+    ) -> Self {
+        self.x_forwarded_for_processing_mode = Some(v.into());
         self
     }
     /// Sets `XForwardedForProtoEnabled`.
