@@ -109,6 +109,19 @@ fn incomplete(detail: &str) -> ErrorMetadata {
     common_error("IncompleteSignature", &[])
 }
 
+/// A V3 request with headers that route or identify it left out of
+/// `SignedHeaders`: refused as the service refuses a malformed signature,
+/// naming them.
+fn unsigned_headers(names: &[&str]) -> ErrorMetadata {
+    let mut e = common_error("IncompleteSignature", &[]);
+    e.message = format!(
+        "{} These headers must be signed (listed in SignedHeaders): {}.",
+        e.message.trim_end(),
+        names.join(", ")
+    );
+    e
+}
+
 fn missing(name: &str) -> ErrorMetadata {
     common_error("MissingParameter", &[name])
 }
@@ -308,6 +321,28 @@ fn verify_v3(
     let key = find_key(keys, auth.credential)?;
     let token = check_token(key, req.header(alb_runtime::signing::SECURITY_TOKEN_HEADER))?;
     check_timestamp(date, now)?;
+
+    // What routes the request and what makes it unique must be signed:
+    // host and every x-acs-* header present (the action and version among
+    // them). A header left out of the signature could be swapped in transit.
+    let signed_names: Vec<String> = auth
+        .signed_headers
+        .split(';')
+        .map(|n| n.trim().to_ascii_lowercase())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let mut unsigned: Vec<&str> = req
+        .headers
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .filter(|name| *name == "host" || name.starts_with("x-acs-"))
+        .filter(|name| !signed_names.iter().any(|n| n == name))
+        .collect();
+    unsigned.dedup();
+    if !unsigned.is_empty() {
+        tracing::debug!(headers = ?unsigned, "V3 headers present but not signed");
+        return Err(unsigned_headers(&unsigned));
+    }
 
     // Exactly the headers the client says it signed, every value of each.
     let mut signed: Vec<(String, String)> = Vec::new();

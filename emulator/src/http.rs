@@ -297,8 +297,20 @@ async fn process(
             .filter(|v| !v.is_empty())
     };
 
-    let Some(action) = header("x-acs-action")
-        .or_else(|| params.get("Action"))
+    // Routing takes only what the signature covers: V1 signs the
+    // parameters, so its Action and Version come from them and headers are
+    // ignored (Alibaba's V1 clients send unsigned x-acs-action/-version
+    // headers beside them); V3 signs the x-acs-* headers, which
+    // authentication requires to be in SignedHeaders.
+    let v3 = header("authorization").is_some();
+    let signed_value = |header_name: &str, param: &str| {
+        if v3 {
+            header(header_name).or_else(|| params.get(param))
+        } else {
+            params.get(param)
+        }
+    };
+    let Some(action) = signed_value("x-acs-action", "Action")
         .filter(|a| !a.is_empty())
         .map(str::to_string)
     else {
@@ -318,7 +330,7 @@ async fn process(
             .unwrap_or_else(|| alb_runtime::server::unknown_action(&action));
         return fail(rec, err);
     }
-    match header("x-acs-version").or_else(|| params.get("Version")) {
+    match signed_value("x-acs-version", "Version") {
         None => return fail(rec, common_error("MissingParameter", &["Version"])),
         Some(v) if v != crate::API_VERSION => {
             return fail(

@@ -256,3 +256,168 @@ async fn sts_tokens_can_be_restricted() {
         .unwrap();
     emu.shutdown().await;
 }
+
+/// The listener's status, read through the client.
+async fn status_of(emu: &alb_emulator::RunningEmulator) -> String {
+    emu.listener(HTTPS).unwrap().listener_status
+}
+
+#[tokio::test]
+async fn v1_routes_by_its_signed_parameters_and_ignores_action_headers() {
+    let emu = start().await;
+    let http = reqwest::Client::new();
+    // Signed for GetListenerAttribute; unsigned headers name StopListener
+    // (and another API version), in two letter cases.
+    for (action_header, version_header) in [
+        ("x-acs-action", "x-acs-version"),
+        ("X-Acs-Action", "X-ACS-VERSION"),
+    ] {
+        let signed = Raw::new(&emu, SignatureVersion::V1, "GetListenerAttribute")
+            .param("ListenerId", HTTPS)
+            .sign();
+        let (status, body) = send_raw(
+            http.post(format!("{}/?{}", emu.base_url(), signed.query_string))
+                .header(action_header, "StopListener")
+                .header(version_header, "2014-05-15"),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            body["ListenerId"], HTTPS,
+            "answered as GetListenerAttribute: {body}"
+        );
+        assert_eq!(
+            status_of(&emu).await,
+            "Running",
+            "the listener was not stopped"
+        );
+    }
+    let records = emu.requests();
+    assert!(records
+        .iter()
+        .all(|r| r.action.as_deref() == Some("GetListenerAttribute")));
+    emu.shutdown().await;
+}
+
+/// A V3 request signed over only `signed` of its headers, with `extra`
+/// headers sent beside them unsigned.
+fn v3_partially_signed(
+    emu: &alb_emulator::RunningEmulator,
+    action: &str,
+    signed: &[&str],
+    extra: &[(&str, &str)],
+) -> reqwest::RequestBuilder {
+    use alb_runtime::signing::v3;
+    let full = Raw::new(emu, SignatureVersion::V3, action)
+        .param("ListenerId", HTTPS)
+        .sign();
+    let host = emu.local_addr().to_string();
+    let mut headers: Vec<(String, String)> = full
+        .headers
+        .iter()
+        .filter(|(k, _)| k != "authorization")
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                if k == "host" { host.clone() } else { v.clone() },
+            )
+        })
+        .collect();
+    headers.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
+    let chosen: Vec<(String, String)> = headers
+        .iter()
+        .filter(|(k, _)| signed.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    let query = vec![("ListenerId".to_string(), HTTPS.to_string())];
+    let (canonical_headers, signed_list) = v3::canonical_headers(&chosen);
+    let canonical = v3::canonical_request(
+        "POST",
+        "/",
+        &v3::canonical_query_string(&query),
+        &canonical_headers,
+        &signed_list,
+        &v3::hashed_payload(b""),
+    );
+    let creds = emu.credentials();
+    let signature = v3::signature(creds.access_key_secret(), &v3::string_to_sign(&canonical));
+    let mut req = reqwest::Client::new()
+        .post(format!("{}/?ListenerId={HTTPS}", emu.base_url()))
+        .header(
+            "authorization",
+            v3::authorization(creds.access_key_id(), &signed_list, &signature),
+        );
+    for (k, v) in headers.iter().filter(|(k, _)| k != "host") {
+        req = req.header(k.as_str(), v.as_str());
+    }
+    for (k, v) in extra {
+        req = req.header(*k, *v);
+    }
+    req
+}
+
+#[tokio::test]
+async fn v3_refuses_unsigned_routing_headers() {
+    let emu = start().await;
+    // The case from the report: SignedHeaders lists only date, nonce and
+    // version; an unsigned x-acs-action names StartListener (here Stop).
+    let req = v3_partially_signed(
+        &emu,
+        "GetListenerAttribute",
+        &["x-acs-date", "x-acs-signature-nonce", "x-acs-version"],
+        &[("x-acs-action", "StopListener")],
+    );
+    let (status, body) = send_raw(req).await;
+    assert_error(status, &body, 400, "IncompleteSignature");
+    assert!(
+        body["Message"].as_str().unwrap().contains("x-acs-action"),
+        "{body}"
+    );
+    assert_eq!(status_of(&emu).await, "Running");
+
+    // Every header the runtime signs.
+    let every: Vec<String> = Raw::new(&emu, SignatureVersion::V3, "GetListenerAttribute")
+        .sign()
+        .headers
+        .into_iter()
+        .map(|(k, _)| k)
+        .filter(|k| k != "authorization")
+        .collect();
+    let every: Vec<&str> = every.iter().map(String::as_str).collect();
+    // Each routing or identifying header left unsigned is refused by name.
+    let routing = [
+        "host",
+        "x-acs-action",
+        "x-acs-version",
+        "x-acs-date",
+        "x-acs-signature-nonce",
+        "x-acs-content-sha256",
+    ];
+    for left_out in routing {
+        let signed: Vec<&str> = every.iter().copied().filter(|h| *h != left_out).collect();
+        let req = v3_partially_signed(&emu, "GetListenerAttribute", &signed, &[]);
+        let (status, body) = send_raw(req).await;
+        assert_error(status, &body, 400, "IncompleteSignature");
+        assert!(
+            body["Message"].as_str().unwrap().contains(left_out),
+            "{left_out}: {body}"
+        );
+    }
+    // An extra x-acs-* header must be signed too.
+    let req = v3_partially_signed(
+        &emu,
+        "GetListenerAttribute",
+        &every,
+        &[("x-acs-extra", "1")],
+    );
+    let (status, body) = send_raw(req).await;
+    assert_error(status, &body, 400, "IncompleteSignature");
+
+    // Everything signed: served, as the action it was signed for.
+    let req = v3_partially_signed(&emu, "GetListenerAttribute", &every, &[]);
+    let (status, body) = send_raw(req).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["ListenerId"], HTTPS);
+    assert_eq!(status_of(&emu).await, "Running");
+    emu.shutdown().await;
+}
