@@ -11,7 +11,7 @@
 // path does not need boxing.
 #![allow(clippy::result_large_err)]
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use alb_runtime::signing::{v1, v3, SignatureVersion};
@@ -22,9 +22,7 @@ use crate::state::AccessKey;
 
 /// How far a request's timestamp may be from the server's clock.
 pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);
-/// How long a nonce is remembered: any replay older than this is refused
-/// for its timestamp anyway.
-pub const NONCE_RETENTION: Duration = Duration::from_secs(31 * 60);
+pub use crate::nonces::{NonceStore, NONCE_RETENTION};
 
 /// What the authenticator needs to see of a request.
 #[derive(Debug, Clone, Copy)]
@@ -65,35 +63,6 @@ pub struct Caller {
     pub access_key_id: String,
     pub signature_version: SignatureVersion,
     pub security_token: Option<String>,
-}
-
-/// Signature nonces seen recently.
-#[derive(Debug, Default)]
-pub struct NonceStore {
-    seen: HashMap<String, Instant>,
-    last_prune: Option<Instant>,
-}
-
-impl NonceStore {
-    /// Records `nonce` for `access_key_id`; `false` if it was seen already.
-    pub fn insert(&mut self, access_key_id: &str, nonce: &str, now: Instant) -> bool {
-        if self
-            .last_prune
-            .is_none_or(|t| now.duration_since(t) > Duration::from_secs(60))
-        {
-            self.seen
-                .retain(|_, at| now.duration_since(*at) < NONCE_RETENTION);
-            self.last_prune = Some(now);
-        }
-        let key = format!("{access_key_id}\n{nonce}");
-        match self.seen.get(&key) {
-            Some(at) if now.duration_since(*at) < NONCE_RETENTION => false,
-            _ => {
-                self.seen.insert(key, now);
-                true
-            }
-        }
-    }
 }
 
 /// A documented service-wide error.
@@ -555,15 +524,5 @@ mod tests {
             let e = run(&s, &Default::default()).unwrap_err();
             assert_eq!(e.code, "IncompleteSignature", "{bad}");
         }
-    }
-
-    #[test]
-    fn nonce_store_forgets_old_entries() {
-        let mut n = NonceStore::default();
-        let t0 = Instant::now();
-        assert!(n.insert("a", "x", t0));
-        assert!(!n.insert("a", "x", t0));
-        assert!(n.insert("b", "x", t0));
-        assert!(n.insert("a", "x", t0 + NONCE_RETENTION + Duration::from_secs(61)));
     }
 }

@@ -63,6 +63,7 @@ pub(crate) struct Shared {
     pub faults: FaultHandle,
     pub log: Mutex<VecDeque<RequestRecord>>,
     pub region: String,
+    pub body_timeout: std::time::Duration,
 }
 
 impl Shared {
@@ -113,12 +114,8 @@ fn json_response(status: StatusCode, body: &str, request_id: Option<&str>) -> Re
 }
 
 /// Alibaba's error body: `RequestId`, `HostId`, `Code`, `Message`, `Recommend`.
-fn error_response(meta: &ErrorMetadata, request_id: &str, region: &str) -> Response {
-    let status = StatusCode::from_u16(meta.http_status)
-        .ok()
-        .filter(|s| s.is_client_error() || s.is_server_error())
-        .unwrap_or(StatusCode::BAD_REQUEST);
-    let body = serde_json::json!({
+pub(crate) fn error_body(meta: &ErrorMetadata, request_id: &str, region: &str) -> String {
+    serde_json::json!({
         "RequestId": request_id,
         "HostId": format!("alb.{region}.aliyuncs.com"),
         "Code": meta.code,
@@ -127,8 +124,25 @@ fn error_response(meta: &ErrorMetadata, request_id: &str, region: &str) -> Respo
             "https://api.aliyun.com/troubleshoot?q={}&product=Alb&requestId={request_id}",
             meta.code
         ),
-    });
-    json_response(status, &body.to_string(), Some(request_id))
+    })
+    .to_string()
+}
+
+fn error_response(meta: &ErrorMetadata, request_id: &str, region: &str) -> Response {
+    let status = StatusCode::from_u16(meta.http_status)
+        .ok()
+        .filter(|s| s.is_client_error() || s.is_server_error())
+        .unwrap_or(StatusCode::BAD_REQUEST);
+    json_response(
+        status,
+        &error_body(meta, request_id, region),
+        Some(request_id),
+    )
+}
+
+/// A new request ID (upper-case UUID, as the service's).
+pub(crate) fn new_request_id() -> String {
+    request_id()
 }
 
 /// 500 `InternalError` for a handler that panicked (a bug, never bad input).
@@ -251,9 +265,24 @@ async fn process(
     if uri.path() != "/" {
         return fail(rec, alb_runtime::server::unknown_action(uri.path()));
     }
-    let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
-        Ok(b) => b,
+    let body = match tokio::time::timeout(
+        shared.body_timeout,
+        axum::body::to_bytes(body, MAX_BODY_BYTES),
+    )
+    .await
+    {
+        Ok(Ok(b)) => b,
         Err(_) => {
+            return fail(
+                rec,
+                simple_error(
+                    "RequestTimeout",
+                    408,
+                    "The request body did not arrive in time.",
+                ),
+            )
+        }
+        Ok(Err(_)) => {
             return fail(
                 rec,
                 simple_error(
@@ -343,6 +372,21 @@ async fn process(
             )
         }
         Some(_) => {}
+    }
+    // Answers are JSON: `Format=JSON` in any case is fine (Alibaba's older
+    // clients send it); XML, which the real service can render, is refused
+    // plainly rather than answered in the wrong format.
+    if let Some(format) = params.get("Format").filter(|f| !f.is_empty()) {
+        if !format.eq_ignore_ascii_case("json") {
+            return fail(
+                rec,
+                simple_error(
+                    "InvalidParameter",
+                    400,
+                    &format!("The emulator answers JSON only: Format={format} is not supported (omit Format or send Format=JSON)."),
+                ),
+            );
+        }
     }
 
     let keys = shared

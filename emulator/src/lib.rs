@@ -29,6 +29,8 @@ pub mod handlers;
 pub mod http;
 pub mod idempotency;
 pub mod model;
+pub mod nonces;
+mod rejections;
 pub mod server;
 pub mod state;
 mod wire;

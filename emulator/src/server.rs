@@ -46,7 +46,12 @@ pub struct EmulatorBuilder {
     faults: Option<FaultConfig>,
     extra_rules: Vec<FaultRule>,
     extra_keys: Vec<AccessKey>,
+    body_timeout: Duration,
+    nonce_capacity: usize,
 }
+
+/// How long a declared request body may take to arrive.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Default for EmulatorBuilder {
     fn default() -> Self {
@@ -57,6 +62,8 @@ impl Default for EmulatorBuilder {
             faults: None,
             extra_rules: Vec::new(),
             extra_keys: Vec::new(),
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+            nonce_capacity: crate::nonces::DEFAULT_NONCE_CAPACITY,
         }
     }
 }
@@ -117,6 +124,21 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How long a request body may take to arrive once its head is in
+    /// (default 30 s, as the header read): a body declared and never sent
+    /// is answered 408 `RequestTimeout` instead of holding the connection.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
+        self
+    }
+
+    /// How many signature nonces are remembered at most (default 500,000,
+    /// about 30 MB); see [`crate::nonces`].
+    pub fn nonce_capacity(mut self, capacity: usize) -> Self {
+        self.nonce_capacity = capacity;
+        self
+    }
+
     pub async fn start(self) -> Result<RunningEmulator, StartError> {
         let mut state = self.state.unwrap_or_default();
         state.access_keys.extend(self.extra_keys);
@@ -134,7 +156,8 @@ impl EmulatorBuilder {
         let shared = Arc::new(Shared {
             service: AlbService::new(model.clone()),
             model,
-            nonces: Mutex::new(NonceStore::default()),
+            nonces: Mutex::new(NonceStore::with_capacity(self.nonce_capacity)),
+            body_timeout: self.body_timeout,
             idempotency: Idempotency::default(),
             faults: fault_handle,
             log: Mutex::new(VecDeque::new()),
@@ -147,7 +170,7 @@ impl EmulatorBuilder {
         let addr = listener.local_addr().map_err(StartError::Bind)?;
         let router = crate::http::router(shared.clone());
         let (tx, rx) = oneshot::channel();
-        let task = tokio::spawn(accept_loop(listener, router, rx));
+        let task = tokio::spawn(accept_loop(listener, router, shared.region.clone(), rx));
         tracing::info!(%addr, "ALB emulator started");
         Ok(RunningEmulator {
             addr,
@@ -159,7 +182,12 @@ impl EmulatorBuilder {
     }
 }
 
-async fn accept_loop(listener: TcpListener, router: Router, mut shutdown: oneshot::Receiver<()>) {
+async fn accept_loop(
+    listener: TcpListener,
+    router: Router,
+    region: String,
+    mut shutdown: oneshot::Receiver<()>,
+) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
@@ -167,7 +195,7 @@ async fn accept_loop(listener: TcpListener, router: Router, mut shutdown: onesho
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
                     tracing::trace!(%peer, "connection");
-                    connections.spawn(serve_connection(stream, router.clone()));
+                    connections.spawn(serve_connection(stream, router.clone(), region.clone()));
                 }
                 Err(e) => {
                     // Out of file descriptors and the like: wait a little.
@@ -181,7 +209,7 @@ async fn accept_loop(listener: TcpListener, router: Router, mut shutdown: onesho
     connections.shutdown().await;
 }
 
-async fn serve_connection(stream: TcpStream, router: Router) {
+async fn serve_connection(stream: TcpStream, router: Router, region: String) {
     let _ = stream.set_nodelay(true);
     let kill = Arc::new(Notify::new());
     let kill_in_service = kill.clone();
@@ -207,7 +235,10 @@ async fn serve_connection(stream: TcpStream, router: Router) {
         .timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(Duration::from_secs(30))
         .keep_alive(true)
-        .serve_connection(TokioIo::new(stream), service);
+        .serve_connection(
+            TokioIo::new(crate::rejections::JsonRejections::new(stream, region)),
+            service,
+        );
     tokio::select! {
         result = connection => {
             if let Err(e) = result {

@@ -259,3 +259,176 @@ async fn the_state_endpoint_shows_the_world() {
     assert_eq!(state.listeners.len(), 2);
     emu.shutdown().await;
 }
+
+/// Writes `request` on a fresh connection and reads the whole answer.
+async fn raw_exchange(emu: &alb_emulator::RunningEmulator, request: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(emu.local_addr())
+        .await
+        .unwrap();
+    // A peer that refuses mid-write is an answer too: read what came back.
+    let _ = s.write_all(request).await;
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), s.read_to_end(&mut out)).await;
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn json_of(answer: &str) -> serde_json::Value {
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+    serde_json::from_str(body).unwrap_or_else(|_| panic!("not a JSON answer: {answer}"))
+}
+
+#[tokio::test]
+async fn requests_hyper_refuses_still_get_json_errors() {
+    let emu = start().await;
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("400", b"GARBAGE\r\n\r\n".to_vec()),
+        (
+            "400",
+            b"POST / HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n".to_vec(),
+        ),
+        (
+            "431",
+            format!(
+                "POST / HTTP/1.1\r\nHost: x\r\nx-big: {}\r\n\r\n",
+                "a".repeat(600_000)
+            )
+            .into_bytes(),
+        ),
+    ];
+    for (status, request) in cases {
+        let answer = raw_exchange(&emu, &request).await;
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status}")),
+            "{answer:.200}"
+        );
+        let body = json_of(&answer);
+        assert_eq!(body["Code"], "InvalidParameter", "{body}");
+        for key in ["RequestId", "HostId", "Message", "Recommend"] {
+            assert!(body[key].is_string(), "{key} missing in {body}");
+        }
+    }
+    still_serving(&emu).await;
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_body_declared_and_never_sent_times_out() {
+    let emu = builder()
+        .body_timeout(std::time::Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let answer = raw_exchange(
+        &emu,
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nAction=",
+    )
+    .await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert_eq!(json_of(&answer)["Code"], "RequestTimeout");
+    still_serving(&emu).await;
+    emu.shutdown().await;
+}
+
+/// `k=v&...`, percent-encoded, with `+` for spaces when `plus`.
+fn form_encode(pairs: &[(String, String)], plus: bool) -> String {
+    use alb_runtime::signing::percent_encode;
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            let v = percent_encode(v);
+            let v = if plus { v.replace("%20", "+") } else { v };
+            format!("{}={v}", percent_encode(k))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[tokio::test]
+async fn every_request_form_of_alibabas_clients_is_accepted() {
+    let emu = start().await;
+    let base = emu.base_url();
+    let http = reqwest::Client::new();
+    // A V1 call signed over all its parameters, sent in several shapes.
+    let signed = |extra: &[(&str, &str)]| {
+        let mut raw = Raw::new(&emu, SignatureVersion::V1, "ListListeners")
+            .param("ListenerIds.1", HTTPS)
+            .param("ListenerIds.2", HTTP)
+            .param("Tag.1.Key", "no such key")
+            .param("RegionId", "cn-hangzhou")
+            .param("SignatureType", "");
+        for (k, v) in extra {
+            raw = raw.param(k, v);
+        }
+        raw.sign().query
+    };
+    let listed = |body: &serde_json::Value| body["TotalCount"].as_i64();
+
+    // Everything in the query, spaces as `+`, Format=JSON (GET is covered
+    // in auth.rs).
+    let q = form_encode(&signed(&[("Format", "JSON")]), true);
+    let (status, body) = send_raw(http.post(format!("{base}/?{q}"))).await;
+    assert_eq!((status, listed(&body)), (200, Some(0)), "{body}");
+
+    // POST, the same list split between the query and a form body,
+    // Format=json in lower case.
+    let pairs = signed(&[("Format", "json")]);
+    let (query, form): (Vec<_>, Vec<_>) = pairs
+        .into_iter()
+        .partition(|(k, _)| k != "ListenerIds.2" && k != "Tag.1.Key");
+    let (status, body) = send_raw(
+        http.post(format!("{base}/?{}", form_encode(&query, false)))
+            .header(
+                "content-type",
+                "application/x-www-form-urlencoded; charset=UTF-8",
+            )
+            .body(form_encode(&form, true)),
+    )
+    .await;
+    assert_eq!((status, listed(&body)), (200, Some(0)), "{body}");
+
+    // A chunked form body (no Content-Length).
+    let form = form_encode(&signed(&[]), true);
+    let (half_a, half_b) = form.split_at(form.len() / 2);
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n{:x}\r\n{half_a}\r\n{:x}\r\n{half_b}\r\n0\r\n\r\n",
+        half_a.len(),
+        half_b.len()
+    );
+    let answer = raw_exchange(&emu, request.as_bytes()).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert_eq!(listed(&json_of(&answer)), Some(0), "{answer}");
+
+    // Without the tag filter both listeners come back: the list split
+    // between query and body was read whole.
+    let pairs: Vec<_> = Raw::new(&emu, SignatureVersion::V1, "ListListeners")
+        .param("ListenerIds.1", HTTPS)
+        .param("ListenerIds.2", HTTP)
+        .sign()
+        .query;
+    let (query, form): (Vec<_>, Vec<_>) =
+        pairs.into_iter().partition(|(k, _)| k != "ListenerIds.2");
+    let (status, body) = send_raw(
+        http.post(format!("{base}/?{}", form_encode(&query, false)))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form_encode(&form, false)),
+    )
+    .await;
+    assert_eq!((status, listed(&body)), (200, Some(2)), "{body}");
+
+    // XML is refused plainly.
+    let q = form_encode(&signed(&[("Format", "XML")]), false);
+    let (status, body) = send_raw(http.post(format!("{base}/?{q}"))).await;
+    assert_error(status, &body, 400, "InvalidParameter");
+    assert!(
+        body["Message"].as_str().unwrap().contains("JSON only"),
+        "{body}"
+    );
+    emu.shutdown().await;
+}
