@@ -27,11 +27,13 @@ fn request(
 #[test]
 fn every_reference_operation_drafts_into_a_spec_that_checks() {
     let reference = reference_dir();
+    // The service, its catalogue and no operations or shapes: every
+    // operation of the metadata is drafted, with the shapes it needs.
     let spec = temp_dir("import-all").join("spec");
-    copy_dir(&main_spec_dir(), &spec);
-    let before: Vec<_> = std::fs::read_dir(spec.join("operations"))
-        .unwrap()
-        .collect();
+    std::fs::create_dir_all(spec.join("operations")).unwrap();
+    for file in ["service.yaml", "errors.yaml"] {
+        std::fs::copy(main_spec_dir().join(file), spec.join(file)).unwrap();
+    }
     let lines = import(&request(
         &spec,
         &reference.join("operations"),
@@ -47,18 +49,11 @@ fn every_reference_operation_drafts_into_a_spec_that_checks() {
     let metadata_ops = std::fs::read_dir(reference.join("operations"))
         .unwrap()
         .count();
-    let existing_with_metadata = before
-        .iter()
-        .flatten()
-        .filter(|e| {
-            let name = e.path().file_stem().unwrap().to_string_lossy().to_string();
-            reference
-                .join("operations")
-                .join(format!("{name}.json"))
-                .exists()
-        })
-        .count();
-    assert_eq!(drafted, metadata_ops - existing_with_metadata, "{lines:#?}");
+    assert_eq!(drafted, metadata_ops, "{lines:#?}");
+    assert!(
+        lines.iter().filter(|l| l.contains("/shapes/")).count() > 50,
+        "objects become shapes: {lines:#?}"
+    );
 
     // With drafts allowed the whole spec loads and passes every check but
     // one a person must settle: an asynchronous operation that answers
@@ -236,7 +231,6 @@ fn odd_metadata_corners_are_carried_over() {
         "requests: 20",
         "per_seconds: 1",
         "Mock.Brand.New",
-        "shape: Rule",
     ] {
         assert!(draft.contains(expected), "missing {expected:?} in\n{draft}");
     }
@@ -251,26 +245,58 @@ fn odd_metadata_corners_are_carried_over() {
         !weight.contains("required: true"),
         "docRequired: false is not required:\n{weight}"
     );
-    // The tag objects (Tag, and Targets of the same structure) are the
-    // existing Tag shape; the rule object is a new shape.
-    assert!(draft.contains("shape: Tag"), "{draft}");
+    // The rule object is a new shape; the tag objects (Tag, and Targets of
+    // the same structure) reuse an existing shape of that structure.
     let new_shapes: Vec<String> = lines
         .iter()
-        .filter(|l| l.starts_with("drafted ") && l.contains("shapes"))
-        .cloned()
+        .filter_map(|l| l.strip_prefix("drafted "))
+        .filter(|l| l.contains("/shapes/"))
+        .map(|l| {
+            Path::new(l)
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .to_string()
+        })
         .collect();
     assert_eq!(new_shapes.len(), 1, "{new_shapes:#?}");
+    let rule_name = &new_shapes[0];
+    assert!(draft.contains(&format!("shape: {rule_name}")), "{draft}");
+    let tag_shape = draft
+        .split("name: Tag\n")
+        .nth(1)
+        .and_then(|rest| rest.split("shape: ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("Tag refers to a shape")
+        .to_string();
+    assert!(
+        main_spec_dir()
+            .join(format!("shapes/{tag_shape}.yaml"))
+            .exists(),
+        "Tag reuses an existing shape, not {tag_shape}"
+    );
     // Rules read from the prose ("2 to 128 characters") land in the shape.
-    let rule = std::fs::read_to_string(spec.join("shapes/Rule.yaml")).unwrap();
+    let rule = std::fs::read_to_string(spec.join(format!("shapes/{rule_name}.yaml"))).unwrap();
     for expected in [
         "name: Name",
         "min_length: 2",
         "max_length: 128",
         "name: Targets",
-        "shape: Tag",
     ] {
         assert!(rule.contains(expected), "missing {expected:?} in\n{rule}");
     }
+    let targets = rule.split("name: Targets").nth(1).unwrap();
+    let targets_shape = targets
+        .split("shape: ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap();
+    assert!(
+        main_spec_dir()
+            .join(format!("shapes/{targets_shape}.yaml"))
+            .exists(),
+        "{rule}"
+    );
     // The code listed twice lands once in the catalogue.
     let errors = std::fs::read_to_string(spec.join("errors.yaml")).unwrap();
     assert_eq!(errors.matches("code: Mock.Brand.New").count(), 1);

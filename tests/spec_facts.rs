@@ -108,15 +108,17 @@ fn associate_spec_holds_the_seed_page() {
                 "InvalidParameter",
                 "Invalid parameter, please check the parameter input."
             ),
+            // The catalogue keeps the wording most operations print; this
+            // page's own wording is a noted variant (checked below).
             (
                 400,
                 "ResourceInConfiguring.Listener",
-                "The specified resource %s is configuring, please try again later."
+                "The specified resource of %s is being configured, please try again later."
             ),
             (
                 403,
                 "Forbidden.LoadBalancer",
-                "Authentication has failed for LoadBalancer."
+                "Authentication is failed for %s."
             ),
             (
                 404,
@@ -130,6 +132,24 @@ fn associate_spec_holds_the_seed_page() {
             ),
         ]
     );
+    for (code, seed_wording) in [
+        (
+            "ResourceInConfiguring.Listener",
+            "The specified resource %s is configuring, please try again later.",
+        ),
+        (
+            "Forbidden.LoadBalancer",
+            "Authentication has failed for LoadBalancer.",
+        ),
+    ] {
+        let e = api.errors.iter().find(|e| e.code == code).unwrap();
+        assert!(
+            e.notes.iter().any(|n| n.contains(seed_wording)
+                && n.contains("AssociateAdditionalCertificatesWithListener")),
+            "{code}: the seed page's wording is not noted: {:?}",
+            e.notes
+        );
+    }
     let retryable: Vec<&str> = op
         .errors
         .iter()

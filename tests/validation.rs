@@ -268,7 +268,7 @@ fn errors_parse_from_status_and_body() {
     assert!(retry.is_retryable());
     assert_eq!(
         retry.metadata().message,
-        "The specified resource lsn-1 is configuring, please try again later."
+        "The specified resource of lsn-1 is being configured, please try again later."
     );
 
     let common = AssocError::from_code("Throttling.User", &[]);

@@ -116,6 +116,7 @@ pub struct MemberIr {
 pub enum TypeIr {
     String(StrRules),
     Integer(IntRules),
+    Number,
     Boolean,
     /// A string limited to an enum's values (`allowed`: the values this
     /// use permits, possibly fewer than the enum has).

@@ -142,6 +142,9 @@ pub struct Operation {
 pub enum Type {
     String,
     Integer,
+    /// A floating-point number (`f64`), for the few response fields the
+    /// service sends as decimals (e.g. capacity units).
+    Number,
     Boolean,
     Array,
     Object,

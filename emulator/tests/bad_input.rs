@@ -36,7 +36,7 @@ async fn garbage_requests_get_json_errors() {
         ),
         // Unknown actions are refused before authentication.
         (
-            http.post(format!("{base}/?Action=DescribeRegions")),
+            http.post(format!("{base}/?Action=DescribeNothing")),
             404,
             "InvalidAction.NotFound",
         ),

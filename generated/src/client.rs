@@ -51,6 +51,36 @@ impl Client {
     > {
         self.core.wait::<crate::waiters::JobFinished>(&job_id.to_string(), policy).await
     }
+    /// `AddEntriesToAcl`: Add entries to an access control list
+    ///
+    /// Adds IP address or CIDR block entries to an access control list (ACL). At most 20 entries can be added per call, and an ACL holds at most 500 entries by default (ResourceQuotaExceeded.AclEntriesNum beyond its quota).
+    pub fn add_entries_to_acl(&self) -> crate::AddEntriesToAclRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `AddServersToServerGroup`: Add backend servers to a server group
+    ///
+    /// Adds up to 200 backend servers to a server group: ECS instances, ENIs or ECIs to an Instance group, IP addresses to an Ip group, functions to an Fc group. Each server is `Adding` in ListServerGroupServers until it is `Available`, and the group is `Configuring` meanwhile.
+    pub fn add_servers_to_server_group(
+        &self,
+    ) -> crate::AddServersToServerGroupRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `ApplyHealthCheckTemplateToServerGroup`: Apply a health check template to a server group
+    ///
+    /// Overwrites the health check settings of a server group with the values of a health check template. The change is applied in the background.
+    pub fn apply_health_check_template_to_server_group(
+        &self,
+    ) -> crate::ApplyHealthCheckTemplateToServerGroupRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `AssociateAclsWithListener`: Associate access control lists with a listener
+    ///
+    /// Associates access control lists (ACLs) with a listener, which then applies them as an allow list (`White`) or a deny list (`Black`) to the client addresses of its requests. Up to three ACLs per call.
+    pub fn associate_acls_with_listener(
+        &self,
+    ) -> crate::AssociateAclsWithListenerRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
     /// `AssociateAdditionalCertificatesWithListener`: Associate additional certificates with a listener
     ///
     /// Adds additional (extension) server certificates to an HTTPS or QUIC listener, next to its default certificate, so that the listener can serve several domains over SNI.
@@ -59,16 +89,206 @@ impl Client {
     ) -> crate::AssociateAdditionalCertificatesWithListenerRequestBuilder<Client> {
         crate::RequestBuilder::with_client(self.clone())
     }
+    /// `AttachCommonBandwidthPackageToLoadBalancer`: Attach an Internet Shared Bandwidth instance to a load balancer
+    ///
+    /// Associates an Internet Shared Bandwidth instance (EIP bandwidth plan, `cbwp-...`) with an ALB instance, so that the public traffic of the instance's EIPs draws on the shared bandwidth. GetLoadBalancerAttribute shows the attached instance in `BandwidthPackageId`; DetachCommonBandwidthPackageFromLoadBalancer removes it.
+    pub fn attach_common_bandwidth_package_to_load_balancer(
+        &self,
+    ) -> crate::AttachCommonBandwidthPackageToLoadBalancerRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `CancelShiftLoadBalancerZones`: Shift a zone back into a load balancer's DNS
+    ///
+    /// Adds the addresses of a zone of an ALB instance (its EIPs, or its private VIPs) back to the DNS records of the instance's domain name, undoing StartShiftLoadBalancerZones (or the same removal done in the console), so that clients are sent to that zone again.
+    ///
+    /// Only for instances in fixed IP mode (`AddressAllocatedMode` `Fixed`) with a zone that was shifted away.
+    pub fn cancel_shift_load_balancer_zones(
+        &self,
+    ) -> crate::CancelShiftLoadBalancerZonesRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `CreateAScripts`: Create AScript scripts
+    ///
+    /// Adds AScript (programmable script) rules to a listener. Needs a Standard or WAF-enhanced edition ALB instance, and the feature is off by default: apply for the quota `slb_user_visible_gray_label/ascript` in the Quota Center console first. The scripts are created in the background.
+    pub fn create_a_scripts(&self) -> crate::CreateAScriptsRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `CreateAcl`: Create an access control list
+    ///
+    /// Creates an access control list (ACL) in the current region: an empty, named set of IP addresses and CIDR blocks, filled with AddEntriesToAcl and applied to listeners with AssociateAclsWithListener, as an allow list or a deny list.
+    pub fn create_acl(&self) -> crate::CreateAclRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `CreateHealthCheckTemplate`: Create a health check template
+    ///
+    /// Creates a health check template in the region: a saved set of health check settings (protocol, port, path, interval, thresholds and so on) that ApplyHealthCheckTemplateToServerGroup copies onto a server group. Every setting left out takes its default.
+    pub fn create_health_check_template(
+        &self,
+    ) -> crate::CreateHealthCheckTemplateRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
     /// `CreateListener`: Create a listener
     ///
     /// Creates an HTTP, HTTPS or QUIC listener on an ALB instance: the front-end protocol and port it accepts traffic on, the server groups it forwards to by default, and its certificates, timeouts and header settings.
     pub fn create_listener(&self) -> crate::CreateListenerRequestBuilder<Client> {
         crate::RequestBuilder::with_client(self.clone())
     }
+    /// `CreateLoadBalancer`: Create a load balancer
+    ///
+    /// Creates an ALB instance in the current region: its VPC and the zones (with one vSwitch each) it serves in, whether it faces the Internet or only the VPC, its edition and billing. The call answers with the new instance's ID while the instance is still being provisioned; add listeners once it is `Active`.
+    pub fn create_load_balancer(
+        &self,
+    ) -> crate::CreateLoadBalancerRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `CreateRule`: Create a forwarding rule
+    ///
+    /// Adds a forwarding rule to a listener: conditions that select requests (or, with Direction `Response`, responses) and the actions taken on them, at a priority among the listener's rules. A rule holds at most 5 conditions and 3 actions on a Basic edition instance, 10 conditions and 5 actions on Standard and WAF-enabled instances. It has exactly one final action (ForwardGroup, Redirect or FixedResponse), run last; a Redirect must change at least one part other than its status code, and a rule that rewrites must also forward (ForwardGroup). To add several rules in one call, use CreateRules.
+    pub fn create_rule(&self) -> crate::CreateRuleRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `CreateRules`: Create forwarding rules
+    ///
+    /// Adds several forwarding rules to one listener in one call, each with its own conditions, actions and priority (at most 10 rules per call). The rules of CreateRule apply to each: at most 5 conditions and 3 actions on a Basic edition instance, 10 conditions and 5 actions on Standard instances (10 actions on WAF-enabled ones); exactly one final action (ForwardGroup, Redirect or FixedResponse), run last; a Redirect must change at least one part other than its status code, and a rule that rewrites must also forward.
+    pub fn create_rules(&self) -> crate::CreateRulesRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `CreateSecurityPolicy`: Create a custom security policy
+    ///
+    /// Creates a custom TLS security policy in the region: the TLS versions and cipher suites that HTTPS and QUIC listeners using it negotiate with clients. Attach it to a listener through its SecurityPolicyId (for example in CreateListener or UpdateListenerAttribute).
+    pub fn create_security_policy(
+        &self,
+    ) -> crate::CreateSecurityPolicyRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `CreateServerGroup`: Create a server group
+    ///
+    /// Creates a server group in the current region: the set of backend servers (cloud instances, IP addresses or Function Compute functions) that listeners and forwarding rules send traffic to, with its protocol, scheduler, health checks and session settings. Servers are added afterwards with AddServersToServerGroup.
+    pub fn create_server_group(&self) -> crate::CreateServerGroupRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `DeleteAScripts`: Delete AScript scripts
+    ///
+    /// Deletes AScript (programmable script) rules. The scripts are removed in the background.
+    pub fn delete_a_scripts(&self) -> crate::DeleteAScriptsRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `DeleteAcl`: Delete an access control list
+    ///
+    /// Deletes an access control list (ACL) with its entries. An ACL that is still associated with a listener cannot be deleted (ResourceInUse.Acl): dissociate it first with DissociateAclsFromListener.
+    pub fn delete_acl(&self) -> crate::DeleteAclRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `DeleteHealthCheckTemplates`: Delete health check templates
+    ///
+    /// Deletes up to 10 health check templates in one call.
+    pub fn delete_health_check_templates(
+        &self,
+    ) -> crate::DeleteHealthCheckTemplatesRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
     /// `DeleteListener`: Delete a listener
     ///
     /// Deletes a listener of an ALB instance, together with its configuration.
     pub fn delete_listener(&self) -> crate::DeleteListenerRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `DeleteLoadBalancer`: Delete a load balancer
+    ///
+    /// Deletes an ALB instance. Deletion protection must be off (see DisableDeletionProtection). The call answers while the instance still exists; it is removed in the background.
+    pub fn delete_load_balancer(
+        &self,
+    ) -> crate::DeleteLoadBalancerRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `DeleteRule`: Delete a forwarding rule
+    ///
+    /// Deletes a forwarding rule from its listener. To delete several rules of one listener in one call, use DeleteRules.
+    pub fn delete_rule(&self) -> crate::DeleteRuleRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `DeleteRules`: Delete forwarding rules
+    ///
+    /// Deletes several forwarding rules of one listener in one call.
+    pub fn delete_rules(&self) -> crate::DeleteRulesRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `DeleteSecurityPolicy`: Delete a custom security policy
+    ///
+    /// Deletes a custom TLS security policy. A policy that a listener still uses cannot be deleted (`ResourceInUse.SecurityPolicy`); ListSecurityPolicyRelations shows which listeners use it. Only custom policies can be deleted.
+    pub fn delete_security_policy(
+        &self,
+    ) -> crate::DeleteSecurityPolicyRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `DeleteServerGroup`: Delete a server group
+    ///
+    /// Deletes a server group. A server group still used by a listener or a forwarding rule cannot be deleted (ResourceInUse.ServerGroup).
+    pub fn delete_server_group(&self) -> crate::DeleteServerGroupRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `DescribeCapacityReservation`: Get a load balancer's capacity reservation
+    ///
+    /// Returns the Load Balancer Capacity Unit (LCU) reservation of an ALB instance: the minimum capacity reserved, its state in each zone, when it was last changed and how many more decreases are allowed. Set the reservation with ModifyCapacityReservation.
+    pub fn describe_capacity_reservation(
+        &self,
+    ) -> crate::DescribeCapacityReservationRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `DescribeRegions`: List the regions of ALB
+    ///
+    /// Lists the regions where ALB is available, with each region's API endpoint and its name in the requested language.
+    pub fn describe_regions(&self) -> crate::DescribeRegionsRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `DescribeZones`: List the zones of a region
+    ///
+    /// Lists the zones of the request's region where ALB is available, with each zone's name in the requested language.
+    pub fn describe_zones(&self) -> crate::DescribeZonesRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `DetachCommonBandwidthPackageFromLoadBalancer`: Detach an Internet Shared Bandwidth instance from a load balancer
+    ///
+    /// Removes an Internet Shared Bandwidth instance (EIP bandwidth plan, `cbwp-...`) from an ALB instance, undoing AttachCommonBandwidthPackageToLoadBalancer.
+    pub fn detach_common_bandwidth_package_from_load_balancer(
+        &self,
+    ) -> crate::DetachCommonBandwidthPackageFromLoadBalancerRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `DisableDeletionProtection`: Turn off a load balancer's deletion protection
+    ///
+    /// Turns off deletion protection for an ALB instance, so that DeleteLoadBalancer can delete it. Turn it back on with EnableDeletionProtection.
+    pub fn disable_deletion_protection(
+        &self,
+    ) -> crate::DisableDeletionProtectionRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `DisableLoadBalancerAccessLog`: Disable access logs of a load balancer
+    ///
+    /// Turns off access logging for an ALB instance: the load balancer stops delivering access logs to Simple Log Service. The logs already delivered stay in their Logstore.
+    pub fn disable_load_balancer_access_log(
+        &self,
+    ) -> crate::DisableLoadBalancerAccessLogRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `DisableLoadBalancerIpv6Internet`: Make a load balancer's IPv6 addresses private
+    ///
+    /// Changes the IPv6 addresses of a dual-stack ALB instance from public (reachable from the Internet) back to private (reachable only from its VPC).
+    ///
+    /// Only for dual-stack instances, created with `AddressIpVersion` set to `DualStack` (CreateLoadBalancer), whose IPv6 addresses were made public with EnableLoadBalancerIpv6Internet.
+    ///
+    /// Once the change is done, GetLoadBalancerAttribute reports `Ipv6AddressType` `Intranet`, and the elastic network interfaces (ENIs) the instance adds later, when it is resized or scales, get private IPv6 addresses only.
+    pub fn disable_load_balancer_ipv6_internet(
+        &self,
+    ) -> crate::DisableLoadBalancerIpv6InternetRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `DissociateAclsFromListener`: Dissociate access control lists from a listener
+    ///
+    /// Dissociates access control lists (ACLs) from a listener, which stops applying them. Up to three ACLs per call.
+    pub fn dissociate_acls_from_listener(
+        &self,
+    ) -> crate::DissociateAclsFromListenerRequestBuilder<Client> {
         crate::RequestBuilder::with_client(self.clone())
     }
     /// `DissociateAdditionalCertificatesFromListener`: Dissociate additional certificates from a listener
@@ -79,6 +299,42 @@ impl Client {
     ) -> crate::DissociateAdditionalCertificatesFromListenerRequestBuilder<Client> {
         crate::RequestBuilder::with_client(self.clone())
     }
+    /// `EnableDeletionProtection`: Turn on a load balancer's deletion protection
+    ///
+    /// Turns on deletion protection for an ALB instance: while it is on, DeleteLoadBalancer is refused (OperationDenied.DeletionProtectionEnabled). Turn it off with DisableDeletionProtection.
+    pub fn enable_deletion_protection(
+        &self,
+    ) -> crate::EnableDeletionProtectionRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `EnableLoadBalancerAccessLog`: Enable access logs of a load balancer
+    ///
+    /// Turns on access logging for an ALB instance: from then on the load balancer delivers its access logs to the given Simple Log Service (SLS) project and Logstore. The current configuration is in the `AccessLogConfig` of GetLoadBalancerAttribute; DisableLoadBalancerAccessLog turns logging off again.
+    pub fn enable_load_balancer_access_log(
+        &self,
+    ) -> crate::EnableLoadBalancerAccessLogRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `EnableLoadBalancerIpv6Internet`: Make a load balancer's IPv6 addresses public
+    ///
+    /// Changes the IPv6 addresses of a dual-stack ALB instance from private (reachable only from its VPC) to public (reachable from the Internet).
+    ///
+    /// Only for dual-stack instances, created with `AddressIpVersion` set to `DualStack` (CreateLoadBalancer). A dual-stack instance starts with private IPv6 addresses whatever its `AddressType`: `Internet` gives it public IPv4 and private IPv6 addresses, `Intranet` private IPv4 and private IPv6 addresses.
+    ///
+    /// Once the change is done, GetLoadBalancerAttribute reports `Ipv6AddressType` `Internet`, and the elastic network interfaces (ENIs) the instance adds later, when it is resized or scales, get public IPv6 access too. DisableLoadBalancerIpv6Internet reverses the change.
+    pub fn enable_load_balancer_ipv6_internet(
+        &self,
+    ) -> crate::EnableLoadBalancerIpv6InternetRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `GetHealthCheckTemplateAttribute`: Get a health check template
+    ///
+    /// Returns the settings of one health check template: protocol, port, host, path, method, HTTP version, healthy status codes, interval, timeout, thresholds, resource group and tags.
+    pub fn get_health_check_template_attribute(
+        &self,
+    ) -> crate::GetHealthCheckTemplateAttributeRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
     /// `GetListenerAttribute`: Get the attributes of a listener
     ///
     /// Returns the full configuration and the current state of one listener: protocol and port, timeouts, certificates, default forwarding actions, header settings, access control, logging and tags.
@@ -87,10 +343,58 @@ impl Client {
     ) -> crate::GetListenerAttributeRequestBuilder<Client> {
         crate::RequestBuilder::with_client(self.clone())
     }
+    /// `GetListenerHealthStatus`: Get the health check status of a listener
+    ///
+    /// Returns the health check results of a listener's server groups and, optionally, of its forwarding rules' server groups: for each server group, the backend servers whose health check is not passing and why.
+    pub fn get_listener_health_status(
+        &self,
+    ) -> crate::GetListenerHealthStatusRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `GetLoadBalancerAttribute`: Get a load balancer's details
+    ///
+    /// Returns the full configuration and state of one ALB instance: its status, edition, network type, zones with their vSwitches and addresses, billing, protection settings, locks, security groups and tags. The waiters of the asynchronous load balancer operations poll it.
+    pub fn get_load_balancer_attribute(
+        &self,
+    ) -> crate::GetLoadBalancerAttributeRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `ListAScripts`: List AScript scripts
+    ///
+    /// Lists AScript (programmable script) rules with their state, optionally only those of given listeners, IDs or names. Results come in pages. The AScripts waiters (created, updated, deleted) poll this operation.
+    pub fn list_a_scripts(&self) -> crate::ListAScriptsRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `ListAclEntries`: List the entries of an access control list
+    ///
+    /// Lists the entries of an access control list (ACL), each with its state (`Adding`, `Available` or `Removing`). Results come in pages.
+    pub fn list_acl_entries(&self) -> crate::ListAclEntriesRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `ListAclRelations`: List the listeners of access control lists
+    ///
+    /// Lists, for each of up to five access control lists (ACLs), the listeners it is associated with and the state of each association (`Associating`, `Associated` or `Dissociating`).
+    pub fn list_acl_relations(&self) -> crate::ListAclRelationsRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `ListAcls`: List access control lists
+    ///
+    /// Lists the access control lists (ACLs) of the current region, with their states, optionally narrowed to given IDs, names, a resource group or tags. Results come in pages.
+    pub fn list_acls(&self) -> crate::ListAclsRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
     /// `ListAsynJobs`: List asynchronous jobs
     ///
     /// Lists the asynchronous jobs of the region: the work started by calls such as CreateListener or DeleteLoadBalancer, with each job's status and, for a failed job, its error. Filter by job IDs, resource, operation or time. The job waiter (`wait_for_job`, and `wait()` on the response of an asynchronous call) polls this operation.
     pub fn list_asyn_jobs(&self) -> crate::ListAsynJobsRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `ListHealthCheckTemplates`: List health check templates
+    ///
+    /// Lists the health check templates of the region with their settings, optionally narrowed to given IDs, names, a resource group or tags. Results come in pages.
+    pub fn list_health_check_templates(
+        &self,
+    ) -> crate::ListHealthCheckTemplatesRequestBuilder<Client> {
         crate::RequestBuilder::with_client(self.clone())
     }
     /// `ListListenerCertificates`: List the certificates of a listener
@@ -107,10 +411,144 @@ impl Client {
     pub fn list_listeners(&self) -> crate::ListListenersRequestBuilder<Client> {
         crate::RequestBuilder::with_client(self.clone())
     }
+    /// `ListLoadBalancers`: List load balancers
+    ///
+    /// Lists the ALB instances in the current region, optionally narrowed by IDs, names, VPCs, zone, state, network type, tags and more. Every filter given must match. Results come in pages.
+    pub fn list_load_balancers(&self) -> crate::ListLoadBalancersRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `ListRules`: List forwarding rules
+    ///
+    /// Lists the forwarding rules in the current region, optionally narrowed to given rules, listeners, load balancers, a direction or tags, with their conditions, actions and states. Results come in pages.
+    pub fn list_rules(&self) -> crate::ListRulesRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `ListSecurityPolicies`: List custom security policies
+    ///
+    /// Lists the custom TLS security policies of the region with their TLS versions, cipher suites and status, optionally narrowed to given IDs, names, a resource group or tags. Results come in pages. System policies are listed by ListSystemSecurityPolicies.
+    pub fn list_security_policies(
+        &self,
+    ) -> crate::ListSecurityPoliciesRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `ListSecurityPolicyRelations`: List the listeners that use security policies
+    ///
+    /// Shows, for up to five security policies, which listeners use each one: the listener's ID, port and protocol and its ALB instance. Useful before deleting a policy, which fails while a listener still uses it.
+    pub fn list_security_policy_relations(
+        &self,
+    ) -> crate::ListSecurityPolicyRelationsRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `ListServerGroupServers`: List the backend servers of server groups
+    ///
+    /// Lists backend servers with their port, weight, type and state (`Adding`, `Available`, `Configuring`, `Removing`, `Replacing`), optionally narrowed to one server group, given server IDs or tags. Results come in pages.
+    pub fn list_server_group_servers(
+        &self,
+    ) -> crate::ListServerGroupServersRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `ListServerGroups`: List server groups
+    ///
+    /// Lists the server groups in the current region with their settings and states, optionally narrowed to given IDs, names, a type, a VPC, a resource group or tags. Results come in pages.
+    pub fn list_server_groups(&self) -> crate::ListServerGroupsRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `ListSystemSecurityPolicies`: List system security policies
+    ///
+    /// Lists the system (predefined) TLS security policies of the region, such as `tls_cipher_policy_1_0`, with the TLS versions and cipher suites each allows. Their IDs can be given as a listener's SecurityPolicyId. The list is not paged.
+    pub fn list_system_security_policies(
+        &self,
+    ) -> crate::ListSystemSecurityPoliciesRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `ListTagKeys`: List tag keys
+    ///
+    /// Lists the tag keys in use on ALB resources of one type, optionally only custom or only system tags, or a given key. Results come in pages.
+    pub fn list_tag_keys(&self) -> crate::ListTagKeysRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `ListTagResources`: List the tags of resources
+    ///
+    /// Lists tags on ALB resources of one type, one entry per tag and resource: the tags of given resources, the resources that carry given tags, or both. Results come in pages.
+    pub fn list_tag_resources(&self) -> crate::ListTagResourcesRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `ListTagValues`: List tag values
+    ///
+    /// Lists the values of one tag key in use on ALB resources, optionally of one resource type or one resource. Results come in pages.
+    pub fn list_tag_values(&self) -> crate::ListTagValuesRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `LoadBalancerJoinSecurityGroup`: Add a load balancer to security groups
+    ///
+    /// Adds an ALB instance to existing security groups (created with ECS CreateSecurityGroup), whose rules then control the traffic the instance accepts.
+    ///
+    /// Security groups for ALB are not available by default: ask your account manager to enable the feature. An instance can be in at most 4 security groups, and an instance that has an access control list (ACL) associated cannot join one. GetLoadBalancerAttribute lists the instance's security groups in `SecurityGroupIds`; LoadBalancerLeaveSecurityGroup removes it from them.
+    pub fn load_balancer_join_security_group(
+        &self,
+    ) -> crate::LoadBalancerJoinSecurityGroupRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `LoadBalancerLeaveSecurityGroup`: Remove a load balancer from security groups
+    ///
+    /// Removes an ALB instance from security groups it joined with LoadBalancerJoinSecurityGroup. GetLoadBalancerAttribute lists the instance's security groups in `SecurityGroupIds`.
+    pub fn load_balancer_leave_security_group(
+        &self,
+    ) -> crate::LoadBalancerLeaveSecurityGroupRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `ModifyCapacityReservation`: Create, change or cancel a load balancer's capacity reservation
+    ///
+    /// Reserves a minimum capacity, in Load Balancer Capacity Units (LCUs), for an ALB instance, changes the reservation, or cancels it (ResetCapacityReservation). The instance keeps scaling automatically above the reserved capacity; reserved LCUs are billed hourly. The feature must be enabled for the account, and only upgraded Standard and StandardWithWaf instances with at least one running listener support it. Decreases and cancellations are limited in number (see DescribeCapacityReservation's DecreaseRequestsRemaining).
+    pub fn modify_capacity_reservation(
+        &self,
+    ) -> crate::ModifyCapacityReservationRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `MoveResourceGroup`: Move a resource to another resource group
+    ///
+    /// Moves an ALB resource (a load balancer, an access control list, a security policy or a server group) to another resource group. Resource groups organize the resources of one Alibaba Cloud account and scope permissions on them (Resource Management).
+    pub fn move_resource_group(&self) -> crate::MoveResourceGroupRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `RemoveEntriesFromAcl`: Remove entries from an access control list
+    ///
+    /// Removes entries, given by their IP address or CIDR block, from an access control list (ACL); at most 20 per call.
+    pub fn remove_entries_from_acl(
+        &self,
+    ) -> crate::RemoveEntriesFromAclRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `RemoveServersFromServerGroup`: Remove backend servers from a server group
+    ///
+    /// Removes up to 200 backend servers from a server group. Each server is `Removing` in ListServerGroupServers until it is no longer listed, and the group is `Configuring` meanwhile. With connection draining on, open connections to a removed server may go on for the drain timeout.
+    pub fn remove_servers_from_server_group(
+        &self,
+    ) -> crate::RemoveServersFromServerGroupRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `ReplaceServersInServerGroup`: Replace backend servers of a server group
+    ///
+    /// Removes some backend servers from a server group and adds others in one call. Not available for Fc server groups. The servers involved are `Replacing` in ListServerGroupServers until the new ones are `Available`, and the group is `Configuring` meanwhile.
+    pub fn replace_servers_in_server_group(
+        &self,
+    ) -> crate::ReplaceServersInServerGroupRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
     /// `StartListener`: Start a listener
     ///
     /// Starts a stopped listener so that it accepts and forwards traffic again.
     pub fn start_listener(&self) -> crate::StartListenerRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `StartShiftLoadBalancerZones`: Shift a zone out of a load balancer's DNS
+    ///
+    /// Removes the addresses of one zone of an ALB instance (its EIPs, or its private VIPs) from the DNS records of the instance's domain name, so that clients are no longer sent to that zone. The zone stays configured on the instance; CancelShiftLoadBalancerZones adds its addresses back.
+    ///
+    /// Only for instances in fixed IP mode (`AddressAllocatedMode` `Fixed`). The last zone in the `Active` state cannot be shifted away. In GetLoadBalancerAttribute, a shifted zone's status reads `Shifted`.
+    pub fn start_shift_load_balancer_zones(
+        &self,
+    ) -> crate::StartShiftLoadBalancerZonesRequestBuilder<Client> {
         crate::RequestBuilder::with_client(self.clone())
     }
     /// `StopListener`: Stop a listener
@@ -119,12 +557,126 @@ impl Client {
     pub fn stop_listener(&self) -> crate::StopListenerRequestBuilder<Client> {
         crate::RequestBuilder::with_client(self.clone())
     }
+    /// `TagResources`: Add tags to resources
+    ///
+    /// Adds tags to ALB resources of one type: up to 20 tags on up to 50 resources in one call.
+    pub fn tag_resources(&self) -> crate::TagResourcesRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `UnTagResources`: Remove tags from resources
+    ///
+    /// Removes tags from ALB resources of one type: the tags named by key (TagKey) or by key and value (Tag), or all of the resources' tags (All).
+    pub fn un_tag_resources(&self) -> crate::UnTagResourcesRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `UpdateAScripts`: Update AScript scripts
+    ///
+    /// Changes AScript (programmable script) rules: their names, sources, whether they are enabled and their extended attributes. The changes are applied in the background.
+    pub fn update_a_scripts(&self) -> crate::UpdateAScriptsRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `UpdateAclAttribute`: Rename an access control list
+    ///
+    /// Changes the attributes of an access control list (ACL); at present only its name.
+    pub fn update_acl_attribute(
+        &self,
+    ) -> crate::UpdateAclAttributeRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `UpdateHealthCheckTemplateAttribute`: Update a health check template
+    ///
+    /// Changes the settings of a health check template, such as its name or health check protocol. Parameters left out keep their values.
+    pub fn update_health_check_template_attribute(
+        &self,
+    ) -> crate::UpdateHealthCheckTemplateAttributeRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
     /// `UpdateListenerAttribute`: Update the attributes of a listener
     ///
     /// Changes the configuration of a listener, such as its name, timeouts, default forwarding actions, certificates and header settings. Parameters left out keep their current values.
     pub fn update_listener_attribute(
         &self,
     ) -> crate::UpdateListenerAttributeRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `UpdateListenerLogConfig`: Update the log settings of a listener
+    ///
+    /// Changes what a listener's access logs record: custom headers, and Xtrace request tracing. The ALB instance's access log must be enabled first (OperationDenied.AccessLogDisabled otherwise).
+    pub fn update_listener_log_config(
+        &self,
+    ) -> crate::UpdateListenerLogConfigRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `UpdateLoadBalancerAddressTypeConfig`: Change a load balancer's network type
+    ///
+    /// Switches an ALB instance between Internet-facing and internal (IPv4 network type). Going from Intranet to Internet needs an elastic IP address (EIP) per zone, allocated beforehand (VPC AllocateEipAddress) and given in ZoneMappings. The change is applied in the background.
+    pub fn update_load_balancer_address_type_config(
+        &self,
+    ) -> crate::UpdateLoadBalancerAddressTypeConfigRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `UpdateLoadBalancerAttribute`: Update a load balancer's name or modification protection
+    ///
+    /// Renames an ALB instance and/or changes its console modification protection. Settings left out stay as they are. The change is applied in the background.
+    pub fn update_load_balancer_attribute(
+        &self,
+    ) -> crate::UpdateLoadBalancerAttributeRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `UpdateLoadBalancerEdition`: Change a load balancer's edition
+    ///
+    /// Changes the edition of an ALB instance. Basic can be upgraded to Standard or StandardWithWaf, and StandardWithWaf changed to Standard; Standard and StandardWithWaf cannot go back to Basic. The change is applied in the background.
+    pub fn update_load_balancer_edition(
+        &self,
+    ) -> crate::UpdateLoadBalancerEditionRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `UpdateLoadBalancerZones`: Change a load balancer's zones
+    ///
+    /// Replaces the set of zones an ALB instance serves in, with the vSwitch of each: the list given becomes the instance's whole zone configuration. Adding zones may incur charges. The change is applied in the background.
+    pub fn update_load_balancer_zones(
+        &self,
+    ) -> crate::UpdateLoadBalancerZonesRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `UpdateRuleAttribute`: Change a forwarding rule
+    ///
+    /// Changes a forwarding rule's name, priority, conditions or actions; what is not given stays as it is. The limits of CreateRule apply: at most 5 conditions and 3 actions on a Basic edition instance, 10 conditions and 5 actions on Standard and WAF-enabled instances, and exactly one final action. To change several rules in one call, use UpdateRulesAttribute.
+    pub fn update_rule_attribute(
+        &self,
+    ) -> crate::UpdateRuleAttributeRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `UpdateRulesAttribute`: Change forwarding rules
+    ///
+    /// Changes the name, priority, conditions or actions of several forwarding rules in one call (at most 10 rules); for each rule, what is not given stays as it is. The limits of CreateRule apply to each rule.
+    pub fn update_rules_attribute(
+        &self,
+    ) -> crate::UpdateRulesAttributeRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `UpdateSecurityPolicyAttribute`: Update a custom security policy
+    ///
+    /// Changes a custom TLS security policy: its name, TLS versions or cipher suites. Parameters left out keep their values. The change is applied in the background and reaches every listener that uses the policy.
+    pub fn update_security_policy_attribute(
+        &self,
+    ) -> crate::UpdateSecurityPolicyAttributeRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `UpdateServerGroupAttribute`: Update a server group
+    ///
+    /// Changes the settings of a server group: its name, scheduler, health checks, session persistence, slow start, connection draining, hashing, keepalive and zone and IP version behaviour. Omitted parameters keep their values. The group's type, protocol and VPC cannot be changed.
+    pub fn update_server_group_attribute(
+        &self,
+    ) -> crate::UpdateServerGroupAttributeRequestBuilder<Client> {
+        crate::RequestBuilder::with_client(self.clone())
+    }
+    /// `UpdateServerGroupServersAttribute`: Update backend servers of a server group
+    ///
+    /// Changes the weight and description of backend servers already in a server group. Each server is `Configuring` in ListServerGroupServers until it is `Available` again, and the group is `Configuring` meanwhile.
+    pub fn update_server_group_servers_attribute(
+        &self,
+    ) -> crate::UpdateServerGroupServersAttributeRequestBuilder<Client> {
         crate::RequestBuilder::with_client(self.clone())
     }
 }

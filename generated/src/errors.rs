@@ -21,7 +21,7 @@ pub static FORBIDDEN_LISTENER: ErrorCodeInfo = ErrorCodeInfo::new(
 pub static FORBIDDEN_LOAD_BALANCER: ErrorCodeInfo = ErrorCodeInfo::new(
     "Forbidden.LoadBalancer",
     403u16,
-    "Authentication has failed for LoadBalancer.",
+    "Authentication is failed for %s.",
     false,
 );
 /// `Forbidden.RAM`: The RAM identity lacks permission for this action.
@@ -50,7 +50,7 @@ pub static INCORRECT_BUSINESS_STATUS_LOAD_BALANCER: ErrorCodeInfo = ErrorCodeInf
     "IncorrectBusinessStatus.LoadBalancer",
     400u16,
     "The business status of %s [%s]  is incorrect.",
-    false,
+    true,
 );
 /// `IncorrectStatus.Listener`: The listener is not in a state that allows the change.
 pub static INCORRECT_STATUS_LISTENER: ErrorCodeInfo = ErrorCodeInfo::new(
@@ -206,11 +206,11 @@ pub static RESOURCE_ALREADY_EXIST_LISTENER: ErrorCodeInfo = ErrorCodeInfo::new(
     "The specified resource %s is already exist.",
     false,
 );
-/// `ResourceInConfiguring.Listener`: Another request is changing the listener right now.
+/// `ResourceInConfiguring.Listener`: Another request is changing the listener right now; retry later.
 pub static RESOURCE_IN_CONFIGURING_LISTENER: ErrorCodeInfo = ErrorCodeInfo::new(
     "ResourceInConfiguring.Listener",
     400u16,
-    "The specified resource %s is configuring, please try again later.",
+    "The specified resource of %s is being configured, please try again later.",
     true,
 );
 /// `ResourceInUse.Listener`: Another resource still depends on the listener.
@@ -325,7 +325,7 @@ pub static SIGNATURE_NONCE_USED: ErrorCodeInfo = ErrorCodeInfo::new(
     "Specified signature nonce was used already.",
     false,
 );
-/// `SystemBusy`: The service is overloaded.
+/// `SystemBusy`: The service is overloaded; retry later.
 pub static SYSTEM_BUSY: ErrorCodeInfo = ErrorCodeInfo::new(
     "SystemBusy",
     500u16,
@@ -360,8 +360,835 @@ pub static UNSUPPORTED_FEATURE_FULL_TRACE_HTTPS: ErrorCodeInfo = ErrorCodeInfo::
     "The feature of FullTraceHttps is not supported for current instance.",
     false,
 );
+/// `ResourceAlreadyExist.AclEntry`: The ACL already holds an entry with this CIDR block (on association: the listener's ACLs already contain it); remove the duplicate from the request.
+pub static RESOURCE_ALREADY_EXIST_ACL_ENTRY: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceAlreadyExist.AclEntry",
+    400u16,
+    "The specified resource %s already exists.",
+    false,
+);
+/// `ResourceQuotaExceeded.AclEntriesNum`: The ACL would hold more entries than its quota allows; remove entries or ask for a higher quota in Quota Center.
+pub static RESOURCE_QUOTA_EXCEEDED_ACL_ENTRIES_NUM: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceQuotaExceeded.AclEntriesNum",
+    400u16,
+    "The quota of %s is exceeded for resource %s, usage %s/%s.",
+    false,
+);
+/// `IncorrectStatus.Acl`: The ACL is not in a state that allows the change (for example, another change to it is still running); retry later.
+pub static INCORRECT_STATUS_ACL: ErrorCodeInfo = ErrorCodeInfo::new(
+    "IncorrectStatus.Acl",
+    400u16,
+    "The status of %s [%s] is incorrect.",
+    true,
+);
+/// `ResourceQuotaExceeded.ListenerAclEntriesNum`: The ACLs associated with the listener would hold more entries in total than the listener's quota allows.
+pub static RESOURCE_QUOTA_EXCEEDED_LISTENER_ACL_ENTRIES_NUM: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceQuotaExceeded.ListenerAclEntriesNum",
+    400u16,
+    "The quota of %s is exceeded for resource %s, usage %s/%s.",
+    false,
+);
+/// `ResourceQuotaExceeded.LoadBalancerAclEntriesNum`: The ACLs used by the load balancer's listeners would hold more entries in total than the instance's quota allows.
+pub static RESOURCE_QUOTA_EXCEEDED_LOAD_BALANCER_ACL_ENTRIES_NUM: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceQuotaExceeded.LoadBalancerAclEntriesNum",
+    400u16,
+    "The quota of %s is exceeded for resource %s, usage %s/%s.",
+    false,
+);
+/// `ResourceNotFound.Acl`: The ACL does not exist (check the AclId and the region).
+pub static RESOURCE_NOT_FOUND_ACL: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceNotFound.Acl",
+    404u16,
+    "The specified resource %s is not found.",
+    false,
+);
+/// `IncorrectStatus.ServerGroup`: The server group is not in a state that allows the change (for example, another change to it is still running); retry later.
+pub static INCORRECT_STATUS_SERVER_GROUP: ErrorCodeInfo = ErrorCodeInfo::new(
+    "IncorrectStatus.ServerGroup",
+    400u16,
+    "The status of %s [%s] is incorrect.",
+    true,
+);
+/// `Conflict.BackendServer`: The server group already has a backend server with the same identity (server ID or IP and port); drop the duplicate or update the existing server.
+pub static CONFLICT_BACKEND_SERVER: ErrorCodeInfo = ErrorCodeInfo::new(
+    "Conflict.BackendServer",
+    400u16,
+    "There is already %s having the same configuration with %s.",
+    false,
+);
+/// `OperationDenied.VpcVportNotFound`: The backend server has no network port in the server group's VPC, so it cannot be added; check the server ID or IP and the VPC.
+pub static OPERATION_DENIED_VPC_VPORT_NOT_FOUND: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.VpcVportNotFound",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `IncorrectStatus.Eni`: The elastic network interface given as a backend is not in a state that allows adding it (for example, it is being attached or detached); retry later.
+pub static INCORRECT_STATUS_ENI: ErrorCodeInfo = ErrorCodeInfo::new(
+    "IncorrectStatus.Eni",
+    400u16,
+    "The status of %s [%s] is incorrect.",
+    true,
+);
+/// `ResourceInUse.IP`: The IP address is already used by another backend server or resource; choose another address.
+pub static RESOURCE_IN_USE_IP: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceInUse.IP",
+    400u16,
+    "The specified resource %s is in use.",
+    false,
+);
+/// `OperationDenied.NoAvailableVSwitch`: The load balancer has no vSwitch that can reach this backend server (for example, none in the backend's zone); change the load balancer's zones or pick another server.
+pub static OPERATION_DENIED_NO_AVAILABLE_V_SWITCH: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.NoAvailableVSwitch",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `OperationDenied.VgwVipNotFound`: The gateway address needed to reach this backend server was not found, so the server cannot be added.
+pub static OPERATION_DENIED_VGW_VIP_NOT_FOUND: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.VgwVipNotFound",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `OperationDenied.CloudBox`: Resources in a CloudBox cannot be added as backend servers of this server group.
+pub static OPERATION_DENIED_CLOUD_BOX: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.CloudBox",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `Mismatch.Type`: The backend server's type does not fit the server group's type (for example, an ECS instance in an IP-type server group).
+pub static MISMATCH_TYPE: ErrorCodeInfo = ErrorCodeInfo::new(
+    "Mismatch.Type",
+    400u16,
+    "The %s is mismatched for %s and %s.",
+    false,
+);
+/// `ResourceInConfiguring`: The resource (a server group, listener or ACL) is being changed by another request; retry later.
+pub static RESOURCE_IN_CONFIGURING: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceInConfiguring",
+    400u16,
+    "The specified resource of %s is being configured. Please try again later.",
+    true,
+);
+/// `DuplicatedParam.BackendServer`: The request names the same backend server more than once; give each server once.
+pub static DUPLICATED_PARAM_BACKEND_SERVER: ErrorCodeInfo = ErrorCodeInfo::new(
+    "DuplicatedParam.BackendServer",
+    400u16,
+    "The param of %s is duplicated.",
+    false,
+);
+/// `OperationDenied.EciNotSupportJobType`: This kind of backend change is not supported for an elastic container instance (ECI) backend.
+pub static OPERATION_DENIED_ECI_NOT_SUPPORT_JOB_TYPE: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.EciNotSupportJobType",
+    400u16,
+    "The operation is not allowed because of eci not support job type.",
+    false,
+);
+/// `IllegalParam.ServerIp`: The ServerIp value is not valid for this backend server (not one of the server's addresses, or not allowed for its server type).
+pub static ILLEGAL_PARAM_SERVER_IP: ErrorCodeInfo = ErrorCodeInfo::new(
+    "IllegalParam.ServerIp",
+    400u16,
+    "The param of ServerIp is illegal.",
+    false,
+);
+/// `Mismatch.ServerType`: The ServerType does not match the ServerId (for example, an ENI ID given with ServerType Ecs).
+pub static MISMATCH_SERVER_TYPE: ErrorCodeInfo = ErrorCodeInfo::new(
+    "Mismatch.ServerType",
+    400u16,
+    "The %s is mismatched for %s and %s.",
+    false,
+);
+/// `Forbidden.ServerGroup`: The caller may not act on the server group (for example, it belongs to another account or is managed by another service).
+pub static FORBIDDEN_SERVER_GROUP: ErrorCodeInfo = ErrorCodeInfo::new(
+    "Forbidden.ServerGroup",
+    403u16,
+    "Authentication has failed for ServerGroup.",
+    false,
+);
+/// `ResourceNotFound.Ecs`: An ECS instance given as a backend server does not exist (check the ID and the region).
+pub static RESOURCE_NOT_FOUND_ECS: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceNotFound.Ecs",
+    404u16,
+    "The specified resource %s is not found.",
+    false,
+);
+/// `ResourceNotFound.Eci`: An elastic container instance (ECI) given as a backend server does not exist.
+pub static RESOURCE_NOT_FOUND_ECI: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceNotFound.Eci",
+    404u16,
+    "The specified resource %s is not found.",
+    false,
+);
+/// `ResourceNotFound.Eni`: An elastic network interface (ENI) given as a backend server does not exist.
+pub static RESOURCE_NOT_FOUND_ENI: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceNotFound.Eni",
+    404u16,
+    "The specified resource %s is not found.",
+    false,
+);
+/// `IncorrectStatus.HealthCheckTemplate`: The health check template is not in a state that allows the change; retry later.
+pub static INCORRECT_STATUS_HEALTH_CHECK_TEMPLATE: ErrorCodeInfo = ErrorCodeInfo::new(
+    "IncorrectStatus.HealthCheckTemplate",
+    400u16,
+    "The status of %s [%s] is incorrect.",
+    true,
+);
+/// `ResourceNotFound.HealthCheckTemplate`: The health check template does not exist.
+pub static RESOURCE_NOT_FOUND_HEALTH_CHECK_TEMPLATE: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceNotFound.HealthCheckTemplate",
+    404u16,
+    "The specified resource %s is not found.",
+    false,
+);
+/// `QuotaExceeded.AclsNum`: The quota of ACLs is used up: the account has as many ACLs as allowed (CreateAcl), or the listener has as many associated ACLs as allowed (AssociateAclsWithListener).
+pub static QUOTA_EXCEEDED_ACLS_NUM: ErrorCodeInfo = ErrorCodeInfo::new(
+    "QuotaExceeded.AclsNum",
+    400u16,
+    "The quota of %s is exceeded, usage %s/%s.",
+    false,
+);
+/// `OperationDenied.AclNotSupport`: ACLs cannot be associated with this listener (its protocol or the instance's configuration does not support access control).
+pub static OPERATION_DENIED_ACL_NOT_SUPPORT: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.AclNotSupport",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `ResourceInUse.Acl`: The ACL is in use: it is still associated with a listener. Dissociate it (DissociateAclsFromListener) before deleting it.
+pub static RESOURCE_IN_USE_ACL: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceInUse.Acl",
+    400u16,
+    "The specified resource %s is in use.",
+    false,
+);
+/// `OperationDenied.LoadBalancerJoinedSecurityGroupNotSupportAcl`: The load balancer has joined a security group, and such instances cannot use ACLs; control access with the security group, or leave it first.
+pub static OPERATION_DENIED_LOAD_BALANCER_JOINED_SECURITY_GROUP_NOT_SUPPORT_ACL: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.LoadBalancerJoinedSecurityGroupNotSupportAcl",
+    400u16,
+    "The operation is not allowed because of loadbalancer joined security group not support acl.",
+    false,
+);
+/// `IncorrectBusinessStatus.CommonBandwidthPackage`: The Internet Shared Bandwidth instance's business state (for example, locked for an overdue payment) does not allow the change.
+pub static INCORRECT_BUSINESS_STATUS_COMMON_BANDWIDTH_PACKAGE: ErrorCodeInfo = ErrorCodeInfo::new(
+    "IncorrectBusinessStatus.CommonBandwidthPackage",
+    400u16,
+    "The business status of %s [%s]  is incorrect.",
+    true,
+);
+/// `IncorrectStatus.CommonBandwidthPackage`: The Internet Shared Bandwidth instance is not in a state that allows the change (for example, it is being configured); retry later.
+pub static INCORRECT_STATUS_COMMON_BANDWIDTH_PACKAGE: ErrorCodeInfo = ErrorCodeInfo::new(
+    "IncorrectStatus.CommonBandwidthPackage",
+    400u16,
+    "The status of %s [%s] is incorrect.",
+    true,
+);
+/// `ResourceNotFound.CommonBandwidthPackage`: The Internet Shared Bandwidth instance does not exist.
+pub static RESOURCE_NOT_FOUND_COMMON_BANDWIDTH_PACKAGE: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceNotFound.CommonBandwidthPackage",
+    404u16,
+    "The specified resource %s is not found.",
+    false,
+);
+/// `IncorrectBusinessStatus.Eip`: An EIP of the load balancer is in a business state (for example, locked for an overdue payment) that does not allow the change.
+pub static INCORRECT_BUSINESS_STATUS_EIP: ErrorCodeInfo = ErrorCodeInfo::new(
+    "IncorrectBusinessStatus.Eip",
+    400u16,
+    "The business status of %s [%s] \u{a0}is incorrect.",
+    true,
+);
+/// `OperationDenied.ZoneVSwitchChanged`: The request gives another vSwitch for a zone the load balancer already uses; this call cannot change a zone's vSwitch.
+pub static OPERATION_DENIED_ZONE_V_SWITCH_CHANGED: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.ZoneVSwitchChanged",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `OperationDenied.ZoneMappingsNotChanged`: The requested zones and vSwitches are the load balancer's current ones; nothing would change.
+pub static OPERATION_DENIED_ZONE_MAPPINGS_NOT_CHANGED: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.ZoneMappingsNotChanged",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `OperationDenied.ZoneVSwitchNotExist`: The zone and vSwitch pair is not one of the load balancer's zone mappings.
+pub static OPERATION_DENIED_ZONE_V_SWITCH_NOT_EXIST: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.ZoneVSwitchNotExist",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `OperationDenied.EniStatusNotSupport`: The state of the load balancer's network interface in that zone does not allow shifting the zone.
+pub static OPERATION_DENIED_ENI_STATUS_NOT_SUPPORT: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.EniStatusNotSupport",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `OperationDenied.OnlyFixedAddressAllocatedModeSupported`: Zone shifting is available only for load balancers with fixed IP addresses (AddressAllocatedMode Fixed).
+pub static OPERATION_DENIED_ONLY_FIXED_ADDRESS_ALLOCATED_MODE_SUPPORTED: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.OnlyFixedAddressAllocatedModeSupported",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `OperationFailed.CancelShiftLoadBalancerZonesFailed`: The service could not bring the shifted zone back into service; check the load balancer's state before trying again.
+pub static OPERATION_FAILED_CANCEL_SHIFT_LOAD_BALANCER_ZONES_FAILED: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationFailed.CancelShiftLoadBalancerZonesFailed",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `ResourceNotEnough.VSwitchIp`: The vSwitch has too few free IP addresses for the load balancer; free some or use another vSwitch.
+pub static RESOURCE_NOT_ENOUGH_V_SWITCH_IP: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceNotEnough.VSwitchIp",
+    400u16,
+    "The specified resource %s is not enough.",
+    false,
+);
+/// `Mismatch.ZoneIdAndVSwitchId`: The vSwitch is not in the given zone.
+pub static MISMATCH_ZONE_ID_AND_V_SWITCH_ID: ErrorCodeInfo = ErrorCodeInfo::new(
+    "Mismatch.ZoneIdAndVSwitchId",
+    400u16,
+    "The %s and %s are mismatched.",
+    false,
+);
+/// `ResourceNotFound.VSwitch`: The vSwitch does not exist.
+pub static RESOURCE_NOT_FOUND_V_SWITCH: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceNotFound.VSwitch",
+    404u16,
+    "The specified resource %s is not found.",
+    false,
+);
+/// `ResourceQuotaExceeded.AScriptsNum`: The listener would have more AScript programmable scripts than its quota allows.
+pub static RESOURCE_QUOTA_EXCEEDED_A_SCRIPTS_NUM: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceQuotaExceeded.AScriptsNum",
+    400u16,
+    "The quota of %s is exceeded for resource %s, usage %s/%s.",
+    false,
+);
+/// `ResourceQuotaExceeded.AScriptsTotalLinesNum`: The listener's AScript scripts together would have more lines than the quota allows.
+pub static RESOURCE_QUOTA_EXCEEDED_A_SCRIPTS_TOTAL_LINES_NUM: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceQuotaExceeded.AScriptsTotalLinesNum",
+    400u16,
+    "The quota of %s is exceeded for resource %s, usage %s/%s.",
+    false,
+);
+/// `ResourceQuotaExceeded.AScriptLinesNum`: An AScript script has more lines than the quota for one script allows.
+pub static RESOURCE_QUOTA_EXCEEDED_A_SCRIPT_LINES_NUM: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceQuotaExceeded.AScriptLinesNum",
+    400u16,
+    "The quota of %s is exceeded for resource %s, usage %s/%s.",
+    false,
+);
+/// `NotExist.ResourceGroup`: The resource group does not exist (check ResourceGroupId or NewResourceGroupId).
+pub static NOT_EXIST_RESOURCE_GROUP: ErrorCodeInfo = ErrorCodeInfo::new(
+    "NotExist.ResourceGroup",
+    400u16,
+    "ResourceGroup does not exist.",
+    false,
+);
+/// `Forbidden.Acl`: The caller may not act on the ACL.
+pub static FORBIDDEN_ACL: ErrorCodeInfo = ErrorCodeInfo::new(
+    "Forbidden.Acl",
+    403u16,
+    "ACL authentication has failed.",
+    false,
+);
+/// `QuotaExceeded.HealthCheckTemplatesNum`: The account already has as many health check templates as its quota allows; delete some or ask for a higher quota.
+pub static QUOTA_EXCEEDED_HEALTH_CHECK_TEMPLATES_NUM: ErrorCodeInfo = ErrorCodeInfo::new(
+    "QuotaExceeded.HealthCheckTemplatesNum",
+    400u16,
+    "The quota of %s is exceeded, usage %s/%s.",
+    false,
+);
+/// `Forbidden.HealthCheckTemplate`: The caller may not act on the health check template.
+pub static FORBIDDEN_HEALTH_CHECK_TEMPLATE: ErrorCodeInfo = ErrorCodeInfo::new(
+    "Forbidden.HealthCheckTemplate",
+    403u16,
+    "Authentication has failed for HealthCheckTemplate.",
+    false,
+);
+/// `QuotaExceeded.LoadBalancersNum`: The account already has as many ALB instances in the region as its quota allows.
+pub static QUOTA_EXCEEDED_LOAD_BALANCERS_NUM: ErrorCodeInfo = ErrorCodeInfo::new(
+    "QuotaExceeded.LoadBalancersNum",
+    400u16,
+    "The quota of %s is exceeded, usage %s/%s.",
+    false,
+);
+/// `DuplicatedParam.ZoneId`: ZoneMappings names the same zone more than once; give each zone once.
+pub static DUPLICATED_PARAM_ZONE_ID: ErrorCodeInfo = ErrorCodeInfo::new(
+    "DuplicatedParam.ZoneId",
+    400u16,
+    "The param of ZoneId is duplicated.",
+    false,
+);
+/// `OperationDenyed.ServiceLinkedRoleNotExist`: The service-linked role AliyunServiceRoleForAlb does not exist and could not be created; create it, or let the caller create it (ram:CreateServiceLinkedRole), then try again.
+pub static OPERATION_DENYED_SERVICE_LINKED_ROLE_NOT_EXIST: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenyed.ServiceLinkedRoleNotExist",
+    400u16,
+    "The service linked role AliyunServiceRoleForAlb does not exist.",
+    false,
+);
+/// `OperationDenied.SameGroupForForwardAndMirrorAction`: The rule forwards to and mirrors traffic to the same server group; use different server groups.
+pub static OPERATION_DENIED_SAME_GROUP_FOR_FORWARD_AND_MIRROR_ACTION: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.SameGroupForForwardAndMirrorAction",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `OperationDenied.IpGroupCanNotUsedForMirrorAction`: An IP-type server group cannot be the target of a traffic mirroring action.
+pub static OPERATION_DENIED_IP_GROUP_CAN_NOT_USED_FOR_MIRROR_ACTION: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.IpGroupCanNotUsedForMirrorAction",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `Conflict.Priority`: Another rule of the listener already has this priority; choose a priority not yet used.
+pub static CONFLICT_PRIORITY: ErrorCodeInfo = ErrorCodeInfo::new(
+    "Conflict.Priority",
+    400u16,
+    "There is already %s having the same configuration with %s.",
+    false,
+);
+/// `ResourceQuotaExceeded.LoadBalancerRulesNum`: The load balancer would have more forwarding rules than its quota allows.
+pub static RESOURCE_QUOTA_EXCEEDED_LOAD_BALANCER_RULES_NUM: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceQuotaExceeded.LoadBalancerRulesNum",
+    400u16,
+    "The quota of %s is exceeded for resource %s, usage %s/%s.",
+    false,
+);
+/// `QuotaExceeded.RuleWildcardsNum`: The rule's conditions use more wildcards than allowed.
+pub static QUOTA_EXCEEDED_RULE_WILDCARDS_NUM: ErrorCodeInfo = ErrorCodeInfo::new(
+    "QuotaExceeded.RuleWildcardsNum",
+    400u16,
+    "The quota of %s is exceeded, usage %s/%s.",
+    false,
+);
+/// `QuotaExceeded.RuleMatchEvaluationsNum`: The rule's conditions have more match values than allowed.
+pub static QUOTA_EXCEEDED_RULE_MATCH_EVALUATIONS_NUM: ErrorCodeInfo = ErrorCodeInfo::new(
+    "QuotaExceeded.RuleMatchEvaluationsNum",
+    400u16,
+    "The quota of %s is exceeded, usage %s/%s.",
+    false,
+);
+/// `QuotaExceeded.RuleActionsNum`: The rule has more actions than the load balancer's edition allows.
+pub static QUOTA_EXCEEDED_RULE_ACTIONS_NUM: ErrorCodeInfo = ErrorCodeInfo::new(
+    "QuotaExceeded.RuleActionsNum",
+    400u16,
+    "The quota of %s is exceeded, usage %s/%s.",
+    false,
+);
+/// `Mismatch.Protocol`: A protocol in the rule does not fit: the target server group's backend protocol does not suit the listener's protocol or the action.
+pub static MISMATCH_PROTOCOL: ErrorCodeInfo = ErrorCodeInfo::new(
+    "Mismatch.Protocol",
+    400u16,
+    "The %s is mismatched for %s and %s.",
+    false,
+);
+/// `OperationDenied.RewriteMissingForwardGroup`: A Rewrite action needs a ForwardGroup action in the same rule.
+pub static OPERATION_DENIED_REWRITE_MISSING_FORWARD_GROUP: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.RewriteMissingForwardGroup",
+    400u16,
+    "The operation is not allowed because of RewriteMissingForwardGroup.",
+    false,
+);
+/// `OperationDenied.MirrorActionSupportHttpGroupOnly`: Traffic mirroring can only target server groups whose backend protocol is HTTP.
+pub static OPERATION_DENIED_MIRROR_ACTION_SUPPORT_HTTP_GROUP_ONLY: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.MirrorActionSupportHttpGroupOnly",
+    400u16,
+    "The operation is not allowed because of MirrorActionSupportHttpGroupOnly.",
+    false,
+);
+/// `OperationDenied.ProtocolMustSameForForwardGroupAction`: All server groups of one ForwardGroup action must use the same backend protocol.
+pub static OPERATION_DENIED_PROTOCOL_MUST_SAME_FOR_FORWARD_GROUP_ACTION: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.ProtocolMustSameForForwardGroupAction",
+    400u16,
+    "The operation is not allowed because of ProtocolMustSameForForwardGroupAction.",
+    false,
+);
+/// `QuotaExceeded.SecurityPoliciesNum`: The account already has as many custom security policies as its quota allows.
+pub static QUOTA_EXCEEDED_SECURITY_POLICIES_NUM: ErrorCodeInfo = ErrorCodeInfo::new(
+    "QuotaExceeded.SecurityPoliciesNum",
+    400u16,
+    "The quota of %s is exceeded, usage %s/%s.",
+    false,
+);
+/// `QuotaExceeded.ServerGroupsNum`: The account already has as many server groups as its quota allows.
+pub static QUOTA_EXCEEDED_SERVER_GROUPS_NUM: ErrorCodeInfo = ErrorCodeInfo::new(
+    "QuotaExceeded.ServerGroupsNum",
+    400u16,
+    "The quota of %s is exceeded, usage %s/%s.",
+    false,
+);
+/// `Mismatch.ServerGroupSchedulerAndSlowStartEnable`: Slow start needs the weighted round-robin scheduler (Scheduler Wrr); change the scheduler or turn slow start off.
+pub static MISMATCH_SERVER_GROUP_SCHEDULER_AND_SLOW_START_ENABLE: ErrorCodeInfo = ErrorCodeInfo::new(
+    "Mismatch.ServerGroupSchedulerAndSlowStartEnable",
+    400u16,
+    "The %s and %s are mismatched.",
+    false,
+);
+/// `QuotaExceeded.SlowStartDuration`: SlowStartDuration is outside the allowed range (30 to 900 seconds in the 2024 metadata).
+pub static QUOTA_EXCEEDED_SLOW_START_DURATION: ErrorCodeInfo = ErrorCodeInfo::new(
+    "QuotaExceeded.SlowStartDuration",
+    400u16,
+    "The quota of %s is exceeded, usage %s/%s.",
+    false,
+);
+/// `UnsupportedFeature.SlowStart`: Slow start is not available here: Basic edition instances and Function Compute server groups do not support it.
+pub static UNSUPPORTED_FEATURE_SLOW_START: ErrorCodeInfo = ErrorCodeInfo::new(
+    "UnsupportedFeature.SlowStart",
+    400u16,
+    "The feature of %s is not supported.",
+    false,
+);
+/// `QuotaExceeded.ConnectionDrainTimeout`: ConnectionDrainTimeout is outside the allowed range (0 to 900 seconds in the 2024 metadata).
+pub static QUOTA_EXCEEDED_CONNECTION_DRAIN_TIMEOUT: ErrorCodeInfo = ErrorCodeInfo::new(
+    "QuotaExceeded.ConnectionDrainTimeout",
+    400u16,
+    "The quota of %s is exceeded, usage %s/%s.",
+    false,
+);
+/// `UnsupportedFeature.ConnectionDrain`: Connection draining is not available here: it must be enabled for the account, and Basic edition instances and Function Compute server groups do not support it.
+pub static UNSUPPORTED_FEATURE_CONNECTION_DRAIN: ErrorCodeInfo = ErrorCodeInfo::new(
+    "UnsupportedFeature.ConnectionDrain",
+    400u16,
+    "The feature of %s is not supported.",
+    false,
+);
+/// `OperationDenied.VpcNotSupportIpv6`: The VPC has no IPv6 CIDR block, so an IPv6-enabled server group cannot be created in it.
+pub static OPERATION_DENIED_VPC_NOT_SUPPORT_IPV6: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.VpcNotSupportIpv6",
+    400u16,
+    "The operation is not allowed because of VpcNotSupportIpv6.",
+    false,
+);
+/// `UnsupportedFeature.FcServerGroup`: Function Compute (Fc) server groups are not available here (for example, in this region or for this account).
+pub static UNSUPPORTED_FEATURE_FC_SERVER_GROUP: ErrorCodeInfo = ErrorCodeInfo::new(
+    "UnsupportedFeature.FcServerGroup",
+    400u16,
+    "Server groups of type FC are not supported.",
+    false,
+);
+/// `ResourceNotFound.Vpc`: The VPC does not exist.
+pub static RESOURCE_NOT_FOUND_VPC: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceNotFound.Vpc",
+    404u16,
+    "The specified resource %s is not found.",
+    false,
+);
+/// `ResourceNotFound.AScript`: An AScript programmable script does not exist.
+pub static RESOURCE_NOT_FOUND_A_SCRIPT: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceNotFound.AScript",
+    400u16,
+    "The specified resource %s is not found.",
+    false,
+);
+/// `OperationDenied.CrossListenerAScripts`: The scripts of one request belong to different listeners; send one request per listener.
+pub static OPERATION_DENIED_CROSS_LISTENER_A_SCRIPTS: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.CrossListenerAScripts",
+    400u16,
+    "The operation is not allowed because of %s",
+    false,
+);
+/// `OperationDenied.DeletionProtectionEnabled`: Deletion protection is on for the load balancer; turn it off (DisableDeletionProtection) before deleting it.
+pub static OPERATION_DENIED_DELETION_PROTECTION_ENABLED: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.DeletionProtectionEnabled",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `IncorrectStatus.Rule`: The forwarding rule is not in a state that allows the change (for example, another change to it is still running); retry later.
+pub static INCORRECT_STATUS_RULE: ErrorCodeInfo = ErrorCodeInfo::new(
+    "IncorrectStatus.Rule",
+    400u16,
+    "The status of %s [%s] is incorrect.",
+    true,
+);
+/// `ResourceNotFound.Rule`: The forwarding rule does not exist.
+pub static RESOURCE_NOT_FOUND_RULE: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceNotFound.Rule",
+    404u16,
+    "The specified resource %s is not found.",
+    false,
+);
+/// `OperationDenied.CrossLoadBalancerRules`: The rules of one request belong to different load balancers; send one request per load balancer.
+pub static OPERATION_DENIED_CROSS_LOAD_BALANCER_RULES: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.CrossLoadBalancerRules",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `IncorrectStatus.SecurityPolicy`: The security policy is not in a state that allows the change (for example, it is still being applied to listeners); retry later.
+pub static INCORRECT_STATUS_SECURITY_POLICY: ErrorCodeInfo = ErrorCodeInfo::new(
+    "IncorrectStatus.SecurityPolicy",
+    400u16,
+    "The status of %s [%s] is incorrect.",
+    true,
+);
+/// `ResourceInUse.SecurityPolicy`: The security policy is still used by a listener; give those listeners another policy before deleting it.
+pub static RESOURCE_IN_USE_SECURITY_POLICY: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceInUse.SecurityPolicy",
+    400u16,
+    "The specified resource %s is in use.",
+    false,
+);
+/// `ResourceInUse.ServerGroup`: The server group is still used by a listener or forwarding rule; remove those references before deleting it.
+pub static RESOURCE_IN_USE_SERVER_GROUP: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceInUse.ServerGroup",
+    400u16,
+    "The specified resource %s is in use.",
+    false,
+);
+/// `OperationDenied.AccessLogDisabled`: Access logging is off for the load balancer: there is nothing to disable, and the listener's log options (such as access log tracing) need it on.
+pub static OPERATION_DENIED_ACCESS_LOG_DISABLED: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.AccessLogDisabled",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `ResourceInConfiguring.LoadBalancer`: The load balancer is being changed by another request; retry later.
+pub static RESOURCE_IN_CONFIGURING_LOAD_BALANCER: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceInConfiguring.LoadBalancer",
+    400u16,
+    "The specified resource of %s is being configured, please try again later.",
+    true,
+);
+/// `OperationDenied.NonDualStackInstance`: The load balancer is not dual-stack (IPv4 only), so its IPv6 Internet access cannot be changed.
+pub static OPERATION_DENIED_NON_DUAL_STACK_INSTANCE: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.NonDualStackInstance",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `OperationDenied.Ipv6IntranetInstance`: The load balancer's IPv6 address is already private (intranet); there is nothing to disable.
+pub static OPERATION_DENIED_IPV6_INTRANET_INSTANCE: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.Ipv6IntranetInstance",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `LockFailed`: The service could not lock the resource because another request holds the lock; retry later.
+pub static LOCK_FAILED: ErrorCodeInfo = ErrorCodeInfo::new(
+    "LockFailed",
+    400u16,
+    "The specified resource lock failed.",
+    true,
+);
+/// `ResourceNotAssociated.Acl`: The ACL is not associated with the listener; there is nothing to dissociate.
+pub static RESOURCE_NOT_ASSOCIATED_ACL: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceNotAssociated.Acl",
+    404u16,
+    "The specified resource %s is not associated.",
+    false,
+);
+/// `OperationDenied.AccessLogEnabled`: Access logging is already on for the load balancer; to change where logs go, disable it first.
+pub static OPERATION_DENIED_ACCESS_LOG_ENABLED: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.AccessLogEnabled",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `OperationDenied.Ipv6InternetInstance`: The load balancer's IPv6 address is already public (Internet); there is nothing to enable.
+pub static OPERATION_DENIED_IPV6_INTERNET_INSTANCE: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.Ipv6InternetInstance",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `ResourceAlreadyAssociated.SecurityGroup`: The load balancer has already joined this security group.
+pub static RESOURCE_ALREADY_ASSOCIATED_SECURITY_GROUP: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceAlreadyAssociated.SecurityGroup",
+    400u16,
+    "The specified resource of %s is already associated.",
+    false,
+);
+/// `ResourceQuotaExceeded.SecurityGroupNum`: The load balancer would join more security groups than its quota allows.
+pub static RESOURCE_QUOTA_EXCEEDED_SECURITY_GROUP_NUM: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceQuotaExceeded.SecurityGroupNum",
+    400u16,
+    "The quota of %s is exceeded for resource %s, usage %s/%s.",
+    false,
+);
+/// `OperationDenied.SecurityGroupNotSupport`: This load balancer cannot use security groups (its configuration does not support them).
+pub static OPERATION_DENIED_SECURITY_GROUP_NOT_SUPPORT: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.SecurityGroupNotSupport",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `OperationDenied.LbAssociatedAclCanNotJoinSecurityGroup`: A load balancer whose listeners use ACLs cannot join a security group; dissociate the ACLs first.
+pub static OPERATION_DENIED_LB_ASSOCIATED_ACL_CAN_NOT_JOIN_SECURITY_GROUP: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.LbAssociatedAclCanNotJoinSecurityGroup",
+    400u16,
+    "The operation is not allowed because of loadBalancer associated acl can not join security group.",
+    false,
+);
+/// `ResourceNotFound.SecurityGroup`: The security group does not exist.
+pub static RESOURCE_NOT_FOUND_SECURITY_GROUP: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceNotFound.SecurityGroup",
+    404u16,
+    "The specified resource %s is not found.",
+    false,
+);
+/// `ResourceNotAssociated.SecurityGroup`: The load balancer is not in this security group; there is nothing to leave.
+pub static RESOURCE_NOT_ASSOCIATED_SECURITY_GROUP: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceNotAssociated.SecurityGroup",
+    400u16,
+    "The specified resource of %s is not associated.",
+    false,
+);
+/// `ResourceNotFound.AclEntry`: The entry (CIDR block) is not in the ACL.
+pub static RESOURCE_NOT_FOUND_ACL_ENTRY: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceNotFound.AclEntry",
+    404u16,
+    "The specified resource %s is not found.",
+    false,
+);
+/// `ResourceInConfiguring.BackendServer`: The backend server is being changed by another request (for example, being added or removed); retry later.
+pub static RESOURCE_IN_CONFIGURING_BACKEND_SERVER: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceInConfiguring.BackendServer",
+    400u16,
+    "The specified resource of %s is being configured, please try again later.",
+    true,
+);
+/// `ResourceNotFound.BackendServer`: A backend server named in the request is not in the server group.
+pub static RESOURCE_NOT_FOUND_BACKEND_SERVER: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceNotFound.BackendServer",
+    404u16,
+    "The specified resource %s is not found.",
+    false,
+);
+/// `IdempotentParameterMismatch`: The ClientToken was already used by a request with different parameters; use a new token for a different request.
+pub static IDEMPOTENT_PARAMETER_MISMATCH: ErrorCodeInfo = ErrorCodeInfo::new(
+    "IdempotentParameterMismatch",
+    400u16,
+    "The request uses the same client token as a previous, but non-identical request. Do not reuse a client token with different requests, unless the requests are identical.",
+    false,
+);
+/// `OperationDenied.ConfigLastActiveZoneNotSupport`: The load balancer's last active zone cannot be shifted away; at least one zone must stay active.
+pub static OPERATION_DENIED_CONFIG_LAST_ACTIVE_ZONE_NOT_SUPPORT: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.ConfigLastActiveZoneNotSupport",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `OperationFailed.ShiftLoadBalancerZonesFailed`: The service could not take the zone out of service; check the load balancer's state before trying again.
+pub static OPERATION_FAILED_SHIFT_LOAD_BALANCER_ZONES_FAILED: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationFailed.ShiftLoadBalancerZonesFailed",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `ResourceNotFound.Ascript`: An AScript programmable script does not exist.
+pub static RESOURCE_NOT_FOUND_ASCRIPT: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceNotFound.Ascript",
+    404u16,
+    "The specified resource of %s is not found.",
+    false,
+);
+/// `Conflict.Acl`: Another change conflicts with this one: the ACL already has the same configuration, or another ACL association of the listener is in progress; retry later.
+pub static CONFLICT_ACL: ErrorCodeInfo = ErrorCodeInfo::new(
+    "Conflict.Acl",
+    400u16,
+    "There is already %s having the same configuration with %s.",
+    true,
+);
+/// `OperationDenied.OnlyPostPaidEipSupported`: Only pay-as-you-go EIPs can be used here; use a pay-as-you-go EIP.
+pub static OPERATION_DENIED_ONLY_POST_PAID_EIP_SUPPORTED: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.OnlyPostPaidEipSupported",
+    400u16,
+    "The operation is not allowed because of OnlyPostPaidEipSupported.",
+    false,
+);
+/// `ResourceNotFound.Eip`: The EIP does not exist.
+pub static RESOURCE_NOT_FOUND_EIP: ErrorCodeInfo = ErrorCodeInfo::new(
+    "ResourceNotFound.Eip",
+    400u16,
+    "The specified resource ResourceNotFound.Eip is not found.",
+    false,
+);
+/// `OperationDenied.AddressTypeNotChanged`: The load balancer already has the requested address type (Internet or Intranet).
+pub static OPERATION_DENIED_ADDRESS_TYPE_NOT_CHANGED: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.AddressTypeNotChanged",
+    400u16,
+    "The operation is not allowed because of AddressTypeNotChanged.",
+    false,
+);
+/// `OperationDenied.Downgrade`: The load balancer's edition cannot be downgraded this way.
+pub static OPERATION_DENIED_DOWNGRADE: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.Downgrade",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `OperationDenied.EditionNotChanged`: The load balancer already has the requested edition.
+pub static OPERATION_DENIED_EDITION_NOT_CHANGED: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.EditionNotChanged",
+    400u16,
+    "The operation is not allowed because of %s.",
+    false,
+);
+/// `OperationDenied.ServiceManagedResource`: The resource is managed by another Alibaba Cloud service and cannot be changed directly; change it through that service.
+pub static OPERATION_DENIED_SERVICE_MANAGED_RESOURCE: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.ServiceManagedResource",
+    400u16,
+    "The operation is not allowed because the current resource of %s is managed resource.",
+    false,
+);
+/// `OperationDenied.ListenerIdInconsistent`: The rules of one request belong to different listeners; send one request per listener.
+pub static OPERATION_DENIED_LISTENER_ID_INCONSISTENT: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.ListenerIdInconsistent",
+    400u16,
+    "The operation is not allowed because of ListenerIdInconsistent.",
+    false,
+);
+/// `IllegalParam.Priority`: A rule's Priority is invalid (for example, out of range or repeated in the request).
+pub static ILLEGAL_PARAM_PRIORITY: ErrorCodeInfo = ErrorCodeInfo::new(
+    "IllegalParam.Priority",
+    400u16,
+    "The param of Priority is illegal.",
+    false,
+);
+/// `OperationDenied.UpstreamKeepaliveDisabled`: The change conflicts with backend keep-alive being off (UpstreamKeepaliveEnabled false): it is already off, or the requested setting needs it on.
+pub static OPERATION_DENIED_UPSTREAM_KEEPALIVE_DISABLED: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.UpstreamKeepaliveDisabled",
+    400u16,
+    "The operation is not allowed because of UpstreamKeepaliveDisabled.",
+    false,
+);
+/// `OperationDenied.UpstreamKeepaliveEnabled`: The change conflicts with backend keep-alive being on (UpstreamKeepaliveEnabled true): it is already on, or the requested setting needs it off.
+pub static OPERATION_DENIED_UPSTREAM_KEEPALIVE_ENABLED: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationDenied.UpstreamKeepaliveEnabled",
+    400u16,
+    "The operation is not allowed because of UpstreamKeepaliveEnabled.",
+    false,
+);
+/// `IdempotenceProcessing`: An earlier request with the same ClientToken is still being processed; retry later with the same token to get its result.
+pub static IDEMPOTENCE_PROCESSING: ErrorCodeInfo = ErrorCodeInfo::new(
+    "IdempotenceProcessing",
+    400u16,
+    "The previous idempotent request(s) is still processing.",
+    true,
+);
+/// `OperationFailed.ResourceGroupStatusCheckFail`: The service could not check the state of the resource group (for example, right after the group was created or changed); retry later.
+pub static OPERATION_FAILED_RESOURCE_GROUP_STATUS_CHECK_FAIL: ErrorCodeInfo = ErrorCodeInfo::new(
+    "OperationFailed.ResourceGroupStatusCheckFail",
+    400u16,
+    "The operation failed because of %s.",
+    true,
+);
+/// `VipStatusNotSupport`: The load balancer's virtual IP address is in a state that does not allow the change right now (typically while another change to the instance's addresses or listeners runs); retry later.
+pub static VIP_STATUS_NOT_SUPPORT: ErrorCodeInfo = ErrorCodeInfo::new(
+    "VipStatusNotSupport",
+    400u16,
+    "The current status of the VIP does not support this operation.",
+    true,
+);
 /// The codes any operation may return.
 pub static COMMON: &[&ErrorCodeInfo] = &[
+    &IDEMPOTENCE_PROCESSING,
     &THROTTLING,
     &THROTTLING_USER,
     &THROTTLING_API,
@@ -385,6 +1212,8 @@ pub static COMMON: &[&ErrorCodeInfo] = &[
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CommonError {
+    /// `IdempotenceProcessing` (HTTP 400, retried): An earlier request with the same ClientToken is still being processed; retry later with the same token to get its result. Message: `The previous idempotent request(s) is still processing.`.
+    IdempotenceProcessing(alb_runtime::ErrorMetadata),
     /// `Throttling` (HTTP 400, retried): The request rate exceeded a quota; wait and retry. Message: `Request was denied due to request throttling.`.
     Throttling(alb_runtime::ErrorMetadata),
     /// `Throttling.User` (HTTP 400, retried): The account's request quota for this API was exceeded. Message: `Request was denied due to user flow control.`.
@@ -393,7 +1222,7 @@ pub enum CommonError {
     ThrottlingApi(alb_runtime::ErrorMetadata),
     /// `ServiceUnavailable` (HTTP 503, retried): A temporary failure on the service side. Message: `The request has failed due to a temporary failure of the server.`.
     ServiceUnavailable(alb_runtime::ErrorMetadata),
-    /// `SystemBusy` (HTTP 500, retried): The service is overloaded. Message: `The system is busy. Please try again later.`.
+    /// `SystemBusy` (HTTP 500, retried): The service is overloaded; retry later. Message: `The system is busy. Please try again later.`.
     SystemBusy(alb_runtime::ErrorMetadata),
     /// `InternalError` (HTTP 500, retried): An unexpected server-side failure. Message: `The request processing has failed due to some unknown error, exception or failure.`.
     InternalError(alb_runtime::ErrorMetadata),
@@ -425,6 +1254,10 @@ pub enum CommonError {
     Unknown(alb_runtime::ErrorMetadata),
 }
 impl CommonError {
+    /// Whether this is `IdempotenceProcessing`.
+    pub fn is_idempotence_processing(&self) -> bool {
+        matches!(self, Self::IdempotenceProcessing(_))
+    }
     /// Whether this is `Throttling`.
     pub fn is_throttling(&self) -> bool {
         matches!(self, Self::Throttling(_))
@@ -505,6 +1338,7 @@ impl CommonError {
     ) -> Result<Self, alb_runtime::ErrorMetadata> {
         Ok(
             match meta.code.as_str() {
+                "IdempotenceProcessing" => Self::IdempotenceProcessing(meta),
                 "Throttling" => Self::Throttling(meta),
                 "Throttling.User" => Self::ThrottlingUser(meta),
                 "Throttling.Api" => Self::ThrottlingApi(meta),
@@ -530,6 +1364,7 @@ impl CommonError {
 }
 impl alb_runtime::OperationError for CommonError {
     const CODES: &'static [&'static alb_runtime::ErrorCodeInfo] = &[
+        &IDEMPOTENCE_PROCESSING,
         &THROTTLING,
         &THROTTLING_USER,
         &THROTTLING_API,
@@ -551,6 +1386,7 @@ impl alb_runtime::OperationError for CommonError {
     ];
     fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
         match meta.code.as_str() {
+            "IdempotenceProcessing" => Self::IdempotenceProcessing(meta),
             "Throttling" => Self::Throttling(meta),
             "Throttling.User" => Self::ThrottlingUser(meta),
             "Throttling.Api" => Self::ThrottlingApi(meta),
@@ -574,7 +1410,8 @@ impl alb_runtime::OperationError for CommonError {
     }
     fn metadata(&self) -> &alb_runtime::ErrorMetadata {
         match self {
-            Self::Throttling(m)
+            Self::IdempotenceProcessing(m)
+            | Self::Throttling(m)
             | Self::ThrottlingUser(m)
             | Self::ThrottlingApi(m)
             | Self::ServiceUnavailable(m)

@@ -5,6 +5,28 @@
 pub use crate::builder::RequestBuilder;
 pub use crate::client::Client;
 pub use crate::errors::CommonError;
+pub use crate::operations::add_entries_to_acl;
+pub use crate::operations::add_entries_to_acl::{
+    AddEntriesToAclRequest, AddEntriesToAclRequestBuilder, AddEntriesToAclResponse,
+    AddEntriesToAclError,
+};
+pub use crate::operations::add_servers_to_server_group;
+pub use crate::operations::add_servers_to_server_group::{
+    AddServersToServerGroupRequest, AddServersToServerGroupRequestBuilder,
+    AddServersToServerGroupResponse, AddServersToServerGroupError,
+};
+pub use crate::operations::apply_health_check_template_to_server_group;
+pub use crate::operations::apply_health_check_template_to_server_group::{
+    ApplyHealthCheckTemplateToServerGroupRequest,
+    ApplyHealthCheckTemplateToServerGroupRequestBuilder,
+    ApplyHealthCheckTemplateToServerGroupResponse,
+    ApplyHealthCheckTemplateToServerGroupError,
+};
+pub use crate::operations::associate_acls_with_listener;
+pub use crate::operations::associate_acls_with_listener::{
+    AssociateAclsWithListenerRequest, AssociateAclsWithListenerRequestBuilder,
+    AssociateAclsWithListenerResponse, AssociateAclsWithListenerError,
+};
 pub use crate::operations::associate_additional_certificates_with_listener;
 pub use crate::operations::associate_additional_certificates_with_listener::{
     AssociateAdditionalCertificatesWithListenerRequest,
@@ -12,15 +34,144 @@ pub use crate::operations::associate_additional_certificates_with_listener::{
     AssociateAdditionalCertificatesWithListenerResponse,
     AssociateAdditionalCertificatesWithListenerError,
 };
+pub use crate::operations::attach_common_bandwidth_package_to_load_balancer;
+pub use crate::operations::attach_common_bandwidth_package_to_load_balancer::{
+    AttachCommonBandwidthPackageToLoadBalancerRequest,
+    AttachCommonBandwidthPackageToLoadBalancerRequestBuilder,
+    AttachCommonBandwidthPackageToLoadBalancerResponse,
+    AttachCommonBandwidthPackageToLoadBalancerError,
+};
+pub use crate::operations::cancel_shift_load_balancer_zones;
+pub use crate::operations::cancel_shift_load_balancer_zones::{
+    CancelShiftLoadBalancerZonesRequest, CancelShiftLoadBalancerZonesRequestBuilder,
+    CancelShiftLoadBalancerZonesResponse, CancelShiftLoadBalancerZonesError,
+};
+pub use crate::operations::create_a_scripts;
+pub use crate::operations::create_a_scripts::{
+    CreateAScriptsRequest, CreateAScriptsRequestBuilder, CreateAScriptsResponse,
+    CreateAScriptsError,
+};
+pub use crate::operations::create_acl;
+pub use crate::operations::create_acl::{
+    CreateAclRequest, CreateAclRequestBuilder, CreateAclResponse, CreateAclError,
+};
+pub use crate::operations::create_health_check_template;
+pub use crate::operations::create_health_check_template::{
+    CreateHealthCheckTemplateRequest, CreateHealthCheckTemplateRequestBuilder,
+    CreateHealthCheckTemplateResponse, CreateHealthCheckTemplateError,
+};
 pub use crate::operations::create_listener;
 pub use crate::operations::create_listener::{
     CreateListenerRequest, CreateListenerRequestBuilder, CreateListenerResponse,
     CreateListenerError,
 };
+pub use crate::operations::create_load_balancer;
+pub use crate::operations::create_load_balancer::{
+    CreateLoadBalancerRequest, CreateLoadBalancerRequestBuilder,
+    CreateLoadBalancerResponse, CreateLoadBalancerError,
+};
+pub use crate::operations::create_rule;
+pub use crate::operations::create_rule::{
+    CreateRuleRequest, CreateRuleRequestBuilder, CreateRuleResponse, CreateRuleError,
+};
+pub use crate::operations::create_rules;
+pub use crate::operations::create_rules::{
+    CreateRulesRequest, CreateRulesRequestBuilder, CreateRulesResponse, CreateRulesError,
+};
+pub use crate::operations::create_security_policy;
+pub use crate::operations::create_security_policy::{
+    CreateSecurityPolicyRequest, CreateSecurityPolicyRequestBuilder,
+    CreateSecurityPolicyResponse, CreateSecurityPolicyError,
+};
+pub use crate::operations::create_server_group;
+pub use crate::operations::create_server_group::{
+    CreateServerGroupRequest, CreateServerGroupRequestBuilder, CreateServerGroupResponse,
+    CreateServerGroupError,
+};
+pub use crate::operations::delete_a_scripts;
+pub use crate::operations::delete_a_scripts::{
+    DeleteAScriptsRequest, DeleteAScriptsRequestBuilder, DeleteAScriptsResponse,
+    DeleteAScriptsError,
+};
+pub use crate::operations::delete_acl;
+pub use crate::operations::delete_acl::{
+    DeleteAclRequest, DeleteAclRequestBuilder, DeleteAclResponse, DeleteAclError,
+};
+pub use crate::operations::delete_health_check_templates;
+pub use crate::operations::delete_health_check_templates::{
+    DeleteHealthCheckTemplatesRequest, DeleteHealthCheckTemplatesRequestBuilder,
+    DeleteHealthCheckTemplatesResponse, DeleteHealthCheckTemplatesError,
+};
 pub use crate::operations::delete_listener;
 pub use crate::operations::delete_listener::{
     DeleteListenerRequest, DeleteListenerRequestBuilder, DeleteListenerResponse,
     DeleteListenerError,
+};
+pub use crate::operations::delete_load_balancer;
+pub use crate::operations::delete_load_balancer::{
+    DeleteLoadBalancerRequest, DeleteLoadBalancerRequestBuilder,
+    DeleteLoadBalancerResponse, DeleteLoadBalancerError,
+};
+pub use crate::operations::delete_rule;
+pub use crate::operations::delete_rule::{
+    DeleteRuleRequest, DeleteRuleRequestBuilder, DeleteRuleResponse, DeleteRuleError,
+};
+pub use crate::operations::delete_rules;
+pub use crate::operations::delete_rules::{
+    DeleteRulesRequest, DeleteRulesRequestBuilder, DeleteRulesResponse, DeleteRulesError,
+};
+pub use crate::operations::delete_security_policy;
+pub use crate::operations::delete_security_policy::{
+    DeleteSecurityPolicyRequest, DeleteSecurityPolicyRequestBuilder,
+    DeleteSecurityPolicyResponse, DeleteSecurityPolicyError,
+};
+pub use crate::operations::delete_server_group;
+pub use crate::operations::delete_server_group::{
+    DeleteServerGroupRequest, DeleteServerGroupRequestBuilder, DeleteServerGroupResponse,
+    DeleteServerGroupError,
+};
+pub use crate::operations::describe_capacity_reservation;
+pub use crate::operations::describe_capacity_reservation::{
+    DescribeCapacityReservationRequest, DescribeCapacityReservationRequestBuilder,
+    DescribeCapacityReservationResponse, DescribeCapacityReservationError,
+};
+pub use crate::operations::describe_regions;
+pub use crate::operations::describe_regions::{
+    DescribeRegionsRequest, DescribeRegionsRequestBuilder, DescribeRegionsResponse,
+    DescribeRegionsError,
+};
+pub use crate::operations::describe_zones;
+pub use crate::operations::describe_zones::{
+    DescribeZonesRequest, DescribeZonesRequestBuilder, DescribeZonesResponse,
+    DescribeZonesError,
+};
+pub use crate::operations::detach_common_bandwidth_package_from_load_balancer;
+pub use crate::operations::detach_common_bandwidth_package_from_load_balancer::{
+    DetachCommonBandwidthPackageFromLoadBalancerRequest,
+    DetachCommonBandwidthPackageFromLoadBalancerRequestBuilder,
+    DetachCommonBandwidthPackageFromLoadBalancerResponse,
+    DetachCommonBandwidthPackageFromLoadBalancerError,
+};
+pub use crate::operations::disable_deletion_protection;
+pub use crate::operations::disable_deletion_protection::{
+    DisableDeletionProtectionRequest, DisableDeletionProtectionRequestBuilder,
+    DisableDeletionProtectionResponse, DisableDeletionProtectionError,
+};
+pub use crate::operations::disable_load_balancer_access_log;
+pub use crate::operations::disable_load_balancer_access_log::{
+    DisableLoadBalancerAccessLogRequest, DisableLoadBalancerAccessLogRequestBuilder,
+    DisableLoadBalancerAccessLogResponse, DisableLoadBalancerAccessLogError,
+};
+pub use crate::operations::disable_load_balancer_ipv6_internet;
+pub use crate::operations::disable_load_balancer_ipv6_internet::{
+    DisableLoadBalancerIpv6InternetRequest,
+    DisableLoadBalancerIpv6InternetRequestBuilder,
+    DisableLoadBalancerIpv6InternetResponse, DisableLoadBalancerIpv6InternetError,
+};
+pub use crate::operations::dissociate_acls_from_listener;
+pub use crate::operations::dissociate_acls_from_listener::{
+    DissociateAclsFromListenerRequest, DissociateAclsFromListenerRequestBuilder,
+    DissociateAclsFromListenerResponse, DissociateAclsFromListenerError,
 };
 pub use crate::operations::dissociate_additional_certificates_from_listener;
 pub use crate::operations::dissociate_additional_certificates_from_listener::{
@@ -29,15 +180,70 @@ pub use crate::operations::dissociate_additional_certificates_from_listener::{
     DissociateAdditionalCertificatesFromListenerResponse,
     DissociateAdditionalCertificatesFromListenerError,
 };
+pub use crate::operations::enable_deletion_protection;
+pub use crate::operations::enable_deletion_protection::{
+    EnableDeletionProtectionRequest, EnableDeletionProtectionRequestBuilder,
+    EnableDeletionProtectionResponse, EnableDeletionProtectionError,
+};
+pub use crate::operations::enable_load_balancer_access_log;
+pub use crate::operations::enable_load_balancer_access_log::{
+    EnableLoadBalancerAccessLogRequest, EnableLoadBalancerAccessLogRequestBuilder,
+    EnableLoadBalancerAccessLogResponse, EnableLoadBalancerAccessLogError,
+};
+pub use crate::operations::enable_load_balancer_ipv6_internet;
+pub use crate::operations::enable_load_balancer_ipv6_internet::{
+    EnableLoadBalancerIpv6InternetRequest, EnableLoadBalancerIpv6InternetRequestBuilder,
+    EnableLoadBalancerIpv6InternetResponse, EnableLoadBalancerIpv6InternetError,
+};
+pub use crate::operations::get_health_check_template_attribute;
+pub use crate::operations::get_health_check_template_attribute::{
+    GetHealthCheckTemplateAttributeRequest,
+    GetHealthCheckTemplateAttributeRequestBuilder,
+    GetHealthCheckTemplateAttributeResponse, GetHealthCheckTemplateAttributeError,
+};
 pub use crate::operations::get_listener_attribute;
 pub use crate::operations::get_listener_attribute::{
     GetListenerAttributeRequest, GetListenerAttributeRequestBuilder,
     GetListenerAttributeResponse, GetListenerAttributeError,
 };
+pub use crate::operations::get_listener_health_status;
+pub use crate::operations::get_listener_health_status::{
+    GetListenerHealthStatusRequest, GetListenerHealthStatusRequestBuilder,
+    GetListenerHealthStatusResponse, GetListenerHealthStatusError,
+};
+pub use crate::operations::get_load_balancer_attribute;
+pub use crate::operations::get_load_balancer_attribute::{
+    GetLoadBalancerAttributeRequest, GetLoadBalancerAttributeRequestBuilder,
+    GetLoadBalancerAttributeResponse, GetLoadBalancerAttributeError,
+};
+pub use crate::operations::list_a_scripts;
+pub use crate::operations::list_a_scripts::{
+    ListAScriptsRequest, ListAScriptsRequestBuilder, ListAScriptsResponse,
+    ListAScriptsError,
+};
+pub use crate::operations::list_acl_entries;
+pub use crate::operations::list_acl_entries::{
+    ListAclEntriesRequest, ListAclEntriesRequestBuilder, ListAclEntriesResponse,
+    ListAclEntriesError,
+};
+pub use crate::operations::list_acl_relations;
+pub use crate::operations::list_acl_relations::{
+    ListAclRelationsRequest, ListAclRelationsRequestBuilder, ListAclRelationsResponse,
+    ListAclRelationsError,
+};
+pub use crate::operations::list_acls;
+pub use crate::operations::list_acls::{
+    ListAclsRequest, ListAclsRequestBuilder, ListAclsResponse, ListAclsError,
+};
 pub use crate::operations::list_asyn_jobs;
 pub use crate::operations::list_asyn_jobs::{
     ListAsynJobsRequest, ListAsynJobsRequestBuilder, ListAsynJobsResponse,
     ListAsynJobsError,
+};
+pub use crate::operations::list_health_check_templates;
+pub use crate::operations::list_health_check_templates::{
+    ListHealthCheckTemplatesRequest, ListHealthCheckTemplatesRequestBuilder,
+    ListHealthCheckTemplatesResponse, ListHealthCheckTemplatesError,
 };
 pub use crate::operations::list_listener_certificates;
 pub use crate::operations::list_listener_certificates::{
@@ -49,20 +255,186 @@ pub use crate::operations::list_listeners::{
     ListListenersRequest, ListListenersRequestBuilder, ListListenersResponse,
     ListListenersError,
 };
+pub use crate::operations::list_load_balancers;
+pub use crate::operations::list_load_balancers::{
+    ListLoadBalancersRequest, ListLoadBalancersRequestBuilder, ListLoadBalancersResponse,
+    ListLoadBalancersError,
+};
+pub use crate::operations::list_rules;
+pub use crate::operations::list_rules::{
+    ListRulesRequest, ListRulesRequestBuilder, ListRulesResponse, ListRulesError,
+};
+pub use crate::operations::list_security_policies;
+pub use crate::operations::list_security_policies::{
+    ListSecurityPoliciesRequest, ListSecurityPoliciesRequestBuilder,
+    ListSecurityPoliciesResponse, ListSecurityPoliciesError,
+};
+pub use crate::operations::list_security_policy_relations;
+pub use crate::operations::list_security_policy_relations::{
+    ListSecurityPolicyRelationsRequest, ListSecurityPolicyRelationsRequestBuilder,
+    ListSecurityPolicyRelationsResponse, ListSecurityPolicyRelationsError,
+};
+pub use crate::operations::list_server_group_servers;
+pub use crate::operations::list_server_group_servers::{
+    ListServerGroupServersRequest, ListServerGroupServersRequestBuilder,
+    ListServerGroupServersResponse, ListServerGroupServersError,
+};
+pub use crate::operations::list_server_groups;
+pub use crate::operations::list_server_groups::{
+    ListServerGroupsRequest, ListServerGroupsRequestBuilder, ListServerGroupsResponse,
+    ListServerGroupsError,
+};
+pub use crate::operations::list_system_security_policies;
+pub use crate::operations::list_system_security_policies::{
+    ListSystemSecurityPoliciesRequest, ListSystemSecurityPoliciesRequestBuilder,
+    ListSystemSecurityPoliciesResponse, ListSystemSecurityPoliciesError,
+};
+pub use crate::operations::list_tag_keys;
+pub use crate::operations::list_tag_keys::{
+    ListTagKeysRequest, ListTagKeysRequestBuilder, ListTagKeysResponse, ListTagKeysError,
+};
+pub use crate::operations::list_tag_resources;
+pub use crate::operations::list_tag_resources::{
+    ListTagResourcesRequest, ListTagResourcesRequestBuilder, ListTagResourcesResponse,
+    ListTagResourcesError,
+};
+pub use crate::operations::list_tag_values;
+pub use crate::operations::list_tag_values::{
+    ListTagValuesRequest, ListTagValuesRequestBuilder, ListTagValuesResponse,
+    ListTagValuesError,
+};
+pub use crate::operations::load_balancer_join_security_group;
+pub use crate::operations::load_balancer_join_security_group::{
+    LoadBalancerJoinSecurityGroupRequest, LoadBalancerJoinSecurityGroupRequestBuilder,
+    LoadBalancerJoinSecurityGroupResponse, LoadBalancerJoinSecurityGroupError,
+};
+pub use crate::operations::load_balancer_leave_security_group;
+pub use crate::operations::load_balancer_leave_security_group::{
+    LoadBalancerLeaveSecurityGroupRequest, LoadBalancerLeaveSecurityGroupRequestBuilder,
+    LoadBalancerLeaveSecurityGroupResponse, LoadBalancerLeaveSecurityGroupError,
+};
+pub use crate::operations::modify_capacity_reservation;
+pub use crate::operations::modify_capacity_reservation::{
+    ModifyCapacityReservationRequest, ModifyCapacityReservationRequestBuilder,
+    ModifyCapacityReservationResponse, ModifyCapacityReservationError,
+};
+pub use crate::operations::move_resource_group;
+pub use crate::operations::move_resource_group::{
+    MoveResourceGroupRequest, MoveResourceGroupRequestBuilder, MoveResourceGroupResponse,
+    MoveResourceGroupError,
+};
+pub use crate::operations::remove_entries_from_acl;
+pub use crate::operations::remove_entries_from_acl::{
+    RemoveEntriesFromAclRequest, RemoveEntriesFromAclRequestBuilder,
+    RemoveEntriesFromAclResponse, RemoveEntriesFromAclError,
+};
+pub use crate::operations::remove_servers_from_server_group;
+pub use crate::operations::remove_servers_from_server_group::{
+    RemoveServersFromServerGroupRequest, RemoveServersFromServerGroupRequestBuilder,
+    RemoveServersFromServerGroupResponse, RemoveServersFromServerGroupError,
+};
+pub use crate::operations::replace_servers_in_server_group;
+pub use crate::operations::replace_servers_in_server_group::{
+    ReplaceServersInServerGroupRequest, ReplaceServersInServerGroupRequestBuilder,
+    ReplaceServersInServerGroupResponse, ReplaceServersInServerGroupError,
+};
 pub use crate::operations::start_listener;
 pub use crate::operations::start_listener::{
     StartListenerRequest, StartListenerRequestBuilder, StartListenerResponse,
     StartListenerError,
+};
+pub use crate::operations::start_shift_load_balancer_zones;
+pub use crate::operations::start_shift_load_balancer_zones::{
+    StartShiftLoadBalancerZonesRequest, StartShiftLoadBalancerZonesRequestBuilder,
+    StartShiftLoadBalancerZonesResponse, StartShiftLoadBalancerZonesError,
 };
 pub use crate::operations::stop_listener;
 pub use crate::operations::stop_listener::{
     StopListenerRequest, StopListenerRequestBuilder, StopListenerResponse,
     StopListenerError,
 };
+pub use crate::operations::tag_resources;
+pub use crate::operations::tag_resources::{
+    TagResourcesRequest, TagResourcesRequestBuilder, TagResourcesResponse,
+    TagResourcesError,
+};
+pub use crate::operations::un_tag_resources;
+pub use crate::operations::un_tag_resources::{
+    UnTagResourcesRequest, UnTagResourcesRequestBuilder, UnTagResourcesResponse,
+    UnTagResourcesError,
+};
+pub use crate::operations::update_a_scripts;
+pub use crate::operations::update_a_scripts::{
+    UpdateAScriptsRequest, UpdateAScriptsRequestBuilder, UpdateAScriptsResponse,
+    UpdateAScriptsError,
+};
+pub use crate::operations::update_acl_attribute;
+pub use crate::operations::update_acl_attribute::{
+    UpdateAclAttributeRequest, UpdateAclAttributeRequestBuilder,
+    UpdateAclAttributeResponse, UpdateAclAttributeError,
+};
+pub use crate::operations::update_health_check_template_attribute;
+pub use crate::operations::update_health_check_template_attribute::{
+    UpdateHealthCheckTemplateAttributeRequest,
+    UpdateHealthCheckTemplateAttributeRequestBuilder,
+    UpdateHealthCheckTemplateAttributeResponse, UpdateHealthCheckTemplateAttributeError,
+};
 pub use crate::operations::update_listener_attribute;
 pub use crate::operations::update_listener_attribute::{
     UpdateListenerAttributeRequest, UpdateListenerAttributeRequestBuilder,
     UpdateListenerAttributeResponse, UpdateListenerAttributeError,
+};
+pub use crate::operations::update_listener_log_config;
+pub use crate::operations::update_listener_log_config::{
+    UpdateListenerLogConfigRequest, UpdateListenerLogConfigRequestBuilder,
+    UpdateListenerLogConfigResponse, UpdateListenerLogConfigError,
+};
+pub use crate::operations::update_load_balancer_address_type_config;
+pub use crate::operations::update_load_balancer_address_type_config::{
+    UpdateLoadBalancerAddressTypeConfigRequest,
+    UpdateLoadBalancerAddressTypeConfigRequestBuilder,
+    UpdateLoadBalancerAddressTypeConfigResponse, UpdateLoadBalancerAddressTypeConfigError,
+};
+pub use crate::operations::update_load_balancer_attribute;
+pub use crate::operations::update_load_balancer_attribute::{
+    UpdateLoadBalancerAttributeRequest, UpdateLoadBalancerAttributeRequestBuilder,
+    UpdateLoadBalancerAttributeResponse, UpdateLoadBalancerAttributeError,
+};
+pub use crate::operations::update_load_balancer_edition;
+pub use crate::operations::update_load_balancer_edition::{
+    UpdateLoadBalancerEditionRequest, UpdateLoadBalancerEditionRequestBuilder,
+    UpdateLoadBalancerEditionResponse, UpdateLoadBalancerEditionError,
+};
+pub use crate::operations::update_load_balancer_zones;
+pub use crate::operations::update_load_balancer_zones::{
+    UpdateLoadBalancerZonesRequest, UpdateLoadBalancerZonesRequestBuilder,
+    UpdateLoadBalancerZonesResponse, UpdateLoadBalancerZonesError,
+};
+pub use crate::operations::update_rule_attribute;
+pub use crate::operations::update_rule_attribute::{
+    UpdateRuleAttributeRequest, UpdateRuleAttributeRequestBuilder,
+    UpdateRuleAttributeResponse, UpdateRuleAttributeError,
+};
+pub use crate::operations::update_rules_attribute;
+pub use crate::operations::update_rules_attribute::{
+    UpdateRulesAttributeRequest, UpdateRulesAttributeRequestBuilder,
+    UpdateRulesAttributeResponse, UpdateRulesAttributeError,
+};
+pub use crate::operations::update_security_policy_attribute;
+pub use crate::operations::update_security_policy_attribute::{
+    UpdateSecurityPolicyAttributeRequest, UpdateSecurityPolicyAttributeRequestBuilder,
+    UpdateSecurityPolicyAttributeResponse, UpdateSecurityPolicyAttributeError,
+};
+pub use crate::operations::update_server_group_attribute;
+pub use crate::operations::update_server_group_attribute::{
+    UpdateServerGroupAttributeRequest, UpdateServerGroupAttributeRequestBuilder,
+    UpdateServerGroupAttributeResponse, UpdateServerGroupAttributeError,
+};
+pub use crate::operations::update_server_group_servers_attribute;
+pub use crate::operations::update_server_group_servers_attribute::{
+    UpdateServerGroupServersAttributeRequest,
+    UpdateServerGroupServersAttributeRequestBuilder,
+    UpdateServerGroupServersAttributeResponse, UpdateServerGroupServersAttributeError,
 };
 /// The runtime this crate is built on (config, errors, credentials).
 pub use alb_runtime as runtime;

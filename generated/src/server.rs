@@ -4,6 +4,85 @@
 
 /// One method per operation; implement those you serve.
 pub trait Service: Send + Sync + 'static {
+    /// Handles `AddEntriesToAcl`. The default answers that the operation is not implemented.
+    fn add_entries_to_acl(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::AddEntriesToAclRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::AddEntriesToAclResponse, crate::AddEntriesToAclError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::AddEntriesToAclError::Unknown(
+                    alb_runtime::server::not_implemented("AddEntriesToAcl"),
+                ),
+            )
+        }
+    }
+    /// Handles `AddServersToServerGroup`. The default answers that the operation is not implemented.
+    fn add_servers_to_server_group(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::AddServersToServerGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::AddServersToServerGroupResponse,
+            crate::AddServersToServerGroupError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::AddServersToServerGroupError::Unknown(
+                    alb_runtime::server::not_implemented("AddServersToServerGroup"),
+                ),
+            )
+        }
+    }
+    /// Handles `ApplyHealthCheckTemplateToServerGroup`. The default answers that the operation is not implemented.
+    fn apply_health_check_template_to_server_group(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ApplyHealthCheckTemplateToServerGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::ApplyHealthCheckTemplateToServerGroupResponse,
+            crate::ApplyHealthCheckTemplateToServerGroupError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ApplyHealthCheckTemplateToServerGroupError::Unknown(
+                    alb_runtime::server::not_implemented(
+                        "ApplyHealthCheckTemplateToServerGroup",
+                    ),
+                ),
+            )
+        }
+    }
+    /// Handles `AssociateAclsWithListener`. The default answers that the operation is not implemented.
+    fn associate_acls_with_listener(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::AssociateAclsWithListenerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::AssociateAclsWithListenerResponse,
+            crate::AssociateAclsWithListenerError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::AssociateAclsWithListenerError::Unknown(
+                    alb_runtime::server::not_implemented("AssociateAclsWithListener"),
+                ),
+            )
+        }
+    }
     /// Handles `AssociateAdditionalCertificatesWithListener`. The default answers that the operation is not implemented.
     fn associate_additional_certificates_with_listener(
         &self,
@@ -26,6 +105,102 @@ pub trait Service: Send + Sync + 'static {
             )
         }
     }
+    /// Handles `AttachCommonBandwidthPackageToLoadBalancer`. The default answers that the operation is not implemented.
+    fn attach_common_bandwidth_package_to_load_balancer(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::AttachCommonBandwidthPackageToLoadBalancerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::AttachCommonBandwidthPackageToLoadBalancerResponse,
+            crate::AttachCommonBandwidthPackageToLoadBalancerError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::AttachCommonBandwidthPackageToLoadBalancerError::Unknown(
+                    alb_runtime::server::not_implemented(
+                        "AttachCommonBandwidthPackageToLoadBalancer",
+                    ),
+                ),
+            )
+        }
+    }
+    /// Handles `CancelShiftLoadBalancerZones`. The default answers that the operation is not implemented.
+    fn cancel_shift_load_balancer_zones(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::CancelShiftLoadBalancerZonesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::CancelShiftLoadBalancerZonesResponse,
+            crate::CancelShiftLoadBalancerZonesError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::CancelShiftLoadBalancerZonesError::Unknown(
+                    alb_runtime::server::not_implemented("CancelShiftLoadBalancerZones"),
+                ),
+            )
+        }
+    }
+    /// Handles `CreateAScripts`. The default answers that the operation is not implemented.
+    fn create_a_scripts(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::CreateAScriptsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::CreateAScriptsResponse, crate::CreateAScriptsError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::CreateAScriptsError::Unknown(
+                    alb_runtime::server::not_implemented("CreateAScripts"),
+                ),
+            )
+        }
+    }
+    /// Handles `CreateAcl`. The default answers that the operation is not implemented.
+    fn create_acl(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::CreateAclRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::CreateAclResponse, crate::CreateAclError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::CreateAclError::Unknown(
+                    alb_runtime::server::not_implemented("CreateAcl"),
+                ),
+            )
+        }
+    }
+    /// Handles `CreateHealthCheckTemplate`. The default answers that the operation is not implemented.
+    fn create_health_check_template(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::CreateHealthCheckTemplateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::CreateHealthCheckTemplateResponse,
+            crate::CreateHealthCheckTemplateError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::CreateHealthCheckTemplateError::Unknown(
+                    alb_runtime::server::not_implemented("CreateHealthCheckTemplate"),
+                ),
+            )
+        }
+    }
     /// Handles `CreateListener`. The default answers that the operation is not implemented.
     fn create_listener(
         &self,
@@ -43,6 +218,151 @@ pub trait Service: Send + Sync + 'static {
             )
         }
     }
+    /// Handles `CreateLoadBalancer`. The default answers that the operation is not implemented.
+    fn create_load_balancer(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::CreateLoadBalancerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::CreateLoadBalancerResponse,
+            crate::CreateLoadBalancerError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::CreateLoadBalancerError::Unknown(
+                    alb_runtime::server::not_implemented("CreateLoadBalancer"),
+                ),
+            )
+        }
+    }
+    /// Handles `CreateRule`. The default answers that the operation is not implemented.
+    fn create_rule(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::CreateRuleRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::CreateRuleResponse, crate::CreateRuleError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::CreateRuleError::Unknown(
+                    alb_runtime::server::not_implemented("CreateRule"),
+                ),
+            )
+        }
+    }
+    /// Handles `CreateRules`. The default answers that the operation is not implemented.
+    fn create_rules(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::CreateRulesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::CreateRulesResponse, crate::CreateRulesError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::CreateRulesError::Unknown(
+                    alb_runtime::server::not_implemented("CreateRules"),
+                ),
+            )
+        }
+    }
+    /// Handles `CreateSecurityPolicy`. The default answers that the operation is not implemented.
+    fn create_security_policy(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::CreateSecurityPolicyRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::CreateSecurityPolicyResponse,
+            crate::CreateSecurityPolicyError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::CreateSecurityPolicyError::Unknown(
+                    alb_runtime::server::not_implemented("CreateSecurityPolicy"),
+                ),
+            )
+        }
+    }
+    /// Handles `CreateServerGroup`. The default answers that the operation is not implemented.
+    fn create_server_group(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::CreateServerGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::CreateServerGroupResponse, crate::CreateServerGroupError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::CreateServerGroupError::Unknown(
+                    alb_runtime::server::not_implemented("CreateServerGroup"),
+                ),
+            )
+        }
+    }
+    /// Handles `DeleteAScripts`. The default answers that the operation is not implemented.
+    fn delete_a_scripts(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::DeleteAScriptsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::DeleteAScriptsResponse, crate::DeleteAScriptsError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::DeleteAScriptsError::Unknown(
+                    alb_runtime::server::not_implemented("DeleteAScripts"),
+                ),
+            )
+        }
+    }
+    /// Handles `DeleteAcl`. The default answers that the operation is not implemented.
+    fn delete_acl(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::DeleteAclRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::DeleteAclResponse, crate::DeleteAclError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::DeleteAclError::Unknown(
+                    alb_runtime::server::not_implemented("DeleteAcl"),
+                ),
+            )
+        }
+    }
+    /// Handles `DeleteHealthCheckTemplates`. The default answers that the operation is not implemented.
+    fn delete_health_check_templates(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::DeleteHealthCheckTemplatesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::DeleteHealthCheckTemplatesResponse,
+            crate::DeleteHealthCheckTemplatesError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::DeleteHealthCheckTemplatesError::Unknown(
+                    alb_runtime::server::not_implemented("DeleteHealthCheckTemplates"),
+                ),
+            )
+        }
+    }
     /// Handles `DeleteListener`. The default answers that the operation is not implemented.
     fn delete_listener(
         &self,
@@ -56,6 +376,255 @@ pub trait Service: Send + Sync + 'static {
             Err(
                 crate::DeleteListenerError::Unknown(
                     alb_runtime::server::not_implemented("DeleteListener"),
+                ),
+            )
+        }
+    }
+    /// Handles `DeleteLoadBalancer`. The default answers that the operation is not implemented.
+    fn delete_load_balancer(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::DeleteLoadBalancerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::DeleteLoadBalancerResponse,
+            crate::DeleteLoadBalancerError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::DeleteLoadBalancerError::Unknown(
+                    alb_runtime::server::not_implemented("DeleteLoadBalancer"),
+                ),
+            )
+        }
+    }
+    /// Handles `DeleteRule`. The default answers that the operation is not implemented.
+    fn delete_rule(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::DeleteRuleRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::DeleteRuleResponse, crate::DeleteRuleError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::DeleteRuleError::Unknown(
+                    alb_runtime::server::not_implemented("DeleteRule"),
+                ),
+            )
+        }
+    }
+    /// Handles `DeleteRules`. The default answers that the operation is not implemented.
+    fn delete_rules(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::DeleteRulesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::DeleteRulesResponse, crate::DeleteRulesError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::DeleteRulesError::Unknown(
+                    alb_runtime::server::not_implemented("DeleteRules"),
+                ),
+            )
+        }
+    }
+    /// Handles `DeleteSecurityPolicy`. The default answers that the operation is not implemented.
+    fn delete_security_policy(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::DeleteSecurityPolicyRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::DeleteSecurityPolicyResponse,
+            crate::DeleteSecurityPolicyError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::DeleteSecurityPolicyError::Unknown(
+                    alb_runtime::server::not_implemented("DeleteSecurityPolicy"),
+                ),
+            )
+        }
+    }
+    /// Handles `DeleteServerGroup`. The default answers that the operation is not implemented.
+    fn delete_server_group(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::DeleteServerGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::DeleteServerGroupResponse, crate::DeleteServerGroupError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::DeleteServerGroupError::Unknown(
+                    alb_runtime::server::not_implemented("DeleteServerGroup"),
+                ),
+            )
+        }
+    }
+    /// Handles `DescribeCapacityReservation`. The default answers that the operation is not implemented.
+    fn describe_capacity_reservation(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::DescribeCapacityReservationRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::DescribeCapacityReservationResponse,
+            crate::DescribeCapacityReservationError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::DescribeCapacityReservationError::Unknown(
+                    alb_runtime::server::not_implemented("DescribeCapacityReservation"),
+                ),
+            )
+        }
+    }
+    /// Handles `DescribeRegions`. The default answers that the operation is not implemented.
+    fn describe_regions(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::DescribeRegionsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::DescribeRegionsResponse, crate::DescribeRegionsError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::DescribeRegionsError::Unknown(
+                    alb_runtime::server::not_implemented("DescribeRegions"),
+                ),
+            )
+        }
+    }
+    /// Handles `DescribeZones`. The default answers that the operation is not implemented.
+    fn describe_zones(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::DescribeZonesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::DescribeZonesResponse, crate::DescribeZonesError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::DescribeZonesError::Unknown(
+                    alb_runtime::server::not_implemented("DescribeZones"),
+                ),
+            )
+        }
+    }
+    /// Handles `DetachCommonBandwidthPackageFromLoadBalancer`. The default answers that the operation is not implemented.
+    fn detach_common_bandwidth_package_from_load_balancer(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::DetachCommonBandwidthPackageFromLoadBalancerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::DetachCommonBandwidthPackageFromLoadBalancerResponse,
+            crate::DetachCommonBandwidthPackageFromLoadBalancerError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::DetachCommonBandwidthPackageFromLoadBalancerError::Unknown(
+                    alb_runtime::server::not_implemented(
+                        "DetachCommonBandwidthPackageFromLoadBalancer",
+                    ),
+                ),
+            )
+        }
+    }
+    /// Handles `DisableDeletionProtection`. The default answers that the operation is not implemented.
+    fn disable_deletion_protection(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::DisableDeletionProtectionRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::DisableDeletionProtectionResponse,
+            crate::DisableDeletionProtectionError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::DisableDeletionProtectionError::Unknown(
+                    alb_runtime::server::not_implemented("DisableDeletionProtection"),
+                ),
+            )
+        }
+    }
+    /// Handles `DisableLoadBalancerAccessLog`. The default answers that the operation is not implemented.
+    fn disable_load_balancer_access_log(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::DisableLoadBalancerAccessLogRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::DisableLoadBalancerAccessLogResponse,
+            crate::DisableLoadBalancerAccessLogError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::DisableLoadBalancerAccessLogError::Unknown(
+                    alb_runtime::server::not_implemented("DisableLoadBalancerAccessLog"),
+                ),
+            )
+        }
+    }
+    /// Handles `DisableLoadBalancerIpv6Internet`. The default answers that the operation is not implemented.
+    fn disable_load_balancer_ipv6_internet(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::DisableLoadBalancerIpv6InternetRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::DisableLoadBalancerIpv6InternetResponse,
+            crate::DisableLoadBalancerIpv6InternetError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::DisableLoadBalancerIpv6InternetError::Unknown(
+                    alb_runtime::server::not_implemented(
+                        "DisableLoadBalancerIpv6Internet",
+                    ),
+                ),
+            )
+        }
+    }
+    /// Handles `DissociateAclsFromListener`. The default answers that the operation is not implemented.
+    fn dissociate_acls_from_listener(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::DissociateAclsFromListenerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::DissociateAclsFromListenerResponse,
+            crate::DissociateAclsFromListenerError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::DissociateAclsFromListenerError::Unknown(
+                    alb_runtime::server::not_implemented("DissociateAclsFromListener"),
                 ),
             )
         }
@@ -82,6 +651,90 @@ pub trait Service: Send + Sync + 'static {
             )
         }
     }
+    /// Handles `EnableDeletionProtection`. The default answers that the operation is not implemented.
+    fn enable_deletion_protection(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::EnableDeletionProtectionRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::EnableDeletionProtectionResponse,
+            crate::EnableDeletionProtectionError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::EnableDeletionProtectionError::Unknown(
+                    alb_runtime::server::not_implemented("EnableDeletionProtection"),
+                ),
+            )
+        }
+    }
+    /// Handles `EnableLoadBalancerAccessLog`. The default answers that the operation is not implemented.
+    fn enable_load_balancer_access_log(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::EnableLoadBalancerAccessLogRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::EnableLoadBalancerAccessLogResponse,
+            crate::EnableLoadBalancerAccessLogError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::EnableLoadBalancerAccessLogError::Unknown(
+                    alb_runtime::server::not_implemented("EnableLoadBalancerAccessLog"),
+                ),
+            )
+        }
+    }
+    /// Handles `EnableLoadBalancerIpv6Internet`. The default answers that the operation is not implemented.
+    fn enable_load_balancer_ipv6_internet(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::EnableLoadBalancerIpv6InternetRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::EnableLoadBalancerIpv6InternetResponse,
+            crate::EnableLoadBalancerIpv6InternetError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::EnableLoadBalancerIpv6InternetError::Unknown(
+                    alb_runtime::server::not_implemented(
+                        "EnableLoadBalancerIpv6Internet",
+                    ),
+                ),
+            )
+        }
+    }
+    /// Handles `GetHealthCheckTemplateAttribute`. The default answers that the operation is not implemented.
+    fn get_health_check_template_attribute(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::GetHealthCheckTemplateAttributeRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::GetHealthCheckTemplateAttributeResponse,
+            crate::GetHealthCheckTemplateAttributeError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::GetHealthCheckTemplateAttributeError::Unknown(
+                    alb_runtime::server::not_implemented(
+                        "GetHealthCheckTemplateAttribute",
+                    ),
+                ),
+            )
+        }
+    }
     /// Handles `GetListenerAttribute`. The default answers that the operation is not implemented.
     fn get_listener_attribute(
         &self,
@@ -102,6 +755,114 @@ pub trait Service: Send + Sync + 'static {
             )
         }
     }
+    /// Handles `GetListenerHealthStatus`. The default answers that the operation is not implemented.
+    fn get_listener_health_status(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::GetListenerHealthStatusRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::GetListenerHealthStatusResponse,
+            crate::GetListenerHealthStatusError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::GetListenerHealthStatusError::Unknown(
+                    alb_runtime::server::not_implemented("GetListenerHealthStatus"),
+                ),
+            )
+        }
+    }
+    /// Handles `GetLoadBalancerAttribute`. The default answers that the operation is not implemented.
+    fn get_load_balancer_attribute(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::GetLoadBalancerAttributeRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::GetLoadBalancerAttributeResponse,
+            crate::GetLoadBalancerAttributeError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::GetLoadBalancerAttributeError::Unknown(
+                    alb_runtime::server::not_implemented("GetLoadBalancerAttribute"),
+                ),
+            )
+        }
+    }
+    /// Handles `ListAScripts`. The default answers that the operation is not implemented.
+    fn list_a_scripts(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ListAScriptsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::ListAScriptsResponse, crate::ListAScriptsError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ListAScriptsError::Unknown(
+                    alb_runtime::server::not_implemented("ListAScripts"),
+                ),
+            )
+        }
+    }
+    /// Handles `ListAclEntries`. The default answers that the operation is not implemented.
+    fn list_acl_entries(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ListAclEntriesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::ListAclEntriesResponse, crate::ListAclEntriesError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ListAclEntriesError::Unknown(
+                    alb_runtime::server::not_implemented("ListAclEntries"),
+                ),
+            )
+        }
+    }
+    /// Handles `ListAclRelations`. The default answers that the operation is not implemented.
+    fn list_acl_relations(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ListAclRelationsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::ListAclRelationsResponse, crate::ListAclRelationsError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ListAclRelationsError::Unknown(
+                    alb_runtime::server::not_implemented("ListAclRelations"),
+                ),
+            )
+        }
+    }
+    /// Handles `ListAcls`. The default answers that the operation is not implemented.
+    fn list_acls(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ListAclsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::ListAclsResponse, crate::ListAclsError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ListAclsError::Unknown(
+                    alb_runtime::server::not_implemented("ListAcls"),
+                ),
+            )
+        }
+    }
     /// Handles `ListAsynJobs`. The default answers that the operation is not implemented.
     fn list_asyn_jobs(
         &self,
@@ -115,6 +876,26 @@ pub trait Service: Send + Sync + 'static {
             Err(
                 crate::ListAsynJobsError::Unknown(
                     alb_runtime::server::not_implemented("ListAsynJobs"),
+                ),
+            )
+        }
+    }
+    /// Handles `ListHealthCheckTemplates`. The default answers that the operation is not implemented.
+    fn list_health_check_templates(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ListHealthCheckTemplatesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::ListHealthCheckTemplatesResponse,
+            crate::ListHealthCheckTemplatesError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ListHealthCheckTemplatesError::Unknown(
+                    alb_runtime::server::not_implemented("ListHealthCheckTemplates"),
                 ),
             )
         }
@@ -156,6 +937,327 @@ pub trait Service: Send + Sync + 'static {
             )
         }
     }
+    /// Handles `ListLoadBalancers`. The default answers that the operation is not implemented.
+    fn list_load_balancers(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ListLoadBalancersRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::ListLoadBalancersResponse, crate::ListLoadBalancersError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ListLoadBalancersError::Unknown(
+                    alb_runtime::server::not_implemented("ListLoadBalancers"),
+                ),
+            )
+        }
+    }
+    /// Handles `ListRules`. The default answers that the operation is not implemented.
+    fn list_rules(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ListRulesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::ListRulesResponse, crate::ListRulesError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ListRulesError::Unknown(
+                    alb_runtime::server::not_implemented("ListRules"),
+                ),
+            )
+        }
+    }
+    /// Handles `ListSecurityPolicies`. The default answers that the operation is not implemented.
+    fn list_security_policies(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ListSecurityPoliciesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::ListSecurityPoliciesResponse,
+            crate::ListSecurityPoliciesError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ListSecurityPoliciesError::Unknown(
+                    alb_runtime::server::not_implemented("ListSecurityPolicies"),
+                ),
+            )
+        }
+    }
+    /// Handles `ListSecurityPolicyRelations`. The default answers that the operation is not implemented.
+    fn list_security_policy_relations(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ListSecurityPolicyRelationsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::ListSecurityPolicyRelationsResponse,
+            crate::ListSecurityPolicyRelationsError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ListSecurityPolicyRelationsError::Unknown(
+                    alb_runtime::server::not_implemented("ListSecurityPolicyRelations"),
+                ),
+            )
+        }
+    }
+    /// Handles `ListServerGroupServers`. The default answers that the operation is not implemented.
+    fn list_server_group_servers(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ListServerGroupServersRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::ListServerGroupServersResponse,
+            crate::ListServerGroupServersError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ListServerGroupServersError::Unknown(
+                    alb_runtime::server::not_implemented("ListServerGroupServers"),
+                ),
+            )
+        }
+    }
+    /// Handles `ListServerGroups`. The default answers that the operation is not implemented.
+    fn list_server_groups(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ListServerGroupsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::ListServerGroupsResponse, crate::ListServerGroupsError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ListServerGroupsError::Unknown(
+                    alb_runtime::server::not_implemented("ListServerGroups"),
+                ),
+            )
+        }
+    }
+    /// Handles `ListSystemSecurityPolicies`. The default answers that the operation is not implemented.
+    fn list_system_security_policies(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ListSystemSecurityPoliciesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::ListSystemSecurityPoliciesResponse,
+            crate::ListSystemSecurityPoliciesError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ListSystemSecurityPoliciesError::Unknown(
+                    alb_runtime::server::not_implemented("ListSystemSecurityPolicies"),
+                ),
+            )
+        }
+    }
+    /// Handles `ListTagKeys`. The default answers that the operation is not implemented.
+    fn list_tag_keys(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ListTagKeysRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::ListTagKeysResponse, crate::ListTagKeysError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ListTagKeysError::Unknown(
+                    alb_runtime::server::not_implemented("ListTagKeys"),
+                ),
+            )
+        }
+    }
+    /// Handles `ListTagResources`. The default answers that the operation is not implemented.
+    fn list_tag_resources(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ListTagResourcesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::ListTagResourcesResponse, crate::ListTagResourcesError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ListTagResourcesError::Unknown(
+                    alb_runtime::server::not_implemented("ListTagResources"),
+                ),
+            )
+        }
+    }
+    /// Handles `ListTagValues`. The default answers that the operation is not implemented.
+    fn list_tag_values(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ListTagValuesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::ListTagValuesResponse, crate::ListTagValuesError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ListTagValuesError::Unknown(
+                    alb_runtime::server::not_implemented("ListTagValues"),
+                ),
+            )
+        }
+    }
+    /// Handles `LoadBalancerJoinSecurityGroup`. The default answers that the operation is not implemented.
+    fn load_balancer_join_security_group(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::LoadBalancerJoinSecurityGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::LoadBalancerJoinSecurityGroupResponse,
+            crate::LoadBalancerJoinSecurityGroupError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::LoadBalancerJoinSecurityGroupError::Unknown(
+                    alb_runtime::server::not_implemented("LoadBalancerJoinSecurityGroup"),
+                ),
+            )
+        }
+    }
+    /// Handles `LoadBalancerLeaveSecurityGroup`. The default answers that the operation is not implemented.
+    fn load_balancer_leave_security_group(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::LoadBalancerLeaveSecurityGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::LoadBalancerLeaveSecurityGroupResponse,
+            crate::LoadBalancerLeaveSecurityGroupError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::LoadBalancerLeaveSecurityGroupError::Unknown(
+                    alb_runtime::server::not_implemented(
+                        "LoadBalancerLeaveSecurityGroup",
+                    ),
+                ),
+            )
+        }
+    }
+    /// Handles `ModifyCapacityReservation`. The default answers that the operation is not implemented.
+    fn modify_capacity_reservation(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ModifyCapacityReservationRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::ModifyCapacityReservationResponse,
+            crate::ModifyCapacityReservationError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ModifyCapacityReservationError::Unknown(
+                    alb_runtime::server::not_implemented("ModifyCapacityReservation"),
+                ),
+            )
+        }
+    }
+    /// Handles `MoveResourceGroup`. The default answers that the operation is not implemented.
+    fn move_resource_group(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::MoveResourceGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::MoveResourceGroupResponse, crate::MoveResourceGroupError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::MoveResourceGroupError::Unknown(
+                    alb_runtime::server::not_implemented("MoveResourceGroup"),
+                ),
+            )
+        }
+    }
+    /// Handles `RemoveEntriesFromAcl`. The default answers that the operation is not implemented.
+    fn remove_entries_from_acl(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::RemoveEntriesFromAclRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::RemoveEntriesFromAclResponse,
+            crate::RemoveEntriesFromAclError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::RemoveEntriesFromAclError::Unknown(
+                    alb_runtime::server::not_implemented("RemoveEntriesFromAcl"),
+                ),
+            )
+        }
+    }
+    /// Handles `RemoveServersFromServerGroup`. The default answers that the operation is not implemented.
+    fn remove_servers_from_server_group(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::RemoveServersFromServerGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::RemoveServersFromServerGroupResponse,
+            crate::RemoveServersFromServerGroupError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::RemoveServersFromServerGroupError::Unknown(
+                    alb_runtime::server::not_implemented("RemoveServersFromServerGroup"),
+                ),
+            )
+        }
+    }
+    /// Handles `ReplaceServersInServerGroup`. The default answers that the operation is not implemented.
+    fn replace_servers_in_server_group(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::ReplaceServersInServerGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::ReplaceServersInServerGroupResponse,
+            crate::ReplaceServersInServerGroupError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::ReplaceServersInServerGroupError::Unknown(
+                    alb_runtime::server::not_implemented("ReplaceServersInServerGroup"),
+                ),
+            )
+        }
+    }
     /// Handles `StartListener`. The default answers that the operation is not implemented.
     fn start_listener(
         &self,
@@ -173,6 +1275,26 @@ pub trait Service: Send + Sync + 'static {
             )
         }
     }
+    /// Handles `StartShiftLoadBalancerZones`. The default answers that the operation is not implemented.
+    fn start_shift_load_balancer_zones(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::StartShiftLoadBalancerZonesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::StartShiftLoadBalancerZonesResponse,
+            crate::StartShiftLoadBalancerZonesError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::StartShiftLoadBalancerZonesError::Unknown(
+                    alb_runtime::server::not_implemented("StartShiftLoadBalancerZones"),
+                ),
+            )
+        }
+    }
     /// Handles `StopListener`. The default answers that the operation is not implemented.
     fn stop_listener(
         &self,
@@ -186,6 +1308,99 @@ pub trait Service: Send + Sync + 'static {
             Err(
                 crate::StopListenerError::Unknown(
                     alb_runtime::server::not_implemented("StopListener"),
+                ),
+            )
+        }
+    }
+    /// Handles `TagResources`. The default answers that the operation is not implemented.
+    fn tag_resources(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::TagResourcesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::TagResourcesResponse, crate::TagResourcesError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::TagResourcesError::Unknown(
+                    alb_runtime::server::not_implemented("TagResources"),
+                ),
+            )
+        }
+    }
+    /// Handles `UnTagResources`. The default answers that the operation is not implemented.
+    fn un_tag_resources(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::UnTagResourcesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::UnTagResourcesResponse, crate::UnTagResourcesError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::UnTagResourcesError::Unknown(
+                    alb_runtime::server::not_implemented("UnTagResources"),
+                ),
+            )
+        }
+    }
+    /// Handles `UpdateAScripts`. The default answers that the operation is not implemented.
+    fn update_a_scripts(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::UpdateAScriptsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::UpdateAScriptsResponse, crate::UpdateAScriptsError>,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::UpdateAScriptsError::Unknown(
+                    alb_runtime::server::not_implemented("UpdateAScripts"),
+                ),
+            )
+        }
+    }
+    /// Handles `UpdateAclAttribute`. The default answers that the operation is not implemented.
+    fn update_acl_attribute(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::UpdateAclAttributeRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::UpdateAclAttributeResponse,
+            crate::UpdateAclAttributeError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::UpdateAclAttributeError::Unknown(
+                    alb_runtime::server::not_implemented("UpdateAclAttribute"),
+                ),
+            )
+        }
+    }
+    /// Handles `UpdateHealthCheckTemplateAttribute`. The default answers that the operation is not implemented.
+    fn update_health_check_template_attribute(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::UpdateHealthCheckTemplateAttributeRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::UpdateHealthCheckTemplateAttributeResponse,
+            crate::UpdateHealthCheckTemplateAttributeError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::UpdateHealthCheckTemplateAttributeError::Unknown(
+                    alb_runtime::server::not_implemented(
+                        "UpdateHealthCheckTemplateAttribute",
+                    ),
                 ),
             )
         }
@@ -210,20 +1425,298 @@ pub trait Service: Send + Sync + 'static {
             )
         }
     }
+    /// Handles `UpdateListenerLogConfig`. The default answers that the operation is not implemented.
+    fn update_listener_log_config(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::UpdateListenerLogConfigRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::UpdateListenerLogConfigResponse,
+            crate::UpdateListenerLogConfigError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::UpdateListenerLogConfigError::Unknown(
+                    alb_runtime::server::not_implemented("UpdateListenerLogConfig"),
+                ),
+            )
+        }
+    }
+    /// Handles `UpdateLoadBalancerAddressTypeConfig`. The default answers that the operation is not implemented.
+    fn update_load_balancer_address_type_config(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::UpdateLoadBalancerAddressTypeConfigRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::UpdateLoadBalancerAddressTypeConfigResponse,
+            crate::UpdateLoadBalancerAddressTypeConfigError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::UpdateLoadBalancerAddressTypeConfigError::Unknown(
+                    alb_runtime::server::not_implemented(
+                        "UpdateLoadBalancerAddressTypeConfig",
+                    ),
+                ),
+            )
+        }
+    }
+    /// Handles `UpdateLoadBalancerAttribute`. The default answers that the operation is not implemented.
+    fn update_load_balancer_attribute(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::UpdateLoadBalancerAttributeRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::UpdateLoadBalancerAttributeResponse,
+            crate::UpdateLoadBalancerAttributeError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::UpdateLoadBalancerAttributeError::Unknown(
+                    alb_runtime::server::not_implemented("UpdateLoadBalancerAttribute"),
+                ),
+            )
+        }
+    }
+    /// Handles `UpdateLoadBalancerEdition`. The default answers that the operation is not implemented.
+    fn update_load_balancer_edition(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::UpdateLoadBalancerEditionRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::UpdateLoadBalancerEditionResponse,
+            crate::UpdateLoadBalancerEditionError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::UpdateLoadBalancerEditionError::Unknown(
+                    alb_runtime::server::not_implemented("UpdateLoadBalancerEdition"),
+                ),
+            )
+        }
+    }
+    /// Handles `UpdateLoadBalancerZones`. The default answers that the operation is not implemented.
+    fn update_load_balancer_zones(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::UpdateLoadBalancerZonesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::UpdateLoadBalancerZonesResponse,
+            crate::UpdateLoadBalancerZonesError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::UpdateLoadBalancerZonesError::Unknown(
+                    alb_runtime::server::not_implemented("UpdateLoadBalancerZones"),
+                ),
+            )
+        }
+    }
+    /// Handles `UpdateRuleAttribute`. The default answers that the operation is not implemented.
+    fn update_rule_attribute(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::UpdateRuleAttributeRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::UpdateRuleAttributeResponse,
+            crate::UpdateRuleAttributeError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::UpdateRuleAttributeError::Unknown(
+                    alb_runtime::server::not_implemented("UpdateRuleAttribute"),
+                ),
+            )
+        }
+    }
+    /// Handles `UpdateRulesAttribute`. The default answers that the operation is not implemented.
+    fn update_rules_attribute(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::UpdateRulesAttributeRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::UpdateRulesAttributeResponse,
+            crate::UpdateRulesAttributeError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::UpdateRulesAttributeError::Unknown(
+                    alb_runtime::server::not_implemented("UpdateRulesAttribute"),
+                ),
+            )
+        }
+    }
+    /// Handles `UpdateSecurityPolicyAttribute`. The default answers that the operation is not implemented.
+    fn update_security_policy_attribute(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::UpdateSecurityPolicyAttributeRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::UpdateSecurityPolicyAttributeResponse,
+            crate::UpdateSecurityPolicyAttributeError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::UpdateSecurityPolicyAttributeError::Unknown(
+                    alb_runtime::server::not_implemented("UpdateSecurityPolicyAttribute"),
+                ),
+            )
+        }
+    }
+    /// Handles `UpdateServerGroupAttribute`. The default answers that the operation is not implemented.
+    fn update_server_group_attribute(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::UpdateServerGroupAttributeRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::UpdateServerGroupAttributeResponse,
+            crate::UpdateServerGroupAttributeError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::UpdateServerGroupAttributeError::Unknown(
+                    alb_runtime::server::not_implemented("UpdateServerGroupAttribute"),
+                ),
+            )
+        }
+    }
+    /// Handles `UpdateServerGroupServersAttribute`. The default answers that the operation is not implemented.
+    fn update_server_group_servers_attribute(
+        &self,
+        ctx: &alb_runtime::server::RequestContext,
+        request: crate::UpdateServerGroupServersAttributeRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::UpdateServerGroupServersAttributeResponse,
+            crate::UpdateServerGroupServersAttributeError,
+        >,
+    > + Send {
+        let _ = (ctx, request);
+        async move {
+            Err(
+                crate::UpdateServerGroupServersAttributeError::Unknown(
+                    alb_runtime::server::not_implemented(
+                        "UpdateServerGroupServersAttribute",
+                    ),
+                ),
+            )
+        }
+    }
 }
 /// The `Action` names this crate can dispatch.
 pub static ACTIONS: &[&str] = &[
+    "AddEntriesToAcl",
+    "AddServersToServerGroup",
+    "ApplyHealthCheckTemplateToServerGroup",
+    "AssociateAclsWithListener",
     "AssociateAdditionalCertificatesWithListener",
+    "AttachCommonBandwidthPackageToLoadBalancer",
+    "CancelShiftLoadBalancerZones",
+    "CreateAScripts",
+    "CreateAcl",
+    "CreateHealthCheckTemplate",
     "CreateListener",
+    "CreateLoadBalancer",
+    "CreateRule",
+    "CreateRules",
+    "CreateSecurityPolicy",
+    "CreateServerGroup",
+    "DeleteAScripts",
+    "DeleteAcl",
+    "DeleteHealthCheckTemplates",
     "DeleteListener",
+    "DeleteLoadBalancer",
+    "DeleteRule",
+    "DeleteRules",
+    "DeleteSecurityPolicy",
+    "DeleteServerGroup",
+    "DescribeCapacityReservation",
+    "DescribeRegions",
+    "DescribeZones",
+    "DetachCommonBandwidthPackageFromLoadBalancer",
+    "DisableDeletionProtection",
+    "DisableLoadBalancerAccessLog",
+    "DisableLoadBalancerIpv6Internet",
+    "DissociateAclsFromListener",
     "DissociateAdditionalCertificatesFromListener",
+    "EnableDeletionProtection",
+    "EnableLoadBalancerAccessLog",
+    "EnableLoadBalancerIpv6Internet",
+    "GetHealthCheckTemplateAttribute",
     "GetListenerAttribute",
+    "GetListenerHealthStatus",
+    "GetLoadBalancerAttribute",
+    "ListAScripts",
+    "ListAclEntries",
+    "ListAclRelations",
+    "ListAcls",
     "ListAsynJobs",
+    "ListHealthCheckTemplates",
     "ListListenerCertificates",
     "ListListeners",
+    "ListLoadBalancers",
+    "ListRules",
+    "ListSecurityPolicies",
+    "ListSecurityPolicyRelations",
+    "ListServerGroupServers",
+    "ListServerGroups",
+    "ListSystemSecurityPolicies",
+    "ListTagKeys",
+    "ListTagResources",
+    "ListTagValues",
+    "LoadBalancerJoinSecurityGroup",
+    "LoadBalancerLeaveSecurityGroup",
+    "ModifyCapacityReservation",
+    "MoveResourceGroup",
+    "RemoveEntriesFromAcl",
+    "RemoveServersFromServerGroup",
+    "ReplaceServersInServerGroup",
     "StartListener",
+    "StartShiftLoadBalancerZones",
     "StopListener",
+    "TagResources",
+    "UnTagResources",
+    "UpdateAScripts",
+    "UpdateAclAttribute",
+    "UpdateHealthCheckTemplateAttribute",
     "UpdateListenerAttribute",
+    "UpdateListenerLogConfig",
+    "UpdateLoadBalancerAddressTypeConfig",
+    "UpdateLoadBalancerAttribute",
+    "UpdateLoadBalancerEdition",
+    "UpdateLoadBalancerZones",
+    "UpdateRuleAttribute",
+    "UpdateRulesAttribute",
+    "UpdateSecurityPolicyAttribute",
+    "UpdateServerGroupAttribute",
+    "UpdateServerGroupServersAttribute",
 ];
 /// Parses and validates the wire parameters of `action`, calls the
 /// matching method and renders its output as JSON; errors come back as
@@ -235,10 +1728,82 @@ pub async fn dispatch<S: Service>(
     params: &alb_runtime::ParamMap,
 ) -> Result<serde_json::Value, alb_runtime::ErrorMetadata> {
     match action {
+        "AddEntriesToAcl" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .add_entries_to_acl(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "AddServersToServerGroup" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .add_servers_to_server_group(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "ApplyHealthCheckTemplateToServerGroup" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .apply_health_check_template_to_server_group(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "AssociateAclsWithListener" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .associate_acls_with_listener(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
         "AssociateAdditionalCertificatesWithListener" => {
             let request = alb_runtime::server::parse_request(params)?;
             let output = service
                 .associate_additional_certificates_with_listener(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "AttachCommonBandwidthPackageToLoadBalancer" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .attach_common_bandwidth_package_to_load_balancer(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "CancelShiftLoadBalancerZones" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .cancel_shift_load_balancer_zones(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "CreateAScripts" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .create_a_scripts(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "CreateAcl" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .create_acl(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "CreateHealthCheckTemplate" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .create_health_check_template(ctx, request)
                 .await
                 .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
             alb_runtime::server::render(&output)
@@ -251,10 +1816,178 @@ pub async fn dispatch<S: Service>(
                 .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
             alb_runtime::server::render(&output)
         }
+        "CreateLoadBalancer" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .create_load_balancer(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "CreateRule" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .create_rule(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "CreateRules" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .create_rules(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "CreateSecurityPolicy" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .create_security_policy(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "CreateServerGroup" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .create_server_group(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "DeleteAScripts" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .delete_a_scripts(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "DeleteAcl" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .delete_acl(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "DeleteHealthCheckTemplates" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .delete_health_check_templates(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
         "DeleteListener" => {
             let request = alb_runtime::server::parse_request(params)?;
             let output = service
                 .delete_listener(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "DeleteLoadBalancer" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .delete_load_balancer(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "DeleteRule" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .delete_rule(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "DeleteRules" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .delete_rules(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "DeleteSecurityPolicy" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .delete_security_policy(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "DeleteServerGroup" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .delete_server_group(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "DescribeCapacityReservation" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .describe_capacity_reservation(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "DescribeRegions" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .describe_regions(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "DescribeZones" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .describe_zones(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "DetachCommonBandwidthPackageFromLoadBalancer" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .detach_common_bandwidth_package_from_load_balancer(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "DisableDeletionProtection" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .disable_deletion_protection(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "DisableLoadBalancerAccessLog" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .disable_load_balancer_access_log(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "DisableLoadBalancerIpv6Internet" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .disable_load_balancer_ipv6_internet(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "DissociateAclsFromListener" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .dissociate_acls_from_listener(ctx, request)
                 .await
                 .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
             alb_runtime::server::render(&output)
@@ -267,6 +2000,38 @@ pub async fn dispatch<S: Service>(
                 .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
             alb_runtime::server::render(&output)
         }
+        "EnableDeletionProtection" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .enable_deletion_protection(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "EnableLoadBalancerAccessLog" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .enable_load_balancer_access_log(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "EnableLoadBalancerIpv6Internet" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .enable_load_balancer_ipv6_internet(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "GetHealthCheckTemplateAttribute" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .get_health_check_template_attribute(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
         "GetListenerAttribute" => {
             let request = alb_runtime::server::parse_request(params)?;
             let output = service
@@ -275,10 +2040,66 @@ pub async fn dispatch<S: Service>(
                 .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
             alb_runtime::server::render(&output)
         }
+        "GetListenerHealthStatus" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .get_listener_health_status(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "GetLoadBalancerAttribute" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .get_load_balancer_attribute(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "ListAScripts" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .list_a_scripts(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "ListAclEntries" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .list_acl_entries(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "ListAclRelations" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .list_acl_relations(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "ListAcls" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .list_acls(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
         "ListAsynJobs" => {
             let request = alb_runtime::server::parse_request(params)?;
             let output = service
                 .list_asyn_jobs(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "ListHealthCheckTemplates" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .list_health_check_templates(ctx, request)
                 .await
                 .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
             alb_runtime::server::render(&output)
@@ -299,10 +2120,154 @@ pub async fn dispatch<S: Service>(
                 .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
             alb_runtime::server::render(&output)
         }
+        "ListLoadBalancers" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .list_load_balancers(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "ListRules" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .list_rules(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "ListSecurityPolicies" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .list_security_policies(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "ListSecurityPolicyRelations" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .list_security_policy_relations(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "ListServerGroupServers" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .list_server_group_servers(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "ListServerGroups" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .list_server_groups(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "ListSystemSecurityPolicies" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .list_system_security_policies(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "ListTagKeys" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .list_tag_keys(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "ListTagResources" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .list_tag_resources(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "ListTagValues" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .list_tag_values(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "LoadBalancerJoinSecurityGroup" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .load_balancer_join_security_group(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "LoadBalancerLeaveSecurityGroup" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .load_balancer_leave_security_group(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "ModifyCapacityReservation" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .modify_capacity_reservation(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "MoveResourceGroup" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .move_resource_group(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "RemoveEntriesFromAcl" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .remove_entries_from_acl(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "RemoveServersFromServerGroup" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .remove_servers_from_server_group(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "ReplaceServersInServerGroup" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .replace_servers_in_server_group(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
         "StartListener" => {
             let request = alb_runtime::server::parse_request(params)?;
             let output = service
                 .start_listener(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "StartShiftLoadBalancerZones" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .start_shift_load_balancer_zones(ctx, request)
                 .await
                 .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
             alb_runtime::server::render(&output)
@@ -315,10 +2280,130 @@ pub async fn dispatch<S: Service>(
                 .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
             alb_runtime::server::render(&output)
         }
+        "TagResources" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .tag_resources(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "UnTagResources" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .un_tag_resources(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "UpdateAScripts" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .update_a_scripts(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "UpdateAclAttribute" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .update_acl_attribute(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "UpdateHealthCheckTemplateAttribute" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .update_health_check_template_attribute(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
         "UpdateListenerAttribute" => {
             let request = alb_runtime::server::parse_request(params)?;
             let output = service
                 .update_listener_attribute(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "UpdateListenerLogConfig" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .update_listener_log_config(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "UpdateLoadBalancerAddressTypeConfig" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .update_load_balancer_address_type_config(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "UpdateLoadBalancerAttribute" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .update_load_balancer_attribute(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "UpdateLoadBalancerEdition" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .update_load_balancer_edition(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "UpdateLoadBalancerZones" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .update_load_balancer_zones(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "UpdateRuleAttribute" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .update_rule_attribute(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "UpdateRulesAttribute" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .update_rules_attribute(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "UpdateSecurityPolicyAttribute" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .update_security_policy_attribute(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "UpdateServerGroupAttribute" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .update_server_group_attribute(ctx, request)
+                .await
+                .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
+            alb_runtime::server::render(&output)
+        }
+        "UpdateServerGroupServersAttribute" => {
+            let request = alb_runtime::server::parse_request(params)?;
+            let output = service
+                .update_server_group_servers_attribute(ctx, request)
                 .await
                 .map_err(|e| alb_runtime::OperationError::metadata(&e).clone())?;
             alb_runtime::server::render(&output)

@@ -3,6 +3,75 @@
 //! Waiters of the asynchronous operations; the polling loop is the runtime's.
 
 use alb_runtime::waiter::read;
+/// Waiter `ServersAdded`: Waits until the server group is `Available` again, that is, until the servers have been added. Polls ListServerGroups filtered to the group's ID; `Configuring` means the work is still going on, and a group no longer listed ends the wait as a failure.
+///
+/// Polls `ListServerGroups`; success: Available; failure: Deleting; pending: Configuring, Creating.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServersAdded;
+/// What waiter `ServersAdded` needs from the `AddServersToServerGroup` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServersAddedInput {
+    /// The values at `request.ServerGroupId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::AddServersToServerGroupRequest> for ServersAddedInput {
+    fn from(request: &crate::AddServersToServerGroupRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.server_group_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for ServersAdded {
+    type Input = crate::AddServersToServerGroupResponse;
+    type Poll = crate::ListServerGroupsRequest;
+    const NAME: &'static str = "ServersAdded";
+    const SUCCESS: &'static [&'static str] = &["Available"];
+    const FAILURE: &'static [&'static str] = &["Deleting"];
+    const PENDING: &'static [&'static str] = &["Configuring", "Creating"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Failure,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(10000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(600u64))
+    }
+    fn poll_request(
+        input: &crate::AddServersToServerGroupResponse,
+    ) -> Result<crate::ListServerGroupsRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListServerGroupsRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.server_group_ids = read::many(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "ServerGroupIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::AddServersToServerGroupResponse,
+        output: &crate::ListServerGroupsResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            output
+                .server_groups
+                .iter()
+                .map(|item| (
+                    read::text(&item.server_group_id),
+                    read::text(&item.server_group_status),
+                )),
+        )
+    }
+}
 /// Waiter `CertificatesAssociated`: Waits until every certificate named in the request is attached to the listener. The documentation follows the job with GetListenerAttribute, but that call does not report a state per additional certificate, so this waiter polls ListListenerCertificates, filtered to the requested certificates, whose entries carry each certificate's Status. A certificate not listed yet counts as still in progress.
 ///
 /// Polls `ListListenerCertificates`; success: Associated; failure: -; pending: Associating.
@@ -84,6 +153,182 @@ impl alb_runtime::Waiter for CertificatesAssociated {
         )
     }
 }
+/// Waiter `CommonBandwidthPackageAttached`: Waits until the load balancer is `Active` again after an Internet Shared Bandwidth instance was attached, polling GetLoadBalancerAttribute; `Configuring` means the attachment is still in progress.
+///
+/// Polls `GetLoadBalancerAttribute`; success: Active; failure: -; pending: Configuring.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CommonBandwidthPackageAttached;
+/// What waiter `CommonBandwidthPackageAttached` needs from the `AttachCommonBandwidthPackageToLoadBalancer` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CommonBandwidthPackageAttachedInput {
+    /// The values at `request.LoadBalancerId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::AttachCommonBandwidthPackageToLoadBalancerRequest>
+for CommonBandwidthPackageAttachedInput {
+    fn from(request: &crate::AttachCommonBandwidthPackageToLoadBalancerRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.load_balancer_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for CommonBandwidthPackageAttached {
+    type Input = crate::AttachCommonBandwidthPackageToLoadBalancerResponse;
+    type Poll = crate::GetLoadBalancerAttributeRequest;
+    const NAME: &'static str = "CommonBandwidthPackageAttached";
+    const SUCCESS: &'static [&'static str] = &["Active"];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &["Configuring"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = None;
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(15000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(600u64))
+    }
+    fn poll_request(
+        input: &crate::AttachCommonBandwidthPackageToLoadBalancerResponse,
+    ) -> Result<crate::GetLoadBalancerAttributeRequest, alb_runtime::MissingInput> {
+        let mut request = crate::GetLoadBalancerAttributeRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.load_balancer_id = read::one(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "LoadBalancerId",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        _input: &crate::AttachCommonBandwidthPackageToLoadBalancerResponse,
+        output: &crate::GetLoadBalancerAttributeResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        vec![alb_runtime::Observed::new(None, read::text(& output.load_balancer_status))]
+    }
+}
+/// Waiter `AScriptsCreated`: Waits until every script CreateAScripts created is `Available`. Polls ListAScripts filtered to the returned AScriptIds; `Creating` (or `Configuring`) means still in progress, and a script not listed yet counts as still being created.
+///
+/// Polls `ListAScripts`; success: Available; failure: -; pending: Creating, Configuring.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AScriptsCreated;
+impl alb_runtime::Waiter for AScriptsCreated {
+    type Input = crate::CreateAScriptsResponse;
+    type Poll = crate::ListAScriptsRequest;
+    const NAME: &'static str = "AScriptsCreated";
+    const SUCCESS: &'static [&'static str] = &["Available"];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &["Creating", "Configuring"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Pending,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(10000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(300u64))
+    }
+    fn poll_request(
+        input: &crate::CreateAScriptsResponse,
+    ) -> Result<crate::ListAScriptsRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListAScriptsRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.a_script_ids = read::many(
+            std::iter::once(input)
+                .flat_map(|v| v.a_script_ids.iter())
+                .filter_map(|v| v.a_script_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+            "AScriptIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::CreateAScriptsResponse,
+        output: &crate::ListAScriptsResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            std::iter::once(input)
+                .flat_map(|v| v.a_script_ids.iter())
+                .filter_map(|v| v.a_script_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+            output
+                .a_scripts
+                .iter()
+                .map(|item| (
+                    read::text(&item.a_script_id),
+                    read::text(&item.a_script_status),
+                )),
+        )
+    }
+}
+/// Waiter `AclCreated`: Waits until the ACL whose ID CreateAcl returned is `Available`. Polls ListAcls filtered to that ID; `Creating` (or an ACL not listed yet) means creation is still under way.
+///
+/// Polls `ListAcls`; success: Available; failure: -; pending: Creating, Configuring.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AclCreated;
+impl alb_runtime::Waiter for AclCreated {
+    type Input = crate::CreateAclResponse;
+    type Poll = crate::ListAclsRequest;
+    const NAME: &'static str = "AclCreated";
+    const SUCCESS: &'static [&'static str] = &["Available"];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &["Creating", "Configuring"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Pending,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(10000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(600u64))
+    }
+    fn poll_request(
+        input: &crate::CreateAclResponse,
+    ) -> Result<crate::ListAclsRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListAclsRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.acl_ids = read::many(
+            std::iter::once(input)
+                .filter_map(|v| v.acl_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+            "AclIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::CreateAclResponse,
+        output: &crate::ListAclsResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            std::iter::once(input)
+                .filter_map(|v| v.acl_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+            output
+                .acls
+                .iter()
+                .map(|item| (read::text(&item.acl_id), read::text(&item.acl_status))),
+        )
+    }
+}
 /// Waiter `ListenerCreated`: Waits until a newly created listener is `Running`, for example the one whose ListenerId CreateListener returned. Polls GetListenerAttribute; `Provisioning` means the listener is still being created.
 ///
 /// Polls `GetListenerAttribute`; success: Running; failure: -; pending: Provisioning, Configuring.
@@ -127,6 +372,369 @@ impl alb_runtime::Waiter for ListenerCreated {
         output: &crate::GetListenerAttributeResponse,
     ) -> Vec<alb_runtime::Observed> {
         vec![alb_runtime::Observed::new(None, read::text(& output.listener_status))]
+    }
+}
+/// Waiter `LoadBalancerCreated`: Waits until a newly created load balancer is `Active`, for example the one whose LoadBalancerId CreateLoadBalancer returned. Polls GetLoadBalancerAttribute; `Provisioning` (or `Configuring`) means the instance is still being set up, and `CreateFailed` ends the wait as a failure.
+///
+/// Polls `GetLoadBalancerAttribute`; success: Active; failure: CreateFailed; pending: Provisioning, Configuring.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadBalancerCreated;
+impl alb_runtime::Waiter for LoadBalancerCreated {
+    type Input = crate::CreateLoadBalancerResponse;
+    type Poll = crate::GetLoadBalancerAttributeRequest;
+    const NAME: &'static str = "LoadBalancerCreated";
+    const SUCCESS: &'static [&'static str] = &["Active"];
+    const FAILURE: &'static [&'static str] = &["CreateFailed"];
+    const PENDING: &'static [&'static str] = &["Provisioning", "Configuring"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = None;
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(3000u64),
+                std::time::Duration::from_millis(15000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(600u64))
+    }
+    fn poll_request(
+        input: &crate::CreateLoadBalancerResponse,
+    ) -> Result<crate::GetLoadBalancerAttributeRequest, alb_runtime::MissingInput> {
+        let mut request = crate::GetLoadBalancerAttributeRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.load_balancer_id = read::one(
+            std::iter::once(input)
+                .filter_map(|v| v.load_balancer_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+            "LoadBalancerId",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        _input: &crate::CreateLoadBalancerResponse,
+        output: &crate::GetLoadBalancerAttributeResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        vec![alb_runtime::Observed::new(None, read::text(& output.load_balancer_status))]
+    }
+}
+/// Waiter `RuleCreated`: Waits until the new rule is `Available`. Polls ListRules filtered to the RuleId this call returned; a rule not listed yet is still being created, and `CreateFailed` ends the wait. ListRules lists `Request` rules unless told otherwise, so for a rule whose Direction is `Response` wait on the job instead (`wait_for_job` with the JobId).
+///
+/// Polls `ListRules`; success: Available; failure: CreateFailed; pending: Provisioning, Configuring.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RuleCreated;
+impl alb_runtime::Waiter for RuleCreated {
+    type Input = crate::CreateRuleResponse;
+    type Poll = crate::ListRulesRequest;
+    const NAME: &'static str = "RuleCreated";
+    const SUCCESS: &'static [&'static str] = &["Available"];
+    const FAILURE: &'static [&'static str] = &["CreateFailed"];
+    const PENDING: &'static [&'static str] = &["Provisioning", "Configuring"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Pending,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(10000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(300u64))
+    }
+    fn poll_request(
+        input: &crate::CreateRuleResponse,
+    ) -> Result<crate::ListRulesRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListRulesRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.rule_ids = read::many(
+            std::iter::once(input)
+                .filter_map(|v| v.rule_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+            "RuleIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::CreateRuleResponse,
+        output: &crate::ListRulesResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            std::iter::once(input)
+                .filter_map(|v| v.rule_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+            output
+                .rules
+                .iter()
+                .map(|item| (read::text(&item.rule_id), read::text(&item.rule_status))),
+        )
+    }
+}
+/// Waiter `RulesCreated`: Waits until every rule this call created is `Available`. Polls ListRules filtered to the returned rule IDs; a rule not listed yet is still being created, and `CreateFailed` ends the wait. ListRules lists `Request` rules unless told otherwise, so when some of the rules have Direction `Response` wait on the job instead (`wait_for_job` with the JobId).
+///
+/// Polls `ListRules`; success: Available; failure: CreateFailed; pending: Provisioning, Configuring.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RulesCreated;
+impl alb_runtime::Waiter for RulesCreated {
+    type Input = crate::CreateRulesResponse;
+    type Poll = crate::ListRulesRequest;
+    const NAME: &'static str = "RulesCreated";
+    const SUCCESS: &'static [&'static str] = &["Available"];
+    const FAILURE: &'static [&'static str] = &["CreateFailed"];
+    const PENDING: &'static [&'static str] = &["Provisioning", "Configuring"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Pending,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(10000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(300u64))
+    }
+    fn poll_request(
+        input: &crate::CreateRulesResponse,
+    ) -> Result<crate::ListRulesRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListRulesRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.rule_ids = read::many(
+            std::iter::once(input)
+                .flat_map(|v| v.rule_ids.iter())
+                .filter_map(|v| v.rule_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+            "RuleIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::CreateRulesResponse,
+        output: &crate::ListRulesResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            std::iter::once(input)
+                .flat_map(|v| v.rule_ids.iter())
+                .filter_map(|v| v.rule_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+            output
+                .rules
+                .iter()
+                .map(|item| (read::text(&item.rule_id), read::text(&item.rule_status))),
+        )
+    }
+}
+/// Waiter `ServerGroupCreated`: Waits until the new server group is `Available`. Polls ListServerGroups filtered to the ServerGroupId this call returned; `Creating`, or not being listed yet, means creation is still going on.
+///
+/// Polls `ListServerGroups`; success: Available; failure: -; pending: Creating, Configuring.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServerGroupCreated;
+impl alb_runtime::Waiter for ServerGroupCreated {
+    type Input = crate::CreateServerGroupResponse;
+    type Poll = crate::ListServerGroupsRequest;
+    const NAME: &'static str = "ServerGroupCreated";
+    const SUCCESS: &'static [&'static str] = &["Available"];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &["Creating", "Configuring"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Pending,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(10000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(300u64))
+    }
+    fn poll_request(
+        input: &crate::CreateServerGroupResponse,
+    ) -> Result<crate::ListServerGroupsRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListServerGroupsRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.server_group_ids = read::many(
+            std::iter::once(input)
+                .filter_map(|v| v.server_group_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+            "ServerGroupIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::CreateServerGroupResponse,
+        output: &crate::ListServerGroupsResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            std::iter::once(input)
+                .filter_map(|v| v.server_group_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+            output
+                .server_groups
+                .iter()
+                .map(|item| (
+                    read::text(&item.server_group_id),
+                    read::text(&item.server_group_status),
+                )),
+        )
+    }
+}
+/// Waiter `AScriptsDeleted`: Waits until every script named in the request is gone. Polls ListAScripts filtered to the scripts' IDs: a script still listed is pending, whatever its state, and one no longer listed is deleted.
+///
+/// Polls `ListAScripts`; success: -; failure: -; pending: Deleting, Available, Configuring, Creating.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AScriptsDeleted;
+/// What waiter `AScriptsDeleted` needs from the `DeleteAScripts` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AScriptsDeletedInput {
+    /// The values at `request.AScriptIds[]`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::DeleteAScriptsRequest> for AScriptsDeletedInput {
+    fn from(request: &crate::DeleteAScriptsRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .flat_map(|v| v.a_script_ids.iter())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for AScriptsDeleted {
+    type Input = crate::DeleteAScriptsResponse;
+    type Poll = crate::ListAScriptsRequest;
+    const NAME: &'static str = "AScriptsDeleted";
+    const SUCCESS: &'static [&'static str] = &[];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &[
+        "Deleting",
+        "Available",
+        "Configuring",
+        "Creating",
+    ];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Success,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(10000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(300u64))
+    }
+    fn poll_request(
+        input: &crate::DeleteAScriptsResponse,
+    ) -> Result<crate::ListAScriptsRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListAScriptsRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.a_script_ids = read::many(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "AScriptIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::DeleteAScriptsResponse,
+        output: &crate::ListAScriptsResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            output
+                .a_scripts
+                .iter()
+                .map(|item| (
+                    read::text(&item.a_script_id),
+                    read::text(&item.a_script_status),
+                )),
+        )
+    }
+}
+/// Waiter `AclDeleted`: Waits until the ACL is gone. Polls ListAcls filtered to the ACL's ID: while the ACL is still listed the deletion is pending, and once it is no longer listed the deletion has succeeded.
+///
+/// Polls `ListAcls`; success: -; failure: -; pending: Deleting, Available, Configuring, Creating.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AclDeleted;
+/// What waiter `AclDeleted` needs from the `DeleteAcl` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AclDeletedInput {
+    /// The values at `request.AclId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::DeleteAclRequest> for AclDeletedInput {
+    fn from(request: &crate::DeleteAclRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.acl_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for AclDeleted {
+    type Input = crate::DeleteAclResponse;
+    type Poll = crate::ListAclsRequest;
+    const NAME: &'static str = "AclDeleted";
+    const SUCCESS: &'static [&'static str] = &[];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &[
+        "Deleting",
+        "Available",
+        "Configuring",
+        "Creating",
+    ];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Success,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(10000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(600u64))
+    }
+    fn poll_request(
+        input: &crate::DeleteAclResponse,
+    ) -> Result<crate::ListAclsRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListAclsRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.acl_ids = read::many(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "AclIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::DeleteAclResponse,
+        output: &crate::ListAclsResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            output
+                .acls
+                .iter()
+                .map(|item| (read::text(&item.acl_id), read::text(&item.acl_status))),
+        )
     }
 }
 /// Waiter `ListenerDeleted`: Waits until the listener is gone. Polls ListListeners filtered to the listener's ID: while the listener is still listed it is pending, and once it is no longer listed the deletion has succeeded.
@@ -202,6 +810,477 @@ impl alb_runtime::Waiter for ListenerDeleted {
                     read::text(&item.listener_status),
                 )),
         )
+    }
+}
+/// Waiter `LoadBalancerDeleted`: Waits until the load balancer is gone. Polls ListLoadBalancers filtered to the instance's ID: while it is still listed the deletion is in progress, and once it is no longer listed the deletion has succeeded.
+///
+/// Polls `ListLoadBalancers`; success: -; failure: -; pending: Deleting, Active, Inactive, Configuring, Provisioning, CreateFailed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadBalancerDeleted;
+/// What waiter `LoadBalancerDeleted` needs from the `DeleteLoadBalancer` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LoadBalancerDeletedInput {
+    /// The values at `request.LoadBalancerId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::DeleteLoadBalancerRequest> for LoadBalancerDeletedInput {
+    fn from(request: &crate::DeleteLoadBalancerRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.load_balancer_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for LoadBalancerDeleted {
+    type Input = crate::DeleteLoadBalancerResponse;
+    type Poll = crate::ListLoadBalancersRequest;
+    const NAME: &'static str = "LoadBalancerDeleted";
+    const SUCCESS: &'static [&'static str] = &[];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &[
+        "Deleting",
+        "Active",
+        "Inactive",
+        "Configuring",
+        "Provisioning",
+        "CreateFailed",
+    ];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Success,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(15000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(600u64))
+    }
+    fn poll_request(
+        input: &crate::DeleteLoadBalancerResponse,
+    ) -> Result<crate::ListLoadBalancersRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListLoadBalancersRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.load_balancer_ids = read::many(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "LoadBalancerIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::DeleteLoadBalancerResponse,
+        output: &crate::ListLoadBalancersResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            output
+                .load_balancers
+                .iter()
+                .map(|item| (
+                    read::text(&item.load_balancer_id),
+                    read::text(&item.load_balancer_status),
+                )),
+        )
+    }
+}
+/// Waiter `RuleDeleted`: Waits until the rule is gone. Polls ListRules filtered to the rule's ID: while it is listed it is pending, once it is no longer listed the deletion has succeeded. ListRules lists `Request` rules unless told otherwise, so a rule whose Direction is `Response` looks gone at once; wait on the job for those (`wait_for_job` with the JobId).
+///
+/// Polls `ListRules`; success: -; failure: -; pending: Deleting, Available, Configuring, Provisioning.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RuleDeleted;
+/// What waiter `RuleDeleted` needs from the `DeleteRule` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RuleDeletedInput {
+    /// The values at `request.RuleId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::DeleteRuleRequest> for RuleDeletedInput {
+    fn from(request: &crate::DeleteRuleRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.rule_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for RuleDeleted {
+    type Input = crate::DeleteRuleResponse;
+    type Poll = crate::ListRulesRequest;
+    const NAME: &'static str = "RuleDeleted";
+    const SUCCESS: &'static [&'static str] = &[];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &[
+        "Deleting",
+        "Available",
+        "Configuring",
+        "Provisioning",
+    ];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Success,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(10000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(300u64))
+    }
+    fn poll_request(
+        input: &crate::DeleteRuleResponse,
+    ) -> Result<crate::ListRulesRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListRulesRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.rule_ids = read::many(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "RuleIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::DeleteRuleResponse,
+        output: &crate::ListRulesResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            output
+                .rules
+                .iter()
+                .map(|item| (read::text(&item.rule_id), read::text(&item.rule_status))),
+        )
+    }
+}
+/// Waiter `RulesDeleted`: Waits until every rule of the request is gone. Polls ListRules filtered to their IDs: a listed rule is pending, and the wait succeeds once none is listed. ListRules takes at most 20 IDs, so for a larger call, as for rules whose Direction is `Response` (ListRules lists `Request` rules unless told otherwise), wait on the job instead (`wait_for_job` with the JobId).
+///
+/// Polls `ListRules`; success: -; failure: -; pending: Deleting, Available, Configuring, Provisioning.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RulesDeleted;
+/// What waiter `RulesDeleted` needs from the `DeleteRules` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RulesDeletedInput {
+    /// The values at `request.RuleIds[]`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::DeleteRulesRequest> for RulesDeletedInput {
+    fn from(request: &crate::DeleteRulesRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .flat_map(|v| v.rule_ids.iter())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for RulesDeleted {
+    type Input = crate::DeleteRulesResponse;
+    type Poll = crate::ListRulesRequest;
+    const NAME: &'static str = "RulesDeleted";
+    const SUCCESS: &'static [&'static str] = &[];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &[
+        "Deleting",
+        "Available",
+        "Configuring",
+        "Provisioning",
+    ];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Success,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(10000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(300u64))
+    }
+    fn poll_request(
+        input: &crate::DeleteRulesResponse,
+    ) -> Result<crate::ListRulesRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListRulesRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.rule_ids = read::many(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "RuleIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::DeleteRulesResponse,
+        output: &crate::ListRulesResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            output
+                .rules
+                .iter()
+                .map(|item| (read::text(&item.rule_id), read::text(&item.rule_status))),
+        )
+    }
+}
+/// Waiter `ServerGroupDeleted`: Waits until the server group is gone. Polls ListServerGroups filtered to its ID: while it is listed the deletion is pending, and once it is no longer listed the deletion has succeeded.
+///
+/// Polls `ListServerGroups`; success: -; failure: -; pending: Deleting, Available, Configuring, Creating.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServerGroupDeleted;
+/// What waiter `ServerGroupDeleted` needs from the `DeleteServerGroup` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServerGroupDeletedInput {
+    /// The values at `request.ServerGroupId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::DeleteServerGroupRequest> for ServerGroupDeletedInput {
+    fn from(request: &crate::DeleteServerGroupRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.server_group_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for ServerGroupDeleted {
+    type Input = crate::DeleteServerGroupResponse;
+    type Poll = crate::ListServerGroupsRequest;
+    const NAME: &'static str = "ServerGroupDeleted";
+    const SUCCESS: &'static [&'static str] = &[];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &[
+        "Deleting",
+        "Available",
+        "Configuring",
+        "Creating",
+    ];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Success,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(10000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(300u64))
+    }
+    fn poll_request(
+        input: &crate::DeleteServerGroupResponse,
+    ) -> Result<crate::ListServerGroupsRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListServerGroupsRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.server_group_ids = read::many(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "ServerGroupIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::DeleteServerGroupResponse,
+        output: &crate::ListServerGroupsResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            output
+                .server_groups
+                .iter()
+                .map(|item| (
+                    read::text(&item.server_group_id),
+                    read::text(&item.server_group_status),
+                )),
+        )
+    }
+}
+/// Waiter `CommonBandwidthPackageDetached`: Waits until the load balancer is `Active` again after an Internet Shared Bandwidth instance was detached, polling GetLoadBalancerAttribute; `Configuring` means the detachment is still in progress.
+///
+/// Polls `GetLoadBalancerAttribute`; success: Active; failure: -; pending: Configuring.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CommonBandwidthPackageDetached;
+/// What waiter `CommonBandwidthPackageDetached` needs from the `DetachCommonBandwidthPackageFromLoadBalancer` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CommonBandwidthPackageDetachedInput {
+    /// The values at `request.LoadBalancerId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::DetachCommonBandwidthPackageFromLoadBalancerRequest>
+for CommonBandwidthPackageDetachedInput {
+    fn from(
+        request: &crate::DetachCommonBandwidthPackageFromLoadBalancerRequest,
+    ) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.load_balancer_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for CommonBandwidthPackageDetached {
+    type Input = crate::DetachCommonBandwidthPackageFromLoadBalancerResponse;
+    type Poll = crate::GetLoadBalancerAttributeRequest;
+    const NAME: &'static str = "CommonBandwidthPackageDetached";
+    const SUCCESS: &'static [&'static str] = &["Active"];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &["Configuring"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = None;
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(15000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(600u64))
+    }
+    fn poll_request(
+        input: &crate::DetachCommonBandwidthPackageFromLoadBalancerResponse,
+    ) -> Result<crate::GetLoadBalancerAttributeRequest, alb_runtime::MissingInput> {
+        let mut request = crate::GetLoadBalancerAttributeRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.load_balancer_id = read::one(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "LoadBalancerId",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        _input: &crate::DetachCommonBandwidthPackageFromLoadBalancerResponse,
+        output: &crate::GetLoadBalancerAttributeResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        vec![alb_runtime::Observed::new(None, read::text(& output.load_balancer_status))]
+    }
+}
+/// Waiter `LoadBalancerAccessLogDisabled`: Waits until the load balancer is `Active` again after its access logs were disabled, polling GetLoadBalancerAttribute; `Configuring` means the change is still being applied.
+///
+/// Polls `GetLoadBalancerAttribute`; success: Active; failure: -; pending: Configuring.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadBalancerAccessLogDisabled;
+/// What waiter `LoadBalancerAccessLogDisabled` needs from the `DisableLoadBalancerAccessLog` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LoadBalancerAccessLogDisabledInput {
+    /// The values at `request.LoadBalancerId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::DisableLoadBalancerAccessLogRequest>
+for LoadBalancerAccessLogDisabledInput {
+    fn from(request: &crate::DisableLoadBalancerAccessLogRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.load_balancer_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for LoadBalancerAccessLogDisabled {
+    type Input = crate::DisableLoadBalancerAccessLogResponse;
+    type Poll = crate::GetLoadBalancerAttributeRequest;
+    const NAME: &'static str = "LoadBalancerAccessLogDisabled";
+    const SUCCESS: &'static [&'static str] = &["Active"];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &["Configuring"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = None;
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(15000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(600u64))
+    }
+    fn poll_request(
+        input: &crate::DisableLoadBalancerAccessLogResponse,
+    ) -> Result<crate::GetLoadBalancerAttributeRequest, alb_runtime::MissingInput> {
+        let mut request = crate::GetLoadBalancerAttributeRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.load_balancer_id = read::one(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "LoadBalancerId",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        _input: &crate::DisableLoadBalancerAccessLogResponse,
+        output: &crate::GetLoadBalancerAttributeResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        vec![alb_runtime::Observed::new(None, read::text(& output.load_balancer_status))]
+    }
+}
+/// Waiter `LoadBalancerIpv6InternetDisabled`: Waits until the load balancer is `Active` again after its IPv6 addresses were made private, polling GetLoadBalancerAttribute; `Configuring` means the change is still being applied.
+///
+/// Polls `GetLoadBalancerAttribute`; success: Active; failure: -; pending: Configuring.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadBalancerIpv6InternetDisabled;
+/// What waiter `LoadBalancerIpv6InternetDisabled` needs from the `DisableLoadBalancerIpv6Internet` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LoadBalancerIpv6InternetDisabledInput {
+    /// The values at `request.LoadBalancerId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::DisableLoadBalancerIpv6InternetRequest>
+for LoadBalancerIpv6InternetDisabledInput {
+    fn from(request: &crate::DisableLoadBalancerIpv6InternetRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.load_balancer_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for LoadBalancerIpv6InternetDisabled {
+    type Input = crate::DisableLoadBalancerIpv6InternetResponse;
+    type Poll = crate::GetLoadBalancerAttributeRequest;
+    const NAME: &'static str = "LoadBalancerIpv6InternetDisabled";
+    const SUCCESS: &'static [&'static str] = &["Active"];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &["Configuring"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = None;
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(15000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(600u64))
+    }
+    fn poll_request(
+        input: &crate::DisableLoadBalancerIpv6InternetResponse,
+    ) -> Result<crate::GetLoadBalancerAttributeRequest, alb_runtime::MissingInput> {
+        let mut request = crate::GetLoadBalancerAttributeRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.load_balancer_id = read::one(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "LoadBalancerId",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        _input: &crate::DisableLoadBalancerIpv6InternetResponse,
+        output: &crate::GetLoadBalancerAttributeResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        vec![alb_runtime::Observed::new(None, read::text(& output.load_balancer_status))]
     }
 }
 /// Waiter `CertificatesDissociated`: Waits until every certificate named in the request is gone from the listener. Polls ListListenerCertificates, filtered to those certificates: a certificate reported as `Dissociated`, or no longer listed at all, counts as removed; one still associated or in transition keeps the waiter polling.
@@ -287,6 +1366,264 @@ impl alb_runtime::Waiter for CertificatesDissociated {
                 .certificates
                 .iter()
                 .map(|item| (read::text(&item.certificate_id), read::text(&item.status))),
+        )
+    }
+}
+/// Waiter `LoadBalancerIpv6InternetEnabled`: Waits until the load balancer is `Active` again after its IPv6 addresses were made public, polling GetLoadBalancerAttribute; `Configuring` means the change is still being applied.
+///
+/// Polls `GetLoadBalancerAttribute`; success: Active; failure: -; pending: Configuring.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadBalancerIpv6InternetEnabled;
+/// What waiter `LoadBalancerIpv6InternetEnabled` needs from the `EnableLoadBalancerIpv6Internet` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LoadBalancerIpv6InternetEnabledInput {
+    /// The values at `request.LoadBalancerId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::EnableLoadBalancerIpv6InternetRequest>
+for LoadBalancerIpv6InternetEnabledInput {
+    fn from(request: &crate::EnableLoadBalancerIpv6InternetRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.load_balancer_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for LoadBalancerIpv6InternetEnabled {
+    type Input = crate::EnableLoadBalancerIpv6InternetResponse;
+    type Poll = crate::GetLoadBalancerAttributeRequest;
+    const NAME: &'static str = "LoadBalancerIpv6InternetEnabled";
+    const SUCCESS: &'static [&'static str] = &["Active"];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &["Configuring"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = None;
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(15000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(600u64))
+    }
+    fn poll_request(
+        input: &crate::EnableLoadBalancerIpv6InternetResponse,
+    ) -> Result<crate::GetLoadBalancerAttributeRequest, alb_runtime::MissingInput> {
+        let mut request = crate::GetLoadBalancerAttributeRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.load_balancer_id = read::one(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "LoadBalancerId",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        _input: &crate::EnableLoadBalancerIpv6InternetResponse,
+        output: &crate::GetLoadBalancerAttributeResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        vec![alb_runtime::Observed::new(None, read::text(& output.load_balancer_status))]
+    }
+}
+/// Waiter `CapacityReservationProvisioned`: Waits until the reservation is `Provisioned` in every zone of the load balancer, polling DescribeCapacityReservation; `Pending` and `Rebalancing` mean it is still in progress, and `Failed` in any zone ends the wait as a failure. Meant for creating or changing a reservation: after a cancellation (ResetCapacityReservation) there may be no zone state left to report, and the wait then runs until its timeout. The first poll may come before the change shows, while the previous reservation is still `Provisioned`.
+///
+/// Polls `DescribeCapacityReservation`; success: Provisioned; failure: Failed; pending: Pending, Rebalancing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CapacityReservationProvisioned;
+/// What waiter `CapacityReservationProvisioned` needs from the `ModifyCapacityReservation` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CapacityReservationProvisionedInput {
+    /// The values at `request.LoadBalancerId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::ModifyCapacityReservationRequest>
+for CapacityReservationProvisionedInput {
+    fn from(request: &crate::ModifyCapacityReservationRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.load_balancer_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for CapacityReservationProvisioned {
+    type Input = crate::ModifyCapacityReservationResponse;
+    type Poll = crate::DescribeCapacityReservationRequest;
+    const NAME: &'static str = "CapacityReservationProvisioned";
+    const SUCCESS: &'static [&'static str] = &["Provisioned"];
+    const FAILURE: &'static [&'static str] = &["Failed"];
+    const PENDING: &'static [&'static str] = &["Pending", "Rebalancing"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = None;
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(5000u64),
+                std::time::Duration::from_millis(30000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(1800u64))
+    }
+    fn poll_request(
+        input: &crate::ModifyCapacityReservationResponse,
+    ) -> Result<crate::DescribeCapacityReservationRequest, alb_runtime::MissingInput> {
+        let mut request = crate::DescribeCapacityReservationRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.load_balancer_id = read::one(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "LoadBalancerId",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        _input: &crate::ModifyCapacityReservationResponse,
+        output: &crate::DescribeCapacityReservationResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::each(
+            output.capacity_reservation_state.iter().map(|item| read::text(&item.status)),
+        )
+    }
+}
+/// Waiter `ServersRemoved`: Waits until the server group is `Available` again, that is, until the servers have been removed. Polls ListServerGroups filtered to the group's ID; `Configuring` means the work is still going on, and a group no longer listed ends the wait as a failure. Allows 20 minutes, since connection draining can hold a removal for up to 900 seconds.
+///
+/// Polls `ListServerGroups`; success: Available; failure: Deleting; pending: Configuring, Creating.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServersRemoved;
+/// What waiter `ServersRemoved` needs from the `RemoveServersFromServerGroup` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServersRemovedInput {
+    /// The values at `request.ServerGroupId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::RemoveServersFromServerGroupRequest> for ServersRemovedInput {
+    fn from(request: &crate::RemoveServersFromServerGroupRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.server_group_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for ServersRemoved {
+    type Input = crate::RemoveServersFromServerGroupResponse;
+    type Poll = crate::ListServerGroupsRequest;
+    const NAME: &'static str = "ServersRemoved";
+    const SUCCESS: &'static [&'static str] = &["Available"];
+    const FAILURE: &'static [&'static str] = &["Deleting"];
+    const PENDING: &'static [&'static str] = &["Configuring", "Creating"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Failure,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(15000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(1200u64))
+    }
+    fn poll_request(
+        input: &crate::RemoveServersFromServerGroupResponse,
+    ) -> Result<crate::ListServerGroupsRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListServerGroupsRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.server_group_ids = read::many(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "ServerGroupIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::RemoveServersFromServerGroupResponse,
+        output: &crate::ListServerGroupsResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            output
+                .server_groups
+                .iter()
+                .map(|item| (
+                    read::text(&item.server_group_id),
+                    read::text(&item.server_group_status),
+                )),
+        )
+    }
+}
+/// Waiter `ServersReplaced`: Waits until the server group is `Available` again, that is, until the servers have been replaced. Polls ListServerGroups filtered to the group's ID; `Configuring` means the work is still going on, and a group no longer listed ends the wait as a failure. Allows 20 minutes, since connection draining can hold a removal for up to 900 seconds.
+///
+/// Polls `ListServerGroups`; success: Available; failure: Deleting; pending: Configuring, Creating.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServersReplaced;
+/// What waiter `ServersReplaced` needs from the `ReplaceServersInServerGroup` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServersReplacedInput {
+    /// The values at `request.ServerGroupId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::ReplaceServersInServerGroupRequest> for ServersReplacedInput {
+    fn from(request: &crate::ReplaceServersInServerGroupRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.server_group_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for ServersReplaced {
+    type Input = crate::ReplaceServersInServerGroupResponse;
+    type Poll = crate::ListServerGroupsRequest;
+    const NAME: &'static str = "ServersReplaced";
+    const SUCCESS: &'static [&'static str] = &["Available"];
+    const FAILURE: &'static [&'static str] = &["Deleting"];
+    const PENDING: &'static [&'static str] = &["Configuring", "Creating"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Failure,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(15000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(1200u64))
+    }
+    fn poll_request(
+        input: &crate::ReplaceServersInServerGroupResponse,
+    ) -> Result<crate::ListServerGroupsRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListServerGroupsRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.server_group_ids = read::many(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "ServerGroupIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::ReplaceServersInServerGroupResponse,
+        output: &crate::ListServerGroupsResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            output
+                .server_groups
+                .iter()
+                .map(|item| (
+                    read::text(&item.server_group_id),
+                    read::text(&item.server_group_status),
+                )),
         )
     }
 }
@@ -411,6 +1748,76 @@ impl alb_runtime::Waiter for ListenerStopped {
         vec![alb_runtime::Observed::new(None, read::text(& output.listener_status))]
     }
 }
+/// Waiter `AScriptsUpdated`: Waits until every script named in the request is `Available` again. Polls ListAScripts filtered to the scripts' AScriptIds; `Configuring` means the change is still in progress, and a script no longer listed ends the wait with a failure.
+///
+/// Polls `ListAScripts`; success: Available; failure: Deleting; pending: Configuring, Creating.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AScriptsUpdated;
+/// What waiter `AScriptsUpdated` needs from the `UpdateAScripts` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AScriptsUpdatedInput {
+    /// The values at `request.AScripts[].AScriptId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::UpdateAScriptsRequest> for AScriptsUpdatedInput {
+    fn from(request: &crate::UpdateAScriptsRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .flat_map(|v| v.a_scripts.iter())
+                .filter_map(|v| v.a_script_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for AScriptsUpdated {
+    type Input = crate::UpdateAScriptsResponse;
+    type Poll = crate::ListAScriptsRequest;
+    const NAME: &'static str = "AScriptsUpdated";
+    const SUCCESS: &'static [&'static str] = &["Available"];
+    const FAILURE: &'static [&'static str] = &["Deleting"];
+    const PENDING: &'static [&'static str] = &["Configuring", "Creating"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Failure,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(10000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(300u64))
+    }
+    fn poll_request(
+        input: &crate::UpdateAScriptsResponse,
+    ) -> Result<crate::ListAScriptsRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListAScriptsRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.a_script_ids = read::many(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "AScriptIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::UpdateAScriptsResponse,
+        output: &crate::ListAScriptsResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            output
+                .a_scripts
+                .iter()
+                .map(|item| (
+                    read::text(&item.a_script_id),
+                    read::text(&item.a_script_status),
+                )),
+        )
+    }
+}
 /// Waiter `ListenerUpdated`: Waits until the change has been applied and the listener is `Running` again, polling GetListenerAttribute.
 ///
 /// Polls `GetListenerAttribute`; success: Running; failure: -; pending: Configuring, Provisioning.
@@ -467,6 +1874,637 @@ impl alb_runtime::Waiter for ListenerUpdated {
         output: &crate::GetListenerAttributeResponse,
     ) -> Vec<alb_runtime::Observed> {
         vec![alb_runtime::Observed::new(None, read::text(& output.listener_status))]
+    }
+}
+/// Waiter `ListenerLogConfigUpdated`: Waits until the log settings have been applied and the listener is `Running` again, polling GetListenerAttribute.
+///
+/// Polls `GetListenerAttribute`; success: Running; failure: -; pending: Configuring, Provisioning.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListenerLogConfigUpdated;
+/// What waiter `ListenerLogConfigUpdated` needs from the `UpdateListenerLogConfig` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListenerLogConfigUpdatedInput {
+    /// The values at `request.ListenerId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::UpdateListenerLogConfigRequest> for ListenerLogConfigUpdatedInput {
+    fn from(request: &crate::UpdateListenerLogConfigRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.listener_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for ListenerLogConfigUpdated {
+    type Input = crate::UpdateListenerLogConfigResponse;
+    type Poll = crate::GetListenerAttributeRequest;
+    const NAME: &'static str = "ListenerLogConfigUpdated";
+    const SUCCESS: &'static [&'static str] = &["Running"];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &["Configuring", "Provisioning"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = None;
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(1000u64),
+                std::time::Duration::from_millis(10000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(300u64))
+    }
+    fn poll_request(
+        input: &crate::UpdateListenerLogConfigResponse,
+    ) -> Result<crate::GetListenerAttributeRequest, alb_runtime::MissingInput> {
+        let mut request = crate::GetListenerAttributeRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.listener_id = read::one(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "ListenerId",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        _input: &crate::UpdateListenerLogConfigResponse,
+        output: &crate::GetListenerAttributeResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        vec![alb_runtime::Observed::new(None, read::text(& output.listener_status))]
+    }
+}
+/// Waiter `LoadBalancerAddressTypeUpdated`: Waits until the network type change has been applied and the load balancer is `Active` again, polling GetLoadBalancerAttribute; `Configuring` means the change is still in progress. The first poll may come before the instance turns `Configuring`; to follow this very change, wait on the response's JobId with `client.wait_for_job`.
+///
+/// Polls `GetLoadBalancerAttribute`; success: Active; failure: -; pending: Configuring, Provisioning.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadBalancerAddressTypeUpdated;
+/// What waiter `LoadBalancerAddressTypeUpdated` needs from the `UpdateLoadBalancerAddressTypeConfig` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LoadBalancerAddressTypeUpdatedInput {
+    /// The values at `request.LoadBalancerId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::UpdateLoadBalancerAddressTypeConfigRequest>
+for LoadBalancerAddressTypeUpdatedInput {
+    fn from(request: &crate::UpdateLoadBalancerAddressTypeConfigRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.load_balancer_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for LoadBalancerAddressTypeUpdated {
+    type Input = crate::UpdateLoadBalancerAddressTypeConfigResponse;
+    type Poll = crate::GetLoadBalancerAttributeRequest;
+    const NAME: &'static str = "LoadBalancerAddressTypeUpdated";
+    const SUCCESS: &'static [&'static str] = &["Active"];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &["Configuring", "Provisioning"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = None;
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(15000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(600u64))
+    }
+    fn poll_request(
+        input: &crate::UpdateLoadBalancerAddressTypeConfigResponse,
+    ) -> Result<crate::GetLoadBalancerAttributeRequest, alb_runtime::MissingInput> {
+        let mut request = crate::GetLoadBalancerAttributeRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.load_balancer_id = read::one(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "LoadBalancerId",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        _input: &crate::UpdateLoadBalancerAddressTypeConfigResponse,
+        output: &crate::GetLoadBalancerAttributeResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        vec![alb_runtime::Observed::new(None, read::text(& output.load_balancer_status))]
+    }
+}
+/// Waiter `LoadBalancerUpdated`: Waits until the change has been applied and the load balancer is `Active` again, polling GetLoadBalancerAttribute. The first poll may come before the instance turns `Configuring`; to follow this very change, wait on the response's JobId with `client.wait_for_job`.
+///
+/// Polls `GetLoadBalancerAttribute`; success: Active; failure: -; pending: Configuring, Provisioning.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadBalancerUpdated;
+/// What waiter `LoadBalancerUpdated` needs from the `UpdateLoadBalancerAttribute` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LoadBalancerUpdatedInput {
+    /// The values at `request.LoadBalancerId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::UpdateLoadBalancerAttributeRequest> for LoadBalancerUpdatedInput {
+    fn from(request: &crate::UpdateLoadBalancerAttributeRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.load_balancer_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for LoadBalancerUpdated {
+    type Input = crate::UpdateLoadBalancerAttributeResponse;
+    type Poll = crate::GetLoadBalancerAttributeRequest;
+    const NAME: &'static str = "LoadBalancerUpdated";
+    const SUCCESS: &'static [&'static str] = &["Active"];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &["Configuring", "Provisioning"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = None;
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(10000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(300u64))
+    }
+    fn poll_request(
+        input: &crate::UpdateLoadBalancerAttributeResponse,
+    ) -> Result<crate::GetLoadBalancerAttributeRequest, alb_runtime::MissingInput> {
+        let mut request = crate::GetLoadBalancerAttributeRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.load_balancer_id = read::one(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "LoadBalancerId",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        _input: &crate::UpdateLoadBalancerAttributeResponse,
+        output: &crate::GetLoadBalancerAttributeResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        vec![alb_runtime::Observed::new(None, read::text(& output.load_balancer_status))]
+    }
+}
+/// Waiter `LoadBalancerEditionUpdated`: Waits until the edition change has been applied and the load balancer is `Active` again, polling GetLoadBalancerAttribute; `Configuring` means the change is still in progress. The first poll may come before the instance turns `Configuring`: check the returned LoadBalancerEdition when it matters.
+///
+/// Polls `GetLoadBalancerAttribute`; success: Active; failure: -; pending: Configuring, Provisioning.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadBalancerEditionUpdated;
+/// What waiter `LoadBalancerEditionUpdated` needs from the `UpdateLoadBalancerEdition` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LoadBalancerEditionUpdatedInput {
+    /// The values at `request.LoadBalancerId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::UpdateLoadBalancerEditionRequest> for LoadBalancerEditionUpdatedInput {
+    fn from(request: &crate::UpdateLoadBalancerEditionRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.load_balancer_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for LoadBalancerEditionUpdated {
+    type Input = crate::UpdateLoadBalancerEditionResponse;
+    type Poll = crate::GetLoadBalancerAttributeRequest;
+    const NAME: &'static str = "LoadBalancerEditionUpdated";
+    const SUCCESS: &'static [&'static str] = &["Active"];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &["Configuring", "Provisioning"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = None;
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(15000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(600u64))
+    }
+    fn poll_request(
+        input: &crate::UpdateLoadBalancerEditionResponse,
+    ) -> Result<crate::GetLoadBalancerAttributeRequest, alb_runtime::MissingInput> {
+        let mut request = crate::GetLoadBalancerAttributeRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.load_balancer_id = read::one(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "LoadBalancerId",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        _input: &crate::UpdateLoadBalancerEditionResponse,
+        output: &crate::GetLoadBalancerAttributeResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        vec![alb_runtime::Observed::new(None, read::text(& output.load_balancer_status))]
+    }
+}
+/// Waiter `LoadBalancerZonesUpdated`: Waits until the zone change has been applied and the load balancer is `Active` again, polling GetLoadBalancerAttribute; `Configuring` means the change is still in progress. The first poll may come before the instance turns `Configuring`; to follow this very change, wait on the response's JobId with `client.wait_for_job`.
+///
+/// Polls `GetLoadBalancerAttribute`; success: Active; failure: -; pending: Configuring, Provisioning.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadBalancerZonesUpdated;
+/// What waiter `LoadBalancerZonesUpdated` needs from the `UpdateLoadBalancerZones` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LoadBalancerZonesUpdatedInput {
+    /// The values at `request.LoadBalancerId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::UpdateLoadBalancerZonesRequest> for LoadBalancerZonesUpdatedInput {
+    fn from(request: &crate::UpdateLoadBalancerZonesRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.load_balancer_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for LoadBalancerZonesUpdated {
+    type Input = crate::UpdateLoadBalancerZonesResponse;
+    type Poll = crate::GetLoadBalancerAttributeRequest;
+    const NAME: &'static str = "LoadBalancerZonesUpdated";
+    const SUCCESS: &'static [&'static str] = &["Active"];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &["Configuring", "Provisioning"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = None;
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(15000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(600u64))
+    }
+    fn poll_request(
+        input: &crate::UpdateLoadBalancerZonesResponse,
+    ) -> Result<crate::GetLoadBalancerAttributeRequest, alb_runtime::MissingInput> {
+        let mut request = crate::GetLoadBalancerAttributeRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.load_balancer_id = read::one(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "LoadBalancerId",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        _input: &crate::UpdateLoadBalancerZonesResponse,
+        output: &crate::GetLoadBalancerAttributeResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        vec![alb_runtime::Observed::new(None, read::text(& output.load_balancer_status))]
+    }
+}
+/// Waiter `RuleUpdated`: Waits until the rule is `Available` again. Polls ListRules filtered to the rule's ID; a rule no longer listed ends the wait as a failure. A rule still shown `Available` from before the change also ends it, and ListRules lists `Request` rules unless told otherwise, so for a rule whose Direction is `Response`, or to follow this very change, wait on the job (`wait_for_job` with the JobId).
+///
+/// Polls `ListRules`; success: Available; failure: -; pending: Configuring, Provisioning.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RuleUpdated;
+/// What waiter `RuleUpdated` needs from the `UpdateRuleAttribute` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RuleUpdatedInput {
+    /// The values at `request.RuleId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::UpdateRuleAttributeRequest> for RuleUpdatedInput {
+    fn from(request: &crate::UpdateRuleAttributeRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.rule_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for RuleUpdated {
+    type Input = crate::UpdateRuleAttributeResponse;
+    type Poll = crate::ListRulesRequest;
+    const NAME: &'static str = "RuleUpdated";
+    const SUCCESS: &'static [&'static str] = &["Available"];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &["Configuring", "Provisioning"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Failure,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(10000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(300u64))
+    }
+    fn poll_request(
+        input: &crate::UpdateRuleAttributeResponse,
+    ) -> Result<crate::ListRulesRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListRulesRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.rule_ids = read::many(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "RuleIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::UpdateRuleAttributeResponse,
+        output: &crate::ListRulesResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            output
+                .rules
+                .iter()
+                .map(|item| (read::text(&item.rule_id), read::text(&item.rule_status))),
+        )
+    }
+}
+/// Waiter `RulesUpdated`: Waits until every rule of the request is `Available` again. Polls ListRules filtered to their IDs; a rule no longer listed ends the wait as a failure. Rules still shown `Available` from before the change also end it, and ListRules lists `Request` rules unless told otherwise, so for rules whose Direction is `Response`, or to follow this very change, wait on the job (`wait_for_job` with the JobId).
+///
+/// Polls `ListRules`; success: Available; failure: -; pending: Configuring, Provisioning.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RulesUpdated;
+/// What waiter `RulesUpdated` needs from the `UpdateRulesAttribute` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RulesUpdatedInput {
+    /// The values at `request.Rules[].RuleId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::UpdateRulesAttributeRequest> for RulesUpdatedInput {
+    fn from(request: &crate::UpdateRulesAttributeRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .flat_map(|v| v.rules.iter())
+                .filter_map(|v| v.rule_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for RulesUpdated {
+    type Input = crate::UpdateRulesAttributeResponse;
+    type Poll = crate::ListRulesRequest;
+    const NAME: &'static str = "RulesUpdated";
+    const SUCCESS: &'static [&'static str] = &["Available"];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &["Configuring", "Provisioning"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Failure,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(10000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(300u64))
+    }
+    fn poll_request(
+        input: &crate::UpdateRulesAttributeResponse,
+    ) -> Result<crate::ListRulesRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListRulesRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.rule_ids = read::many(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "RuleIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::UpdateRulesAttributeResponse,
+        output: &crate::ListRulesResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            output
+                .rules
+                .iter()
+                .map(|item| (read::text(&item.rule_id), read::text(&item.rule_status))),
+        )
+    }
+}
+/// Waiter `SecurityPolicyUpdated`: Waits until the updated security policy is `Available` again. Polls ListSecurityPolicies filtered to the policy's ID; `Configuring` means the update is still in progress. A policy no longer listed (deleted meanwhile) ends the wait as a failure.
+///
+/// Polls `ListSecurityPolicies`; success: Available; failure: -; pending: Configuring.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SecurityPolicyUpdated;
+/// What waiter `SecurityPolicyUpdated` needs from the `UpdateSecurityPolicyAttribute` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SecurityPolicyUpdatedInput {
+    /// The values at `request.SecurityPolicyId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::UpdateSecurityPolicyAttributeRequest> for SecurityPolicyUpdatedInput {
+    fn from(request: &crate::UpdateSecurityPolicyAttributeRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.security_policy_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for SecurityPolicyUpdated {
+    type Input = crate::UpdateSecurityPolicyAttributeResponse;
+    type Poll = crate::ListSecurityPoliciesRequest;
+    const NAME: &'static str = "SecurityPolicyUpdated";
+    const SUCCESS: &'static [&'static str] = &["Available"];
+    const FAILURE: &'static [&'static str] = &[];
+    const PENDING: &'static [&'static str] = &["Configuring"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Failure,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(15000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(960u64))
+    }
+    fn poll_request(
+        input: &crate::UpdateSecurityPolicyAttributeResponse,
+    ) -> Result<crate::ListSecurityPoliciesRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListSecurityPoliciesRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.security_policy_ids = read::many(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "SecurityPolicyIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::UpdateSecurityPolicyAttributeResponse,
+        output: &crate::ListSecurityPoliciesResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            output
+                .security_policies
+                .iter()
+                .map(|item| (
+                    read::text(&item.security_policy_id),
+                    read::text(&item.security_policy_status),
+                )),
+        )
+    }
+}
+/// Waiter `ServerGroupUpdated`: Waits until the server group is `Available` again. Polls ListServerGroups filtered to its ID; `Configuring` means the change is still being applied, and a group no longer listed ends the wait as a failure.
+///
+/// Polls `ListServerGroups`; success: Available; failure: Deleting; pending: Configuring, Creating.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServerGroupUpdated;
+/// What waiter `ServerGroupUpdated` needs from the `UpdateServerGroupAttribute` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServerGroupUpdatedInput {
+    /// The values at `request.ServerGroupId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::UpdateServerGroupAttributeRequest> for ServerGroupUpdatedInput {
+    fn from(request: &crate::UpdateServerGroupAttributeRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.server_group_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for ServerGroupUpdated {
+    type Input = crate::UpdateServerGroupAttributeResponse;
+    type Poll = crate::ListServerGroupsRequest;
+    const NAME: &'static str = "ServerGroupUpdated";
+    const SUCCESS: &'static [&'static str] = &["Available"];
+    const FAILURE: &'static [&'static str] = &["Deleting"];
+    const PENDING: &'static [&'static str] = &["Configuring", "Creating"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Failure,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(10000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(300u64))
+    }
+    fn poll_request(
+        input: &crate::UpdateServerGroupAttributeResponse,
+    ) -> Result<crate::ListServerGroupsRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListServerGroupsRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.server_group_ids = read::many(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "ServerGroupIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::UpdateServerGroupAttributeResponse,
+        output: &crate::ListServerGroupsResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            output
+                .server_groups
+                .iter()
+                .map(|item| (
+                    read::text(&item.server_group_id),
+                    read::text(&item.server_group_status),
+                )),
+        )
+    }
+}
+/// Waiter `ServersUpdated`: Waits until the server group is `Available` again, that is, until the servers' new settings apply. Polls ListServerGroups filtered to the group's ID; `Configuring` means the change is still going on, and a group no longer listed ends the wait as a failure.
+///
+/// Polls `ListServerGroups`; success: Available; failure: Deleting; pending: Configuring, Creating.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServersUpdated;
+/// What waiter `ServersUpdated` needs from the `UpdateServerGroupServersAttribute` request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServersUpdatedInput {
+    /// The values at `request.ServerGroupId`.
+    pub(crate) v0: Vec<String>,
+}
+impl From<&crate::UpdateServerGroupServersAttributeRequest> for ServersUpdatedInput {
+    fn from(request: &crate::UpdateServerGroupServersAttributeRequest) -> Self {
+        Self {
+            v0: std::iter::once(request)
+                .filter_map(|v| v.server_group_id.as_ref())
+                .map(ToString::to_string)
+                .collect::<Vec<String>>(),
+        }
+    }
+}
+impl alb_runtime::Waiter for ServersUpdated {
+    type Input = crate::UpdateServerGroupServersAttributeResponse;
+    type Poll = crate::ListServerGroupsRequest;
+    const NAME: &'static str = "ServersUpdated";
+    const SUCCESS: &'static [&'static str] = &["Available"];
+    const FAILURE: &'static [&'static str] = &["Deleting"];
+    const PENDING: &'static [&'static str] = &["Configuring", "Creating"];
+    const ABSENT: Option<alb_runtime::WaitOutcome> = Some(
+        alb_runtime::WaitOutcome::Failure,
+    );
+    fn default_policy() -> alb_runtime::WaitPolicy {
+        alb_runtime::WaitPolicy::default()
+            .with_delays(
+                std::time::Duration::from_millis(2000u64),
+                std::time::Duration::from_millis(10000u64),
+            )
+            .with_multiplier(2f64)
+            .with_timeout(std::time::Duration::from_secs(600u64))
+    }
+    fn poll_request(
+        input: &crate::UpdateServerGroupServersAttributeResponse,
+    ) -> Result<crate::ListServerGroupsRequest, alb_runtime::MissingInput> {
+        let mut request = crate::ListServerGroupsRequest::default();
+        let mut missing: Vec<&'static str> = Vec::new();
+        request.server_group_ids = read::many(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            "ServerGroupIds",
+            &mut missing,
+        );
+        alb_runtime::MissingInput::check(missing)?;
+        Ok(request)
+    }
+    fn observe(
+        input: &crate::UpdateServerGroupServersAttributeResponse,
+        output: &crate::ListServerGroupsResponse,
+    ) -> Vec<alb_runtime::Observed> {
+        read::matched(
+            input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
+            output
+                .server_groups
+                .iter()
+                .map(|item| (
+                    read::text(&item.server_group_id),
+                    read::text(&item.server_group_status),
+                )),
+        )
     }
 }
 /// Waiter `JobFinished`: polls ListAsynJobs with one JobId until the

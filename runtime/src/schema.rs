@@ -61,6 +61,8 @@ impl Field {
 pub enum Ty {
     Str(&'static Str),
     Int(&'static Int),
+    /// A floating-point number.
+    Number,
     Bool,
     Object(&'static Object),
     List(&'static List),

@@ -454,6 +454,11 @@ impl Walker<'_> {
                     });
                 }
             }
+            Ty::Number => {
+                if self.received && !value.trim().parse::<f64>().is_ok_and(f64::is_finite) {
+                    self.v.violation_here(Rule::Type { expected: "number" });
+                }
+            }
             Ty::Object(_) | Ty::List(_) => {}
         }
     }

@@ -87,7 +87,7 @@ fn keys_for(ty: Type) -> &'static [&'static str] {
             "format",
         ],
         Type::Integer => &["minimum", "maximum", "format"],
-        Type::Boolean => &[],
+        Type::Number | Type::Boolean => &[],
         Type::Array => &["min_items", "max_items", "items"],
         Type::Object => &["struct_name", "fields", "conditions"],
     }
@@ -140,9 +140,11 @@ impl Checker<'_> {
                 Some(Type::String) if !shape.allowed_values.is_empty() => {
                     ShapeKind::Enum { values: Vec::new() }
                 }
-                Some(Type::String | Type::Integer | Type::Boolean) => ShapeKind::Scalar {
-                    ty: TypeIr::Boolean,
-                },
+                Some(Type::String | Type::Integer | Type::Number | Type::Boolean) => {
+                    ShapeKind::Scalar {
+                        ty: TypeIr::Boolean,
+                    }
+                }
                 Some(Type::Array) => {
                     self.push(
                         file,
@@ -610,7 +612,7 @@ impl Checker<'_> {
     /// A type declared at the member (`type:`).
     fn inline_type(&mut self, ctx: Ctx, k: &str, m: &Member, ty: Type) -> TypeIr {
         match ty {
-            Type::String | Type::Integer | Type::Boolean => {
+            Type::String | Type::Integer | Type::Number | Type::Boolean => {
                 if ty == Type::String && !m.allowed_values.is_empty() {
                     return self.inline_enum(ctx, k, m);
                 }
@@ -902,6 +904,7 @@ impl Checker<'_> {
                     int64,
                 })
             }
+            Type::Number => TypeIr::Number,
             _ => TypeIr::Boolean,
         }
     }
@@ -1044,6 +1047,10 @@ impl Checker<'_> {
                 Ok(())
             }
             TypeIr::String(_) => Ok(()),
+            TypeIr::Number => text
+                .parse::<f64>()
+                .map(drop)
+                .map_err(|_| format!("`{text}` is not a number")),
             TypeIr::List(_) => Err(
                 "a default of type Array is not supported: only strings, integers and booleans take a `default`; describe it in `description` instead"
                     .to_string(),

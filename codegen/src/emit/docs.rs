@@ -46,6 +46,7 @@ pub fn constraints(ty: &TypeIr) -> String {
     let mut c = Vec::new();
     match ty {
         TypeIr::String(r) => string_rules(r, &mut c),
+        TypeIr::Number => {}
         TypeIr::Integer(r) => {
             if let Some(v) = r.min {
                 c.push(format!(">= {v}"));

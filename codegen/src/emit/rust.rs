@@ -29,6 +29,7 @@ pub fn value_type(api: &Api, ty: &TypeIr) -> TokenStream {
         TypeIr::String(_) => quote!(String),
         TypeIr::Integer(r) if r.int64 => quote!(i64),
         TypeIr::Integer(_) => quote!(i32),
+        TypeIr::Number => quote!(f64),
         TypeIr::Boolean => quote!(bool),
         TypeIr::Enum { shape, .. } | TypeIr::Struct(shape) => shape_path(api, *shape),
         TypeIr::List(l) => {

@@ -103,6 +103,7 @@ pub fn ty(api: &Api, t: &TypeIr) -> TokenStream {
         TypeIr::String(r) => string(r, TokenStream::new()),
         TypeIr::Integer(r) => integer(r),
         TypeIr::Boolean => quote!(Ty::Bool),
+        TypeIr::Number => quote!(Ty::Number),
         TypeIr::Enum { shape, allowed } => {
             let all = match &api.shapes[*shape].kind {
                 ShapeKind::Enum { values } => values.iter().map(|v| v.value.as_str()).collect(),

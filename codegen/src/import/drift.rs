@@ -28,6 +28,7 @@ fn kind(ty: &TypeIr) -> &'static str {
     match ty {
         TypeIr::String(_) | TypeIr::Enum { .. } => "string",
         TypeIr::Integer(_) => "integer",
+        TypeIr::Number => "number",
         TypeIr::Boolean => "boolean",
         TypeIr::Struct(_) => "object",
         TypeIr::List(_) => "array",

@@ -78,6 +78,7 @@ fn meta_signature(m: &MetaMember) -> Signature {
     match m.ty.as_str() {
         "integer" if m.format.as_deref() == Some("int64") => "i64".into(),
         "integer" => "i32".into(),
+        "number" => "f".into(),
         "boolean" => "b".into(),
         "array" => format!(
             "[{}]",
@@ -143,6 +144,7 @@ impl<'s> Importer<'s> {
             Some(Type::Integer) if m.format.as_deref() == Some("int64") => "i64".into(),
             Some(Type::Integer) => "i32".into(),
             Some(Type::Boolean) => "b".into(),
+            Some(Type::Number) => "f".into(),
             Some(Type::Array) => format!(
                 "[{}]",
                 m.items
@@ -371,7 +373,7 @@ impl<'s> Importer<'s> {
             return self.common_use(m, n);
         }
         let ty = match m.ty.as_str() {
-            "string" | "integer" | "boolean" | "array" | "object" => m.ty.as_str(),
+            "string" | "integer" | "number" | "boolean" | "array" | "object" => m.ty.as_str(),
             other => {
                 notes.push(Node::str(format!(
                     "{DRAFT} `{}` has the metadata type `{other}`, read as a string.",

@@ -187,9 +187,9 @@ pub enum AssociateAdditionalCertificatesWithListenerError {
     OperationDeniedHttpListenerNotSupport(alb_runtime::ErrorMetadata),
     /// `InvalidParameter` (HTTP 400): A parameter is malformed or out of range. Message: `Invalid parameter, please check the parameter input.`.
     InvalidParameter(alb_runtime::ErrorMetadata),
-    /// `ResourceInConfiguring.Listener` (HTTP 400, retried): Another request is changing the listener right now. The listener is being changed by another request. Message: `The specified resource %s is configuring, please try again later.`.
+    /// `ResourceInConfiguring.Listener` (HTTP 400, retried): Another request is changing the listener right now; retry later. The listener is being changed by another request. Message: `The specified resource of %s is being configured, please try again later.`.
     ResourceInConfiguringListener(alb_runtime::ErrorMetadata),
-    /// `Forbidden.LoadBalancer` (HTTP 403): The caller may not act on the load balancer. Message: `Authentication has failed for LoadBalancer.`.
+    /// `Forbidden.LoadBalancer` (HTTP 403): The caller may not act on the load balancer. Message: `Authentication is failed for %s.`.
     ForbiddenLoadBalancer(alb_runtime::ErrorMetadata),
     /// `ResourceNotFound.Certificate` (HTTP 404): A certificate does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundCertificate(alb_runtime::ErrorMetadata),

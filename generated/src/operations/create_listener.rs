@@ -34,6 +34,7 @@ pub use crate::types::CaCertificate;
 pub use crate::types::DefaultAction;
 pub use crate::types::ForwardGroupConfig;
 pub use crate::types::ServerGroupTuple;
+pub use crate::types::ServerGroupStickySession;
 pub use crate::types::DefaultActionType;
 pub use crate::types::Tag;
 /// What the spec says about `CreateListener` (rate limit, RAM, request schema).
@@ -360,7 +361,7 @@ pub enum CreateListenerError {
     ResourceAlreadyExistListener(alb_runtime::ErrorMetadata),
     /// `IncorrectStatus.LoadBalancer` (HTTP 400, retried): The load balancer is not in a state that allows the change. Message: `The status of %s [%s] is incorrect.`.
     IncorrectStatusLoadBalancer(alb_runtime::ErrorMetadata),
-    /// `IncorrectBusinessStatus.LoadBalancer` (HTTP 400): The load balancer's business state (for example overdue payment or a lock) does not allow the change. Message: `The business status of %s [%s]  is incorrect.`.
+    /// `IncorrectBusinessStatus.LoadBalancer` (HTTP 400, retried): The load balancer's business state (for example overdue payment or a lock) does not allow the change. Message: `The business status of %s [%s]  is incorrect.`.
     IncorrectBusinessStatusLoadBalancer(alb_runtime::ErrorMetadata),
     /// `ResourceQuotaExceeded.LoadBalancerListenersNum` (HTTP 400): The load balancer already has as many listeners as its quota allows. Message: `The quota of %s is exceeded for resource %s, usage %s/%s.`.
     ResourceQuotaExceededLoadBalancerListenersNum(alb_runtime::ErrorMetadata),
@@ -390,7 +391,7 @@ pub enum CreateListenerError {
     InvalidParameter(alb_runtime::ErrorMetadata),
     /// `Forbidden.SecurityPolicy` (HTTP 403): The caller may not use the security policy. Message: `Authentication has failed for SecurityPolicy.`.
     ForbiddenSecurityPolicy(alb_runtime::ErrorMetadata),
-    /// `Forbidden.LoadBalancer` (HTTP 403): The caller may not act on the load balancer. Message: `Authentication has failed for LoadBalancer.`.
+    /// `Forbidden.LoadBalancer` (HTTP 403): The caller may not act on the load balancer. Message: `Authentication is failed for %s.`.
     ForbiddenLoadBalancer(alb_runtime::ErrorMetadata),
     /// `Forbidden.Listener` (HTTP 403): The caller may not act on the (QUIC) listener. Message: `Authentication is failed for %s.`.
     ForbiddenListener(alb_runtime::ErrorMetadata),

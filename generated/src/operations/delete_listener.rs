@@ -147,16 +147,18 @@ pub enum DeleteListenerError {
     IncorrectStatusListener(alb_runtime::ErrorMetadata),
     /// `ResourceInUse.Listener` (HTTP 400): Another resource still depends on the listener. Message: `The specified resource %s is in use.`.
     ResourceInUseListener(alb_runtime::ErrorMetadata),
-    /// `ResourceInConfiguring.Listener` (HTTP 400, retried): Another request is changing the listener right now. Message: `The specified resource %s is configuring, please try again later.`.
+    /// `ResourceInConfiguring.Listener` (HTTP 400, retried): Another request is changing the listener right now; retry later. Message: `The specified resource of %s is being configured, please try again later.`.
     ResourceInConfiguringListener(alb_runtime::ErrorMetadata),
     /// `IncorrectStatus.LoadBalancer` (HTTP 400, retried): The load balancer is not in a state that allows the change. Message: `The status of %s [%s] is incorrect.`.
     IncorrectStatusLoadBalancer(alb_runtime::ErrorMetadata),
-    /// `Forbidden.LoadBalancer` (HTTP 403): The caller may not act on the load balancer. Message: `Authentication has failed for LoadBalancer.`.
+    /// `Forbidden.LoadBalancer` (HTTP 403): The caller may not act on the load balancer. Message: `Authentication is failed for %s.`.
     ForbiddenLoadBalancer(alb_runtime::ErrorMetadata),
     /// `ResourceNotFound.Listener` (HTTP 404): The listener does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundListener(alb_runtime::ErrorMetadata),
     /// `ResourceNotFound.LoadBalancer` (HTTP 404): The load balancer does not exist. The listener's load balancer does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundLoadBalancer(alb_runtime::ErrorMetadata),
+    /// `IncorrectBusinessStatus.LoadBalancer` (HTTP 400, retried): The load balancer's business state (for example overdue payment or a lock) does not allow the change. Seen on this operation by Alibaba's Terraform provider (terraform_retries.json); not in the operation's 2024 metadata. Message: `The business status of %s [%s]  is incorrect.`.
+    IncorrectBusinessStatusLoadBalancer(alb_runtime::ErrorMetadata),
     /// A service-wide error (throttling, signature, permissions, ...).
     Common(crate::errors::CommonError),
     /// A code this SDK does not know; its metadata is kept whole.
@@ -191,6 +193,10 @@ impl DeleteListenerError {
     pub fn is_resource_not_found_load_balancer(&self) -> bool {
         matches!(self, Self::ResourceNotFoundLoadBalancer(_))
     }
+    /// Whether this is `IncorrectBusinessStatus.LoadBalancer`.
+    pub fn is_incorrect_business_status_load_balancer(&self) -> bool {
+        matches!(self, Self::IncorrectBusinessStatusLoadBalancer(_))
+    }
 }
 impl alb_runtime::OperationError for DeleteListenerError {
     const CODES: &'static [&'static alb_runtime::ErrorCodeInfo] = &[
@@ -201,6 +207,7 @@ impl alb_runtime::OperationError for DeleteListenerError {
         &crate::errors::FORBIDDEN_LOAD_BALANCER,
         &crate::errors::RESOURCE_NOT_FOUND_LISTENER,
         &crate::errors::RESOURCE_NOT_FOUND_LOAD_BALANCER,
+        &crate::errors::INCORRECT_BUSINESS_STATUS_LOAD_BALANCER,
     ];
     const COMMON: &'static [&'static alb_runtime::ErrorCodeInfo] = crate::errors::COMMON;
     fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
@@ -212,6 +219,9 @@ impl alb_runtime::OperationError for DeleteListenerError {
             "Forbidden.LoadBalancer" => Self::ForbiddenLoadBalancer(meta),
             "ResourceNotFound.Listener" => Self::ResourceNotFoundListener(meta),
             "ResourceNotFound.LoadBalancer" => Self::ResourceNotFoundLoadBalancer(meta),
+            "IncorrectBusinessStatus.LoadBalancer" => {
+                Self::IncorrectBusinessStatusLoadBalancer(meta)
+            }
             _ => {
                 match crate::errors::CommonError::try_from_metadata(meta) {
                     Ok(c) => Self::Common(c),
@@ -229,6 +239,7 @@ impl alb_runtime::OperationError for DeleteListenerError {
             | Self::ForbiddenLoadBalancer(m)
             | Self::ResourceNotFoundListener(m)
             | Self::ResourceNotFoundLoadBalancer(m)
+            | Self::IncorrectBusinessStatusLoadBalancer(m)
             | Self::Unknown(m) => m,
             Self::Common(c) => alb_runtime::OperationError::metadata(c),
         }

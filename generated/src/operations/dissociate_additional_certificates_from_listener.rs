@@ -180,7 +180,7 @@ pub enum DissociateAdditionalCertificatesFromListenerError {
     OperationDeniedDefaultCertificateUsed(alb_runtime::ErrorMetadata),
     /// `ResourceNotAssociated.Certificate` (HTTP 400): The certificate is not attached to the listener. Message: `The specified resource %s is not associated.`.
     ResourceNotAssociatedCertificate(alb_runtime::ErrorMetadata),
-    /// `ResourceInConfiguring.Listener` (HTTP 400, retried): Another request is changing the listener right now. Message: `The specified resource %s is configuring, please try again later.`.
+    /// `ResourceInConfiguring.Listener` (HTTP 400, retried): Another request is changing the listener right now; retry later. Message: `The specified resource of %s is being configured, please try again later.`.
     ResourceInConfiguringListener(alb_runtime::ErrorMetadata),
     /// `ResourceNotFound.Listener` (HTTP 404): The listener does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundListener(alb_runtime::ErrorMetadata),

@@ -17,14 +17,18 @@
 use alb_runtime::schema::*;
 pub use crate::types::AclConfig;
 pub use crate::types::AclRelation;
+pub use crate::types::AclRelationStatus;
+pub use crate::types::AclType;
 pub use crate::types::ListenerCertificate;
 pub use crate::types::CaCertificate;
 pub use crate::types::DefaultAction;
 pub use crate::types::ForwardGroupConfig;
 pub use crate::types::ServerGroupTuple;
+pub use crate::types::ServerGroupStickySession;
 pub use crate::types::DefaultActionType;
 pub use crate::types::LogConfig;
 pub use crate::types::AccessLogTracingConfig;
+pub use crate::types::AccessLogTracingType;
 pub use crate::types::QuicConfig;
 pub use crate::types::XForwardedForConfig;
 pub use crate::types::XForwardedForProcessingMode;
@@ -150,7 +154,7 @@ pub struct GetListenerAttributeResponse {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetListenerAttributeError {
-    /// `Forbidden.LoadBalancer` (HTTP 403): The caller may not act on the load balancer. Message: `Authentication has failed for LoadBalancer.`.
+    /// `Forbidden.LoadBalancer` (HTTP 403): The caller may not act on the load balancer. Message: `Authentication is failed for %s.`.
     ForbiddenLoadBalancer(alb_runtime::ErrorMetadata),
     /// `ResourceNotFound.Listener` (HTTP 404): The listener does not exist. The listener does not exist (or was deleted). Message: `The specified resource %s is not found.`.
     ResourceNotFoundListener(alb_runtime::ErrorMetadata),

@@ -19,9 +19,11 @@ pub use crate::types::Listener;
 pub use crate::types::DefaultAction;
 pub use crate::types::ForwardGroupConfig;
 pub use crate::types::ServerGroupTuple;
+pub use crate::types::ServerGroupStickySession;
 pub use crate::types::DefaultActionType;
 pub use crate::types::LogConfig;
 pub use crate::types::AccessLogTracingConfig;
+pub use crate::types::AccessLogTracingType;
 pub use crate::types::QuicConfig;
 pub use crate::types::XForwardedForConfig;
 pub use crate::types::XForwardedForProcessingMode;
@@ -208,7 +210,7 @@ pub struct ListListenersResponse {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListListenersError {
-    /// `Forbidden.LoadBalancer` (HTTP 403): The caller may not act on the load balancer. The caller may not act on a load balancer named in the filter. Message: `Authentication has failed for LoadBalancer.`.
+    /// `Forbidden.LoadBalancer` (HTTP 403): The caller may not act on the load balancer. The caller may not act on a load balancer named in the filter. Message: `Authentication is failed for %s.`.
     ForbiddenLoadBalancer(alb_runtime::ErrorMetadata),
     /// A service-wide error (throttling, signature, permissions, ...).
     Common(crate::errors::CommonError),

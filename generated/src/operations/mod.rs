@@ -2,25 +2,173 @@
 // Do not edit: change the spec or the generator and run `cargo xtask codegen`.
 //! One module per operation of the spec.
 
+/// `AddEntriesToAcl`: Add entries to an access control list
+pub mod add_entries_to_acl;
+/// `AddServersToServerGroup`: Add backend servers to a server group
+pub mod add_servers_to_server_group;
+/// `ApplyHealthCheckTemplateToServerGroup`: Apply a health check template to a server group
+pub mod apply_health_check_template_to_server_group;
+/// `AssociateAclsWithListener`: Associate access control lists with a listener
+pub mod associate_acls_with_listener;
 /// `AssociateAdditionalCertificatesWithListener`: Associate additional certificates with a listener
 pub mod associate_additional_certificates_with_listener;
+/// `AttachCommonBandwidthPackageToLoadBalancer`: Attach an Internet Shared Bandwidth instance to a load balancer
+pub mod attach_common_bandwidth_package_to_load_balancer;
+/// `CancelShiftLoadBalancerZones`: Shift a zone back into a load balancer's DNS
+pub mod cancel_shift_load_balancer_zones;
+/// `CreateAScripts`: Create AScript scripts
+pub mod create_a_scripts;
+/// `CreateAcl`: Create an access control list
+pub mod create_acl;
+/// `CreateHealthCheckTemplate`: Create a health check template
+pub mod create_health_check_template;
 /// `CreateListener`: Create a listener
 pub mod create_listener;
+/// `CreateLoadBalancer`: Create a load balancer
+pub mod create_load_balancer;
+/// `CreateRule`: Create a forwarding rule
+pub mod create_rule;
+/// `CreateRules`: Create forwarding rules
+pub mod create_rules;
+/// `CreateSecurityPolicy`: Create a custom security policy
+pub mod create_security_policy;
+/// `CreateServerGroup`: Create a server group
+pub mod create_server_group;
+/// `DeleteAScripts`: Delete AScript scripts
+pub mod delete_a_scripts;
+/// `DeleteAcl`: Delete an access control list
+pub mod delete_acl;
+/// `DeleteHealthCheckTemplates`: Delete health check templates
+pub mod delete_health_check_templates;
 /// `DeleteListener`: Delete a listener
 pub mod delete_listener;
+/// `DeleteLoadBalancer`: Delete a load balancer
+pub mod delete_load_balancer;
+/// `DeleteRule`: Delete a forwarding rule
+pub mod delete_rule;
+/// `DeleteRules`: Delete forwarding rules
+pub mod delete_rules;
+/// `DeleteSecurityPolicy`: Delete a custom security policy
+pub mod delete_security_policy;
+/// `DeleteServerGroup`: Delete a server group
+pub mod delete_server_group;
+/// `DescribeCapacityReservation`: Get a load balancer's capacity reservation
+pub mod describe_capacity_reservation;
+/// `DescribeRegions`: List the regions of ALB
+pub mod describe_regions;
+/// `DescribeZones`: List the zones of a region
+pub mod describe_zones;
+/// `DetachCommonBandwidthPackageFromLoadBalancer`: Detach an Internet Shared Bandwidth instance from a load balancer
+pub mod detach_common_bandwidth_package_from_load_balancer;
+/// `DisableDeletionProtection`: Turn off a load balancer's deletion protection
+pub mod disable_deletion_protection;
+/// `DisableLoadBalancerAccessLog`: Disable access logs of a load balancer
+pub mod disable_load_balancer_access_log;
+/// `DisableLoadBalancerIpv6Internet`: Make a load balancer's IPv6 addresses private
+pub mod disable_load_balancer_ipv6_internet;
+/// `DissociateAclsFromListener`: Dissociate access control lists from a listener
+pub mod dissociate_acls_from_listener;
 /// `DissociateAdditionalCertificatesFromListener`: Dissociate additional certificates from a listener
 pub mod dissociate_additional_certificates_from_listener;
+/// `EnableDeletionProtection`: Turn on a load balancer's deletion protection
+pub mod enable_deletion_protection;
+/// `EnableLoadBalancerAccessLog`: Enable access logs of a load balancer
+pub mod enable_load_balancer_access_log;
+/// `EnableLoadBalancerIpv6Internet`: Make a load balancer's IPv6 addresses public
+pub mod enable_load_balancer_ipv6_internet;
+/// `GetHealthCheckTemplateAttribute`: Get a health check template
+pub mod get_health_check_template_attribute;
 /// `GetListenerAttribute`: Get the attributes of a listener
 pub mod get_listener_attribute;
+/// `GetListenerHealthStatus`: Get the health check status of a listener
+pub mod get_listener_health_status;
+/// `GetLoadBalancerAttribute`: Get a load balancer's details
+pub mod get_load_balancer_attribute;
+/// `ListAScripts`: List AScript scripts
+pub mod list_a_scripts;
+/// `ListAclEntries`: List the entries of an access control list
+pub mod list_acl_entries;
+/// `ListAclRelations`: List the listeners of access control lists
+pub mod list_acl_relations;
+/// `ListAcls`: List access control lists
+pub mod list_acls;
 /// `ListAsynJobs`: List asynchronous jobs
 pub mod list_asyn_jobs;
+/// `ListHealthCheckTemplates`: List health check templates
+pub mod list_health_check_templates;
 /// `ListListenerCertificates`: List the certificates of a listener
 pub mod list_listener_certificates;
 /// `ListListeners`: List listeners
 pub mod list_listeners;
+/// `ListLoadBalancers`: List load balancers
+pub mod list_load_balancers;
+/// `ListRules`: List forwarding rules
+pub mod list_rules;
+/// `ListSecurityPolicies`: List custom security policies
+pub mod list_security_policies;
+/// `ListSecurityPolicyRelations`: List the listeners that use security policies
+pub mod list_security_policy_relations;
+/// `ListServerGroupServers`: List the backend servers of server groups
+pub mod list_server_group_servers;
+/// `ListServerGroups`: List server groups
+pub mod list_server_groups;
+/// `ListSystemSecurityPolicies`: List system security policies
+pub mod list_system_security_policies;
+/// `ListTagKeys`: List tag keys
+pub mod list_tag_keys;
+/// `ListTagResources`: List the tags of resources
+pub mod list_tag_resources;
+/// `ListTagValues`: List tag values
+pub mod list_tag_values;
+/// `LoadBalancerJoinSecurityGroup`: Add a load balancer to security groups
+pub mod load_balancer_join_security_group;
+/// `LoadBalancerLeaveSecurityGroup`: Remove a load balancer from security groups
+pub mod load_balancer_leave_security_group;
+/// `ModifyCapacityReservation`: Create, change or cancel a load balancer's capacity reservation
+pub mod modify_capacity_reservation;
+/// `MoveResourceGroup`: Move a resource to another resource group
+pub mod move_resource_group;
+/// `RemoveEntriesFromAcl`: Remove entries from an access control list
+pub mod remove_entries_from_acl;
+/// `RemoveServersFromServerGroup`: Remove backend servers from a server group
+pub mod remove_servers_from_server_group;
+/// `ReplaceServersInServerGroup`: Replace backend servers of a server group
+pub mod replace_servers_in_server_group;
 /// `StartListener`: Start a listener
 pub mod start_listener;
+/// `StartShiftLoadBalancerZones`: Shift a zone out of a load balancer's DNS
+pub mod start_shift_load_balancer_zones;
 /// `StopListener`: Stop a listener
 pub mod stop_listener;
+/// `TagResources`: Add tags to resources
+pub mod tag_resources;
+/// `UnTagResources`: Remove tags from resources
+pub mod un_tag_resources;
+/// `UpdateAScripts`: Update AScript scripts
+pub mod update_a_scripts;
+/// `UpdateAclAttribute`: Rename an access control list
+pub mod update_acl_attribute;
+/// `UpdateHealthCheckTemplateAttribute`: Update a health check template
+pub mod update_health_check_template_attribute;
 /// `UpdateListenerAttribute`: Update the attributes of a listener
 pub mod update_listener_attribute;
+/// `UpdateListenerLogConfig`: Update the log settings of a listener
+pub mod update_listener_log_config;
+/// `UpdateLoadBalancerAddressTypeConfig`: Change a load balancer's network type
+pub mod update_load_balancer_address_type_config;
+/// `UpdateLoadBalancerAttribute`: Update a load balancer's name or modification protection
+pub mod update_load_balancer_attribute;
+/// `UpdateLoadBalancerEdition`: Change a load balancer's edition
+pub mod update_load_balancer_edition;
+/// `UpdateLoadBalancerZones`: Change a load balancer's zones
+pub mod update_load_balancer_zones;
+/// `UpdateRuleAttribute`: Change a forwarding rule
+pub mod update_rule_attribute;
+/// `UpdateRulesAttribute`: Change forwarding rules
+pub mod update_rules_attribute;
+/// `UpdateSecurityPolicyAttribute`: Update a custom security policy
+pub mod update_security_policy_attribute;
+/// `UpdateServerGroupAttribute`: Update a server group
+pub mod update_server_group_attribute;
+/// `UpdateServerGroupServersAttribute`: Update backend servers of a server group
+pub mod update_server_group_servers_attribute;

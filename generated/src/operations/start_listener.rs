@@ -143,14 +143,16 @@ impl StartListenerResponse {
 pub enum StartListenerError {
     /// `IncorrectStatus.LoadBalancer` (HTTP 400, retried): The load balancer is not in a state that allows the change. Message: `The status of %s [%s] is incorrect.`.
     IncorrectStatusLoadBalancer(alb_runtime::ErrorMetadata),
-    /// `IncorrectBusinessStatus.LoadBalancer` (HTTP 400): The load balancer's business state (for example overdue payment or a lock) does not allow the change. Message: `The business status of %s [%s]  is incorrect.`.
+    /// `IncorrectBusinessStatus.LoadBalancer` (HTTP 400, retried): The load balancer's business state (for example overdue payment or a lock) does not allow the change. Message: `The business status of %s [%s]  is incorrect.`.
     IncorrectBusinessStatusLoadBalancer(alb_runtime::ErrorMetadata),
     /// `IncorrectStatus.Listener` (HTTP 400, retried): The listener is not in a state that allows the change. The listener is not in a state that allows starting it. Message: `The status of %s [%s] is incorrect.`.
     IncorrectStatusListener(alb_runtime::ErrorMetadata),
-    /// `ResourceInConfiguring.Listener` (HTTP 400, retried): Another request is changing the listener right now. Message: `The specified resource %s is configuring, please try again later.`.
+    /// `ResourceInConfiguring.Listener` (HTTP 400, retried): Another request is changing the listener right now; retry later. Message: `The specified resource of %s is being configured, please try again later.`.
     ResourceInConfiguringListener(alb_runtime::ErrorMetadata),
     /// `ResourceNotFound.Listener` (HTTP 404): The listener does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundListener(alb_runtime::ErrorMetadata),
+    /// `VipStatusNotSupport` (HTTP 400, retried): The load balancer's virtual IP address is in a state that does not allow the change right now (typically while another change to the instance's addresses or listeners runs); retry later. Seen on this operation by Alibaba's Terraform provider (terraform_retries.json); not in the operation's 2024 metadata. Message: `The current status of the VIP does not support this operation.`.
+    VipStatusNotSupport(alb_runtime::ErrorMetadata),
     /// A service-wide error (throttling, signature, permissions, ...).
     Common(crate::errors::CommonError),
     /// A code this SDK does not know; its metadata is kept whole.
@@ -177,6 +179,10 @@ impl StartListenerError {
     pub fn is_resource_not_found_listener(&self) -> bool {
         matches!(self, Self::ResourceNotFoundListener(_))
     }
+    /// Whether this is `VipStatusNotSupport`.
+    pub fn is_vip_status_not_support(&self) -> bool {
+        matches!(self, Self::VipStatusNotSupport(_))
+    }
 }
 impl alb_runtime::OperationError for StartListenerError {
     const CODES: &'static [&'static alb_runtime::ErrorCodeInfo] = &[
@@ -185,6 +191,7 @@ impl alb_runtime::OperationError for StartListenerError {
         &crate::errors::INCORRECT_STATUS_LISTENER,
         &crate::errors::RESOURCE_IN_CONFIGURING_LISTENER,
         &crate::errors::RESOURCE_NOT_FOUND_LISTENER,
+        &crate::errors::VIP_STATUS_NOT_SUPPORT,
     ];
     const COMMON: &'static [&'static alb_runtime::ErrorCodeInfo] = crate::errors::COMMON;
     fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
@@ -196,6 +203,7 @@ impl alb_runtime::OperationError for StartListenerError {
             "IncorrectStatus.Listener" => Self::IncorrectStatusListener(meta),
             "ResourceInConfiguring.Listener" => Self::ResourceInConfiguringListener(meta),
             "ResourceNotFound.Listener" => Self::ResourceNotFoundListener(meta),
+            "VipStatusNotSupport" => Self::VipStatusNotSupport(meta),
             _ => {
                 match crate::errors::CommonError::try_from_metadata(meta) {
                     Ok(c) => Self::Common(c),
@@ -211,6 +219,7 @@ impl alb_runtime::OperationError for StartListenerError {
             | Self::IncorrectStatusListener(m)
             | Self::ResourceInConfiguringListener(m)
             | Self::ResourceNotFoundListener(m)
+            | Self::VipStatusNotSupport(m)
             | Self::Unknown(m) => m,
             Self::Common(c) => alb_runtime::OperationError::metadata(c),
         }

@@ -31,6 +31,7 @@ pub use crate::types::CaCertificate;
 pub use crate::types::DefaultAction;
 pub use crate::types::ForwardGroupConfig;
 pub use crate::types::ServerGroupTuple;
+pub use crate::types::ServerGroupStickySession;
 pub use crate::types::DefaultActionType;
 /// What the spec says about `UpdateListenerAttribute` (rate limit, RAM, request schema).
 pub static META: alb_runtime::OperationMeta = alb_runtime::OperationMeta {
@@ -317,7 +318,7 @@ impl UpdateListenerAttributeResponse {
 pub enum UpdateListenerAttributeError {
     /// `IncorrectStatus.LoadBalancer` (HTTP 400, retried): The load balancer is not in a state that allows the change. Message: `The status of %s [%s] is incorrect.`.
     IncorrectStatusLoadBalancer(alb_runtime::ErrorMetadata),
-    /// `IncorrectBusinessStatus.LoadBalancer` (HTTP 400): The load balancer's business state (for example overdue payment or a lock) does not allow the change. Message: `The business status of %s [%s]  is incorrect.`.
+    /// `IncorrectBusinessStatus.LoadBalancer` (HTTP 400, retried): The load balancer's business state (for example overdue payment or a lock) does not allow the change. Message: `The business status of %s [%s]  is incorrect.`.
     IncorrectBusinessStatusLoadBalancer(alb_runtime::ErrorMetadata),
     /// `IncorrectStatus.Listener` (HTTP 400, retried): The listener is not in a state that allows the change. Message: `The status of %s [%s] is incorrect.`.
     IncorrectStatusListener(alb_runtime::ErrorMetadata),
@@ -341,13 +342,13 @@ pub enum UpdateListenerAttributeError {
     OperationDeniedServerGroupProtocolNotSupport(alb_runtime::ErrorMetadata),
     /// `UnsupportedFeature.FullTraceHttps` (HTTP 400): The instance does not support full-trace HTTPS. Message: `The feature of FullTraceHttps is not supported for current instance.`.
     UnsupportedFeatureFullTraceHttps(alb_runtime::ErrorMetadata),
-    /// `ResourceInConfiguring.Listener` (HTTP 400, retried): Another request is changing the listener right now. Message: `The specified resource %s is configuring, please try again later.`.
+    /// `ResourceInConfiguring.Listener` (HTTP 400, retried): Another request is changing the listener right now; retry later. Message: `The specified resource of %s is being configured, please try again later.`.
     ResourceInConfiguringListener(alb_runtime::ErrorMetadata),
     /// `Mismatch.VpcId` (HTTP 400): The server group and the load balancer are in different VPCs. Message: `The %s is mismatched for %s and %s.`.
     MismatchVpcId(alb_runtime::ErrorMetadata),
     /// `InvalidParameter` (HTTP 400): A parameter is malformed or out of range. Message: `Invalid parameter, please check the parameter input.`.
     InvalidParameter(alb_runtime::ErrorMetadata),
-    /// `Forbidden.LoadBalancer` (HTTP 403): The caller may not act on the load balancer. Message: `Authentication has failed for LoadBalancer.`.
+    /// `Forbidden.LoadBalancer` (HTTP 403): The caller may not act on the load balancer. Message: `Authentication is failed for %s.`.
     ForbiddenLoadBalancer(alb_runtime::ErrorMetadata),
     /// `ResourceNotFound.Listener` (HTTP 404): The listener does not exist. The listener (or the QUIC listener to associate) does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundListener(alb_runtime::ErrorMetadata),
@@ -357,6 +358,8 @@ pub enum UpdateListenerAttributeError {
     ResourceNotFoundSecurityPolicy(alb_runtime::ErrorMetadata),
     /// `ResourceNotFound.Certificate` (HTTP 404): A certificate does not exist. Message: `The specified resource %s is not found.`.
     ResourceNotFoundCertificate(alb_runtime::ErrorMetadata),
+    /// `VipStatusNotSupport` (HTTP 400, retried): The load balancer's virtual IP address is in a state that does not allow the change right now (typically while another change to the instance's addresses or listeners runs); retry later. Seen on this operation by Alibaba's Terraform provider (terraform_retries.json); not in the operation's 2024 metadata. Message: `The current status of the VIP does not support this operation.`.
+    VipStatusNotSupport(alb_runtime::ErrorMetadata),
     /// A service-wide error (throttling, signature, permissions, ...).
     Common(crate::errors::CommonError),
     /// A code this SDK does not know; its metadata is kept whole.
@@ -447,6 +450,10 @@ impl UpdateListenerAttributeError {
     pub fn is_resource_not_found_certificate(&self) -> bool {
         matches!(self, Self::ResourceNotFoundCertificate(_))
     }
+    /// Whether this is `VipStatusNotSupport`.
+    pub fn is_vip_status_not_support(&self) -> bool {
+        matches!(self, Self::VipStatusNotSupport(_))
+    }
 }
 impl alb_runtime::OperationError for UpdateListenerAttributeError {
     const CODES: &'static [&'static alb_runtime::ErrorCodeInfo] = &[
@@ -471,6 +478,7 @@ impl alb_runtime::OperationError for UpdateListenerAttributeError {
         &crate::errors::RESOURCE_NOT_FOUND_SERVER_GROUP,
         &crate::errors::RESOURCE_NOT_FOUND_SECURITY_POLICY,
         &crate::errors::RESOURCE_NOT_FOUND_CERTIFICATE,
+        &crate::errors::VIP_STATUS_NOT_SUPPORT,
     ];
     const COMMON: &'static [&'static alb_runtime::ErrorCodeInfo] = crate::errors::COMMON;
     fn from_metadata(meta: alb_runtime::ErrorMetadata) -> Self {
@@ -520,6 +528,7 @@ impl alb_runtime::OperationError for UpdateListenerAttributeError {
                 Self::ResourceNotFoundSecurityPolicy(meta)
             }
             "ResourceNotFound.Certificate" => Self::ResourceNotFoundCertificate(meta),
+            "VipStatusNotSupport" => Self::VipStatusNotSupport(meta),
             _ => {
                 match crate::errors::CommonError::try_from_metadata(meta) {
                     Ok(c) => Self::Common(c),
@@ -551,6 +560,7 @@ impl alb_runtime::OperationError for UpdateListenerAttributeError {
             | Self::ResourceNotFoundServerGroup(m)
             | Self::ResourceNotFoundSecurityPolicy(m)
             | Self::ResourceNotFoundCertificate(m)
+            | Self::VipStatusNotSupport(m)
             | Self::Unknown(m) => m,
             Self::Common(c) => alb_runtime::OperationError::metadata(c),
         }

@@ -2,16 +2,61 @@
 // Do not edit: change the spec or the generator and run `cargo xtask codegen`.
 //! `AccessLogTracingConfig`: Xtrace (request tracing) settings of the access log.
 
+use alb_runtime::schema::*;
+/// What a `AccessLogTracingConfig` may hold: fields and constraints, checked by the runtime.
+pub static SCHEMA: Object = Object::new(
+    "AccessLogTracingConfig",
+    &[
+        Field::new("TracingEnabled", Ty::Bool).required(),
+        Field::new(
+            "TracingSample",
+            Ty::Int(&Int::I32.range(Some(1i64), Some(10000i64))),
+        ),
+        Field::new(
+            "TracingType",
+            Ty::Str(&Str::ANY.one_of(crate::types::AccessLogTracingType::VALUES)),
+        ),
+    ],
+);
 /// Xtrace (request tracing) settings of the access log.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AccessLogTracingConfig {
-    /// Whether Xtrace is on. It can only be on while the instance's access log (AccessLogEnabled) is on. (`TracingEnabled`; example `true`.)
+    /// Whether Xtrace is on. It can only be on while the instance's access log (AccessLogEnabled) is on. (`TracingEnabled`; required; example `true`.)
     pub tracing_enabled: Option<bool>,
-    /// Xtrace sampling rate, from 1 to 10000. Meaningful only when TracingEnabled is `true`. (`TracingSample`; example `100`.)
+    /// Xtrace sampling rate, from 1 to 10000. Meaningful only when TracingEnabled is `true`. (`TracingSample`; >= 1, <= 10000; example `100`.)
     pub tracing_sample: Option<i32>,
-    /// Xtrace type; the only valid value is `Zipkin`. Meaningful only when TracingEnabled is `true`. (`TracingType`; example `Zipkin`.)
-    pub tracing_type: Option<String>,
+    /// Xtrace type: `Zipkin` or `OpenTelemetry`. Meaningful only when TracingEnabled is `true`. (`TracingType`; one of Zipkin, OpenTelemetry; example `Zipkin`.)
+    ///
+    /// Note: TracingType: OpenTelemetry is from the current official Python SDK (alibabacloud-alb20200616 1.3.3); the 2024 metadata lists only Zipkin.
+    pub tracing_type: Option<crate::types::AccessLogTracingType>,
+}
+impl AccessLogTracingConfig {
+    /// A new `AccessLogTracingConfig` with its required fields.
+    #[allow(clippy::new_without_default)]
+    pub fn new(tracing_enabled: bool) -> Self {
+        Self {
+            tracing_enabled: Some(tracing_enabled.into()),
+            ..Default::default()
+        }
+    }
+    /// Sets `TracingEnabled`.
+    pub fn tracing_enabled(mut self, v: bool) -> Self {
+        self.tracing_enabled = Some(v);
+        self
+    }
+    /// Sets `TracingSample`.
+    pub fn tracing_sample(mut self, v: i32) -> Self {
+        self.tracing_sample = Some(v);
+        self
+    }
+    /// Sets `TracingType`.
+    pub fn tracing_type(
+        mut self,
+        v: impl Into<crate::types::AccessLogTracingType>,
+    ) -> Self {
+        self.tracing_type = Some(v.into());
+        self
+    }
 }

@@ -11,6 +11,6 @@ pub struct AclConfig {
     /// The access control lists bound to the listener. (`AclRelations`.)
     #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub acl_relations: Vec<crate::types::AclRelation>,
-    /// How the bound lists are applied. `White`: only requests from the addresses or CIDR blocks in the lists are forwarded (an allow list; it carries a risk, since every other client is shut out). `Black`: requests from those addresses are never forwarded (a deny list). In both modes, a list without entries lets every request through. (`AclType`; example `White`.)
-    pub acl_type: Option<String>,
+    /// How the bound lists are applied. `White`: only requests from the addresses or CIDR blocks in the lists are forwarded (an allow list; it carries a risk, since every other client is shut out). `Black`: requests from those addresses are never forwarded (a deny list). In both modes, a list without entries lets every request through. (`AclType`; one of White, Black; example `White`.)
+    pub acl_type: Option<crate::types::AclType>,
 }

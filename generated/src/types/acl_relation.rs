@@ -10,6 +10,6 @@
 pub struct AclRelation {
     /// ID of the access control list. (`AclId`; example `acl-doc****`.)
     pub acl_id: Option<String>,
-    /// State of the binding between the list and the listener: `Associating` (being bound), `Associated` (bound) or `Dissociating` (being unbound). (`Status`; example `Associating`.)
-    pub status: Option<String>,
+    /// State of the binding between the list and the listener: `Associating` (being bound), `Associated` (bound) or `Dissociating` (being unbound). (`Status`; one of Associating, Associated, Dissociating, Dissociated; example `Associating`.)
+    pub status: Option<crate::types::AclRelationStatus>,
 }

@@ -2,33 +2,171 @@
 // Do not edit: change the spec or the generator and run `cargo xtask codegen`.
 //! Shapes: the objects and enums of the service, one Rust type each, used by requests and responses alike.
 
+/// `AScript`: An AScript (programmable script) rule of a listener: a script in ALB's script language that runs on the listener's requests or responses.
+pub mod a_script;
+pub use a_script::AScript;
+/// `AScriptAttributeKey`: The attribute's name.
+pub mod a_script_attribute_key;
+pub use a_script_attribute_key::AScriptAttributeKey;
+/// `AScriptExtAttribute`: An extended attribute of an AScript script.
+pub mod a_script_ext_attribute;
+pub use a_script_ext_attribute::AScriptExtAttribute;
+/// `AScriptId`: A script CreateAScripts created, by its ID.
+pub mod a_script_id;
+pub use a_script_id::AScriptId;
+/// `AScriptPosition`: When the script runs, relative to the listener's forwarding rules.
+pub mod a_script_position;
+pub use a_script_position::AScriptPosition;
+/// `AScriptStatus`: The script's state, as ListAScripts reports it.
+pub mod a_script_status;
+pub use a_script_status::AScriptStatus;
+/// `AcceptLanguage`: The language of the names (LocalName) in a response.
+pub mod accept_language;
+pub use accept_language::AcceptLanguage;
+/// `AccessLogConfig`: Where a load balancer delivers its access logs: a Simple Log Service (SLS) project and Logstore.
+pub mod access_log_config;
+pub use access_log_config::AccessLogConfig;
 /// `AccessLogTracingConfig`: Xtrace (request tracing) settings of the access log.
 pub mod access_log_tracing_config;
 pub use access_log_tracing_config::AccessLogTracingConfig;
+/// `AccessLogTracingType`: Xtrace type: `Zipkin` or `OpenTelemetry`.
+pub mod access_log_tracing_type;
+pub use access_log_tracing_type::AccessLogTracingType;
+/// `Acl`: An access control list (ACL): a named set of IP addresses and CIDR blocks that listeners use as an allow list or a deny list.
+pub mod acl;
+pub use acl::Acl;
 /// `AclConfig`: Access control settings of the listener.
 pub mod acl_config;
 pub use acl_config::AclConfig;
+/// `AclEntry`: An entry of an access control list: an IP address or CIDR block, with an optional description.
+pub mod acl_entry;
+pub use acl_entry::AclEntry;
+/// `AclEntryStatus`: State of the entry, as ListAclEntries returns it.
+pub mod acl_entry_status;
+pub use acl_entry_status::AclEntryStatus;
+/// `AclListenerRelation`: An access control list and the listeners it is associated with.
+pub mod acl_listener_relation;
+pub use acl_listener_relation::AclListenerRelation;
 /// `AclRelation`: One access control list bound to the listener.
 pub mod acl_relation;
 pub use acl_relation::AclRelation;
+/// `AclRelationStatus`: State of the association between an access control list and a listener.
+pub mod acl_relation_status;
+pub use acl_relation_status::AclRelationStatus;
+/// `AclStatus`: State of the ACL.
+pub mod acl_status;
+pub use acl_status::AclStatus;
+/// `AclType`: How a listener applies the access control lists associated with it.
+pub mod acl_type;
+pub use acl_type::AclType;
+/// `AddressAllocatedMode`: How a load balancer gets its IP addresses in each zone.
+pub mod address_allocated_mode;
+pub use address_allocated_mode::AddressAllocatedMode;
+/// `AddressHealthStatus`: The health of one of a load balancer's addresses in a zone.
+pub mod address_health_status;
+pub use address_health_status::AddressHealthStatus;
+/// `AddressIpVersion`: The IP versions a load balancer serves.
+pub mod address_ip_version;
+pub use address_ip_version::AddressIpVersion;
+/// `AddressTypeZoneMapping`: A zone of a load balancer whose network type is being changed (UpdateLoadBalancerAddressTypeConfig): the zone, its vSwitch and, when going from Intranet to Internet, the EIP that gives it a public address.
+pub mod address_type_zone_mapping;
+pub use address_type_zone_mapping::AddressTypeZoneMapping;
+/// `BackendServer`: A backend server of a server group: an ECS instance, ENI or ECI, an IP address or a Function Compute function, with the port and weight traffic reaches it on.
+pub mod backend_server;
+pub use backend_server::BackendServer;
+/// `BackendServerStatus`: Where the server stands in the group.
+pub mod backend_server_status;
+pub use backend_server_status::BackendServerStatus;
+/// `BackendServerType`: What a backend server of a server group is.
+pub mod backend_server_type;
+pub use backend_server_type::BackendServerType;
 /// `CaCertificate`: A CA certificate.
 pub mod ca_certificate;
 pub use ca_certificate::CaCertificate;
+/// `CapacityReservationStatus`: Where the reservation stands in this zone.
+pub mod capacity_reservation_status;
+pub use capacity_reservation_status::CapacityReservationStatus;
+/// `CapacityReservationZoneState`: The reservation's state in one zone.
+pub mod capacity_reservation_zone_state;
+pub use capacity_reservation_zone_state::CapacityReservationZoneState;
 /// `Certificate`: One additional certificate.
 pub mod certificate;
 pub use certificate::Certificate;
 /// `CertificateType`: The kind of a certificate: a server certificate or a CA certificate (for mutual authentication).
 pub mod certificate_type;
 pub use certificate_type::CertificateType;
+/// `ConnectionDrainConfig`: Connection draining of a server group: when a backend server is removed or fails its health checks, its open connections may go on for a while before they are closed.
+pub mod connection_drain_config;
+pub use connection_drain_config::ConnectionDrainConfig;
+/// `CookieConfig`: The cookies a Cookie condition matches; the condition holds when the request carries any of them.
+pub mod cookie_config;
+pub use cookie_config::CookieConfig;
+/// `CorsAllowCredentials`: Whether cross-origin requests may carry credentials.
+pub mod cors_allow_credentials;
+pub use cors_allow_credentials::CorsAllowCredentials;
+/// `CorsConfig`: How a Cors action answers cross-origin resource sharing (CORS) requests: the origins, methods and headers allowed, and how long browsers may cache the answer to a preflight request.
+pub mod cors_config;
+pub use cors_config::CorsConfig;
+/// `CreatedRule`: A rule CreateRules created.
+pub mod created_rule;
+pub use created_rule::CreatedRule;
 /// `DefaultAction`: A default action.
 pub mod default_action;
 pub use default_action::DefaultAction;
 /// `DefaultActionType`: What a listener default action does.
 pub mod default_action_type;
 pub use default_action_type::DefaultActionType;
+/// `DeletionProtectionConfig`: Whether a load balancer is protected against deletion (EnableDeletionProtection, DisableDeletionProtection).
+pub mod deletion_protection_config;
+pub use deletion_protection_config::DeletionProtectionConfig;
+/// `EipType`: The kind of elastic IP address (EIP) that gives an Internet-facing load balancer its public address in a zone.
+pub mod eip_type;
+pub use eip_type::EipType;
+/// `FixedResponseConfig`: The response a FixedResponse action returns to the client.
+pub mod fixed_response_config;
+pub use fixed_response_config::FixedResponseConfig;
+/// `FixedResponseContentType`: The media type of Content.
+pub mod fixed_response_content_type;
+pub use fixed_response_content_type::FixedResponseContentType;
 /// `ForwardGroupConfig`: Where the action forwards requests.
 pub mod forward_group_config;
 pub use forward_group_config::ForwardGroupConfig;
+/// `HeaderConfig`: A header a Header condition (request header) or ResponseHeader condition (response header) matches: its name and the values that satisfy it.
+pub mod header_config;
+pub use header_config::HeaderConfig;
+/// `HealthCheckConfig`: How a server group checks the health of its backend servers: whether checks run, the protocol, port, path and host they use, how often, how long they wait, and how many results in a row change a server's state.
+pub mod health_check_config;
+pub use health_check_config::HealthCheckConfig;
+/// `HealthCheckHttpVersion`: The HTTP version of health check requests (HTTP and HTTPS health checks).
+pub mod health_check_http_version;
+pub use health_check_http_version::HealthCheckHttpVersion;
+/// `HealthCheckMethod`: The HTTP method of health check requests (HTTP, HTTPS and gRPC health checks).
+pub mod health_check_method;
+pub use health_check_method::HealthCheckMethod;
+/// `HealthCheckProtocol`: The protocol health checks use to probe backend servers.
+pub mod health_check_protocol;
+pub use health_check_protocol::HealthCheckProtocol;
+/// `HealthCheckReason`: Why a backend server is not healthy.
+pub mod health_check_reason;
+pub use health_check_reason::HealthCheckReason;
+/// `HealthCheckReasonCode`: What made the health check fail.
+pub mod health_check_reason_code;
+pub use health_check_reason_code::HealthCheckReasonCode;
+/// `HealthCheckTemplate`: A health check template: saved health check settings that ApplyHealthCheckTemplateToServerGroup copies onto a server group.
+pub mod health_check_template;
+pub use health_check_template::HealthCheckTemplate;
+/// `HostConfig`: The host names a Host condition matches; the condition holds when the request's host matches any of them.
+pub mod host_config;
+pub use host_config::HostConfig;
+/// `HttpMethod`: An HTTP request method.
+pub mod http_method;
+pub use http_method::HttpMethod;
+/// `InsertHeaderConfig`: The header an InsertHeader action adds.
+pub mod insert_header_config;
+pub use insert_header_config::InsertHeaderConfig;
+/// `InsertHeaderValueType`: How Value is read.
+pub mod insert_header_value_type;
+pub use insert_header_value_type::InsertHeaderValueType;
 /// `Job`: An asynchronous job: the work an asynchronous call started, and how it ended.
 pub mod job;
 pub use job::Job;
@@ -47,24 +185,240 @@ pub use listener::Listener;
 /// `ListenerCertificate`: A server certificate.
 pub mod listener_certificate;
 pub use listener_certificate::ListenerCertificate;
+/// `ListenerHealthStatus`: Health check results of the server groups a listener forwards to.
+pub mod listener_health_status;
+pub use listener_health_status::ListenerHealthStatus;
 /// `ListenerProtocol`: The protocol a listener accepts.
 pub mod listener_protocol;
 pub use listener_protocol::ListenerProtocol;
+/// `LoadBalancer`: An ALB instance, as ListLoadBalancers returns it.
+pub mod load_balancer;
+pub use load_balancer::LoadBalancer;
+/// `LoadBalancerAddress`: One of a load balancer's addresses in a zone.
+pub mod load_balancer_address;
+pub use load_balancer_address::LoadBalancerAddress;
+/// `LoadBalancerAddressType`: Whether a load balancer's addresses (IPv4, or IPv6 where it is the IPv6 address type) face the Internet or stay inside the VPC.
+pub mod load_balancer_address_type;
+pub use load_balancer_address_type::LoadBalancerAddressType;
+/// `LoadBalancerBillingConfig`: How an ALB instance is billed.
+pub mod load_balancer_billing_config;
+pub use load_balancer_billing_config::LoadBalancerBillingConfig;
+/// `LoadBalancerBusinessStatus`: Whether an ALB instance is in good standing for billing and security (wire name `LoadBalancerBussinessStatus`, spelled so by the API).
+pub mod load_balancer_business_status;
+pub use load_balancer_business_status::LoadBalancerBusinessStatus;
+/// `LoadBalancerCapacity`: A minimum capacity reserved for an ALB instance, in Load Balancer Capacity Units (LCUs).
+pub mod load_balancer_capacity;
+pub use load_balancer_capacity::LoadBalancerCapacity;
+/// `LoadBalancerEdition`: The edition of an ALB instance.
+pub mod load_balancer_edition;
+pub use load_balancer_edition::LoadBalancerEdition;
+/// `LoadBalancerLockType`: The kind of lock.
+pub mod load_balancer_lock_type;
+pub use load_balancer_lock_type::LoadBalancerLockType;
+/// `LoadBalancerOperationLock`: A lock on a load balancer, which restricts what can be done with it.
+pub mod load_balancer_operation_lock;
+pub use load_balancer_operation_lock::LoadBalancerOperationLock;
+/// `LoadBalancerPayType`: How an ALB instance is billed.
+pub mod load_balancer_pay_type;
+pub use load_balancer_pay_type::LoadBalancerPayType;
+/// `LoadBalancerSecurityGroup`: A security group.
+pub mod load_balancer_security_group;
+pub use load_balancer_security_group::LoadBalancerSecurityGroup;
+/// `LoadBalancerStatus`: The lifecycle state of an ALB instance.
+pub mod load_balancer_status;
+pub use load_balancer_status::LoadBalancerStatus;
 /// `LogConfig`: Access log settings of the listener.
 pub mod log_config;
 pub use log_config::LogConfig;
+/// `MethodConfig`: The request methods a Method condition matches; the condition holds when the request uses any of them.
+pub mod method_config;
+pub use method_config::MethodConfig;
+/// `MirrorGroupConfig`: The server groups a TrafficMirror action copies requests to.
+pub mod mirror_group_config;
+pub use mirror_group_config::MirrorGroupConfig;
+/// `ModificationProtectionConfig`: Console modification protection (configuration read-only mode): while it is on, the instance cannot be changed in the ALB console, but API calls (this SDK's included) can still change it.
+pub mod modification_protection_config;
+pub use modification_protection_config::ModificationProtectionConfig;
+/// `ModificationProtectionStatus`: Whether console modification protection is on.
+pub mod modification_protection_status;
+pub use modification_protection_status::ModificationProtectionStatus;
+/// `MovableResourceType`: The kind of resource to move.
+pub mod movable_resource_type;
+pub use movable_resource_type::MovableResourceType;
+/// `NewRule`: A forwarding rule to create with CreateRules.
+pub mod new_rule;
+pub use new_rule::NewRule;
+/// `NewTag`: A tag to put on resources (TagResources), with the rules the service applies to the tags it writes.
+pub mod new_tag;
+pub use new_tag::NewTag;
+/// `NonNormalServer`: A backend server whose health check state is not normal, and why.
+pub mod non_normal_server;
+pub use non_normal_server::NonNormalServer;
+/// `PathConfig`: The paths a Path condition matches; the condition holds when the request's path matches any of them.
+pub mod path_config;
+pub use path_config::PathConfig;
+/// `QueryStringConfig`: The query string parameters a QueryString condition matches; the condition holds when the request carries any of them.
+pub mod query_string_config;
+pub use query_string_config::QueryStringConfig;
 /// `QuicConfig`: Association of a QUIC listener with this (HTTPS) listener.
 pub mod quic_config;
 pub use quic_config::QuicConfig;
+/// `RedirectConfig`: Where a Redirect action sends the client.
+pub mod redirect_config;
+pub use redirect_config::RedirectConfig;
+/// `RedirectHttpCode`: The status code of the redirect.
+pub mod redirect_http_code;
+pub use redirect_http_code::RedirectHttpCode;
+/// `RedirectProtocol`: The protocol to redirect to.
+pub mod redirect_protocol;
+pub use redirect_protocol::RedirectProtocol;
+/// `Region`: A region where ALB is available.
+pub mod region;
+pub use region::Region;
+/// `RelatedListener`: A listener an access control list is associated with.
+pub mod related_listener;
+pub use related_listener::RelatedListener;
+/// `RemoveHeaderConfig`: The header a RemoveHeader action removes.
+pub mod remove_header_config;
+pub use remove_header_config::RemoveHeaderConfig;
+/// `ResponseStatusCodeConfig`: The status codes a ResponseStatusCode condition matches; the condition holds when the backend's response carries any of them.
+pub mod response_status_code_config;
+pub use response_status_code_config::ResponseStatusCodeConfig;
+/// `RewriteConfig`: How a Rewrite action changes a request before it is forwarded.
+pub mod rewrite_config;
+pub use rewrite_config::RewriteConfig;
+/// `Rule`: A forwarding rule of a listener, as ListRules returns it: its conditions, actions, priority and state.
+pub mod rule;
+pub use rule::Rule;
+/// `RuleAction`: An action of a forwarding rule: what it does (Type), when it runs (Order) and, in the config named after its type, its settings.
+pub mod rule_action;
+pub use rule_action::RuleAction;
+/// `RuleActionType`: What a forwarding rule action does.
+pub mod rule_action_type;
+pub use rule_action_type::RuleActionType;
+/// `RuleCondition`: A condition of a forwarding rule: what it matches on (Type) and, in the config named after that type, the values that satisfy it.
+pub mod rule_condition;
+pub use rule_condition::RuleCondition;
+/// `RuleConditionKeyValue`: A key and value pair a Cookie or QueryString condition matches.
+pub mod rule_condition_key_value;
+pub use rule_condition_key_value::RuleConditionKeyValue;
+/// `RuleConditionType`: What a forwarding rule condition matches on.
+pub mod rule_condition_type;
+pub use rule_condition_type::RuleConditionType;
+/// `RuleDirection`: Which traffic a forwarding rule applies to.
+pub mod rule_direction;
+pub use rule_direction::RuleDirection;
+/// `RuleHealthStatus`: Health check results of the server groups a forwarding rule forwards to.
+pub mod rule_health_status;
+pub use rule_health_status::RuleHealthStatus;
+/// `RuleStatus`: The state of a forwarding rule.
+pub mod rule_status;
+pub use rule_status::RuleStatus;
+/// `RuleUpdate`: The changes UpdateRulesAttribute makes to one forwarding rule: the fields given replace the rule's; the others stay as they are.
+pub mod rule_update;
+pub use rule_update::RuleUpdate;
+/// `SecurityPolicy`: A TLS security policy: the TLS versions and cipher suites an HTTPS or QUIC listener offers clients.
+pub mod security_policy;
+pub use security_policy::SecurityPolicy;
+/// `SecurityPolicyRelatedListener`: A listener that uses a security policy.
+pub mod security_policy_related_listener;
+pub use security_policy_related_listener::SecurityPolicyRelatedListener;
+/// `SecurityPolicyRelation`: A security policy and the listeners that use it.
+pub mod security_policy_relation;
+pub use security_policy_relation::SecurityPolicyRelation;
+/// `SecurityPolicyStatus`: Where the custom policy stands.
+pub mod security_policy_status;
+pub use security_policy_status::SecurityPolicyStatus;
+/// `ServerGroup`: A server group as ListServerGroups returns it: its type, protocol, scheduler, VPC, state and settings (health checks, session persistence, slow start, connection draining, hashing), and the load balancers that use it.
+pub mod server_group;
+pub use server_group::ServerGroup;
+/// `ServerGroupActionType`: How the listener or rule uses the server group.
+pub mod server_group_action_type;
+pub use server_group_action_type::ServerGroupActionType;
+/// `ServerGroupHealthStatus`: A server group a listener or forwarding rule uses, with the backend servers whose health check is not passing.
+pub mod server_group_health_status;
+pub use server_group_health_status::ServerGroupHealthStatus;
+/// `ServerGroupProtocol`: The protocol the load balancer speaks to a server group's backend servers, which decides the listeners the group can serve.
+pub mod server_group_protocol;
+pub use server_group_protocol::ServerGroupProtocol;
+/// `ServerGroupScheduler`: How a server group spreads requests over its backend servers.
+pub mod server_group_scheduler;
+pub use server_group_scheduler::ServerGroupScheduler;
+/// `ServerGroupStatus`: Where the server group stands.
+pub mod server_group_status;
+pub use server_group_status::ServerGroupStatus;
+/// `ServerGroupStickySession`: Session persistence across the server groups of a ForwardGroup action: whether requests of one client keep going to the same server group.
+pub mod server_group_sticky_session;
+pub use server_group_sticky_session::ServerGroupStickySession;
 /// `ServerGroupTuple`: A target server group.
 pub mod server_group_tuple;
 pub use server_group_tuple::ServerGroupTuple;
+/// `ServerGroupType`: What kind of backend servers a server group holds.
+pub mod server_group_type;
+pub use server_group_type::ServerGroupType;
+/// `ServerHealthStatus`: Health check state of the server.
+pub mod server_health_status;
+pub use server_health_status::ServerHealthStatus;
+/// `SlowStartConfig`: Slow start of a server group: a newly added backend server receives a share of requests that grows linearly over a warm-up period.
+pub mod slow_start_config;
+pub use slow_start_config::SlowStartConfig;
+/// `SourceIpConfig`: The client addresses a SourceIp condition matches; the condition holds when the request comes from any of them.
+pub mod source_ip_config;
+pub use source_ip_config::SourceIpConfig;
+/// `StickySessionConfig`: Session persistence of a server group: whether requests of one client keep going to the same backend server, and the cookie that records it.
+pub mod sticky_session_config;
+pub use sticky_session_config::StickySessionConfig;
+/// `StickySessionType`: How the persistence cookie is handled, when StickySessionEnabled is `true`.
+pub mod sticky_session_type;
+pub use sticky_session_type::StickySessionType;
 /// `Tag`: A tag.
 pub mod tag;
 pub use tag::Tag;
+/// `TagCategory`: Who put a tag on a resource.
+pub mod tag_category;
+pub use tag_category::TagCategory;
+/// `TagKey`: A tag key in use on resources of the requested type, as ListTagKeys reports it.
+pub mod tag_key;
+pub use tag_key::TagKey;
+/// `TagResource`: One tag on one resource, as ListTagResources reports it.
+pub mod tag_resource;
+pub use tag_resource::TagResource;
+/// `TagResourceType`: The kind of the tagged resource.
+pub mod tag_resource_type;
+pub use tag_resource_type::TagResourceType;
+/// `TlsCipher`: A TLS cipher suite a security policy can allow.
+pub mod tls_cipher;
+pub use tls_cipher::TlsCipher;
+/// `TlsVersion`: A TLS protocol version a security policy can allow.
+pub mod tls_version;
+pub use tls_version::TlsVersion;
+/// `TrafficLimitConfig`: How a TrafficLimit action throttles the requests a rule matches.
+pub mod traffic_limit_config;
+pub use traffic_limit_config::TrafficLimitConfig;
+/// `TrafficMirrorConfig`: Where a TrafficMirror action copies the requests a rule matches.
+pub mod traffic_mirror_config;
+pub use traffic_mirror_config::TrafficMirrorConfig;
+/// `TrafficMirrorTargetType`: The kind of mirror target.
+pub mod traffic_mirror_target_type;
+pub use traffic_mirror_target_type::TrafficMirrorTargetType;
+/// `UchConfig`: URL consistent hashing: with the Sch scheduler, the hash factor is a URL query parameter instead of the source IP address, so requests with the same value of that parameter go to the same backend server.
+pub mod uch_config;
+pub use uch_config::UchConfig;
+/// `UchConfigType`: What kind of URL parameter is hashed; only `QueryString`.
+pub mod uch_config_type;
+pub use uch_config_type::UchConfigType;
 /// `XForwardedForConfig`: Which X-Forwarded-* and related headers the listener adds to requests.
 pub mod x_forwarded_for_config;
 pub use x_forwarded_for_config::XForwardedForConfig;
 /// `XForwardedForProcessingMode`: What the listener does with the `X-Forwarded-For` header when XForwardedForEnabled is `true`: `append` (the default) adds the last hop's IP address to it; `remove` strips it before forwarding, whether or not the request had one.
 pub mod x_forwarded_for_processing_mode;
 pub use x_forwarded_for_processing_mode::XForwardedForProcessingMode;
+/// `Zone`: A zone of the region where ALB instances can be placed.
+pub mod zone;
+pub use zone::Zone;
+/// `ZoneMapping`: A zone of a load balancer and the vSwitch (subnet) it uses there, with the zone's addresses.
+pub mod zone_mapping;
+pub use zone_mapping::ZoneMapping;
+/// `ZoneMappingStatus`: The state of the zone.
+pub mod zone_mapping_status;
+pub use zone_mapping_status::ZoneMappingStatus;
