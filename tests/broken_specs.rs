@@ -418,3 +418,72 @@ fn an_unsupported_default_says_what_to_write() {
         ]
     );
 }
+
+#[test]
+fn emulator_bindings_are_checked() {
+    let yaml = op(r#"parameters:
+  - { name: WidgetId, type: string }
+  - { name: Parts, type: string }
+emulator:
+  verb: add
+  resource: Widget
+  child: Pieces
+  items: Parts
+  set: { Status: [1, 2] }
+  hooks: [Bad-Name]
+"#);
+    let d = diagnostics("emulator", "PurgeWidget.yaml", &yaml);
+    for expected in [
+        "emulator.child: Widget has no child `Pieces` (resources.yaml)",
+        "emulator.items: `Parts` is not a list",
+        "emulator.set.Status: a scalar, `$Field` or null",
+        "emulator.hooks[0]: `Bad-Name`: hook names are snake_case",
+    ] {
+        assert!(
+            d.iter().any(|l| l.contains(expected)),
+            "missing {expected:?} in {d:#?}"
+        );
+    }
+    let yaml = op("emulator:\n  verb: get\n  resource: Gadget\n");
+    let d = diagnostics("emulator-resource", "PurgeWidget.yaml", &yaml);
+    assert!(
+        d.iter()
+            .any(|l| l.contains("emulator.resource: unknown resource `Gadget`")),
+        "{d:#?}"
+    );
+    let yaml = op("emulator:\n  verb: get\n  resource: Widget\n");
+    let d = diagnostics("emulator-id", "PurgeWidget.yaml", &yaml);
+    assert!(
+        d.iter()
+            .any(|l| l.contains("the request has no `WidgetId`")),
+        "{d:#?}"
+    );
+}
+
+#[test]
+fn the_resource_model_is_checked() {
+    let dir = temp_dir("broken-resources");
+    copy_dir(&fixture_spec_dir(), &dir);
+    std::fs::write(
+        dir.join("resources.yaml"),
+        "resources:\n  - { name: Widget, description: d, id: WidgetId, id_prefix: 'w ', parent: Gizmo, status: Status }\n  - { name: Widget, description: '', id: WidgetId, id_prefix: w- }\nexternal:\n  - { field: VSwitchId, kind: vswitch, not_found: No.SuchCode }\n",
+    )
+    .unwrap();
+    let d = match alb_codegen::generate_crate(&dir, &alb_tests::fixture_opts()) {
+        Err(alb_codegen::Error::Spec(d)) => d.0.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        other => panic!("accepted: {:?}", other.err()),
+    };
+    for expected in [
+        "resources.yaml: resources[0].id_prefix: a prefix of ASCII letters",
+        "resources.yaml: resources[0].states: `status` and `states` go together",
+        "resources.yaml: resources[1].name: resource `Widget` is declared twice",
+        "resources.yaml: resources[1].description: a description is required",
+        "resources.yaml: resources[0].parent: unknown resource `Gizmo`",
+        "resources.yaml: external[0].not_found: unknown error code `No.SuchCode`",
+    ] {
+        assert!(
+            d.iter().any(|l| l.starts_with(expected)),
+            "missing {expected:?} in {d:#?}"
+        );
+    }
+}

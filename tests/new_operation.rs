@@ -2,8 +2,8 @@
 //! code: in a copy of the repository, a new operation that uses shared
 //! shapes and catalogue codes is added by YAML only, `cargo xtask codegen`
 //! regenerates the crate, and the whole workspace builds and its test suite
-//! passes there, together with a small program of a user's that calls the
-//! new operation.
+//! passes there, together with a user's test that calls the new operation
+//! on the emulator, which serves it from its `emulator:` binding alone.
 //!
 //! The copy runs the suite with `ALB_NEW_OPERATION_CLONE=1`, which makes
 //! this test skip itself there. Its build directory is kept between runs
@@ -43,11 +43,36 @@ errors:
   - { code: ResourceNotFound.LoadBalancer, description: "LoadBalancerId names no load balancer." }
 notes:
   - Not in the official SDK yet; written from the operation's documentation.
+emulator:
+  verb: get
+  resource: LoadBalancer
 "#;
 
-/// A user's test of the new operation, in the copy's test crate.
+/// A user's test of the new operation, in the copy's emulator crate: the
+/// SDK has it, and the emulator serves it (from its binding alone).
 const USER_TEST: &str = r##"
 use alb_sdk::prelude::*;
+
+#[tokio::test]
+async fn the_emulator_serves_the_new_operation() {
+    let emu = alb_emulator::Emulator::builder().start().await.unwrap();
+    let client = alb_sdk::Client::new(emu.client_config().build()).unwrap();
+    let out = client
+        .get_load_balancer_summary()
+        .load_balancer_id(alb_emulator::DEFAULT_LOAD_BALANCER_ID)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.load_balancer_status, Some(alb_sdk::types::LoadBalancerStatus::Active));
+    let err = client
+        .get_load_balancer_summary()
+        .load_balancer_id("alb-nope")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.service_error().is_some_and(|e| e.is_resource_not_found_load_balancer()), "{err:?}");
+    emu.shutdown().await;
+}
 
 #[test]
 fn the_new_operation_is_usable() {
@@ -158,11 +183,11 @@ fn a_new_operation_needs_only_yaml() {
         1,
     );
     std::fs::write(spec.join("service.yaml"), service).unwrap();
-    std::fs::write(clone.join("tests/user_new_operation.rs"), USER_TEST).unwrap();
-    let manifest = clone.join("tests/Cargo.toml");
-    let mut m = std::fs::read_to_string(&manifest).unwrap();
-    m.push_str("\n[[test]]\nname = \"user_new_operation\"\npath = \"user_new_operation.rs\"\n");
-    std::fs::write(&manifest, m).unwrap();
+    std::fs::write(
+        clone.join("emulator/tests/user_new_operation.rs"),
+        USER_TEST,
+    )
+    .unwrap();
 
     let target = std::env::var("CARGO_TARGET_DIR")
         .map(PathBuf::from)

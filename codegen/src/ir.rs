@@ -34,6 +34,37 @@ pub struct Api {
     pub operations: Vec<OperationIr>,
     /// Sorted by name.
     pub resource_types: Vec<ResourceTypeIr>,
+    /// The emulator's resource model (resources.yaml).
+    pub model: ModelIr,
+}
+
+/// resources.yaml, checked.
+#[derive(Debug, Clone, Default)]
+pub struct ModelIr {
+    pub resources: Vec<crate::model::ResourceDecl>,
+    pub external: Vec<crate::model::ExternalDecl>,
+}
+
+/// An operation's `emulator:` binding, checked.
+#[derive(Debug, Clone)]
+pub struct BindingIr {
+    pub verb: crate::model::VerbDecl,
+    pub resource: Option<String>,
+    pub id: Option<String>,
+    pub items: Option<String>,
+    pub ids: Option<String>,
+    pub child: Option<String>,
+    pub transition: Option<crate::model::TransitionDecl>,
+    pub set: Vec<(String, SetIr)>,
+    pub hooks: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetIr {
+    /// JSON text.
+    Literal(String),
+    Request(String),
+    Remove,
 }
 
 #[derive(Debug, Clone)]
@@ -205,6 +236,8 @@ pub struct OperationIr {
     pub notes: Vec<String>,
     /// Named shapes the operation's types use, for re-export.
     pub uses_shapes: Vec<ShapeId>,
+    /// What the emulator does for it.
+    pub binding: Option<BindingIr>,
 }
 
 impl OperationIr {

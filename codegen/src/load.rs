@@ -12,6 +12,8 @@ pub struct Spec {
     pub dir: PathBuf,
     pub service: Service,
     pub catalogue: Catalogue,
+    /// `resources.yaml` (empty when the file is absent).
+    pub model: crate::model::ResourceModel,
     /// Sorted by file name; paths are relative to `dir`.
     pub shapes: Vec<(PathBuf, Shape)>,
     /// Sorted by file name; paths are relative to `dir`.
@@ -29,6 +31,12 @@ pub fn load_with(dir: &Path, allow_drafts: bool) -> Result<(Spec, Vec<Diagnostic
     let mut problems = Vec::new();
     let service = parse_file::<Service>(dir, Path::new("service.yaml"), &mut problems);
     let catalogue = parse_file::<Catalogue>(dir, Path::new("errors.yaml"), &mut problems);
+    let model = if dir.join("resources.yaml").exists() {
+        parse_file::<crate::model::ResourceModel>(dir, Path::new("resources.yaml"), &mut problems)
+            .unwrap_or_default()
+    } else {
+        Default::default()
+    };
     let shapes = load_dir::<Shape>(dir, "shapes", false, &mut problems);
     let operations = load_dir::<Operation>(dir, "operations", true, &mut problems);
     let (drafts, problems): (Vec<Diagnostic>, Vec<Diagnostic>) = problems
@@ -40,6 +48,7 @@ pub fn load_with(dir: &Path, allow_drafts: bool) -> Result<(Spec, Vec<Diagnostic
                 dir: dir.to_path_buf(),
                 service,
                 catalogue,
+                model,
                 shapes,
                 operations,
             },

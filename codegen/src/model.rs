@@ -135,6 +135,9 @@ pub struct Operation {
     /// Free-form remarks, e.g. where two sources disagree and which won.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// What the emulator does for it (resources.yaml's model).
+    #[serde(default)]
+    pub emulator: Option<EmulatorBinding>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -628,4 +631,135 @@ pub struct WaiterDelay {
 
 fn default_multiplier() -> f64 {
     2.0
+}
+
+/// `resources.yaml`: the resource model the emulator serves the API from.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceModel {
+    #[serde(default)]
+    pub resources: Vec<ResourceDecl>,
+    /// Things the API refers to but does not own, found in the emulator's world.
+    #[serde(default)]
+    pub external: Vec<ExternalDecl>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceDecl {
+    pub name: String,
+    pub description: String,
+    /// Wire name of the identifier.
+    pub id: String,
+    pub id_prefix: String,
+    #[serde(default)]
+    pub parent: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub states: Option<StatesDecl>,
+    #[serde(default)]
+    pub tag_type: Option<String>,
+    #[serde(default)]
+    pub children: Vec<ChildDecl>,
+    /// Record fields set on creation; `{id}`, `{region}`, `{now}` are filled in.
+    #[serde(default)]
+    pub defaults: BTreeMap<String, String>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatesDecl {
+    #[serde(default)]
+    pub creating: Option<String>,
+    pub ready: String,
+    #[serde(default)]
+    pub updating: Option<String>,
+    #[serde(default)]
+    pub deleting: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChildDecl {
+    /// Path in the record (`AclConfig.AclRelations`).
+    pub path: String,
+    pub key: Vec<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub adding: Option<String>,
+    #[serde(default)]
+    pub ready: Option<String>,
+    #[serde(default)]
+    pub removing: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalDecl {
+    pub field: String,
+    pub kind: String,
+    pub not_found: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// An operation's `emulator:` binding.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmulatorBinding {
+    pub verb: VerbDecl,
+    #[serde(default)]
+    pub resource: Option<String>,
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub items: Option<String>,
+    #[serde(default)]
+    pub ids: Option<String>,
+    #[serde(default)]
+    pub child: Option<String>,
+    #[serde(default)]
+    pub transition: Option<TransitionDecl>,
+    /// Field path -> value: a literal, `$Field` for a request field, or `null`.
+    #[serde(default)]
+    pub set: BTreeMap<String, serde_yaml::Value>,
+    #[serde(default)]
+    pub hooks: Vec<String>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerbDecl {
+    Create,
+    Get,
+    List,
+    Update,
+    Delete,
+    Transition,
+    Add,
+    Remove,
+    ListChildren,
+    Tag,
+    Untag,
+    ListTagResources,
+    ListTagKeys,
+    ListTagValues,
+    Regions,
+    Zones,
+    Jobs,
+    Custom,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionDecl {
+    pub from: Vec<String>,
+    pub via: String,
+    pub to: String,
 }

@@ -290,7 +290,7 @@ pub struct Decision {
     /// Act, then answer with this.
     pub after: Option<Fault>,
     /// Act, but make the job the call starts fail this way.
-    pub job_failure: Option<crate::model::JobFailure>,
+    pub job_failure: Option<crate::engine::store::JobFailure>,
 }
 
 struct RuleState {
@@ -392,7 +392,7 @@ impl FaultHandle {
                 (Fault::JobFails { code, message }, _) => {
                     decision
                         .job_failure
-                        .get_or_insert(crate::model::JobFailure {
+                        .get_or_insert(crate::engine::store::JobFailure {
                             code: code.clone(),
                             message: message.clone(),
                         });

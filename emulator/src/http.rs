@@ -20,10 +20,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 
 use crate::auth::{common_error, Incoming, NonceStore};
+use crate::engine::Engine;
+use crate::engine::Model;
 use crate::faults::{Fault, FaultHandle};
-use crate::handlers::AlbService;
 use crate::idempotency::{self, Idempotency, Lookup};
-use crate::model::Model;
 
 /// Largest request body read; a larger one is refused.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -57,7 +57,7 @@ pub struct RequestRecord {
 /// Everything the handler shares.
 pub(crate) struct Shared {
     pub model: Arc<Mutex<Model>>,
-    pub service: AlbService,
+    pub engine: Engine,
     pub nonces: Mutex<NonceStore>,
     pub idempotency: Idempotency,
     pub faults: FaultHandle,
@@ -353,11 +353,7 @@ async fn process(
     };
     if !alb_sdk::server::ACTIONS.contains(&action.as_str()) {
         // The generated dispatcher's answer to an operation it does not know.
-        let err = alb_sdk::server::dispatch(&shared.service, &ctx, &action, &params)
-            .await
-            .err()
-            .unwrap_or_else(|| alb_runtime::server::unknown_action(&action));
-        return fail(rec, err);
+        return fail(rec, alb_runtime::server::unknown_action(&action));
     }
     match signed_value("x-acs-version", "Version") {
         None => return fail(rec, common_error("MissingParameter", &["Version"])),
@@ -459,7 +455,7 @@ async fn process(
             client_token: token,
         });
     let result = match token_key {
-        None => alb_sdk::server::dispatch(&shared.service, &ctx, &action, &params).await,
+        None => alb_sdk::server::dispatch_json(&shared.engine, &ctx, &action, &params),
         Some(key) => {
             let _gate = shared.idempotency.gate().await;
             let fingerprint = idempotency::fingerprint(&params);
@@ -470,8 +466,7 @@ async fn process(
                 }
                 Lookup::Mismatch => Err(idempotency::mismatch()),
                 Lookup::Miss => {
-                    let r =
-                        alb_sdk::server::dispatch(&shared.service, &ctx, &action, &params).await;
+                    let r = alb_sdk::server::dispatch_json(&shared.engine, &ctx, &action, &params);
                     if let Ok(v) = &r {
                         shared.idempotency.store(key, fingerprint, v.clone());
                     }

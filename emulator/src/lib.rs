@@ -9,9 +9,11 @@
 //!   on every answer ([`http`]);
 //! * authentication with signature V1 (`HMAC-SHA1`) and V3
 //!   (`ACS3-HMAC-SHA256`), timestamps and nonces ([`auth`]);
-//! * an in-memory model of load balancers, listeners, certificates and
-//!   asynchronous jobs ([`model`]) that the operation handlers act on
-//!   ([`handlers`]);
+//! * a generic engine ([`engine`]) that serves every operation from the
+//!   spec's resource model (resources.yaml and each operation's
+//!   `emulator:` binding), over records of every resource type, the world
+//!   around them ([`world`]) and asynchronous jobs; business rules are
+//!   small named hooks;
 //! * `ClientToken` idempotency ([`idempotency`]) and fault injection
 //!   ([`faults`]).
 //!
@@ -24,19 +26,19 @@
 //! ```
 
 pub mod auth;
+pub mod engine;
 pub mod faults;
-pub mod handlers;
 pub mod http;
 pub mod idempotency;
-pub mod model;
 pub mod nonces;
 mod rejections;
 pub mod server;
 pub mod state;
 mod wire;
+pub mod world;
 
+pub use engine::store::{CertificateView, JobView};
 pub use faults::{Fault, FaultConfig, FaultHandle, FaultRule, FiredFault, Phase, Trigger};
-pub use model::{CertificateView, JobView, ListenerView};
 pub use server::{Emulator, EmulatorBuilder, RequestRecord, RunningEmulator, StartError};
 pub use state::{
     AccessKey, CertificateBinding, ListenerState, LoadBalancerState, ServerCertificate, StateFile,
@@ -62,6 +64,8 @@ pub const DEFAULT_HTTP_LISTENER_ID: &str = "lsn-emulatorhttp001";
 pub const DEFAULT_CERTIFICATE_ID: &str = "cert-default-0001";
 /// How many additional server certificates (`cert-0001` ...) the default state has.
 pub const DEFAULT_SERVER_CERTIFICATES: usize = 30;
+/// The server group of the default state's listeners.
+pub const DEFAULT_SERVER_GROUP_ID: &str = "sgp-emulator0001";
 /// Certificate quota of a load balancer unless the state says otherwise.
 pub const DEFAULT_CERTIFICATE_QUOTA: u32 = 25;
 /// Listener quota of a load balancer unless the state says otherwise.

@@ -18,11 +18,13 @@ use tokio::task::JoinSet;
 use tower::ServiceExt;
 
 use crate::auth::NonceStore;
+use crate::engine::store::{CertificateView, JobView};
+use crate::engine::Engine;
+use crate::engine::Model;
 use crate::faults::{FaultConfig, FaultHandle, FaultRule};
-use crate::handlers::AlbService;
 use crate::http::{DropConnection, Shared};
 use crate::idempotency::Idempotency;
-use crate::model::{CertificateView, JobView, ListenerView, Model};
+use crate::state::ListenerState;
 use crate::state::{AccessKey, StateFile};
 
 pub use crate::http::RequestRecord;
@@ -154,7 +156,7 @@ impl EmulatorBuilder {
         let model = Arc::new(Mutex::new(Model::new(state, job_delay)));
         let fault_handle = FaultHandle::new(faults);
         let shared = Arc::new(Shared {
-            service: AlbService::new(model.clone()),
+            engine: Engine::new(model.clone()),
             model,
             nonces: Mutex::new(NonceStore::with_capacity(self.nonce_capacity)),
             body_timeout: self.body_timeout,
@@ -320,14 +322,24 @@ impl RunningEmulator {
     /// The listener's certificates (default first) with their statuses and
     /// association counts; empty if there is no such listener.
     pub fn listener_certificates(&self, listener_id: &str) -> Vec<CertificateView> {
-        let m = self.model();
-        m.listener(listener_id)
-            .map(|l| m.certificate_views(l))
-            .unwrap_or_default()
+        self.model().certificate_views(listener_id)
     }
 
-    pub fn listener(&self, listener_id: &str) -> Option<ListenerView> {
-        self.model().listener(listener_id).cloned()
+    /// A listener, in the state file's short form.
+    pub fn listener(&self, listener_id: &str) -> Option<ListenerState> {
+        self.model()
+            .get("Listener", listener_id)
+            .map(ListenerState::from_record)
+    }
+
+    /// A record of any resource type, by wire names (`"ServerGroup"`, ID).
+    pub fn resource(&self, kind: &str, id: &str) -> Option<serde_json::Value> {
+        self.model().get(kind, id).cloned()
+    }
+
+    /// Every record of a resource type, in creation order.
+    pub fn resources(&self, kind: &str) -> Vec<serde_json::Value> {
+        self.model().all(kind).to_vec()
     }
 
     /// The whole state now, in the state file's format.

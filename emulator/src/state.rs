@@ -6,8 +6,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
 use crate::faults::FaultConfig;
-use crate::model::status;
+use crate::world::World;
 
 /// The whole state file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,6 +35,16 @@ pub struct StateFile {
     /// Certificates that exist in the account (Certificate Management Service).
     #[serde(default)]
     pub certificates: Vec<ServerCertificate>,
+    /// What the API refers to and does not own: zones, VPCs and vSwitches,
+    /// security groups, resource groups, backend servers, ...
+    #[serde(default)]
+    pub world: World,
+    /// Records of any resource type of the spec (`resources.yaml`), by type
+    /// name, by wire field names, as GetXxx/ListXxx would answer them
+    /// (`{"ServerGroup": [{"ServerGroupId": "sgp-1", "VpcId": ...}]}`).
+    /// `load_balancers` and `listeners` above are a shorter form of the same.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub resources: BTreeMap<String, Vec<Value>>,
     /// Faults to inject from the start.
     #[serde(default)]
     pub faults: FaultConfig,
@@ -87,6 +101,47 @@ pub struct LoadBalancerState {
 }
 
 impl LoadBalancerState {
+    /// The record the engine keeps: what GetLoadBalancerAttribute answers
+    /// for an instance in the default VPC with two zones.
+    pub fn record(&self, region: &str) -> Value {
+        let zones: Vec<Value> = ["cn-hangzhou-h", "cn-hangzhou-i"]
+            .iter()
+            .enumerate()
+            .map(|(i, z)| {
+                json!({
+                    "ZoneId": z,
+                    "VSwitchId": crate::world::default_vswitch(z),
+                    "Status": "Active",
+                    "LoadBalancerAddresses": [{"Address": format!("10.0.{i}.10"), "IntranetAddress": format!("192.168.{i}.10")}],
+                })
+            })
+            .collect();
+        json!({
+            "LoadBalancerId": self.load_balancer_id,
+            "LoadBalancerName": format!("emulator-{}", self.load_balancer_id),
+            "LoadBalancerStatus": self.status,
+            "LoadBalancerBussinessStatus": self.business_status,
+            "LoadBalancerEdition": "Standard",
+            "AddressType": "Internet",
+            "AddressIpVersion": "IPv4",
+            "AddressAllocatedMode": "Fixed",
+            "Ipv6AddressType": "Intranet",
+            "VpcId": crate::world::DEFAULT_VPC_ID,
+            "ResourceGroupId": crate::world::DEFAULT_RESOURCE_GROUP_ID,
+            "RegionId": region,
+            "DNSName": format!("{}.{region}.alb.aliyuncsslb.com", self.load_balancer_id),
+            "CreateTime": "2026-01-01T00:00:00Z",
+            "LoadBalancerBillingConfig": {"PayType": "PostPay"},
+            "DeletionProtectionConfig": {"Enabled": false},
+            "ModificationProtectionConfig": {"Status": "NonProtection"},
+            "ZoneMappings": zones,
+            "SecurityGroupIds": [],
+            "Tags": [],
+            crate::engine::store::internal::FORBIDDEN: self.forbidden_access_keys,
+            crate::engine::store::internal::QUOTAS: {"Listeners": self.listener_quota, "Certificates": self.certificate_quota},
+        })
+    }
+
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             load_balancer_id: id.into(),
@@ -144,6 +199,145 @@ pub struct ListenerState {
 }
 
 impl ListenerState {
+    /// The record the engine keeps, by the wire names
+    /// GetListenerAttribute answers with.
+    pub fn record(&self) -> Value {
+        let mut r = json!({
+            "ListenerId": self.listener_id,
+            "LoadBalancerId": self.load_balancer_id,
+            "ListenerProtocol": self.listener_protocol,
+            "ListenerPort": self.listener_port,
+            "ListenerStatus": self.listener_status,
+            "RequestTimeout": self.request_timeout,
+            "IdleTimeout": self.idle_timeout,
+            "GzipEnabled": self.gzip_enabled,
+            "Http2Enabled": self.http2_enabled,
+            "CaEnabled": self.ca_enabled,
+            "Certificates": self.default_certificate_id.iter().map(|c| json!({"CertificateId": c})).collect::<Vec<_>>(),
+            "CaCertificates": self.ca_certificate_ids.iter().map(|c| json!({"CertificateId": c})).collect::<Vec<_>>(),
+            "AdditionalCertificates": self.additional_certificates.iter().map(|b| json!({
+                "CertificateId": b.certificate_id,
+                "Status": b.status,
+                crate::engine::store::internal::COUNT: b.association_count,
+            })).collect::<Vec<_>>(),
+            "Tags": self.tags.iter().map(|t| json!({"Key": t.key, "Value": t.value})).collect::<Vec<_>>(),
+        });
+        let map = r.as_object_mut().expect("an object");
+        if let Some(d) = &self.listener_description {
+            map.insert("ListenerDescription".into(), json!(d));
+        }
+        if let Some(p) = &self.security_policy_id {
+            map.insert("SecurityPolicyId".into(), json!(p));
+        }
+        if !self.default_server_group_ids.is_empty() {
+            let tuples: Vec<Value> = self
+                .default_server_group_ids
+                .iter()
+                .map(|id| json!({"ServerGroupId": id}))
+                .collect();
+            map.insert(
+                "DefaultActions".into(),
+                json!([{"Type": "ForwardGroup", "ForwardGroupConfig": {"ServerGroupTuples": tuples}}]),
+            );
+        }
+        if let Some(x) = &self.x_forwarded_for_config {
+            map.insert(
+                "XForwardedForConfig".into(),
+                serde_json::to_value(x).unwrap_or_default(),
+            );
+        }
+        if let Some(q) = &self.quic_config {
+            map.insert(
+                "QuicConfig".into(),
+                serde_json::to_value(q).unwrap_or_default(),
+            );
+        }
+        crate::engine::json::prune(&mut r);
+        r
+    }
+
+    /// The short form of a listener record (for inspection).
+    pub fn from_record(r: &Value) -> Self {
+        let s = |k: &str| r.get(k).and_then(Value::as_str).map(str::to_string);
+        let i = |k: &str, d: i32| r.get(k).and_then(Value::as_i64).map_or(d, |v| v as i32);
+        let b = |k: &str, d: bool| r.get(k).and_then(Value::as_bool).unwrap_or(d);
+        let ids = |k: &str| {
+            crate::engine::json::list(r, k)
+                .iter()
+                .filter_map(|c| {
+                    c.get("CertificateId")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .collect::<Vec<_>>()
+        };
+        Self {
+            listener_id: s("ListenerId").unwrap_or_default(),
+            load_balancer_id: s("LoadBalancerId").unwrap_or_default(),
+            listener_protocol: s("ListenerProtocol").unwrap_or_default(),
+            listener_port: i("ListenerPort", 0),
+            listener_status: s("ListenerStatus").unwrap_or_default(),
+            listener_description: s("ListenerDescription"),
+            default_certificate_id: ids("Certificates").into_iter().next(),
+            additional_certificates: crate::engine::json::list(r, "AdditionalCertificates")
+                .iter()
+                .map(|c| CertificateBinding {
+                    certificate_id: c
+                        .get("CertificateId")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .into(),
+                    status: c
+                        .get("Status")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .into(),
+                    association_count: c
+                        .get(crate::engine::store::internal::COUNT)
+                        .and_then(Value::as_u64)
+                        .unwrap_or(1) as u32,
+                })
+                .collect(),
+            request_timeout: i("RequestTimeout", 60),
+            idle_timeout: i("IdleTimeout", 15),
+            gzip_enabled: b("GzipEnabled", true),
+            http2_enabled: b("Http2Enabled", true),
+            security_policy_id: s("SecurityPolicyId"),
+            ca_enabled: b("CaEnabled", false),
+            ca_certificate_ids: ids("CaCertificates"),
+            default_server_group_ids: crate::engine::json::list(r, "DefaultActions")
+                .iter()
+                .flat_map(|a| crate::engine::json::list(a, "ForwardGroupConfig.ServerGroupTuples"))
+                .filter_map(|t| {
+                    t.get("ServerGroupId")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .collect(),
+            tags: crate::engine::json::list(r, "Tags")
+                .iter()
+                .map(|t| Tag {
+                    key: t
+                        .get("Key")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .into(),
+                    value: t
+                        .get("Value")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .into(),
+                })
+                .collect(),
+            x_forwarded_for_config: r
+                .get("XForwardedForConfig")
+                .and_then(|v| serde_json::from_value(v.clone()).ok()),
+            quic_config: r
+                .get("QuicConfig")
+                .and_then(|v| serde_json::from_value(v.clone()).ok()),
+        }
+    }
+
     pub fn new(
         id: impl Into<String>,
         load_balancer_id: impl Into<String>,
@@ -243,6 +437,22 @@ impl Default for StateFile {
             (1..=crate::DEFAULT_SERVER_CERTIFICATES)
                 .map(|i| ServerCertificate::server(format!("cert-{i:04}"))),
         );
+        let mut resources = BTreeMap::new();
+        resources.insert(
+            "ServerGroup".to_string(),
+            vec![json!({
+                "ServerGroupId": crate::DEFAULT_SERVER_GROUP_ID,
+                "ServerGroupName": "emulator-default",
+                "ServerGroupStatus": "Available",
+                "ServerGroupType": "Instance",
+                "Protocol": "HTTP",
+                "Scheduler": "Wrr",
+                "VpcId": crate::world::DEFAULT_VPC_ID,
+                "ResourceGroupId": crate::world::DEFAULT_RESOURCE_GROUP_ID,
+                "HealthCheckConfig": {"HealthCheckEnabled": false},
+                "Servers": [],
+            })],
+        );
         Self {
             region: crate::DEFAULT_REGION.into(),
             job_delay_ms: None,
@@ -250,6 +460,8 @@ impl Default for StateFile {
             load_balancers: vec![LoadBalancerState::new(crate::DEFAULT_LOAD_BALANCER_ID)],
             listeners: vec![https, http],
             certificates,
+            world: World::default(),
+            resources,
             faults: FaultConfig::default(),
         }
     }
@@ -275,9 +487,42 @@ impl StateFile {
         serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into())
     }
 
-    /// Consistency: unique IDs, listeners on existing load balancers.
+    /// Every record, by the spec's resource type: `resources`, then the
+    /// load balancers and listeners of the short form.
+    pub fn records(&self) -> BTreeMap<&'static str, Vec<Value>> {
+        let mut out: BTreeMap<&'static str, Vec<Value>> = BTreeMap::new();
+        for lb in &self.load_balancers {
+            out.entry("LoadBalancer")
+                .or_default()
+                .push(lb.record(&self.region));
+        }
+        for l in &self.listeners {
+            out.entry("Listener").or_default().push(l.record());
+        }
+        for (kind, list) in &self.resources {
+            if let Some(kind) = crate::engine::store::Model::kind(kind) {
+                out.entry(kind).or_default().extend(list.iter().cloned());
+            }
+        }
+        out
+    }
+
+    /// Consistency: unique IDs, listeners on existing load balancers,
+    /// resource types of the spec.
     pub fn check(&self) -> Result<(), String> {
         let mut problems = Vec::new();
+        for (kind, list) in &self.resources {
+            match alb_sdk::server::MODEL.resource(kind) {
+                None => problems.push(format!("`{kind}` is not a resource type of the spec")),
+                Some(r) => {
+                    for (i, rec) in list.iter().enumerate() {
+                        if rec.get(r.id).and_then(Value::as_str).is_none() {
+                            problems.push(format!("resources.{kind}[{i}] has no {}", r.id));
+                        }
+                    }
+                }
+            }
+        }
         let mut seen = std::collections::HashSet::new();
         for lb in &self.load_balancers {
             if !seen.insert(lb.load_balancer_id.as_str()) {
@@ -344,10 +589,10 @@ fn default_business_status() -> String {
     "Normal".into()
 }
 fn default_listener_status() -> String {
-    status::RUNNING.into()
+    "Running".into()
 }
 fn default_binding_status() -> String {
-    status::ASSOCIATED.into()
+    "Associated".into()
 }
 fn default_certificate_type() -> String {
     "Server".into()

@@ -256,7 +256,17 @@ async fn the_state_endpoint_shows_the_world() {
         send_raw(reqwest::Client::new().get(format!("{}/_emulator/state", emu.base_url()))).await;
     assert_eq!(status, 200);
     let state: alb_emulator::StateFile = serde_json::from_value(body).unwrap();
-    assert_eq!(state.listeners.len(), 2);
+    // Every record, by resource type; a state file that starts another
+    // emulator with the same world.
+    assert_eq!(state.resources["Listener"].len(), 2);
+    assert_eq!(state.resources["LoadBalancer"].len(), 1);
+    let again = alb_emulator::Emulator::builder()
+        .state(state.clone())
+        .start()
+        .await
+        .unwrap();
+    assert_eq!(again.snapshot().resources, state.resources);
+    again.shutdown().await;
     emu.shutdown().await;
 }
 

@@ -149,7 +149,7 @@ async fn a_failed_creation_leaves_no_listener() {
         .listener_port(8081)
         .default_actions(alb_sdk::types::DefaultAction::new(
             alb_sdk::types::ForwardGroupConfig::new(vec![alb_sdk::types::ServerGroupTuple::new(
-                "sgp-test",
+                "sgp-emulator0001",
             )]),
             "ForwardGroup",
         ))

@@ -172,7 +172,9 @@ async fn create_update_and_delete_a_listener() {
         .listener_description("created-by-test")
         .certificates(create::Certificate::new("cert-0010"))
         .default_actions(create::DefaultAction::new(
-            create::ForwardGroupConfig::new(vec![create::ServerGroupTuple::new("sgp-test")]),
+            create::ForwardGroupConfig::new(vec![create::ServerGroupTuple::new(
+                "sgp-emulator0001",
+            )]),
             "ForwardGroup",
         ))
         .send()
@@ -198,7 +200,7 @@ async fn create_update_and_delete_a_listener() {
         .as_ref()
         .unwrap()
         .server_group_tuples;
-    assert_eq!(sg[0].server_group_id.as_deref(), Some("sgp-test"));
+    assert_eq!(sg[0].server_group_id.as_deref(), Some("sgp-emulator0001"));
 
     // The same port again clashes; an unknown load balancer is not found.
     let strict = no_retry(&emu);
@@ -208,7 +210,9 @@ async fn create_update_and_delete_a_listener() {
         .listener_protocol("HTTP")
         .listener_port(8443)
         .default_actions(create::DefaultAction::new(
-            create::ForwardGroupConfig::new(vec![create::ServerGroupTuple::new("sgp-test")]),
+            create::ForwardGroupConfig::new(vec![create::ServerGroupTuple::new(
+                "sgp-emulator0001",
+            )]),
             "ForwardGroup",
         ))
         .send()
@@ -221,7 +225,9 @@ async fn create_update_and_delete_a_listener() {
         .listener_protocol("HTTP")
         .listener_port(81)
         .default_actions(create::DefaultAction::new(
-            create::ForwardGroupConfig::new(vec![create::ServerGroupTuple::new("sgp-test")]),
+            create::ForwardGroupConfig::new(vec![create::ServerGroupTuple::new(
+                "sgp-emulator0001",
+            )]),
             "ForwardGroup",
         ))
         .send()

@@ -2,6 +2,1953 @@
 // Do not edit: change the spec or the generator and run `cargo xtask codegen`.
 //! Server side (feature `server`): one trait method per operation and a dispatcher.
 
+/// The resource model a generic server (the emulator) runs on:
+/// resources.yaml and each operation's `emulator:` binding.
+pub static MODEL: alb_runtime::server::model::Model = alb_runtime::server::model::Model {
+    resources: &[
+        alb_runtime::server::model::Resource {
+            name: "LoadBalancer",
+            id: "LoadBalancerId",
+            id_prefix: "alb-",
+            parent: None,
+            status: Some("LoadBalancerStatus"),
+            states: alb_runtime::server::model::States {
+                creating: Some("Provisioning"),
+                ready: Some("Active"),
+                updating: Some("Configuring"),
+                deleting: Some("Deleting"),
+            },
+            tag_type: Some("loadbalancer"),
+            children: &[
+                alb_runtime::server::model::Child {
+                    path: "SecurityGroupIds",
+                    key: &[],
+                    status: None,
+                    adding: None,
+                    ready: None,
+                    removing: None,
+                },
+            ],
+            defaults: &[
+                ("CreateTime", "{now}"),
+                ("DNSName", "{id}.{region}.alb.aliyuncsslb.com"),
+                ("Ipv6AddressType", "Intranet"),
+                ("LoadBalancerBussinessStatus", "Normal"),
+                ("RegionId", "{region}"),
+            ],
+        },
+        alb_runtime::server::model::Resource {
+            name: "Listener",
+            id: "ListenerId",
+            id_prefix: "lsn-",
+            parent: Some("LoadBalancer"),
+            status: Some("ListenerStatus"),
+            states: alb_runtime::server::model::States {
+                creating: Some("Provisioning"),
+                ready: Some("Running"),
+                updating: Some("Configuring"),
+                deleting: Some("Deleting"),
+            },
+            tag_type: Some("listener"),
+            children: &[
+                alb_runtime::server::model::Child {
+                    path: "AdditionalCertificates",
+                    key: &["CertificateId"],
+                    status: Some("Status"),
+                    adding: Some("Associating"),
+                    ready: Some("Associated"),
+                    removing: Some("Dissociating"),
+                },
+                alb_runtime::server::model::Child {
+                    path: "AclConfig.AclRelations",
+                    key: &["AclId"],
+                    status: Some("Status"),
+                    adding: Some("Associating"),
+                    ready: Some("Associated"),
+                    removing: Some("Dissociating"),
+                },
+            ],
+            defaults: &[],
+        },
+        alb_runtime::server::model::Resource {
+            name: "Rule",
+            id: "RuleId",
+            id_prefix: "rule-",
+            parent: Some("Listener"),
+            status: Some("RuleStatus"),
+            states: alb_runtime::server::model::States {
+                creating: Some("Provisioning"),
+                ready: Some("Available"),
+                updating: Some("Configuring"),
+                deleting: Some("Deleting"),
+            },
+            tag_type: Some("rule"),
+            children: &[],
+            defaults: &[("Direction", "Request")],
+        },
+        alb_runtime::server::model::Resource {
+            name: "ServerGroup",
+            id: "ServerGroupId",
+            id_prefix: "sgp-",
+            parent: None,
+            status: Some("ServerGroupStatus"),
+            states: alb_runtime::server::model::States {
+                creating: Some("Creating"),
+                ready: Some("Available"),
+                updating: Some("Configuring"),
+                deleting: Some("Deleting"),
+            },
+            tag_type: Some("servergroup"),
+            children: &[
+                alb_runtime::server::model::Child {
+                    path: "Servers",
+                    key: &["ServerId", "Port"],
+                    status: Some("Status"),
+                    adding: Some("Adding"),
+                    ready: Some("Available"),
+                    removing: Some("Removing"),
+                },
+            ],
+            defaults: &[("CreateTime", "{now}"), ("ServerGroupType", "Instance")],
+        },
+        alb_runtime::server::model::Resource {
+            name: "Acl",
+            id: "AclId",
+            id_prefix: "acl-",
+            parent: None,
+            status: Some("AclStatus"),
+            states: alb_runtime::server::model::States {
+                creating: Some("Creating"),
+                ready: Some("Available"),
+                updating: Some("Configuring"),
+                deleting: Some("Deleting"),
+            },
+            tag_type: Some("acl"),
+            children: &[
+                alb_runtime::server::model::Child {
+                    path: "AclEntries",
+                    key: &["Entry"],
+                    status: Some("Status"),
+                    adding: Some("Adding"),
+                    ready: Some("Available"),
+                    removing: Some("Removing"),
+                },
+            ],
+            defaults: &[("AddressIPVersion", "IPv4"), ("CreateTime", "{now}")],
+        },
+        alb_runtime::server::model::Resource {
+            name: "SecurityPolicy",
+            id: "SecurityPolicyId",
+            id_prefix: "spy-",
+            parent: None,
+            status: Some("SecurityPolicyStatus"),
+            states: alb_runtime::server::model::States {
+                creating: None,
+                ready: Some("Available"),
+                updating: Some("Configuring"),
+                deleting: None,
+            },
+            tag_type: Some("securitypolicy"),
+            children: &[],
+            defaults: &[("CreateTime", "{now}")],
+        },
+        alb_runtime::server::model::Resource {
+            name: "HealthCheckTemplate",
+            id: "HealthCheckTemplateId",
+            id_prefix: "hct-",
+            parent: None,
+            status: None,
+            states: alb_runtime::server::model::States {
+                creating: None,
+                ready: None,
+                updating: None,
+                deleting: None,
+            },
+            tag_type: Some("healthchecktemplate"),
+            children: &[],
+            defaults: &[],
+        },
+        alb_runtime::server::model::Resource {
+            name: "AScript",
+            id: "AScriptId",
+            id_prefix: "as-",
+            parent: Some("Listener"),
+            status: Some("AScriptStatus"),
+            states: alb_runtime::server::model::States {
+                creating: Some("Creating"),
+                ready: Some("Available"),
+                updating: Some("Configuring"),
+                deleting: Some("Deleting"),
+            },
+            tag_type: None,
+            children: &[],
+            defaults: &[],
+        },
+    ],
+    external: &[
+        alb_runtime::server::model::External {
+            field: "VpcId",
+            kind: "vpc",
+            not_found: "ResourceNotFound.Vpc",
+        },
+        alb_runtime::server::model::External {
+            field: "VSwitchId",
+            kind: "vswitch",
+            not_found: "ResourceNotFound.VSwitch",
+        },
+        alb_runtime::server::model::External {
+            field: "CertificateId",
+            kind: "certificate",
+            not_found: "ResourceNotFound.Certificate",
+        },
+        alb_runtime::server::model::External {
+            field: "SecurityGroupId",
+            kind: "security_group",
+            not_found: "ResourceNotFound.SecurityGroup",
+        },
+        alb_runtime::server::model::External {
+            field: "SecurityGroupIds",
+            kind: "security_group",
+            not_found: "ResourceNotFound.SecurityGroup",
+        },
+        alb_runtime::server::model::External {
+            field: "ResourceGroupId",
+            kind: "resource_group",
+            not_found: "NotExist.ResourceGroup",
+        },
+        alb_runtime::server::model::External {
+            field: "NewResourceGroupId",
+            kind: "resource_group",
+            not_found: "NotExist.ResourceGroup",
+        },
+        alb_runtime::server::model::External {
+            field: "BandwidthPackageId",
+            kind: "bandwidth_package",
+            not_found: "ResourceNotFound.CommonBandwidthPackage",
+        },
+        alb_runtime::server::model::External {
+            field: "AllocationId",
+            kind: "eip",
+            not_found: "ResourceNotFound.Eip",
+        },
+    ],
+    bindings: &[
+        alb_runtime::server::model::Binding {
+            operation: "AddEntriesToAcl",
+            verb: alb_runtime::server::model::Verb::Add,
+            resource: Some("Acl"),
+            id: None,
+            items: Some("AclEntries"),
+            ids: None,
+            child: Some("AclEntries"),
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "AddServersToServerGroup",
+            verb: alb_runtime::server::model::Verb::Add,
+            resource: Some("ServerGroup"),
+            id: None,
+            items: Some("Servers"),
+            ids: None,
+            child: Some("Servers"),
+            transition: None,
+            set: &[],
+            hooks: &["backend_servers_exist"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ApplyHealthCheckTemplateToServerGroup",
+            verb: alb_runtime::server::model::Verb::Custom,
+            resource: Some("ServerGroup"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["apply_health_check_template"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "AssociateAclsWithListener",
+            verb: alb_runtime::server::model::Verb::Add,
+            resource: Some("Listener"),
+            id: None,
+            items: Some("AclIds"),
+            ids: None,
+            child: Some("AclConfig.AclRelations"),
+            transition: None,
+            set: &[
+                (
+                    "AclConfig.AclType",
+                    alb_runtime::server::model::SetValue::Request("AclType"),
+                ),
+            ],
+            hooks: &["acl_type_consistent"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "AssociateAdditionalCertificatesWithListener",
+            verb: alb_runtime::server::model::Verb::Add,
+            resource: Some("Listener"),
+            id: None,
+            items: Some("Certificates"),
+            ids: None,
+            child: Some("AdditionalCertificates"),
+            transition: None,
+            set: &[],
+            hooks: &["https_listener_only", "additional_certificates"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "AttachCommonBandwidthPackageToLoadBalancer",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[
+                (
+                    "BandwidthPackageId",
+                    alb_runtime::server::model::SetValue::Request("BandwidthPackageId"),
+                ),
+            ],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "CancelShiftLoadBalancerZones",
+            verb: alb_runtime::server::model::Verb::Custom,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["shift_zones"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "CreateAScripts",
+            verb: alb_runtime::server::model::Verb::Create,
+            resource: Some("AScript"),
+            id: None,
+            items: Some("AScripts"),
+            ids: Some("AScriptIds"),
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "CreateAcl",
+            verb: alb_runtime::server::model::Verb::Create,
+            resource: Some("Acl"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "CreateHealthCheckTemplate",
+            verb: alb_runtime::server::model::Verb::Create,
+            resource: Some("HealthCheckTemplate"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "CreateListener",
+            verb: alb_runtime::server::model::Verb::Create,
+            resource: Some("Listener"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[
+                "listener_port_clash",
+                "listener_quota",
+                "listener_certificates",
+                "quic_association",
+            ],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "CreateLoadBalancer",
+            verb: alb_runtime::server::model::Verb::Create,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[
+                (
+                    "DeletionProtectionConfig.Enabled",
+                    alb_runtime::server::model::SetValue::Request(
+                        "DeletionProtectionEnabled",
+                    ),
+                ),
+            ],
+            hooks: &[
+                "zone_mappings_in_vpc",
+                "load_balancer_addresses",
+                "security_group_ids_flat",
+            ],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "CreateRule",
+            verb: alb_runtime::server::model::Verb::Create,
+            resource: Some("Rule"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["rule_priority_unique"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "CreateRules",
+            verb: alb_runtime::server::model::Verb::Create,
+            resource: Some("Rule"),
+            id: None,
+            items: Some("Rules"),
+            ids: Some("RuleIds"),
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["rule_priority_unique"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "CreateSecurityPolicy",
+            verb: alb_runtime::server::model::Verb::Create,
+            resource: Some("SecurityPolicy"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "CreateServerGroup",
+            verb: alb_runtime::server::model::Verb::Create,
+            resource: Some("ServerGroup"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "DeleteAScripts",
+            verb: alb_runtime::server::model::Verb::Delete,
+            resource: Some("AScript"),
+            id: None,
+            items: None,
+            ids: Some("AScriptIds"),
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "DeleteAcl",
+            verb: alb_runtime::server::model::Verb::Delete,
+            resource: Some("Acl"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "DeleteHealthCheckTemplates",
+            verb: alb_runtime::server::model::Verb::Delete,
+            resource: Some("HealthCheckTemplate"),
+            id: None,
+            items: None,
+            ids: Some("HealthCheckTemplateIds"),
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "DeleteListener",
+            verb: alb_runtime::server::model::Verb::Delete,
+            resource: Some("Listener"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "DeleteLoadBalancer",
+            verb: alb_runtime::server::model::Verb::Delete,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["deletion_protection"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "DeleteRule",
+            verb: alb_runtime::server::model::Verb::Delete,
+            resource: Some("Rule"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "DeleteRules",
+            verb: alb_runtime::server::model::Verb::Delete,
+            resource: Some("Rule"),
+            id: None,
+            items: None,
+            ids: Some("RuleIds"),
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "DeleteSecurityPolicy",
+            verb: alb_runtime::server::model::Verb::Delete,
+            resource: Some("SecurityPolicy"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "DeleteServerGroup",
+            verb: alb_runtime::server::model::Verb::Delete,
+            resource: Some("ServerGroup"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "DescribeCapacityReservation",
+            verb: alb_runtime::server::model::Verb::Get,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["capacity_reservation"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "DescribeRegions",
+            verb: alb_runtime::server::model::Verb::Regions,
+            resource: None,
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "DescribeZones",
+            verb: alb_runtime::server::model::Verb::Zones,
+            resource: None,
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "DetachCommonBandwidthPackageFromLoadBalancer",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[("BandwidthPackageId", alb_runtime::server::model::SetValue::Remove)],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "DisableDeletionProtection",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("LoadBalancer"),
+            id: Some("ResourceId"),
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[
+                (
+                    "DeletionProtectionConfig.Enabled",
+                    alb_runtime::server::model::SetValue::Literal("false"),
+                ),
+                (
+                    "DeletionProtectionConfig.EnabledTime",
+                    alb_runtime::server::model::SetValue::Remove,
+                ),
+            ],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "DisableLoadBalancerAccessLog",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[("AccessLogConfig", alb_runtime::server::model::SetValue::Remove)],
+            hooks: &["access_log_on"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "DisableLoadBalancerIpv6Internet",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[
+                (
+                    "Ipv6AddressType",
+                    alb_runtime::server::model::SetValue::Literal("\"Intranet\""),
+                ),
+            ],
+            hooks: &["dual_stack"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "DissociateAclsFromListener",
+            verb: alb_runtime::server::model::Verb::Remove,
+            resource: Some("Listener"),
+            id: None,
+            items: Some("AclIds"),
+            ids: None,
+            child: Some("AclConfig.AclRelations"),
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "DissociateAdditionalCertificatesFromListener",
+            verb: alb_runtime::server::model::Verb::Remove,
+            resource: Some("Listener"),
+            id: None,
+            items: Some("Certificates"),
+            ids: None,
+            child: Some("AdditionalCertificates"),
+            transition: None,
+            set: &[],
+            hooks: &["https_listener_only", "default_certificate_kept"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "EnableDeletionProtection",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("LoadBalancer"),
+            id: Some("ResourceId"),
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[
+                (
+                    "DeletionProtectionConfig.Enabled",
+                    alb_runtime::server::model::SetValue::Literal("true"),
+                ),
+                (
+                    "DeletionProtectionConfig.EnabledTime",
+                    alb_runtime::server::model::SetValue::Literal("\"{now}\""),
+                ),
+            ],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "EnableLoadBalancerAccessLog",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[
+                (
+                    "AccessLogConfig.LogProject",
+                    alb_runtime::server::model::SetValue::Request("LogProject"),
+                ),
+                (
+                    "AccessLogConfig.LogStore",
+                    alb_runtime::server::model::SetValue::Request("LogStore"),
+                ),
+            ],
+            hooks: &["access_log_off"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "EnableLoadBalancerIpv6Internet",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[
+                (
+                    "Ipv6AddressType",
+                    alb_runtime::server::model::SetValue::Literal("\"Internet\""),
+                ),
+            ],
+            hooks: &["dual_stack"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "GetHealthCheckTemplateAttribute",
+            verb: alb_runtime::server::model::Verb::Get,
+            resource: Some("HealthCheckTemplate"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "GetListenerAttribute",
+            verb: alb_runtime::server::model::Verb::Get,
+            resource: Some("Listener"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "GetListenerHealthStatus",
+            verb: alb_runtime::server::model::Verb::Get,
+            resource: Some("Listener"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["listener_health"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "GetLoadBalancerAttribute",
+            verb: alb_runtime::server::model::Verb::Get,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListAScripts",
+            verb: alb_runtime::server::model::Verb::List,
+            resource: Some("AScript"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListAclEntries",
+            verb: alb_runtime::server::model::Verb::ListChildren,
+            resource: Some("Acl"),
+            id: None,
+            items: None,
+            ids: None,
+            child: Some("AclEntries"),
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListAclRelations",
+            verb: alb_runtime::server::model::Verb::Custom,
+            resource: None,
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["acl_relations"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListAcls",
+            verb: alb_runtime::server::model::Verb::List,
+            resource: Some("Acl"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListAsynJobs",
+            verb: alb_runtime::server::model::Verb::Jobs,
+            resource: None,
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListHealthCheckTemplates",
+            verb: alb_runtime::server::model::Verb::List,
+            resource: Some("HealthCheckTemplate"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListListenerCertificates",
+            verb: alb_runtime::server::model::Verb::ListChildren,
+            resource: Some("Listener"),
+            id: None,
+            items: None,
+            ids: None,
+            child: Some("AdditionalCertificates"),
+            transition: None,
+            set: &[],
+            hooks: &["https_listener_only", "listener_certificates_listing"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListListeners",
+            verb: alb_runtime::server::model::Verb::List,
+            resource: Some("Listener"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListLoadBalancers",
+            verb: alb_runtime::server::model::Verb::List,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListRules",
+            verb: alb_runtime::server::model::Verb::List,
+            resource: Some("Rule"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListSecurityPolicies",
+            verb: alb_runtime::server::model::Verb::List,
+            resource: Some("SecurityPolicy"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListSecurityPolicyRelations",
+            verb: alb_runtime::server::model::Verb::Custom,
+            resource: None,
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["security_policy_relations"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListServerGroupServers",
+            verb: alb_runtime::server::model::Verb::ListChildren,
+            resource: Some("ServerGroup"),
+            id: None,
+            items: None,
+            ids: None,
+            child: Some("Servers"),
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListServerGroups",
+            verb: alb_runtime::server::model::Verb::List,
+            resource: Some("ServerGroup"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["server_group_counts"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListSystemSecurityPolicies",
+            verb: alb_runtime::server::model::Verb::Custom,
+            resource: None,
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["system_security_policies"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListTagKeys",
+            verb: alb_runtime::server::model::Verb::ListTagKeys,
+            resource: None,
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListTagResources",
+            verb: alb_runtime::server::model::Verb::ListTagResources,
+            resource: None,
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListTagValues",
+            verb: alb_runtime::server::model::Verb::ListTagValues,
+            resource: None,
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "LoadBalancerJoinSecurityGroup",
+            verb: alb_runtime::server::model::Verb::Add,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: Some("SecurityGroupIds"),
+            ids: None,
+            child: Some("SecurityGroupIds"),
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "LoadBalancerLeaveSecurityGroup",
+            verb: alb_runtime::server::model::Verb::Remove,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: Some("SecurityGroupIds"),
+            ids: None,
+            child: Some("SecurityGroupIds"),
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ModifyCapacityReservation",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["capacity_reservation"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "MoveResourceGroup",
+            verb: alb_runtime::server::model::Verb::Custom,
+            resource: None,
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["move_resource_group"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "RemoveEntriesFromAcl",
+            verb: alb_runtime::server::model::Verb::Remove,
+            resource: Some("Acl"),
+            id: None,
+            items: Some("Entries"),
+            ids: None,
+            child: Some("AclEntries"),
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "RemoveServersFromServerGroup",
+            verb: alb_runtime::server::model::Verb::Remove,
+            resource: Some("ServerGroup"),
+            id: None,
+            items: Some("Servers"),
+            ids: None,
+            child: Some("Servers"),
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ReplaceServersInServerGroup",
+            verb: alb_runtime::server::model::Verb::Custom,
+            resource: Some("ServerGroup"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["replace_servers"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "StartListener",
+            verb: alb_runtime::server::model::Verb::Transition,
+            resource: Some("Listener"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: Some(alb_runtime::server::model::Transition {
+                from: &["Stopped"],
+                via: "Starting",
+                to: "Running",
+            }),
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "StartShiftLoadBalancerZones",
+            verb: alb_runtime::server::model::Verb::Custom,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["shift_zones"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "StopListener",
+            verb: alb_runtime::server::model::Verb::Transition,
+            resource: Some("Listener"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: Some(alb_runtime::server::model::Transition {
+                from: &["Running"],
+                via: "Stopping",
+                to: "Stopped",
+            }),
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "TagResources",
+            verb: alb_runtime::server::model::Verb::Tag,
+            resource: None,
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "UnTagResources",
+            verb: alb_runtime::server::model::Verb::Untag,
+            resource: None,
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "UpdateAScripts",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("AScript"),
+            id: None,
+            items: Some("AScripts"),
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "UpdateAclAttribute",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("Acl"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "UpdateHealthCheckTemplateAttribute",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("HealthCheckTemplate"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "UpdateListenerAttribute",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("Listener"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["listener_certificates", "quic_association"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "UpdateListenerLogConfig",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("Listener"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[
+                (
+                    "LogConfig.AccessLogRecordCustomizedHeadersEnabled",
+                    alb_runtime::server::model::SetValue::Request(
+                        "AccessLogRecordCustomizedHeadersEnabled",
+                    ),
+                ),
+                (
+                    "LogConfig.AccessLogTracingConfig",
+                    alb_runtime::server::model::SetValue::Request(
+                        "AccessLogTracingConfig",
+                    ),
+                ),
+            ],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "UpdateLoadBalancerAddressTypeConfig",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["load_balancer_addresses"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "UpdateLoadBalancerAttribute",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "UpdateLoadBalancerEdition",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "UpdateLoadBalancerZones",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("LoadBalancer"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["zone_mappings_in_vpc", "load_balancer_addresses"],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "UpdateRuleAttribute",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("Rule"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "UpdateRulesAttribute",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("Rule"),
+            id: None,
+            items: Some("Rules"),
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "UpdateSecurityPolicyAttribute",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("SecurityPolicy"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "UpdateServerGroupAttribute",
+            verb: alb_runtime::server::model::Verb::Update,
+            resource: Some("ServerGroup"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "UpdateServerGroupServersAttribute",
+            verb: alb_runtime::server::model::Verb::Custom,
+            resource: Some("ServerGroup"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["update_servers"],
+        },
+    ],
+    catalogue: &[
+        &crate::errors::DRY_RUN_OPERATION,
+        &crate::errors::FORBIDDEN_LISTENER,
+        &crate::errors::FORBIDDEN_LOAD_BALANCER,
+        &crate::errors::FORBIDDEN_RAM,
+        &crate::errors::FORBIDDEN_SECURITY_POLICY,
+        &crate::errors::INCOMPLETE_SIGNATURE,
+        &crate::errors::INCORRECT_BUSINESS_STATUS_LOAD_BALANCER,
+        &crate::errors::INCORRECT_STATUS_LISTENER,
+        &crate::errors::INCORRECT_STATUS_LOAD_BALANCER,
+        &crate::errors::INTERNAL_ERROR,
+        &crate::errors::INVALID_ACCESS_KEY_ID_INACTIVE,
+        &crate::errors::INVALID_ACCESS_KEY_ID_NOT_FOUND,
+        &crate::errors::INVALID_ACTION_NOT_FOUND,
+        &crate::errors::INVALID_PARAMETER,
+        &crate::errors::INVALID_SECURITY_TOKEN_EXPIRED,
+        &crate::errors::INVALID_TIME_STAMP_EXPIRED,
+        &crate::errors::MISMATCH_LOAD_BALANCER_EDITION_AND_CONNECTION_DRAIN,
+        &crate::errors::MISMATCH_LOAD_BALANCER_EDITION_AND_SLOW_START_ENABLE,
+        &crate::errors::MISMATCH_VPC_ID,
+        &crate::errors::MISSING_PARAMETER,
+        &crate::errors::OPERATION_DENIED_CROSS_LOAD_BALANCER_QUIC_LISTENER,
+        &crate::errors::OPERATION_DENIED_DEFAULT_CERTIFICATE_USED,
+        &crate::errors::OPERATION_DENIED_GRPC_SERVER_GROUP,
+        &crate::errors::OPERATION_DENIED_HTTP_LISTENER_NOT_SUPPORT,
+        &crate::errors::OPERATION_DENIED_SERVER_GROUP_PROTOCOL_NOT_SUPPORT,
+        &crate::errors::OPERATION_FAILED_DEFAULT_CERTIFICATE_NOT_FOUND,
+        &crate::errors::RESOURCE_ALREADY_ASSOCIATED_CERTIFICATE,
+        &crate::errors::RESOURCE_ALREADY_ASSOCIATED_LISTENER,
+        &crate::errors::RESOURCE_ALREADY_EXIST_LISTENER,
+        &crate::errors::RESOURCE_IN_CONFIGURING_LISTENER,
+        &crate::errors::RESOURCE_IN_USE_LISTENER,
+        &crate::errors::RESOURCE_NOT_ASSOCIATED_CERTIFICATE,
+        &crate::errors::RESOURCE_NOT_FOUND_CERTIFICATE,
+        &crate::errors::RESOURCE_NOT_FOUND_LISTENER,
+        &crate::errors::RESOURCE_NOT_FOUND_LOAD_BALANCER,
+        &crate::errors::RESOURCE_NOT_FOUND_SECURITY_POLICY,
+        &crate::errors::RESOURCE_NOT_FOUND_SERVER_GROUP,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_LOAD_BALANCER_CERTIFICATES_NUM,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_LOAD_BALANCER_LISTENERS_NUM,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_LOAD_BALANCER_SERVERS_NUM,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_SECURITY_POLICY_ATTACHED_NUM,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_SERVER_ADDED_NUM,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_SERVER_GROUP_ATTACHED_NUM,
+        &crate::errors::SERVICE_UNAVAILABLE,
+        &crate::errors::SIGNATURE_DOES_NOT_MATCH,
+        &crate::errors::SIGNATURE_NONCE_USED,
+        &crate::errors::SYSTEM_BUSY,
+        &crate::errors::THROTTLING,
+        &crate::errors::THROTTLING_API,
+        &crate::errors::THROTTLING_USER,
+        &crate::errors::UNSUPPORTED_FEATURE_FULL_TRACE_HTTPS,
+        &crate::errors::RESOURCE_ALREADY_EXIST_ACL_ENTRY,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_ACL_ENTRIES_NUM,
+        &crate::errors::INCORRECT_STATUS_ACL,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_LISTENER_ACL_ENTRIES_NUM,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_LOAD_BALANCER_ACL_ENTRIES_NUM,
+        &crate::errors::RESOURCE_NOT_FOUND_ACL,
+        &crate::errors::INCORRECT_STATUS_SERVER_GROUP,
+        &crate::errors::CONFLICT_BACKEND_SERVER,
+        &crate::errors::OPERATION_DENIED_VPC_VPORT_NOT_FOUND,
+        &crate::errors::INCORRECT_STATUS_ENI,
+        &crate::errors::RESOURCE_IN_USE_IP,
+        &crate::errors::OPERATION_DENIED_NO_AVAILABLE_V_SWITCH,
+        &crate::errors::OPERATION_DENIED_VGW_VIP_NOT_FOUND,
+        &crate::errors::OPERATION_DENIED_CLOUD_BOX,
+        &crate::errors::MISMATCH_TYPE,
+        &crate::errors::RESOURCE_IN_CONFIGURING,
+        &crate::errors::DUPLICATED_PARAM_BACKEND_SERVER,
+        &crate::errors::OPERATION_DENIED_ECI_NOT_SUPPORT_JOB_TYPE,
+        &crate::errors::ILLEGAL_PARAM_SERVER_IP,
+        &crate::errors::MISMATCH_SERVER_TYPE,
+        &crate::errors::FORBIDDEN_SERVER_GROUP,
+        &crate::errors::RESOURCE_NOT_FOUND_ECS,
+        &crate::errors::RESOURCE_NOT_FOUND_ECI,
+        &crate::errors::RESOURCE_NOT_FOUND_ENI,
+        &crate::errors::INCORRECT_STATUS_HEALTH_CHECK_TEMPLATE,
+        &crate::errors::RESOURCE_NOT_FOUND_HEALTH_CHECK_TEMPLATE,
+        &crate::errors::QUOTA_EXCEEDED_ACLS_NUM,
+        &crate::errors::OPERATION_DENIED_ACL_NOT_SUPPORT,
+        &crate::errors::RESOURCE_IN_USE_ACL,
+        &crate::errors::OPERATION_DENIED_LOAD_BALANCER_JOINED_SECURITY_GROUP_NOT_SUPPORT_ACL,
+        &crate::errors::INCORRECT_BUSINESS_STATUS_COMMON_BANDWIDTH_PACKAGE,
+        &crate::errors::INCORRECT_STATUS_COMMON_BANDWIDTH_PACKAGE,
+        &crate::errors::RESOURCE_NOT_FOUND_COMMON_BANDWIDTH_PACKAGE,
+        &crate::errors::INCORRECT_BUSINESS_STATUS_EIP,
+        &crate::errors::OPERATION_DENIED_ZONE_V_SWITCH_CHANGED,
+        &crate::errors::OPERATION_DENIED_ZONE_MAPPINGS_NOT_CHANGED,
+        &crate::errors::OPERATION_DENIED_ZONE_V_SWITCH_NOT_EXIST,
+        &crate::errors::OPERATION_DENIED_ENI_STATUS_NOT_SUPPORT,
+        &crate::errors::OPERATION_DENIED_ONLY_FIXED_ADDRESS_ALLOCATED_MODE_SUPPORTED,
+        &crate::errors::OPERATION_FAILED_CANCEL_SHIFT_LOAD_BALANCER_ZONES_FAILED,
+        &crate::errors::RESOURCE_NOT_ENOUGH_V_SWITCH_IP,
+        &crate::errors::MISMATCH_ZONE_ID_AND_V_SWITCH_ID,
+        &crate::errors::RESOURCE_NOT_FOUND_V_SWITCH,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_A_SCRIPTS_NUM,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_A_SCRIPTS_TOTAL_LINES_NUM,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_A_SCRIPT_LINES_NUM,
+        &crate::errors::NOT_EXIST_RESOURCE_GROUP,
+        &crate::errors::FORBIDDEN_ACL,
+        &crate::errors::QUOTA_EXCEEDED_HEALTH_CHECK_TEMPLATES_NUM,
+        &crate::errors::FORBIDDEN_HEALTH_CHECK_TEMPLATE,
+        &crate::errors::QUOTA_EXCEEDED_LOAD_BALANCERS_NUM,
+        &crate::errors::DUPLICATED_PARAM_ZONE_ID,
+        &crate::errors::OPERATION_DENYED_SERVICE_LINKED_ROLE_NOT_EXIST,
+        &crate::errors::OPERATION_DENIED_SAME_GROUP_FOR_FORWARD_AND_MIRROR_ACTION,
+        &crate::errors::OPERATION_DENIED_IP_GROUP_CAN_NOT_USED_FOR_MIRROR_ACTION,
+        &crate::errors::CONFLICT_PRIORITY,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_LOAD_BALANCER_RULES_NUM,
+        &crate::errors::QUOTA_EXCEEDED_RULE_WILDCARDS_NUM,
+        &crate::errors::QUOTA_EXCEEDED_RULE_MATCH_EVALUATIONS_NUM,
+        &crate::errors::QUOTA_EXCEEDED_RULE_ACTIONS_NUM,
+        &crate::errors::MISMATCH_PROTOCOL,
+        &crate::errors::OPERATION_DENIED_REWRITE_MISSING_FORWARD_GROUP,
+        &crate::errors::OPERATION_DENIED_MIRROR_ACTION_SUPPORT_HTTP_GROUP_ONLY,
+        &crate::errors::OPERATION_DENIED_PROTOCOL_MUST_SAME_FOR_FORWARD_GROUP_ACTION,
+        &crate::errors::QUOTA_EXCEEDED_SECURITY_POLICIES_NUM,
+        &crate::errors::QUOTA_EXCEEDED_SERVER_GROUPS_NUM,
+        &crate::errors::MISMATCH_SERVER_GROUP_SCHEDULER_AND_SLOW_START_ENABLE,
+        &crate::errors::QUOTA_EXCEEDED_SLOW_START_DURATION,
+        &crate::errors::UNSUPPORTED_FEATURE_SLOW_START,
+        &crate::errors::QUOTA_EXCEEDED_CONNECTION_DRAIN_TIMEOUT,
+        &crate::errors::UNSUPPORTED_FEATURE_CONNECTION_DRAIN,
+        &crate::errors::OPERATION_DENIED_VPC_NOT_SUPPORT_IPV6,
+        &crate::errors::UNSUPPORTED_FEATURE_FC_SERVER_GROUP,
+        &crate::errors::RESOURCE_NOT_FOUND_VPC,
+        &crate::errors::RESOURCE_NOT_FOUND_A_SCRIPT,
+        &crate::errors::OPERATION_DENIED_CROSS_LISTENER_A_SCRIPTS,
+        &crate::errors::OPERATION_DENIED_DELETION_PROTECTION_ENABLED,
+        &crate::errors::INCORRECT_STATUS_RULE,
+        &crate::errors::RESOURCE_NOT_FOUND_RULE,
+        &crate::errors::OPERATION_DENIED_CROSS_LOAD_BALANCER_RULES,
+        &crate::errors::INCORRECT_STATUS_SECURITY_POLICY,
+        &crate::errors::RESOURCE_IN_USE_SECURITY_POLICY,
+        &crate::errors::RESOURCE_IN_USE_SERVER_GROUP,
+        &crate::errors::OPERATION_DENIED_ACCESS_LOG_DISABLED,
+        &crate::errors::RESOURCE_IN_CONFIGURING_LOAD_BALANCER,
+        &crate::errors::OPERATION_DENIED_NON_DUAL_STACK_INSTANCE,
+        &crate::errors::OPERATION_DENIED_IPV6_INTRANET_INSTANCE,
+        &crate::errors::LOCK_FAILED,
+        &crate::errors::RESOURCE_NOT_ASSOCIATED_ACL,
+        &crate::errors::OPERATION_DENIED_ACCESS_LOG_ENABLED,
+        &crate::errors::OPERATION_DENIED_IPV6_INTERNET_INSTANCE,
+        &crate::errors::RESOURCE_ALREADY_ASSOCIATED_SECURITY_GROUP,
+        &crate::errors::RESOURCE_QUOTA_EXCEEDED_SECURITY_GROUP_NUM,
+        &crate::errors::OPERATION_DENIED_SECURITY_GROUP_NOT_SUPPORT,
+        &crate::errors::OPERATION_DENIED_LB_ASSOCIATED_ACL_CAN_NOT_JOIN_SECURITY_GROUP,
+        &crate::errors::RESOURCE_NOT_FOUND_SECURITY_GROUP,
+        &crate::errors::RESOURCE_NOT_ASSOCIATED_SECURITY_GROUP,
+        &crate::errors::RESOURCE_NOT_FOUND_ACL_ENTRY,
+        &crate::errors::RESOURCE_IN_CONFIGURING_BACKEND_SERVER,
+        &crate::errors::RESOURCE_NOT_FOUND_BACKEND_SERVER,
+        &crate::errors::IDEMPOTENT_PARAMETER_MISMATCH,
+        &crate::errors::OPERATION_DENIED_CONFIG_LAST_ACTIVE_ZONE_NOT_SUPPORT,
+        &crate::errors::OPERATION_FAILED_SHIFT_LOAD_BALANCER_ZONES_FAILED,
+        &crate::errors::RESOURCE_NOT_FOUND_ASCRIPT,
+        &crate::errors::CONFLICT_ACL,
+        &crate::errors::OPERATION_DENIED_ONLY_POST_PAID_EIP_SUPPORTED,
+        &crate::errors::RESOURCE_NOT_FOUND_EIP,
+        &crate::errors::OPERATION_DENIED_ADDRESS_TYPE_NOT_CHANGED,
+        &crate::errors::OPERATION_DENIED_DOWNGRADE,
+        &crate::errors::OPERATION_DENIED_EDITION_NOT_CHANGED,
+        &crate::errors::OPERATION_DENIED_SERVICE_MANAGED_RESOURCE,
+        &crate::errors::OPERATION_DENIED_LISTENER_ID_INCONSISTENT,
+        &crate::errors::ILLEGAL_PARAM_PRIORITY,
+        &crate::errors::OPERATION_DENIED_UPSTREAM_KEEPALIVE_DISABLED,
+        &crate::errors::OPERATION_DENIED_UPSTREAM_KEEPALIVE_ENABLED,
+        &crate::errors::IDEMPOTENCE_PROCESSING,
+        &crate::errors::OPERATION_FAILED_RESOURCE_GROUP_STATUS_CHECK_FAIL,
+        &crate::errors::VIP_STATUS_NOT_SUPPORT,
+    ],
+};
+/// [`dispatch`] for a server that handles every operation as JSON
+/// ([`alb_runtime::server::JsonService`]): the request is validated
+/// and parsed as its typed form, the answer rendered through the
+/// typed response.
+pub fn dispatch_json(
+    service: &dyn alb_runtime::server::JsonService,
+    ctx: &alb_runtime::server::RequestContext,
+    action: &str,
+    params: &alb_runtime::ParamMap,
+) -> Result<serde_json::Value, alb_runtime::ErrorMetadata> {
+    match action {
+        "AddEntriesToAcl" => {
+            alb_runtime::server::handle_json::<
+                crate::AddEntriesToAclRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "AddServersToServerGroup" => {
+            alb_runtime::server::handle_json::<
+                crate::AddServersToServerGroupRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ApplyHealthCheckTemplateToServerGroup" => {
+            alb_runtime::server::handle_json::<
+                crate::ApplyHealthCheckTemplateToServerGroupRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "AssociateAclsWithListener" => {
+            alb_runtime::server::handle_json::<
+                crate::AssociateAclsWithListenerRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "AssociateAdditionalCertificatesWithListener" => {
+            alb_runtime::server::handle_json::<
+                crate::AssociateAdditionalCertificatesWithListenerRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "AttachCommonBandwidthPackageToLoadBalancer" => {
+            alb_runtime::server::handle_json::<
+                crate::AttachCommonBandwidthPackageToLoadBalancerRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "CancelShiftLoadBalancerZones" => {
+            alb_runtime::server::handle_json::<
+                crate::CancelShiftLoadBalancerZonesRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "CreateAScripts" => {
+            alb_runtime::server::handle_json::<
+                crate::CreateAScriptsRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "CreateAcl" => {
+            alb_runtime::server::handle_json::<
+                crate::CreateAclRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "CreateHealthCheckTemplate" => {
+            alb_runtime::server::handle_json::<
+                crate::CreateHealthCheckTemplateRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "CreateListener" => {
+            alb_runtime::server::handle_json::<
+                crate::CreateListenerRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "CreateLoadBalancer" => {
+            alb_runtime::server::handle_json::<
+                crate::CreateLoadBalancerRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "CreateRule" => {
+            alb_runtime::server::handle_json::<
+                crate::CreateRuleRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "CreateRules" => {
+            alb_runtime::server::handle_json::<
+                crate::CreateRulesRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "CreateSecurityPolicy" => {
+            alb_runtime::server::handle_json::<
+                crate::CreateSecurityPolicyRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "CreateServerGroup" => {
+            alb_runtime::server::handle_json::<
+                crate::CreateServerGroupRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "DeleteAScripts" => {
+            alb_runtime::server::handle_json::<
+                crate::DeleteAScriptsRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "DeleteAcl" => {
+            alb_runtime::server::handle_json::<
+                crate::DeleteAclRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "DeleteHealthCheckTemplates" => {
+            alb_runtime::server::handle_json::<
+                crate::DeleteHealthCheckTemplatesRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "DeleteListener" => {
+            alb_runtime::server::handle_json::<
+                crate::DeleteListenerRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "DeleteLoadBalancer" => {
+            alb_runtime::server::handle_json::<
+                crate::DeleteLoadBalancerRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "DeleteRule" => {
+            alb_runtime::server::handle_json::<
+                crate::DeleteRuleRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "DeleteRules" => {
+            alb_runtime::server::handle_json::<
+                crate::DeleteRulesRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "DeleteSecurityPolicy" => {
+            alb_runtime::server::handle_json::<
+                crate::DeleteSecurityPolicyRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "DeleteServerGroup" => {
+            alb_runtime::server::handle_json::<
+                crate::DeleteServerGroupRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "DescribeCapacityReservation" => {
+            alb_runtime::server::handle_json::<
+                crate::DescribeCapacityReservationRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "DescribeRegions" => {
+            alb_runtime::server::handle_json::<
+                crate::DescribeRegionsRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "DescribeZones" => {
+            alb_runtime::server::handle_json::<
+                crate::DescribeZonesRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "DetachCommonBandwidthPackageFromLoadBalancer" => {
+            alb_runtime::server::handle_json::<
+                crate::DetachCommonBandwidthPackageFromLoadBalancerRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "DisableDeletionProtection" => {
+            alb_runtime::server::handle_json::<
+                crate::DisableDeletionProtectionRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "DisableLoadBalancerAccessLog" => {
+            alb_runtime::server::handle_json::<
+                crate::DisableLoadBalancerAccessLogRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "DisableLoadBalancerIpv6Internet" => {
+            alb_runtime::server::handle_json::<
+                crate::DisableLoadBalancerIpv6InternetRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "DissociateAclsFromListener" => {
+            alb_runtime::server::handle_json::<
+                crate::DissociateAclsFromListenerRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "DissociateAdditionalCertificatesFromListener" => {
+            alb_runtime::server::handle_json::<
+                crate::DissociateAdditionalCertificatesFromListenerRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "EnableDeletionProtection" => {
+            alb_runtime::server::handle_json::<
+                crate::EnableDeletionProtectionRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "EnableLoadBalancerAccessLog" => {
+            alb_runtime::server::handle_json::<
+                crate::EnableLoadBalancerAccessLogRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "EnableLoadBalancerIpv6Internet" => {
+            alb_runtime::server::handle_json::<
+                crate::EnableLoadBalancerIpv6InternetRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "GetHealthCheckTemplateAttribute" => {
+            alb_runtime::server::handle_json::<
+                crate::GetHealthCheckTemplateAttributeRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "GetListenerAttribute" => {
+            alb_runtime::server::handle_json::<
+                crate::GetListenerAttributeRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "GetListenerHealthStatus" => {
+            alb_runtime::server::handle_json::<
+                crate::GetListenerHealthStatusRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "GetLoadBalancerAttribute" => {
+            alb_runtime::server::handle_json::<
+                crate::GetLoadBalancerAttributeRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListAScripts" => {
+            alb_runtime::server::handle_json::<
+                crate::ListAScriptsRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListAclEntries" => {
+            alb_runtime::server::handle_json::<
+                crate::ListAclEntriesRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListAclRelations" => {
+            alb_runtime::server::handle_json::<
+                crate::ListAclRelationsRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListAcls" => {
+            alb_runtime::server::handle_json::<
+                crate::ListAclsRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListAsynJobs" => {
+            alb_runtime::server::handle_json::<
+                crate::ListAsynJobsRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListHealthCheckTemplates" => {
+            alb_runtime::server::handle_json::<
+                crate::ListHealthCheckTemplatesRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListListenerCertificates" => {
+            alb_runtime::server::handle_json::<
+                crate::ListListenerCertificatesRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListListeners" => {
+            alb_runtime::server::handle_json::<
+                crate::ListListenersRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListLoadBalancers" => {
+            alb_runtime::server::handle_json::<
+                crate::ListLoadBalancersRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListRules" => {
+            alb_runtime::server::handle_json::<
+                crate::ListRulesRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListSecurityPolicies" => {
+            alb_runtime::server::handle_json::<
+                crate::ListSecurityPoliciesRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListSecurityPolicyRelations" => {
+            alb_runtime::server::handle_json::<
+                crate::ListSecurityPolicyRelationsRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListServerGroupServers" => {
+            alb_runtime::server::handle_json::<
+                crate::ListServerGroupServersRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListServerGroups" => {
+            alb_runtime::server::handle_json::<
+                crate::ListServerGroupsRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListSystemSecurityPolicies" => {
+            alb_runtime::server::handle_json::<
+                crate::ListSystemSecurityPoliciesRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListTagKeys" => {
+            alb_runtime::server::handle_json::<
+                crate::ListTagKeysRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListTagResources" => {
+            alb_runtime::server::handle_json::<
+                crate::ListTagResourcesRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListTagValues" => {
+            alb_runtime::server::handle_json::<
+                crate::ListTagValuesRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "LoadBalancerJoinSecurityGroup" => {
+            alb_runtime::server::handle_json::<
+                crate::LoadBalancerJoinSecurityGroupRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "LoadBalancerLeaveSecurityGroup" => {
+            alb_runtime::server::handle_json::<
+                crate::LoadBalancerLeaveSecurityGroupRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ModifyCapacityReservation" => {
+            alb_runtime::server::handle_json::<
+                crate::ModifyCapacityReservationRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "MoveResourceGroup" => {
+            alb_runtime::server::handle_json::<
+                crate::MoveResourceGroupRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "RemoveEntriesFromAcl" => {
+            alb_runtime::server::handle_json::<
+                crate::RemoveEntriesFromAclRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "RemoveServersFromServerGroup" => {
+            alb_runtime::server::handle_json::<
+                crate::RemoveServersFromServerGroupRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ReplaceServersInServerGroup" => {
+            alb_runtime::server::handle_json::<
+                crate::ReplaceServersInServerGroupRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "StartListener" => {
+            alb_runtime::server::handle_json::<
+                crate::StartListenerRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "StartShiftLoadBalancerZones" => {
+            alb_runtime::server::handle_json::<
+                crate::StartShiftLoadBalancerZonesRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "StopListener" => {
+            alb_runtime::server::handle_json::<
+                crate::StopListenerRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "TagResources" => {
+            alb_runtime::server::handle_json::<
+                crate::TagResourcesRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "UnTagResources" => {
+            alb_runtime::server::handle_json::<
+                crate::UnTagResourcesRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "UpdateAScripts" => {
+            alb_runtime::server::handle_json::<
+                crate::UpdateAScriptsRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "UpdateAclAttribute" => {
+            alb_runtime::server::handle_json::<
+                crate::UpdateAclAttributeRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "UpdateHealthCheckTemplateAttribute" => {
+            alb_runtime::server::handle_json::<
+                crate::UpdateHealthCheckTemplateAttributeRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "UpdateListenerAttribute" => {
+            alb_runtime::server::handle_json::<
+                crate::UpdateListenerAttributeRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "UpdateListenerLogConfig" => {
+            alb_runtime::server::handle_json::<
+                crate::UpdateListenerLogConfigRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "UpdateLoadBalancerAddressTypeConfig" => {
+            alb_runtime::server::handle_json::<
+                crate::UpdateLoadBalancerAddressTypeConfigRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "UpdateLoadBalancerAttribute" => {
+            alb_runtime::server::handle_json::<
+                crate::UpdateLoadBalancerAttributeRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "UpdateLoadBalancerEdition" => {
+            alb_runtime::server::handle_json::<
+                crate::UpdateLoadBalancerEditionRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "UpdateLoadBalancerZones" => {
+            alb_runtime::server::handle_json::<
+                crate::UpdateLoadBalancerZonesRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "UpdateRuleAttribute" => {
+            alb_runtime::server::handle_json::<
+                crate::UpdateRuleAttributeRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "UpdateRulesAttribute" => {
+            alb_runtime::server::handle_json::<
+                crate::UpdateRulesAttributeRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "UpdateSecurityPolicyAttribute" => {
+            alb_runtime::server::handle_json::<
+                crate::UpdateSecurityPolicyAttributeRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "UpdateServerGroupAttribute" => {
+            alb_runtime::server::handle_json::<
+                crate::UpdateServerGroupAttributeRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "UpdateServerGroupServersAttribute" => {
+            alb_runtime::server::handle_json::<
+                crate::UpdateServerGroupServersAttributeRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        _ => Err(alb_runtime::server::unknown_action(action)),
+    }
+}
 /// One method per operation; implement those you serve.
 pub trait Service: Send + Sync + 'static {
     /// Handles `AddEntriesToAcl`. The default answers that the operation is not implemented.

@@ -39,6 +39,9 @@ pub struct Field {
     pub name: &'static str,
     pub required: bool,
     pub ty: Ty,
+    /// The value the service assumes when the field is absent, as the
+    /// spec's `default` (text): a server fills it in.
+    pub default: Option<&'static str>,
 }
 
 impl Field {
@@ -47,11 +50,17 @@ impl Field {
             name,
             required: false,
             ty,
+            default: None,
         }
     }
 
     pub const fn required(mut self) -> Self {
         self.required = true;
+        self
+    }
+
+    pub const fn default_value(mut self, value: &'static str) -> Self {
+        self.default = Some(value);
         self
     }
 }

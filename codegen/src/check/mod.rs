@@ -2,6 +2,7 @@
 //! at once, each naming the file and the key path; a spec without problems
 //! comes back as the resolved model ([`crate::ir::Api`]) the emitters use.
 
+mod emulator;
 mod members;
 mod operations;
 mod service;
@@ -24,6 +25,7 @@ pub fn check(spec: &Spec) -> Result<Api, Diagnostics> {
     c.register_shapes();
     c.resolve_shapes();
     c.operations();
+    c.resource_model();
     c.waiters();
     c.finish_shapes();
     if c.out.is_empty() {
@@ -65,6 +67,7 @@ impl<'s> Checker<'s> {
                 shapes: Vec::new(),
                 operations: Vec::new(),
                 resource_types: Vec::new(),
+                model: Default::default(),
             },
             type_names: BTreeMap::new(),
             shape_ids: BTreeMap::new(),

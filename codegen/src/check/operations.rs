@@ -268,6 +268,7 @@ impl Checker<'_> {
                 .collect(),
             notes: op.notes.clone(),
             uses_shapes: uses,
+            binding: None,
         });
     }
 

@@ -141,11 +141,14 @@ pub fn object(
     let fields = fields.iter().map(|f| {
         let wire = &f.wire;
         let t = ty(api, &f.ty);
+        let mut field = quote!(Field::new(#wire, #t));
         if f.required {
-            quote!(Field::new(#wire, #t).required())
-        } else {
-            quote!(Field::new(#wire, #t))
+            field = quote!(#field.required());
         }
+        if let Some(d) = &f.default {
+            field = quote!(#field.default_value(#d));
+        }
+        field
     });
     let conditions: Vec<TokenStream> = conditions
         .iter()

@@ -208,7 +208,7 @@ def run(args, version, certs, port):
                     forward_group_config=m.CreateListenerRequestDefaultActionsForwardGroupConfig(
                         server_group_tuples=[
                             m.CreateListenerRequestDefaultActionsForwardGroupConfigServerGroupTuples(
-                                server_group_id="sgp-python"
+                                server_group_id="sgp-emulator0001"
                             )
                         ]
                     ),

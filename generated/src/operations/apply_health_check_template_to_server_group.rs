@@ -52,7 +52,7 @@ static INPUT: Object = Object::new(
         Field::new("HealthCheckTemplateId", STR).required(),
         Field::new("ServerGroupId", STR).required(),
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
     ],
 );
 /// Request of `ApplyHealthCheckTemplateToServerGroup`: Apply a health check template to a server group

@@ -60,7 +60,7 @@ static INPUT: Object = Object::new(
         Field::new("ListenerId", STR).required(),
         Field::new("AclType", Ty::Str(&Str::ANY.one_of(crate::types::AclType::VALUES)))
             .required(),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
     ],
 );

@@ -44,7 +44,7 @@ static INPUT: Object = Object::new(
         Field::new("RegionId", STR).required(),
         Field::new("LoadBalancerId", STR).required(),
         Field::new("BandwidthPackageId", STR).required(),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
     ],
 );
 /// Request of `AttachCommonBandwidthPackageToLoadBalancer`: Attach an Internet Shared Bandwidth instance to a load balancer

@@ -45,7 +45,7 @@ static INPUT: Object = Object::new(
     "CreateHealthCheckTemplateRequest",
     &[
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
         Field::new(
                 "HealthCheckTemplateName",
                 Ty::Str(
@@ -59,13 +59,15 @@ static INPUT: Object = Object::new(
             )
             .required(),
         Field::new(
-            "HealthCheckProtocol",
-            Ty::Str(&Str::ANY.one_of(crate::types::HealthCheckProtocol::VALUES)),
-        ),
+                "HealthCheckProtocol",
+                Ty::Str(&Str::ANY.one_of(crate::types::HealthCheckProtocol::VALUES)),
+            )
+            .default_value("HTTP"),
         Field::new(
-            "HealthCheckConnectPort",
-            Ty::Int(&Int::I32.range(Some(0i64), Some(65535i64))),
-        ),
+                "HealthCheckConnectPort",
+                Ty::Int(&Int::I32.range(Some(0i64), Some(65535i64))),
+            )
+            .default_value("0"),
         Field::new("HealthCheckHost", Ty::Str(&Str::ANY.len(Some(1u32), Some(80u32)))),
         Field::new(
             "HealthCheckPath",
@@ -76,9 +78,10 @@ static INPUT: Object = Object::new(
             Ty::Str(&Str::ANY.one_of(crate::types::HealthCheckMethod::VALUES)),
         ),
         Field::new(
-            "HealthCheckHttpVersion",
-            Ty::Str(&Str::ANY.one_of(crate::types::HealthCheckHttpVersion::VALUES)),
-        ),
+                "HealthCheckHttpVersion",
+                Ty::Str(&Str::ANY.one_of(crate::types::HealthCheckHttpVersion::VALUES)),
+            )
+            .default_value("HTTP1.1"),
         Field::new(
             "HealthCheckCodes",
             Ty::List(
@@ -90,21 +93,22 @@ static INPUT: Object = Object::new(
             ),
         ),
         Field::new(
-            "HealthCheckInterval",
-            Ty::Int(&Int::I32.range(Some(1i64), Some(50i64))),
-        ),
+                "HealthCheckInterval",
+                Ty::Int(&Int::I32.range(Some(1i64), Some(50i64))),
+            )
+            .default_value("2"),
         Field::new(
-            "HealthCheckTimeout",
-            Ty::Int(&Int::I32.range(Some(1i64), Some(300i64))),
-        ),
+                "HealthCheckTimeout",
+                Ty::Int(&Int::I32.range(Some(1i64), Some(300i64))),
+            )
+            .default_value("5"),
+        Field::new("HealthyThreshold", Ty::Int(&Int::I32.range(Some(2i64), Some(10i64))))
+            .default_value("3"),
         Field::new(
-            "HealthyThreshold",
-            Ty::Int(&Int::I32.range(Some(2i64), Some(10i64))),
-        ),
-        Field::new(
-            "UnhealthyThreshold",
-            Ty::Int(&Int::I32.range(Some(2i64), Some(10i64))),
-        ),
+                "UnhealthyThreshold",
+                Ty::Int(&Int::I32.range(Some(2i64), Some(10i64))),
+            )
+            .default_value("3"),
         Field::new("ResourceGroupId", STR),
         Field::new(
             "Tag",

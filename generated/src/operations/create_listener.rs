@@ -79,7 +79,7 @@ static INPUT: Object = Object::new(
     &[
         Field::new("LoadBalancerId", STR).required(),
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
         Field::new(
                 "ListenerProtocol",
                 Ty::Str(&Str::ANY.one_of(crate::types::ListenerProtocol::VALUES)),
@@ -91,15 +91,14 @@ static INPUT: Object = Object::new(
             "ListenerDescription",
             Ty::Str(&Str::ANY.len(Some(2u32), Some(256u32))),
         ),
-        Field::new(
-            "RequestTimeout",
-            Ty::Int(&Int::I32.range(Some(1i64), Some(3600i64))),
-        ),
-        Field::new("IdleTimeout", Ty::Int(&Int::I32.range(Some(1i64), Some(3600i64)))),
-        Field::new("GzipEnabled", Ty::Bool),
-        Field::new("Http2Enabled", Ty::Bool),
-        Field::new("SecurityPolicyId", STR),
-        Field::new("CaEnabled", Ty::Bool),
+        Field::new("RequestTimeout", Ty::Int(&Int::I32.range(Some(1i64), Some(3600i64))))
+            .default_value("60"),
+        Field::new("IdleTimeout", Ty::Int(&Int::I32.range(Some(1i64), Some(3600i64))))
+            .default_value("15"),
+        Field::new("GzipEnabled", Ty::Bool).default_value("true"),
+        Field::new("Http2Enabled", Ty::Bool).default_value("true"),
+        Field::new("SecurityPolicyId", STR).default_value("tls_cipher_policy_1_0"),
+        Field::new("CaEnabled", Ty::Bool).default_value("false"),
         Field::new(
             "XForwardedForConfig",
             Ty::Object(&crate::types::x_forwarded_for_config::SCHEMA),

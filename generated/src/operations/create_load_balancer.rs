@@ -58,7 +58,7 @@ static INPUT: Object = Object::new(
     "CreateLoadBalancerRequest",
     &[
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
         Field::new("VpcId", STR).required(),
         Field::new(
                 "AddressType",
@@ -74,7 +74,7 @@ static INPUT: Object = Object::new(
                     .chars(Chars::new(Chars::LETTER | Chars::DIGIT | Chars::CJK, "._- ")),
             ),
         ),
-        Field::new("DeletionProtectionEnabled", Ty::Bool),
+        Field::new("DeletionProtectionEnabled", Ty::Bool).default_value("false"),
         Field::new(
             "ModificationProtectionConfig",
             Ty::Object(&crate::types::modification_protection_config::SCHEMA),

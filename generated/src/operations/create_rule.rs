@@ -72,7 +72,7 @@ static INPUT: Object = Object::new(
     &[
         Field::new("ListenerId", STR).required(),
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
         Field::new(
                 "RuleName",
                 Ty::Str(
@@ -88,9 +88,10 @@ static INPUT: Object = Object::new(
         Field::new("Priority", Ty::Int(&Int::I32.range(Some(1i64), Some(10000i64))))
             .required(),
         Field::new(
-            "Direction",
-            Ty::Str(&Str::ANY.one_of(crate::types::RuleDirection::VALUES)),
-        ),
+                "Direction",
+                Ty::Str(&Str::ANY.one_of(crate::types::RuleDirection::VALUES)),
+            )
+            .default_value("Request"),
         Field::new(
                 "RuleConditions",
                 Ty::List(

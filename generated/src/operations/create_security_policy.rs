@@ -42,7 +42,7 @@ static INPUT: Object = Object::new(
     "CreateSecurityPolicyRequest",
     &[
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
         Field::new(
                 "SecurityPolicyName",
                 Ty::Str(

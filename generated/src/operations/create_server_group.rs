@@ -73,15 +73,18 @@ static INPUT: Object = Object::new(
             )
             .required(),
         Field::new(
-            "ServerGroupType",
-            Ty::Str(&Str::ANY.one_of(crate::types::ServerGroupType::VALUES)),
-        ),
+                "ServerGroupType",
+                Ty::Str(&Str::ANY.one_of(crate::types::ServerGroupType::VALUES)),
+            )
+            .default_value("Instance"),
         Field::new("VpcId", STR),
-        Field::new("Protocol", Ty::Str(&Str::ANY.one_of(&["HTTP", "HTTPS", "gRPC"]))),
+        Field::new("Protocol", Ty::Str(&Str::ANY.one_of(&["HTTP", "HTTPS", "gRPC"])))
+            .default_value("HTTP"),
         Field::new(
-            "Scheduler",
-            Ty::Str(&Str::ANY.one_of(crate::types::ServerGroupScheduler::VALUES)),
-        ),
+                "Scheduler",
+                Ty::Str(&Str::ANY.one_of(crate::types::ServerGroupScheduler::VALUES)),
+            )
+            .default_value("Wrr"),
         Field::new("ResourceGroupId", STR),
         Field::new(
                 "HealthCheckConfig",
@@ -101,8 +104,8 @@ static INPUT: Object = Object::new(
             "ConnectionDrainConfig",
             Ty::Object(&crate::types::connection_drain_config::SCHEMA),
         ),
-        Field::new("UpstreamKeepaliveEnabled", Ty::Bool),
-        Field::new("CrossZoneEnabled", Ty::Bool),
+        Field::new("UpstreamKeepaliveEnabled", Ty::Bool).default_value("false"),
+        Field::new("CrossZoneEnabled", Ty::Bool).default_value("true"),
         Field::new("Ipv6Enabled", Ty::Bool),
         Field::new("IpVersionAffinityMode", STR),
         Field::new("ServiceName", STR),
@@ -117,7 +120,7 @@ static INPUT: Object = Object::new(
             ),
         ),
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
     ],
 );
 /// Request of `CreateServerGroup`: Create a server group

@@ -44,7 +44,7 @@ static INPUT: Object = Object::new(
     &[
         Field::new("ServerGroupId", STR).required(),
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
     ],
 );
 /// Request of `DeleteServerGroup`: Delete a server group

@@ -33,9 +33,10 @@ static INPUT: Object = Object::new(
     "DescribeRegionsRequest",
     &[
         Field::new(
-            "AcceptLanguage",
-            Ty::Str(&Str::ANY.one_of(crate::types::AcceptLanguage::VALUES)),
-        ),
+                "AcceptLanguage",
+                Ty::Str(&Str::ANY.one_of(crate::types::AcceptLanguage::VALUES)),
+            )
+            .default_value("zh-CN"),
     ],
 );
 /// Request of `DescribeRegions`: List the regions of ALB

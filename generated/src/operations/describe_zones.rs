@@ -33,9 +33,10 @@ static INPUT: Object = Object::new(
     "DescribeZonesRequest",
     &[
         Field::new(
-            "AcceptLanguage",
-            Ty::Str(&Str::ANY.one_of(crate::types::AcceptLanguage::VALUES)),
-        ),
+                "AcceptLanguage",
+                Ty::Str(&Str::ANY.one_of(crate::types::AcceptLanguage::VALUES)),
+            )
+            .default_value("zh-CN"),
     ],
 );
 /// Request of `DescribeZones`: List the zones of a region

@@ -47,7 +47,7 @@ static INPUT: Object = Object::new(
     "EnableLoadBalancerIpv6InternetRequest",
     &[
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
         Field::new("LoadBalancerId", STR).required(),
     ],
 );

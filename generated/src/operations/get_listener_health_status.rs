@@ -47,9 +47,10 @@ static INPUT: Object = Object::new(
     "GetListenerHealthStatusRequest",
     &[
         Field::new("ListenerId", STR).required(),
-        Field::new("IncludeRule", Ty::Bool),
+        Field::new("IncludeRule", Ty::Bool).default_value("false"),
         Field::new("NextToken", STR),
-        Field::new("MaxResults", Ty::Int(&Int::I32.range(Some(1i64), Some(30i64)))),
+        Field::new("MaxResults", Ty::Int(&Int::I32.range(Some(1i64), Some(30i64))))
+            .default_value("20"),
     ],
 );
 /// Request of `GetListenerHealthStatus`: Get the health check status of a listener

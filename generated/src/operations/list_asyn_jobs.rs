@@ -57,7 +57,8 @@ static INPUT: Object = Object::new(
         Field::new("BeginTime", INT64),
         Field::new("EndTime", INT64),
         Field::new("NextToken", STR),
-        Field::new("MaxResults", Ty::Int(&Int::I32.range(Some(1i64), Some(100i64)))),
+        Field::new("MaxResults", Ty::Int(&Int::I32.range(Some(1i64), Some(100i64))))
+            .default_value("20"),
     ],
 );
 /// Request of `ListAsynJobs`: List asynchronous jobs

@@ -75,7 +75,8 @@ static INPUT: Object = Object::new(
     "ListRulesRequest",
     &[
         Field::new("NextToken", STR),
-        Field::new("MaxResults", Ty::Int(&Int::I32.range(Some(1i64), Some(100i64)))),
+        Field::new("MaxResults", Ty::Int(&Int::I32.range(Some(1i64), Some(100i64))))
+            .default_value("20"),
         Field::new(
             "RuleIds",
             Ty::List(
@@ -107,9 +108,10 @@ static INPUT: Object = Object::new(
             ),
         ),
         Field::new(
-            "Direction",
-            Ty::Str(&Str::ANY.one_of(crate::types::RuleDirection::VALUES)),
-        ),
+                "Direction",
+                Ty::Str(&Str::ANY.one_of(crate::types::RuleDirection::VALUES)),
+            )
+            .default_value("Request"),
         Field::new(
             "Tag",
             Ty::List(

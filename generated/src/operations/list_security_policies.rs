@@ -42,7 +42,8 @@ static INPUT: Object = Object::new(
     "ListSecurityPoliciesRequest",
     &[
         Field::new("NextToken", STR),
-        Field::new("MaxResults", Ty::Int(&Int::I32.range(Some(1i64), Some(100i64)))),
+        Field::new("MaxResults", Ty::Int(&Int::I32.range(Some(1i64), Some(100i64))))
+            .default_value("20"),
         Field::new(
             "SecurityPolicyIds",
             Ty::List(

@@ -33,12 +33,14 @@ static INPUT: Object = Object::new(
     "ListTagKeysRequest",
     &[
         Field::new("NextToken", STR),
-        Field::new("MaxResults", Ty::Int(&Int::I32.range(Some(1i64), Some(100i64)))),
+        Field::new("MaxResults", Ty::Int(&Int::I32.range(Some(1i64), Some(100i64))))
+            .default_value("20"),
         Field::new("ResourceType", STR).required(),
         Field::new(
-            "Category",
-            Ty::Str(&Str::ANY.one_of(crate::types::TagCategory::VALUES)),
-        ),
+                "Category",
+                Ty::Str(&Str::ANY.one_of(crate::types::TagCategory::VALUES)),
+            )
+            .default_value("All"),
         Field::new("Keyword", Ty::Str(&Str::ANY.len(None, Some(128u32)))),
     ],
 );

@@ -31,7 +31,8 @@ static INPUT: Object = Object::new(
     "ListTagValuesRequest",
     &[
         Field::new("NextToken", STR),
-        Field::new("MaxResults", Ty::Int(&Int::I32.range(Some(1i64), Some(100i64)))),
+        Field::new("MaxResults", Ty::Int(&Int::I32.range(Some(1i64), Some(100i64))))
+            .default_value("20"),
         Field::new("ResourceType", STR),
         Field::new("ResourceId", STR),
         Field::new("TagKey", Ty::Str(&Str::ANY.len(None, Some(128u32)))).required(),

@@ -58,7 +58,7 @@ static INPUT: Object = Object::new(
             )
             .required(),
         Field::new("LoadBalancerId", STR).required(),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
     ],
 );

@@ -46,13 +46,13 @@ static INPUT: Object = Object::new(
     "ModifyCapacityReservationRequest",
     &[
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
         Field::new("LoadBalancerId", STR).required(),
         Field::new(
             "MinimumLoadBalancerCapacity",
             Ty::Object(&crate::types::load_balancer_capacity::SCHEMA),
         ),
-        Field::new("ResetCapacityReservation", Ty::Bool),
+        Field::new("ResetCapacityReservation", Ty::Bool).default_value("false"),
     ],
 );
 /// Request of `ModifyCapacityReservation`: Create, change or cancel a load balancer's capacity reservation

@@ -46,7 +46,7 @@ static INPUT: Object = Object::new(
     &[
         Field::new("ListenerId", STR).required(),
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
     ],
 );
 /// Request of `StopListener`: Stop a listener

@@ -84,7 +84,7 @@ static INPUT: Object = Object::new(
                 },
             ),
         ),
-        Field::new("All", Ty::Bool),
+        Field::new("All", Ty::Bool).default_value("false"),
     ],
 );
 /// Request of `UnTagResources`: Remove tags from resources

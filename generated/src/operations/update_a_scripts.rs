@@ -50,7 +50,7 @@ static INPUT: Object = Object::new(
     "UpdateAScriptsRequest",
     &[
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
         Field::new(
             "AScripts",
             Ty::List(

@@ -50,7 +50,7 @@ static INPUT: Object = Object::new(
                 ),
             )
             .required(),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
     ],
 );
 /// Request of `UpdateAclAttribute`: Rename an access control list

@@ -75,7 +75,7 @@ static INPUT: Object = Object::new(
     &[
         Field::new("ListenerId", STR).required(),
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
         Field::new(
             "ListenerDescription",
             Ty::Str(&Str::ANY.len(Some(2u32), Some(256u32))),

@@ -46,8 +46,9 @@ static INPUT: Object = Object::new(
     &[
         Field::new("ListenerId", STR).required(),
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
-        Field::new("AccessLogRecordCustomizedHeadersEnabled", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
+        Field::new("AccessLogRecordCustomizedHeadersEnabled", Ty::Bool)
+            .default_value("false"),
         Field::new(
             "AccessLogTracingConfig",
             Ty::Object(&crate::types::access_log_tracing_config::SCHEMA),

@@ -46,7 +46,7 @@ static INPUT: Object = Object::new(
     "UpdateLoadBalancerAddressTypeConfigRequest",
     &[
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
         Field::new("LoadBalancerId", STR).required(),
         Field::new(
                 "AddressType",

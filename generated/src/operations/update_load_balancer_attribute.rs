@@ -45,7 +45,7 @@ static INPUT: Object = Object::new(
     "UpdateLoadBalancerAttributeRequest",
     &[
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
         Field::new("LoadBalancerId", STR).required(),
         Field::new(
             "LoadBalancerName",

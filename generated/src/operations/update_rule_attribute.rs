@@ -86,7 +86,7 @@ static INPUT: Object = Object::new(
     &[
         Field::new("RuleId", STR).required(),
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
         Field::new(
             "RuleName",
             Ty::Str(

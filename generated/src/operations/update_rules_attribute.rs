@@ -94,7 +94,7 @@ static INPUT: Object = Object::new(
             )
             .required(),
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
     ],
 );
 /// Request of `UpdateRulesAttribute`: Change forwarding rules

@@ -41,7 +41,7 @@ static INPUT: Object = Object::new(
     "UpdateSecurityPolicyAttributeRequest",
     &[
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
         Field::new("SecurityPolicyId", STR).required(),
         Field::new(
             "SecurityPolicyName",

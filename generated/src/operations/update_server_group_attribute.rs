@@ -96,7 +96,7 @@ static INPUT: Object = Object::new(
         Field::new("IpVersionAffinityMode", STR),
         Field::new("ServiceName", STR),
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
     ],
 );
 /// Request of `UpdateServerGroupAttribute`: Update a server group

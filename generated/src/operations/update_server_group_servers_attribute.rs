@@ -65,7 +65,7 @@ static INPUT: Object = Object::new(
             )
             .required(),
         Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-        Field::new("DryRun", Ty::Bool),
+        Field::new("DryRun", Ty::Bool).default_value("false"),
     ],
 );
 /// Request of `UpdateServerGroupServersAttribute`: Update backend servers of a server group

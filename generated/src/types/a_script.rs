@@ -25,8 +25,8 @@ pub static SCHEMA: Object = Object::new(
             "AScriptStatus",
             Ty::Str(&Str::ANY.one_of(crate::types::AScriptStatus::VALUES)),
         ),
-        Field::new("Enabled", Ty::Bool),
-        Field::new("ExtAttributeEnabled", Ty::Bool),
+        Field::new("Enabled", Ty::Bool).default_value("false"),
+        Field::new("ExtAttributeEnabled", Ty::Bool).default_value("false"),
         Field::new(
             "ExtAttributes",
             Ty::List(
@@ -40,9 +40,10 @@ pub static SCHEMA: Object = Object::new(
         Field::new("ListenerId", STR),
         Field::new("LoadBalancerId", STR),
         Field::new(
-            "Position",
-            Ty::Str(&Str::ANY.one_of(crate::types::AScriptPosition::VALUES)),
-        ),
+                "Position",
+                Ty::Str(&Str::ANY.one_of(crate::types::AScriptPosition::VALUES)),
+            )
+            .default_value("RequestHead"),
         Field::new("ScriptContent", STR),
     ],
 );

@@ -28,7 +28,8 @@ pub static SCHEMA: Object = Object::new(
             ),
             Field::new("Port", Ty::Int(&Int::I32.range(Some(1i64), Some(65535i64)))),
             Field::new("ServerIp", Ty::Str(&Str::ANY.format(Format::Ip))),
-            Field::new("Weight", Ty::Int(&Int::I32.range(Some(0i64), Some(100i64)))),
+            Field::new("Weight", Ty::Int(&Int::I32.range(Some(0i64), Some(100i64))))
+                .default_value("100"),
             Field::new(
                 "Description",
                 Ty::Str(

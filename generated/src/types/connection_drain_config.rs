@@ -11,9 +11,10 @@ pub static SCHEMA: Object = Object::new(
     &[
         Field::new("ConnectionDrainEnabled", Ty::Bool),
         Field::new(
-            "ConnectionDrainTimeout",
-            Ty::Int(&Int::I32.range(Some(0i64), Some(900i64))),
-        ),
+                "ConnectionDrainTimeout",
+                Ty::Int(&Int::I32.range(Some(0i64), Some(900i64))),
+            )
+            .default_value("300"),
     ],
 );
 /// Connection draining of a server group: when a backend server is removed or fails its health checks, its open connections may go on for a while before they are closed. Standard and WAF-enabled editions only; Instance and Ip server groups only.

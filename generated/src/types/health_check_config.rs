@@ -21,13 +21,15 @@ pub static SCHEMA: Object = Object::new(
     &[
         Field::new("HealthCheckEnabled", Ty::Bool),
         Field::new(
-            "HealthCheckProtocol",
-            Ty::Str(&Str::ANY.one_of(crate::types::HealthCheckProtocol::VALUES)),
-        ),
+                "HealthCheckProtocol",
+                Ty::Str(&Str::ANY.one_of(crate::types::HealthCheckProtocol::VALUES)),
+            )
+            .default_value("HTTP"),
         Field::new(
-            "HealthCheckConnectPort",
-            Ty::Int(&Int::I32.range(Some(0i64), Some(65535i64))),
-        ),
+                "HealthCheckConnectPort",
+                Ty::Int(&Int::I32.range(Some(0i64), Some(65535i64))),
+            )
+            .default_value("0"),
         Field::new("HealthCheckHost", Ty::Str(&Str::ANY.len(Some(1u32), Some(80u32)))),
         Field::new(
             "HealthCheckPath",
@@ -38,9 +40,10 @@ pub static SCHEMA: Object = Object::new(
             Ty::Str(&Str::ANY.one_of(crate::types::HealthCheckMethod::VALUES)),
         ),
         Field::new(
-            "HealthCheckHttpVersion",
-            Ty::Str(&Str::ANY.one_of(crate::types::HealthCheckHttpVersion::VALUES)),
-        ),
+                "HealthCheckHttpVersion",
+                Ty::Str(&Str::ANY.one_of(crate::types::HealthCheckHttpVersion::VALUES)),
+            )
+            .default_value("HTTP1.1"),
         Field::new(
             "HealthCheckCodes",
             Ty::List(
@@ -52,21 +55,22 @@ pub static SCHEMA: Object = Object::new(
             ),
         ),
         Field::new(
-            "HealthCheckInterval",
-            Ty::Int(&Int::I32.range(Some(1i64), Some(50i64))),
-        ),
+                "HealthCheckInterval",
+                Ty::Int(&Int::I32.range(Some(1i64), Some(50i64))),
+            )
+            .default_value("2"),
         Field::new(
-            "HealthCheckTimeout",
-            Ty::Int(&Int::I32.range(Some(1i64), Some(300i64))),
-        ),
+                "HealthCheckTimeout",
+                Ty::Int(&Int::I32.range(Some(1i64), Some(300i64))),
+            )
+            .default_value("5"),
+        Field::new("HealthyThreshold", Ty::Int(&Int::I32.range(Some(2i64), Some(10i64))))
+            .default_value("3"),
         Field::new(
-            "HealthyThreshold",
-            Ty::Int(&Int::I32.range(Some(2i64), Some(10i64))),
-        ),
-        Field::new(
-            "UnhealthyThreshold",
-            Ty::Int(&Int::I32.range(Some(2i64), Some(10i64))),
-        ),
+                "UnhealthyThreshold",
+                Ty::Int(&Int::I32.range(Some(2i64), Some(10i64))),
+            )
+            .default_value("3"),
     ],
 );
 /// How a server group checks the health of its backend servers: whether checks run, the protocol, port, path and host they use, how often, how long they wait, and how many results in a row change a server's state. Defaults apply when a server group is created; on update, an omitted field keeps its value.

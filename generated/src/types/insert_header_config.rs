@@ -24,7 +24,7 @@ pub static SCHEMA: Object = Object::new(
             Ty::Str(&Str::ANY.one_of(crate::types::InsertHeaderValueType::VALUES)),
         ),
         Field::new("Value", Ty::Str(&Str::ANY.len(Some(1u32), Some(128u32)))),
-        Field::new("CoverEnabled", Ty::Bool),
+        Field::new("CoverEnabled", Ty::Bool).default_value("false"),
     ],
 );
 /// The header an InsertHeader action adds.

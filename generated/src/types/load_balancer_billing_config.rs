@@ -13,7 +13,8 @@ pub static SCHEMA: Object = Object::new(
                 "PayType",
                 Ty::Str(&Str::ANY.one_of(crate::types::LoadBalancerPayType::VALUES)),
             )
-            .required(),
+            .required()
+            .default_value("PostPay"),
         Field::new("BandwidthPackageId", STR),
     ],
 );

@@ -28,9 +28,10 @@ pub static SCHEMA: Object = Object::new(
         Field::new("Priority", Ty::Int(&Int::I32.range(Some(1i64), Some(10000i64))))
             .required(),
         Field::new(
-            "Direction",
-            Ty::Str(&Str::ANY.one_of(crate::types::RuleDirection::VALUES)),
-        ),
+                "Direction",
+                Ty::Str(&Str::ANY.one_of(crate::types::RuleDirection::VALUES)),
+            )
+            .default_value("Request"),
         Field::new(
                 "RuleConditions",
                 Ty::List(

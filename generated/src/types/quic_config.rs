@@ -6,7 +6,10 @@ use alb_runtime::schema::*;
 /// What a `QuicConfig` may hold: fields and constraints, checked by the runtime.
 pub static SCHEMA: Object = Object::new(
     "QuicConfig",
-    &[Field::new("QuicListenerId", STR), Field::new("QuicUpgradeEnabled", Ty::Bool)],
+    &[
+        Field::new("QuicListenerId", STR),
+        Field::new("QuicUpgradeEnabled", Ty::Bool).default_value("false"),
+    ],
 );
 /// Association of a QUIC listener with this (HTTPS) listener.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

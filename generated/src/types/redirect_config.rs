@@ -16,13 +16,17 @@ pub static SCHEMA: Object = Object::new(
             Ty::Str(&Str::ANY.one_of(crate::types::RedirectHttpCode::VALUES)),
         ),
         Field::new(
-            "Protocol",
-            Ty::Str(&Str::ANY.one_of(crate::types::RedirectProtocol::VALUES)),
-        ),
-        Field::new("Host", Ty::Str(&Str::ANY.len(Some(3u32), Some(256u32)))),
-        Field::new("Port", STR),
-        Field::new("Path", Ty::Str(&Str::ANY.len(Some(1u32), Some(256u32)))),
-        Field::new("Query", Ty::Str(&Str::ANY.len(Some(1u32), Some(128u32)))),
+                "Protocol",
+                Ty::Str(&Str::ANY.one_of(crate::types::RedirectProtocol::VALUES)),
+            )
+            .default_value("${protocol}"),
+        Field::new("Host", Ty::Str(&Str::ANY.len(Some(3u32), Some(256u32))))
+            .default_value("${host}"),
+        Field::new("Port", STR).default_value("${port}"),
+        Field::new("Path", Ty::Str(&Str::ANY.len(Some(1u32), Some(256u32))))
+            .default_value("${path}"),
+        Field::new("Query", Ty::Str(&Str::ANY.len(Some(1u32), Some(128u32))))
+            .default_value("${query}"),
     ],
 );
 /// Where a Redirect action sends the client. Each part defaults to the request's own (`${host}`, `${path}`, ...); at least one part other than HttpCode must differ from its default.

@@ -7,9 +7,12 @@ use alb_runtime::schema::*;
 pub static SCHEMA: Object = Object::new(
     "RewriteConfig",
     &[
-        Field::new("Host", Ty::Str(&Str::ANY.len(Some(3u32), Some(256u32)))),
-        Field::new("Path", Ty::Str(&Str::ANY.len(Some(1u32), Some(256u32)))),
-        Field::new("Query", Ty::Str(&Str::ANY.len(Some(1u32), Some(128u32)))),
+        Field::new("Host", Ty::Str(&Str::ANY.len(Some(3u32), Some(256u32))))
+            .default_value("${host}"),
+        Field::new("Path", Ty::Str(&Str::ANY.len(Some(1u32), Some(256u32))))
+            .default_value("${path}"),
+        Field::new("Query", Ty::Str(&Str::ANY.len(Some(1u32), Some(128u32))))
+            .default_value("${query}"),
     ],
 );
 /// How a Rewrite action changes a request before it is forwarded. Each part defaults to the request's own. A rule with several actions that rewrites must also have a ForwardGroup action.

@@ -9,8 +9,9 @@ use alb_runtime::schema::*;
 pub static SCHEMA: Object = Object::new(
     "ServerGroupStickySession",
     &[
-        Field::new("Enabled", Ty::Bool),
-        Field::new("Timeout", Ty::Int(&Int::I32.range(Some(1i64), Some(86400i64)))),
+        Field::new("Enabled", Ty::Bool).default_value("false"),
+        Field::new("Timeout", Ty::Int(&Int::I32.range(Some(1i64), Some(86400i64))))
+            .default_value("1000"),
     ],
 );
 /// Session persistence across the server groups of a ForwardGroup action: whether requests of one client keep going to the same server group. Meaningful when the action forwards to more than one group.

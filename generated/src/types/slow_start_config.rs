@@ -11,9 +11,10 @@ pub static SCHEMA: Object = Object::new(
     &[
         Field::new("SlowStartEnabled", Ty::Bool),
         Field::new(
-            "SlowStartDuration",
-            Ty::Int(&Int::I32.range(Some(30i64), Some(900i64))),
-        ),
+                "SlowStartDuration",
+                Ty::Int(&Int::I32.range(Some(30i64), Some(900i64))),
+            )
+            .default_value("30"),
     ],
 );
 /// Slow start of a server group: a newly added backend server receives a share of requests that grows linearly over a warm-up period. Standard and WAF-enabled editions only; Instance and Ip server groups only; only with the Wrr scheduler.

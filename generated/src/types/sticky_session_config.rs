@@ -17,13 +17,15 @@ pub static SCHEMA: Object = Object::new(
         &[
             Field::new("StickySessionEnabled", Ty::Bool),
             Field::new(
-                "StickySessionType",
-                Ty::Str(&Str::ANY.one_of(crate::types::StickySessionType::VALUES)),
-            ),
+                    "StickySessionType",
+                    Ty::Str(&Str::ANY.one_of(crate::types::StickySessionType::VALUES)),
+                )
+                .default_value("Insert"),
             Field::new(
-                "CookieTimeout",
-                Ty::Int(&Int::I32.range(Some(1i64), Some(86400i64))),
-            ),
+                    "CookieTimeout",
+                    Ty::Int(&Int::I32.range(Some(1i64), Some(86400i64))),
+                )
+                .default_value("1000"),
             Field::new(
                 "Cookie",
                 Ty::Str(

@@ -11,33 +11,38 @@ pub static SCHEMA: Object = Object::new(
             "XForwardedForClientCertClientVerifyAlias",
             Ty::Str(&Str::ANY.len(Some(1u32), Some(40u32)).ascii()),
         ),
-        Field::new("XForwardedForClientCertClientVerifyEnabled", Ty::Bool),
+        Field::new("XForwardedForClientCertClientVerifyEnabled", Ty::Bool)
+            .default_value("false"),
         Field::new(
             "XForwardedForClientCertFingerprintAlias",
             Ty::Str(&Str::ANY.len(Some(1u32), Some(40u32)).ascii()),
         ),
-        Field::new("XForwardedForClientCertFingerprintEnabled", Ty::Bool),
+        Field::new("XForwardedForClientCertFingerprintEnabled", Ty::Bool)
+            .default_value("false"),
         Field::new(
             "XForwardedForClientCertIssuerDNAlias",
             Ty::Str(&Str::ANY.len(Some(1u32), Some(40u32)).ascii()),
         ),
-        Field::new("XForwardedForClientCertIssuerDNEnabled", Ty::Bool),
+        Field::new("XForwardedForClientCertIssuerDNEnabled", Ty::Bool)
+            .default_value("false"),
         Field::new(
             "XForwardedForClientCertSubjectDNAlias",
             Ty::Str(&Str::ANY.len(Some(1u32), Some(40u32)).ascii()),
         ),
-        Field::new("XForwardedForClientCertSubjectDNEnabled", Ty::Bool),
-        Field::new("XForwardedForClientSrcPortEnabled", Ty::Bool),
-        Field::new("XForwardedForEnabled", Ty::Bool),
-        Field::new("XForwardedForHostEnabled", Ty::Bool),
+        Field::new("XForwardedForClientCertSubjectDNEnabled", Ty::Bool)
+            .default_value("false"),
+        Field::new("XForwardedForClientSrcPortEnabled", Ty::Bool).default_value("false"),
+        Field::new("XForwardedForEnabled", Ty::Bool).default_value("true"),
+        Field::new("XForwardedForHostEnabled", Ty::Bool).default_value("false"),
         Field::new(
             "XForwardedForProcessingMode",
             Ty::Str(&Str::ANY.one_of(crate::types::XForwardedForProcessingMode::VALUES)),
         ),
-        Field::new("XForwardedForProtoEnabled", Ty::Bool),
-        Field::new("XForwardedForSLBIdEnabled", Ty::Bool),
-        Field::new("XForwardedForSLBPortEnabled", Ty::Bool),
-        Field::new("XForwardedForClientSourceIpsEnabled", Ty::Bool),
+        Field::new("XForwardedForProtoEnabled", Ty::Bool).default_value("false"),
+        Field::new("XForwardedForSLBIdEnabled", Ty::Bool).default_value("false"),
+        Field::new("XForwardedForSLBPortEnabled", Ty::Bool).default_value("false"),
+        Field::new("XForwardedForClientSourceIpsEnabled", Ty::Bool)
+            .default_value("false"),
         Field::new("XForwardedForClientSourceIpsTrusted", STR),
     ],
 );

@@ -2,6 +2,171 @@
 // Do not edit: change the spec or the generator and run `cargo xtask codegen`.
 //! Server side (feature `server`): one trait method per operation and a dispatcher.
 
+/// The resource model a generic server (the emulator) runs on:
+/// resources.yaml and each operation's `emulator:` binding.
+pub static MODEL: alb_runtime::server::model::Model = alb_runtime::server::model::Model {
+    resources: &[
+        alb_runtime::server::model::Resource {
+            name: "Widget",
+            id: "WidgetId",
+            id_prefix: "wdg-",
+            parent: None,
+            status: Some("Status"),
+            states: alb_runtime::server::model::States {
+                creating: Some("Creating"),
+                ready: Some("Ready"),
+                updating: None,
+                deleting: Some("Deleting"),
+            },
+            tag_type: Some("widget"),
+            children: &[
+                alb_runtime::server::model::Child {
+                    path: "Parts",
+                    key: &["PartId"],
+                    status: Some("Status"),
+                    adding: Some("Adding"),
+                    ready: Some("Ready"),
+                    removing: None,
+                },
+            ],
+            defaults: &[("CreateTime", "{now}")],
+        },
+    ],
+    external: &[
+        alb_runtime::server::model::External {
+            field: "VSwitchId",
+            kind: "vswitch",
+            not_found: "ResourceNotFound.Widget",
+        },
+    ],
+    bindings: &[
+        alb_runtime::server::model::Binding {
+            operation: "CreateWidget",
+            verb: alb_runtime::server::model::Verb::Create,
+            resource: Some("Widget"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "DeleteWidget",
+            verb: alb_runtime::server::model::Verb::Delete,
+            resource: Some("Widget"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "GetWidget",
+            verb: alb_runtime::server::model::Verb::Get,
+            resource: Some("Widget"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListAsynJobs",
+            verb: alb_runtime::server::model::Verb::Jobs,
+            resource: None,
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "ListWidgets",
+            verb: alb_runtime::server::model::Verb::List,
+            resource: Some("Widget"),
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &[],
+        },
+        alb_runtime::server::model::Binding {
+            operation: "TagWidgets",
+            verb: alb_runtime::server::model::Verb::Custom,
+            resource: None,
+            id: None,
+            items: None,
+            ids: None,
+            child: None,
+            transition: None,
+            set: &[],
+            hooks: &["tag_widgets"],
+        },
+    ],
+    catalogue: &[
+        &crate::errors::THROTTLING_USER,
+        &crate::errors::SERVICE_UNAVAILABLE,
+        &crate::errors::MISSING_PARAMETER,
+        &crate::errors::INCORRECT_STATUS_LOAD_BALANCER,
+        &crate::errors::RESOURCE_NOT_FOUND_LOAD_BALANCER,
+        &crate::errors::RESOURCE_NOT_FOUND_WIDGET,
+        &crate::errors::FORBIDDEN_WIDGET,
+    ],
+};
+/// [`dispatch`] for a server that handles every operation as JSON
+/// ([`alb_runtime::server::JsonService`]): the request is validated
+/// and parsed as its typed form, the answer rendered through the
+/// typed response.
+pub fn dispatch_json(
+    service: &dyn alb_runtime::server::JsonService,
+    ctx: &alb_runtime::server::RequestContext,
+    action: &str,
+    params: &alb_runtime::ParamMap,
+) -> Result<serde_json::Value, alb_runtime::ErrorMetadata> {
+    match action {
+        "CreateWidget" => {
+            alb_runtime::server::handle_json::<
+                crate::CreateWidgetRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "DeleteWidget" => {
+            alb_runtime::server::handle_json::<
+                crate::DeleteWidgetRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "GetWidget" => {
+            alb_runtime::server::handle_json::<
+                crate::GetWidgetRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListAsynJobs" => {
+            alb_runtime::server::handle_json::<
+                crate::ListAsynJobsRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "ListWidgets" => {
+            alb_runtime::server::handle_json::<
+                crate::ListWidgetsRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        "TagWidgets" => {
+            alb_runtime::server::handle_json::<
+                crate::TagWidgetsRequest,
+            >(service, ctx, params, MODEL.catalogue)
+        }
+        _ => Err(alb_runtime::server::unknown_action(action)),
+    }
+}
 /// One method per operation; implement those you serve.
 pub trait Service: Send + Sync + 'static {
     /// Handles `CreateWidget`. The default answers that the operation is not implemented.

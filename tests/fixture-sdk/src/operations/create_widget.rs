@@ -70,9 +70,10 @@ static INPUT: Object = Object::new(
             Field::new("Port", Ty::Int(&Int::I32.range(Some(1i64), Some(65535i64))))
                 .required(),
             Field::new(
-                "Weight",
-                Ty::Int(&Int::I64.range(Some(0i64), Some(10000000000i64))),
-            ),
+                    "Weight",
+                    Ty::Int(&Int::I64.range(Some(0i64), Some(10000000000i64))),
+                )
+                .default_value("100"),
             Field::new("Type", STR),
             Field::new(
                 "Name",
@@ -87,7 +88,7 @@ static INPUT: Object = Object::new(
             ),
             Field::new("SourceCidr", Ty::Str(&Str::ANY.format(Format::IpOrCidr))),
             Field::new("Callback", Ty::Str(&Str::ANY.format(Format::Url))),
-            Field::new("Enabled", Ty::Bool),
+            Field::new("Enabled", Ty::Bool).default_value("false"),
             Field::new("CaEnabled", Ty::Bool),
             Field::new("CaCertificateId", STR),
             Field::new("ZoneId", STR),
@@ -125,7 +126,7 @@ static INPUT: Object = Object::new(
                 ),
             ),
             Field::new("ClientToken", Ty::Str(&Str::ANY.len(None, Some(64u32)).ascii())),
-            Field::new("DryRun", Ty::Bool),
+            Field::new("DryRun", Ty::Bool).default_value("false"),
         ],
     )
     .with_conditions(

@@ -36,7 +36,8 @@ static INPUT: Object = Object::new(
     "ListWidgetsRequest",
     &[
         Field::new("NextToken", STR),
-        Field::new("MaxResults", Ty::Int(&Int::I32.range(Some(1i64), Some(100i64)))),
+        Field::new("MaxResults", Ty::Int(&Int::I32.range(Some(1i64), Some(100i64))))
+            .default_value("20"),
         Field::new(
             "Keys",
             Ty::List(

@@ -4,9 +4,11 @@
 // Errors are the answer itself (`ErrorMetadata`); the cold path needs no box.
 #![allow(clippy::result_large_err)]
 
-use crate::operation::Operation;
+pub mod model;
+
+use crate::operation::{Operation, OperationMeta};
 use crate::params::ParamMap;
-use crate::service_error::ErrorMetadata;
+use crate::service_error::{ErrorCodeInfo, ErrorMetadata, OperationError};
 use crate::validation::{Rule, ValidationError};
 
 /// What a server knows about the request being handled.
@@ -36,6 +38,104 @@ where
         })
         .with_detail(&e.to_string())
     })
+}
+
+/// One call, for a server that handles every operation the same way (the
+/// emulator's engine): the request validated and parsed as the typed
+/// request would be, then as JSON with wire names.
+#[derive(Debug)]
+pub struct JsonCall<'a> {
+    pub ctx: &'a RequestContext,
+    pub meta: &'static OperationMeta,
+    /// The codes the operation documents, then the service-wide ones.
+    pub codes: &'static [&'static ErrorCodeInfo],
+    pub common: &'static [&'static ErrorCodeInfo],
+    pub request: serde_json::Value,
+}
+
+impl JsonCall<'_> {
+    /// Whether the operation documents `code` (its own or a common one).
+    pub fn documents(&self, code: &str) -> bool {
+        self.codes.iter().chain(self.common).any(|e| e.code == code)
+    }
+}
+
+/// A refusal: a catalogue code and the values of its message template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: String,
+    pub args: Vec<String>,
+}
+
+impl Refusal {
+    pub fn new<S: Into<String>>(
+        code: impl Into<String>,
+        args: impl IntoIterator<Item = S>,
+    ) -> Self {
+        Self {
+            code: code.into(),
+            args: args.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// A server that answers every operation as JSON.
+pub trait JsonService: Send + Sync {
+    /// The answer's fields by wire name (fields the response does not have
+    /// are dropped), or a refusal.
+    fn call(&self, call: JsonCall<'_>) -> Result<serde_json::Value, Refusal>;
+}
+
+/// Serves one operation through a [`JsonService`]: validates and parses the
+/// request as its typed form (so the JSON is what a typed server would
+/// see), calls the service, and renders the answer through the typed
+/// response (so it has the response's fields and types only). A refusal
+/// becomes the operation's documented error, else the catalogue's entry
+/// for the code (`catalogue`), else a 400 with the code.
+pub fn handle_json<O>(
+    service: &dyn JsonService,
+    ctx: &RequestContext,
+    params: &ParamMap,
+    catalogue: &[&ErrorCodeInfo],
+) -> Result<serde_json::Value, ErrorMetadata>
+where
+    O: Operation + serde::de::DeserializeOwned,
+    O::Output: serde::Serialize,
+{
+    let request: O = parse_request(params)?;
+    let request = serde_json::to_value(&request).map_err(|e| internal_error(&e.to_string()))?;
+    let call = JsonCall {
+        ctx,
+        meta: O::META,
+        codes: <O::Error as OperationError>::CODES,
+        common: <O::Error as OperationError>::COMMON,
+        request,
+    };
+    match service.call(call) {
+        Ok(value) => {
+            let output: O::Output = serde_json::from_value(value).map_err(|e| {
+                internal_error(&format!("the answer does not fit {}: {e}", O::META.name))
+            })?;
+            render(&output)
+        }
+        Err(refusal) => Err(refusal_metadata::<O::Error>(&refusal, catalogue)),
+    }
+}
+
+fn refusal_metadata<E: OperationError>(r: &Refusal, catalogue: &[&ErrorCodeInfo]) -> ErrorMetadata {
+    let args: Vec<&str> = r.args.iter().map(String::as_str).collect();
+    if crate::service_error::lookup(E::CODES, E::COMMON, &r.code).is_some() {
+        return E::from_code(&r.code, &args).metadata().clone();
+    }
+    match catalogue.iter().find(|e| e.code == r.code) {
+        Some(e) => ErrorMetadata {
+            code: e.code.to_string(),
+            message: crate::service_error::render_template(e.message, &args),
+            http_status: e.http_status,
+            ..Default::default()
+        },
+        None => error(&r.code, 400, args.join(" ")),
+    }
 }
 
 /// Renders an output as the service's JSON answer: absent values are left
