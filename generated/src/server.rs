@@ -255,7 +255,7 @@ pub static MODEL: alb_runtime::server::model::Model = alb_runtime::server::model
             child: Some("Servers"),
             transition: None,
             set: &[],
-            hooks: &["backend_servers_exist"],
+            hooks: &["backend_servers_exist", "backend_servers_unique"],
         },
         alb_runtime::server::model::Binding {
             operation: "ApplyHealthCheckTemplateToServerGroup",
@@ -655,7 +655,7 @@ pub static MODEL: alb_runtime::server::model::Model = alb_runtime::server::model
                     alb_runtime::server::model::SetValue::Literal("\"Intranet\""),
                 ),
             ],
-            hooks: &["dual_stack"],
+            hooks: &["dual_stack", "ipv6_type_changes"],
         },
         alb_runtime::server::model::Binding {
             operation: "DissociateAclsFromListener",
@@ -738,7 +738,7 @@ pub static MODEL: alb_runtime::server::model::Model = alb_runtime::server::model
                     alb_runtime::server::model::SetValue::Literal("\"Internet\""),
                 ),
             ],
-            hooks: &["dual_stack"],
+            hooks: &["dual_stack", "ipv6_type_changes"],
         },
         alb_runtime::server::model::Binding {
             operation: "GetHealthCheckTemplateAttribute",
@@ -1086,7 +1086,7 @@ pub static MODEL: alb_runtime::server::model::Model = alb_runtime::server::model
             child: None,
             transition: None,
             set: &[],
-            hooks: &["replace_servers"],
+            hooks: &["backend_servers_unique", "replace_servers"],
         },
         alb_runtime::server::model::Binding {
             operation: "StartListener",
@@ -1227,7 +1227,7 @@ pub static MODEL: alb_runtime::server::model::Model = alb_runtime::server::model
                     ),
                 ),
             ],
-            hooks: &[],
+            hooks: &["listener_logs_need_access_log"],
         },
         alb_runtime::server::model::Binding {
             operation: "UpdateLoadBalancerAddressTypeConfig",
@@ -1239,7 +1239,7 @@ pub static MODEL: alb_runtime::server::model::Model = alb_runtime::server::model
             child: None,
             transition: None,
             set: &[],
-            hooks: &["load_balancer_addresses"],
+            hooks: &["address_type_changes", "load_balancer_addresses"],
         },
         alb_runtime::server::model::Binding {
             operation: "UpdateLoadBalancerAttribute",
@@ -1263,7 +1263,7 @@ pub static MODEL: alb_runtime::server::model::Model = alb_runtime::server::model
             child: None,
             transition: None,
             set: &[],
-            hooks: &[],
+            hooks: &["edition_change"],
         },
         alb_runtime::server::model::Binding {
             operation: "UpdateLoadBalancerZones",
@@ -1287,7 +1287,7 @@ pub static MODEL: alb_runtime::server::model::Model = alb_runtime::server::model
             child: None,
             transition: None,
             set: &[],
-            hooks: &[],
+            hooks: &["rule_priority_unique"],
         },
         alb_runtime::server::model::Binding {
             operation: "UpdateRulesAttribute",
@@ -1299,7 +1299,7 @@ pub static MODEL: alb_runtime::server::model::Model = alb_runtime::server::model
             child: None,
             transition: None,
             set: &[],
-            hooks: &[],
+            hooks: &["rule_priority_unique"],
         },
         alb_runtime::server::model::Binding {
             operation: "UpdateSecurityPolicyAttribute",

@@ -203,11 +203,12 @@ pub fn not_in_use(cx: &Cx, r: &Resource, id: &str) -> Result<(), Refusal> {
         return Ok(());
     };
     for other in spec().resources {
-        if other.name == r.name || is_below(other, r) {
+        if is_below(other, r) {
             continue;
         }
         for rec in cx.m.all(other.name) {
-            if refers_to(rec, r.id, id) {
+            let itself = other.name == r.name && rec.get(r.id).and_then(Value::as_str) == Some(id);
+            if !itself && refers_to(rec, r.id, id) {
                 return Err(Refusal::new(code, [id]));
             }
         }
@@ -226,13 +227,14 @@ fn is_below(r: &Resource, ancestor: &Resource) -> bool {
     false
 }
 
-/// Whether `v` has `field: id` (or `field`s list holding `id`) anywhere.
+/// Whether `v` has `field: id` (or `field`s list holding `id`) anywhere;
+/// a qualified name counts too (`QuicListenerId` refers to a listener).
 pub fn refers_to(v: &Value, field: &str, id: &str) -> bool {
     let plural = format!("{field}s");
     match v {
         Value::Object(map) => map.iter().any(|(k, x)| {
-            (k == field && x.as_str() == Some(id))
-                || (k == &plural
+            (k.ends_with(field) && x.as_str() == Some(id))
+                || (k.ends_with(&plural)
                     && x.as_array()
                         .is_some_and(|a| a.iter().any(|i| i.as_str() == Some(id))))
                 || refers_to(x, field, id)

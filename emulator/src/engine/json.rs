@@ -101,6 +101,22 @@ pub fn prune(v: &mut Value) {
     }
 }
 
+/// Drops what a request did not send: `null` fields and empty lists, at
+/// every depth. The typed request renders absent values as `null` and
+/// absent lists as `[]` (the wire form cannot send an empty list: a list is
+/// its `Name.1`, `Name.2`, ... parameters), so an update must not read an
+/// empty list as "clear it".
+pub fn prune_request(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, x| !x.is_null() && x.as_array().is_none_or(|a| !a.is_empty()));
+            m.values_mut().for_each(prune_request);
+        }
+        Value::Array(items) => items.iter_mut().for_each(prune_request),
+        _ => {}
+    }
+}
+
 /// A value as text (strings as they are, numbers and booleans printed).
 pub fn text(v: &Value) -> Option<String> {
     match v {

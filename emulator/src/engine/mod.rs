@@ -100,7 +100,7 @@ impl JsonService for Engine {
             .ok_or_else(|| Refusal::new("OperationNotSupported", [call.meta.name]))?;
         let resource = binding.resource.and_then(|r| store::spec().resource(r));
         let mut req = call.request.clone();
-        json::prune(&mut req);
+        json::prune_request(&mut req);
         let dry_run = req.get("DryRun").and_then(Value::as_bool) == Some(true);
         let mut m = self.model();
         let mut cx = Cx {

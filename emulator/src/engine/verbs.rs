@@ -128,7 +128,8 @@ fn take_tags(record: &mut Value) {
     }
 }
 
-/// Top-level defaults of the request schema, for fields the request leaves out.
+/// Top-level defaults of the request schema, for fields the request leaves
+/// out (a field a hook set to `null` is left out of the record).
 fn schema_defaults(cx: &Cx, record: &mut Value) {
     for f in cx.call.meta.input.fields {
         let Some(d) = f.default else { continue };
@@ -215,6 +216,8 @@ fn create(cx: &mut Cx) -> Result<Value, Refusal> {
         if cx.binding.items.is_none() {
             schema_defaults(cx, &mut rec);
         }
+        // A hook may have set a field to `null` to keep its default out.
+        json::prune(&mut rec);
         if let Some(parent) = r.parent.and_then(|p| spec().resource(p)) {
             let pid = rec
                 .get(parent.id)
@@ -536,6 +539,18 @@ fn child_items(cx: &Cx, key: &[&str]) -> Vec<Value> {
         .collect()
 }
 
+/// What a child collection holds, as error codes name it: the resource its
+/// one `...Id` key names (`AclId`: `Acl`, `CertificateId`: `Certificate`),
+/// else the collection's singular (`SecurityGroupIds`: `SecurityGroup`,
+/// `AclEntries`: `AclEntry`).
+fn child_name(path: &str, key: &[&str]) -> String {
+    let name = match key {
+        [one] if one.ends_with("Id") => one.to_string(),
+        _ => json::singular(path.rsplit('.').next().unwrap_or(path)),
+    };
+    name.strip_suffix("Id").unwrap_or(&name).to_string()
+}
+
 /// The first documented code starting with one of `prefixes`.
 fn documented_prefix(cx: &Cx, prefixes: &[&str]) -> Option<String> {
     cx.call
@@ -571,22 +586,34 @@ fn child_target(cx: &mut Cx) -> Result<ChildTarget, Refusal> {
 fn add(cx: &mut Cx) -> Result<Value, Refusal> {
     let (r, path, child, id, record) = child_target(cx)?;
     let items = child_items(cx, child.key);
+    let list = cx.binding.items.unwrap_or_default();
     for item in &items {
-        checks::references(cx, item, &[])?;
+        // A scalar item is checked under the request list's name
+        // (`SecurityGroupIds`: external security groups).
+        let named = match item {
+            Value::Object(_) => item.clone(),
+            scalar => json!({ list: [scalar] }),
+        };
+        checks::references(cx, &named, &[])?;
     }
+    let already = [
+        "ResourceAlreadyAssociated.",
+        "ResourceAlreadyAdded.",
+        "ResourceAlreadyExist.",
+    ]
+    .map(|p| format!("{p}{}", child_name(path, child.key)));
     for item in &items {
         let exists = json::list(&record, path)
             .iter()
             .any(|have| json::key_of(have, child.key) == json::key_of(item, child.key));
         if exists {
-            if let Some(code) = documented_prefix(
-                cx,
-                &[
-                    "ResourceAlreadyAssociated.",
-                    "ResourceAlreadyAdded.",
-                    "ResourceAlreadyExist.",
-                ],
-            ) {
+            if let Some(code) = cx
+                .call
+                .codes
+                .iter()
+                .find(|e| already.iter().any(|a| e.code == a))
+                .map(|e| e.code.to_string())
+            {
                 return Err(Refusal::new(
                     code,
                     [json::key_of(item, child.key).join(":")],
@@ -820,8 +847,21 @@ fn untag(cx: &mut Cx) -> Result<Value, Refusal> {
     Ok(json!({}))
 }
 
+/// A listing that names resources answers `ResourceNotFound.<Resource>`
+/// for one that does not exist, when the operation documents the code.
+fn named_exist(cx: &Cx, r: &Resource, ids: &[String]) -> Result<(), Refusal> {
+    if checks::documented(cx, "ResourceNotFound", r.name).is_none() {
+        return Ok(());
+    }
+    for id in ids {
+        checks::find(cx, r, id)?;
+    }
+    Ok(())
+}
+
 fn list_tag_resources(cx: &mut Cx) -> Result<Value, Refusal> {
     let (r, ids) = tagged(cx)?;
+    named_exist(cx, r, &ids)?;
     hooks::before(cx)?;
     let want = json::list(&cx.req, "Tag").to_vec();
     let mut items = Vec::new();
@@ -874,6 +914,7 @@ fn list_tag_keys(cx: &mut Cx) -> Result<Value, Refusal> {
 
 fn list_tag_values(cx: &mut Cx) -> Result<Value, Refusal> {
     let (r, ids) = tagged(cx)?;
+    named_exist(cx, r, &ids)?;
     hooks::before(cx)?;
     let key = cx.text("TagKey").unwrap_or_default();
     let mut values: Vec<String> =

@@ -77,7 +77,7 @@ pub fn quota(cx: &mut Cx) -> Result<(), Refusal> {
 }
 
 /// An HTTPS or QUIC listener needs its default certificate (and gets the
-/// default TLS policy); an HTTP one takes no certificates.
+/// default TLS policy); an HTTP one takes no certificates and no policy.
 pub fn certificates(cx: &mut Cx) -> Result<(), Refusal> {
     let protocol = cx
         .text("ListenerProtocol")
@@ -94,6 +94,10 @@ pub fn certificates(cx: &mut Cx) -> Result<(), Refusal> {
     }
     if creating && protocol == "HTTP" && cx.field("Http2Enabled").is_none() {
         cx.req["Http2Enabled"] = json!(false);
+    }
+    // Nor a TLS policy: `null` keeps the schema's default out of the record.
+    if creating && protocol == "HTTP" && cx.field("SecurityPolicyId").is_none() {
+        cx.req["SecurityPolicyId"] = Value::Null;
     }
     Ok(())
 }
@@ -315,6 +319,35 @@ pub fn acl_type_consistent(cx: &mut Cx) -> Result<(), Refusal> {
     let wanted = cx.text("AclType");
     if has && current.is_some() && wanted.is_some() && current != wanted {
         return Err(Refusal::new::<String>("InvalidParameter", []));
+    }
+    Ok(())
+}
+
+/// Custom headers and Xtrace in a listener's access logs need the load
+/// balancer's access log on (`OperationDenied.AccessLogDisabled`).
+pub fn logs_need_access_log(cx: &mut Cx) -> Result<(), Refusal> {
+    let Some(l) = target(cx) else { return Ok(()) };
+    let wanted = cx
+        .field("AccessLogRecordCustomizedHeadersEnabled")
+        .and_then(Value::as_bool)
+        == Some(true)
+        || cx
+            .field("AccessLogTracingConfig.TracingEnabled")
+            .and_then(Value::as_bool)
+            == Some(true);
+    let lb = l
+        .get("LoadBalancerId")
+        .and_then(json::text)
+        .unwrap_or_default();
+    let on =
+        cx.m.get("LoadBalancer", &lb)
+            .and_then(|r| json::get(r, "AccessLogConfig.LogStore"))
+            .is_some();
+    if wanted && !on {
+        return Err(Refusal::new(
+            "OperationDenied.AccessLogDisabled",
+            ["AccessLogDisabled"],
+        ));
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Load balancer rules: zones in the VPC, addresses, deletion protection,
 //! access logs, IPv6, capacity reservations, zone shifts, resource groups.
 
+use alb_runtime::server::model::SetValue;
 use alb_runtime::server::Refusal;
 use serde_json::{json, Value};
 
@@ -59,13 +60,18 @@ pub fn addresses(cx: &mut Cx, _out: &mut Value) -> Result<(), Refusal> {
         }
         if json::list(zm, "LoadBalancerAddresses").is_empty() {
             let mut a = json!({"IntranetAddress": format!("192.168.{i}.{}", 20 + i)});
-            if internet {
-                a["Address"] = json!(format!("47.96.{i}.{}", 30 + i));
-            }
             if let Some(eip) = zm.get("AllocationId").cloned() {
                 a["AllocationId"] = eip;
             }
             zm["LoadBalancerAddresses"] = json!([a]);
+        }
+        // Public addresses follow the address type (it may have changed).
+        for a in json::list_mut(zm, "LoadBalancerAddresses") {
+            match (internet, a.get("Address").is_some()) {
+                (true, false) => a["Address"] = json!(format!("47.96.{i}.{}", 30 + i)),
+                (false, true) => json::remove(a, "Address"),
+                _ => {}
+            }
         }
     }
     Ok(())
@@ -144,6 +150,69 @@ pub fn dual_stack(cx: &mut Cx) -> Result<(), Refusal> {
                 ["NonDualStackInstance"],
             ));
         }
+    }
+    Ok(())
+}
+
+/// Enabling public IPv6 on an instance whose IPv6 addresses are public
+/// already (`OperationDenied.Ipv6InternetInstance`), or disabling it where
+/// they are private (`OperationDenied.Ipv6IntranetInstance`): the binding's
+/// `set` says which type the call makes.
+pub fn ipv6_type_changes(cx: &mut Cx) -> Result<(), Refusal> {
+    let wanted = cx.binding.set.iter().find_map(|(path, v)| match v {
+        SetValue::Literal(text) if *path == "Ipv6AddressType" => {
+            serde_json::from_str::<String>(text).ok()
+        }
+        _ => None,
+    });
+    let (Some(lb), Some(wanted)) = (target(cx), wanted) else {
+        return Ok(());
+    };
+    let current = lb
+        .get("Ipv6AddressType")
+        .and_then(json::text)
+        .unwrap_or("Intranet".into());
+    let code = format!("OperationDenied.Ipv6{wanted}Instance");
+    if current == wanted && cx.documents(&code) {
+        return Err(Refusal::new(code, [format!("Ipv6{wanted}Instance")]));
+    }
+    Ok(())
+}
+
+/// UpdateLoadBalancerEdition: the current edition again is
+/// `OperationDenied.EditionNotChanged`, a move to `Basic`
+/// `OperationDenied.Downgrade`.
+pub fn edition_change(cx: &mut Cx) -> Result<(), Refusal> {
+    let (Some(lb), Some(wanted)) = (target(cx), cx.text("LoadBalancerEdition")) else {
+        return Ok(());
+    };
+    let current = lb
+        .get("LoadBalancerEdition")
+        .and_then(json::text)
+        .unwrap_or_default();
+    if current == wanted {
+        return Err(Refusal::new(
+            "OperationDenied.EditionNotChanged",
+            ["EditionNotChanged"],
+        ));
+    }
+    if wanted == "Basic" {
+        return Err(Refusal::new("OperationDenied.Downgrade", ["Downgrade"]));
+    }
+    Ok(())
+}
+
+/// UpdateLoadBalancerAddressTypeConfig to the type the instance has is
+/// `OperationDenied.AddressTypeNotChanged`.
+pub fn address_type_changes(cx: &mut Cx) -> Result<(), Refusal> {
+    let (Some(lb), Some(wanted)) = (target(cx), cx.text("AddressType")) else {
+        return Ok(());
+    };
+    if lb.get("AddressType").and_then(json::text).as_deref() == Some(wanted.as_str()) {
+        return Err(Refusal::new::<String>(
+            "OperationDenied.AddressTypeNotChanged",
+            [],
+        ));
     }
     Ok(())
 }

@@ -61,6 +61,21 @@ const HOOKS: &[Hook] = &[
         after: None,
     },
     Hook {
+        name: "ipv6_type_changes",
+        before: Some(load_balancers::ipv6_type_changes),
+        after: None,
+    },
+    Hook {
+        name: "edition_change",
+        before: Some(load_balancers::edition_change),
+        after: None,
+    },
+    Hook {
+        name: "address_type_changes",
+        before: Some(load_balancers::address_type_changes),
+        after: None,
+    },
+    Hook {
         name: "capacity_reservation",
         before: None,
         after: Some(load_balancers::capacity_reservation),
@@ -122,6 +137,11 @@ const HOOKS: &[Hook] = &[
         after: Some(listeners::health),
     },
     Hook {
+        name: "listener_logs_need_access_log",
+        before: Some(listeners::logs_need_access_log),
+        after: None,
+    },
+    Hook {
         name: "acl_type_consistent",
         before: Some(listeners::acl_type_consistent),
         after: None,
@@ -140,6 +160,11 @@ const HOOKS: &[Hook] = &[
     Hook {
         name: "backend_servers_exist",
         before: Some(others::backend_servers_exist),
+        after: None,
+    },
+    Hook {
+        name: "backend_servers_unique",
+        before: Some(others::backend_servers_unique),
         after: None,
     },
     Hook {

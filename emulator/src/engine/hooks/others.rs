@@ -9,40 +9,56 @@ use crate::engine::json;
 use crate::engine::store::{spec, Effect};
 use crate::engine::Cx;
 
-/// Two rules of a listener (in one direction) cannot share a priority.
+/// Two rules of a listener (in one direction) cannot share a priority:
+/// the rules as they would be after the call (new ones added, changed ones
+/// moved) are checked, so a rule keeping its own priority is no clash.
 pub fn rule_priority_unique(cx: &mut Cx) -> Result<(), Refusal> {
-    let listener = cx.text("ListenerId").unwrap_or_default();
-    let wanted: Vec<(i64, String)> = match cx.binding.items {
-        Some(list) => json::list(&cx.req, list)
+    let text = |v: &Value, k: &str| v.get(k).and_then(json::text);
+    let items: Vec<Value> = match cx.binding.items {
+        Some(list) => json::list(&cx.req, list).to_vec(),
+        None => vec![cx.req.clone()],
+    };
+    // (rule ID, listener, direction, priority) of every rule after the call.
+    let mut after: Vec<(Option<String>, String, String, i64)> =
+        cx.m.all("Rule")
             .iter()
             .filter_map(|r| {
                 Some((
+                    text(r, "RuleId"),
+                    text(r, "ListenerId")?,
+                    text(r, "Direction").unwrap_or("Request".into()),
                     r.get("Priority")?.as_i64()?,
-                    r.get("Direction")
-                        .and_then(json::text)
-                        .unwrap_or("Request".into()),
                 ))
             })
-            .collect(),
-        None => cx
-            .field("Priority")
-            .and_then(Value::as_i64)
-            .map(|p| (p, cx.text("Direction").unwrap_or("Request".into())))
-            .into_iter()
-            .collect(),
-    };
-    for (p, dir) in &wanted {
-        let taken = cx.m.all("Rule").iter().any(|r| {
-            r.get("ListenerId").and_then(json::text).as_deref() == Some(listener.as_str())
-                && r.get("Priority").and_then(Value::as_i64) == Some(*p)
-                && r.get("Direction")
-                    .and_then(json::text)
-                    .as_deref()
-                    .unwrap_or("Request")
-                    == dir
-        });
-        if taken || wanted.iter().filter(|w| w.0 == *p && &w.1 == dir).count() > 1 {
-            return Err(Refusal::new("Conflict.Priority", [p.to_string()]));
+            .collect();
+    let mut changed = Vec::new();
+    for item in &items {
+        let Some(priority) = item.get("Priority").and_then(Value::as_i64) else {
+            continue;
+        };
+        let id = text(item, "RuleId");
+        let existing = id.as_deref().and_then(|id| cx.m.get("Rule", id));
+        let listener = cx
+            .text("ListenerId")
+            .or_else(|| existing.and_then(|r| text(r, "ListenerId")))
+            .unwrap_or_default();
+        let direction = text(item, "Direction")
+            .or_else(|| existing.and_then(|r| text(r, "Direction")))
+            .unwrap_or("Request".into());
+        let rule = (id.clone(), listener, direction, priority);
+        match after.iter_mut().find(|r| id.is_some() && r.0 == id) {
+            Some(slot) => *slot = rule.clone(),
+            None => after.push(rule.clone()),
+        }
+        changed.push(rule);
+    }
+    for (_, listener, direction, priority) in &changed {
+        let same = after
+            .iter()
+            .filter(|r| &r.1 == listener && &r.2 == direction && r.3 == *priority)
+            .count();
+        if same > 1 {
+            return Err(Refusal::new("Conflict.Priority", [priority.to_string()]));
         }
     }
     Ok(())
@@ -93,6 +109,33 @@ fn backends_exist(cx: &Cx, items: &[Value]) -> Result<(), Refusal> {
             && cx.m.world.backend(&kind, &id).is_none()
         {
             return Err(Refusal::new(format!("ResourceNotFound.{kind}"), [id]));
+        }
+    }
+    Ok(())
+}
+
+/// A server is in a group once per port: twice in one request is
+/// `DuplicatedParam.BackendServer`, one already in the group (and not
+/// being removed by the same call) `Conflict.BackendServer`.
+pub fn backend_servers_unique(cx: &mut Cx) -> Result<(), Refusal> {
+    let added = json::list(&cx.req, cx.binding.items.unwrap_or("AddedServers")).to_vec();
+    let removed = json::list(&cx.req, "RemovedServers").to_vec();
+    let id = cx.text("ServerGroupId").unwrap_or_default();
+    let have: Vec<Value> =
+        cx.m.get("ServerGroup", &id)
+            .map(|g| json::list(g, "Servers").to_vec())
+            .unwrap_or_default();
+    for (i, s) in added.iter().enumerate() {
+        let shown = s.get("ServerId").and_then(json::text).unwrap_or_default();
+        if added[..i].iter().any(|o| key(o) == key(s)) {
+            return Err(Refusal::new("DuplicatedParam.BackendServer", [shown]));
+        }
+        let present = have.iter().any(|h| key(h) == key(s));
+        let leaving = removed
+            .iter()
+            .any(|r| json::matches_key(s, r, &["ServerId", "Port"]));
+        if present && !leaving {
+            return Err(Refusal::new("Conflict.BackendServer", [shown, id.clone()]));
         }
     }
     Ok(())
@@ -285,6 +328,14 @@ pub fn security_policy_relations(cx: &mut Cx, out: &mut Value) -> Result<(), Ref
         .iter()
         .filter_map(json::text)
         .collect();
+    let r = spec()
+        .resource("SecurityPolicy")
+        .expect("the spec has security policies");
+    for id in &ids {
+        if cx.m.world.system_policy(id).is_none() {
+            checks::find(cx, r, id)?;
+        }
+    }
     let items: Vec<Value> = ids
         .iter()
         .map(|id| json!({"SecurityPolicyId": id, "RelatedListeners": related_listeners(cx, "SecurityPolicyId", id, false)}))
