@@ -36,6 +36,8 @@ pub struct Api {
     pub resource_types: Vec<ResourceTypeIr>,
     /// The emulator's resource model (resources.yaml).
     pub model: ModelIr,
+    /// The crate's user guide (guide.md), Markdown.
+    pub guide: Option<String>,
 }
 
 /// resources.yaml, checked.

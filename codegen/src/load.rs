@@ -14,6 +14,9 @@ pub struct Spec {
     pub catalogue: Catalogue,
     /// `resources.yaml` (empty when the file is absent).
     pub model: crate::model::ResourceModel,
+    /// `guide.md`: the generated crate's user guide (its README and crate
+    /// docs), when the spec has one.
+    pub guide: Option<String>,
     /// Sorted by file name; paths are relative to `dir`.
     pub shapes: Vec<(PathBuf, Shape)>,
     /// Sorted by file name; paths are relative to `dir`.
@@ -37,6 +40,7 @@ pub fn load_with(dir: &Path, allow_drafts: bool) -> Result<(Spec, Vec<Diagnostic
     } else {
         Default::default()
     };
+    let guide = std::fs::read_to_string(dir.join("guide.md")).ok();
     let shapes = load_dir::<Shape>(dir, "shapes", false, &mut problems);
     let operations = load_dir::<Operation>(dir, "operations", true, &mut problems);
     let (drafts, problems): (Vec<Diagnostic>, Vec<Diagnostic>) = problems
@@ -49,6 +53,7 @@ pub fn load_with(dir: &Path, allow_drafts: bool) -> Result<(Spec, Vec<Diagnostic
                 service,
                 catalogue,
                 model,
+                guide,
                 shapes,
                 operations,
             },

@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 //! Hand-written runtime of the Alibaba Cloud ALB SDK.
 //!
 //! The generated crate (`alb-sdk`) depends on this one for everything that
@@ -22,7 +23,7 @@ pub mod wire;
 
 pub use client::{
     Config, ConfigBuilder, ConfigError, Core, DecodeError, DryRunPassed, Endpoint, RateLimitError,
-    RateLimitMode, RateLimitSource, RedirectError, RetryPolicy, SdkError, TimeoutError,
+    RateLimitMode, RateLimitSource, RedirectError, RetryPolicy, SdkError, Stub, TimeoutError,
     TimeoutKind, Timeouts, TransportError,
 };
 pub use credentials::{Credentials, Secret};
@@ -30,11 +31,11 @@ pub use operation::{
     render_arn, AccessLevel, Operation, OperationMeta, RamMeta, RamResource, RateLimit,
     SupportsDryRun,
 };
-pub use paginator::{Paginated, Paginator};
+pub use paginator::{Pages, Paginated, Paginator};
 pub use params::{ParamMap, Skeleton};
 pub use service_error::{ErrorCodeInfo, ErrorMetadata, OperationError};
 pub use signing::{sign, SignatureVersion, SignedRequest, SigningInput};
 pub use validation::{validate, PathSegment, Rule, ValidationError, Validator, Violation};
 pub use waiter::{
-    MissingInput, Observed, WaitOutcome, WaitPolicy, WaitResult, Waiter, WaiterError,
+    MissingInput, Observed, Progress, WaitOutcome, WaitPolicy, WaitResult, Waiter, WaiterError,
 };

@@ -9,24 +9,33 @@ use crate::wire::SerError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-/// A documented request quota.
+/// A documented request quota: `requests` per `per_seconds` seconds (the
+/// spec's `rate_limit`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
+    /// Requests allowed in each period (`requests`); also the largest burst.
     pub requests: u32,
+    /// Length of the period in seconds (`per_seconds`).
     pub per_seconds: u32,
 }
 
-/// RAM access level of an action.
+/// RAM access level of an action (the spec's `ram.access_level`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessLevel {
+    /// Creates a resource.
     Create,
+    /// Reads one resource; never changes anything.
     Read,
+    /// Lists resources; never changes anything.
     List,
+    /// Changes a resource.
     Update,
+    /// Deletes a resource.
     Delete,
 }
 
 impl AccessLevel {
+    /// The level as RAM's documentation writes it (`Create`, `Read`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             AccessLevel::Create => "Create",
@@ -42,7 +51,10 @@ impl AccessLevel {
 /// (`acs:alb:{#regionId}:{#accountId}:loadbalancer/{#loadbalancerId}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RamResource {
+    /// The RAM resource type (`LoadBalancer`), or `*`.
     pub resource_type: &'static str,
+    /// The ARN with `{#name}` placeholders: the type's ARN of service.yaml
+    /// `ram.resource_types`, or the operation's own `arn` (a wildcard).
     pub arn_template: &'static str,
     /// Whether the action always names a resource of this type; `None`
     /// when the documentation does not say.
@@ -50,6 +62,7 @@ pub struct RamResource {
 }
 
 impl RamResource {
+    /// A resource entry, as generated code declares it.
     pub const fn new(
         resource_type: &'static str,
         arn_template: &'static str,
@@ -95,9 +108,14 @@ pub fn render_arn(template: &str, values: &[(&str, &str)]) -> String {
 /// RAM authorization of one action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RamMeta {
+    /// The RAM action (`alb:CreateListener`), as in a policy's `Action`.
     pub action: &'static str,
+    /// The action's access level.
     pub access_level: AccessLevel,
+    /// Resource types the action is authorized on (`ram.resources`); empty
+    /// when the documentation names none.
     pub resources: &'static [RamResource],
+    /// Condition keys a policy may test (`alb:ListenerProtocol`).
     pub condition_keys: &'static [&'static str],
 }
 
@@ -106,11 +124,16 @@ pub struct RamMeta {
 pub struct OperationMeta {
     /// The `Action` wire name.
     pub name: &'static str,
+    /// The `Version` wire value (`2020-06-16`).
     pub api_version: &'static str,
+    /// The documented quota, if any; the client limits itself to it by
+    /// default ([`RateLimitMode::FromSpec`](crate::RateLimitMode::FromSpec)).
     pub rate_limit: Option<RateLimit>,
     /// Returns a JobId and finishes in the background.
     pub is_async: bool,
+    /// The spec marks the operation deprecated.
     pub deprecated: bool,
+    /// RAM authorization of the action.
     pub ram: RamMeta,
     /// The request's parameters and their constraints.
     pub input: &'static Object,
@@ -130,9 +153,12 @@ impl OperationMeta {
 /// Implemented by every generated request type. Everything but these
 /// declarations is generic code of the runtime.
 pub trait Operation: Serialize + Clone + Send + Sync + 'static {
+    /// The decoded response.
     type Output: DeserializeOwned + Send + 'static;
+    /// The operation's error enum (its documented codes).
     type Error: OperationError;
 
+    /// What the spec says about the operation.
     const META: &'static OperationMeta;
 
     /// The idempotency token slot, for operations that have one.

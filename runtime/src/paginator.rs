@@ -4,13 +4,58 @@ use crate::client::{Core, SdkError};
 use crate::operation::Operation;
 use futures_core::Stream;
 use std::collections::HashSet;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// A stream of pages or items: `Unpin`, so `while let Some(x) =
+/// stream.next().await` works as written (the inherent [`Pages::next`]
+/// needs no import; with `futures_util::StreamExt` every combinator works
+/// too).
+pub struct Pages<T> {
+    inner: Pin<Box<dyn Stream<Item = T> + Send>>,
+}
+
+impl<T> Pages<T> {
+    fn new(stream: impl Stream<Item = T> + Send + 'static) -> Self {
+        Self {
+            inner: Box::pin(stream),
+        }
+    }
+
+    /// The next page or item, `None` after the last.
+    pub async fn next(&mut self) -> Option<T> {
+        std::future::poll_fn(|cx| self.inner.as_mut().poll_next(cx)).await
+    }
+}
+
+impl<T> Stream for Pages<T> {
+    type Item = T;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+impl<T> std::fmt::Debug for Pages<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pages").finish_non_exhaustive()
+    }
+}
 
 /// Implemented by generated requests of paginated operations.
 pub trait Paginated: Operation {
+    /// One entry of a page (a listener, an ACL, ...).
     type Item: Send + 'static;
+    /// Sets the request's page-token parameter (the spec's
+    /// `pagination.input_token`, `NextToken`).
     fn set_page_token(&mut self, token: Option<String>);
+    /// Sets the request's page-size parameter (`pagination.page_size`,
+    /// `MaxResults`).
     fn set_page_size(&mut self, size: i32);
+    /// The token of the next page (`pagination.output_token`); `None` or
+    /// empty on the last page.
     fn next_page_token(output: &Self::Output) -> Option<&str>;
+    /// The page's entries (`pagination.items`), in order.
     fn into_items(output: Self::Output) -> Vec<Self::Item>;
 }
 
@@ -29,6 +74,8 @@ struct State<O: Paginated> {
 }
 
 impl<O: Paginated> Paginator<O> {
+    /// Pages of `request`, starting from its page token (usually none: the
+    /// first page). Nothing is sent until pages are asked for.
     pub fn new(core: Core, request: O) -> Self {
         Self { core, request }
     }
@@ -41,7 +88,11 @@ impl<O: Paginated> Paginator<O> {
 
     /// A stream of pages. It stops after a page with an empty or missing
     /// token, and fails (instead of looping) on a token seen before.
-    pub fn pages(self) -> impl Stream<Item = Result<O::Output, SdkError<O::Error>>> + Send {
+    pub fn pages(self) -> Pages<Result<O::Output, SdkError<O::Error>>> {
+        Pages::new(self.page_stream())
+    }
+
+    fn page_stream(self) -> impl Stream<Item = Result<O::Output, SdkError<O::Error>>> + Send {
         let state = State {
             core: self.core,
             request: self.request,
@@ -84,15 +135,26 @@ impl<O: Paginated> Paginator<O> {
         })
     }
 
+    /// Every item of every page, in order, in one call; the first error
+    /// ends it.
+    pub async fn try_collect(self) -> Result<Vec<O::Item>, SdkError<O::Error>> {
+        let mut out = Vec::new();
+        let mut pages = self.pages();
+        while let Some(page) = pages.next().await {
+            out.extend(O::into_items(page?));
+        }
+        Ok(out)
+    }
+
     /// A stream of the items of every page, in order.
-    pub fn items(self) -> impl Stream<Item = Result<O::Item, SdkError<O::Error>>> + Send {
+    pub fn items(self) -> Pages<Result<O::Item, SdkError<O::Error>>> {
         use futures_util::StreamExt;
-        self.pages().flat_map(|page| {
+        Pages::new(self.page_stream().flat_map(|page| {
             let items: Vec<Result<O::Item, SdkError<O::Error>>> = match page {
                 Ok(p) => O::into_items(p).into_iter().map(Ok).collect(),
                 Err(e) => vec![Err(e)],
             };
             futures_util::stream::iter(items)
-        })
+        }))
     }
 }

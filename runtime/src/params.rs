@@ -21,11 +21,14 @@ pub struct ParamMap {
 /// List lengths and present objects, by wire key.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Skeleton {
+    /// Length of every non-empty list (`Tags` → 2).
     pub lists: std::collections::BTreeMap<String, usize>,
+    /// Every nested object that is present (`Tags.1`, `HealthCheckConfig`).
     pub objects: std::collections::BTreeSet<String>,
 }
 
 impl ParamMap {
+    /// Pairs in any order, as received (see [`ParamMap::from_vec`]).
     pub fn new(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
         Self::from_vec(pairs.into_iter().collect())
     }
@@ -54,6 +57,7 @@ impl ParamMap {
         }
     }
 
+    /// The value at `key`, exactly as given (an empty value included).
     pub fn get(&self, key: &str) -> Option<&str> {
         self.pairs
             .binary_search_by(|(k, _)| k.as_str().cmp(key))
@@ -128,22 +132,27 @@ impl ParamMap {
         out
     }
 
+    /// The pairs, sorted by key.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
+    /// The pairs, sorted by key.
     pub fn as_slice(&self) -> &[(String, String)] {
         &self.pairs
     }
 
+    /// The pairs, sorted by key (the skeleton is dropped).
     pub fn into_vec(self) -> Vec<(String, String)> {
         self.pairs
     }
 
+    /// How many pairs there are.
     pub fn len(&self) -> usize {
         self.pairs.len()
     }
 
+    /// Whether there is no pair at all.
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()
     }

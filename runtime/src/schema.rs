@@ -9,12 +9,15 @@
 pub struct Object {
     /// The Rust type name, for messages.
     pub name: &'static str,
+    /// The fields (an operation's `parameters`, a shape's `fields`).
     pub fields: &'static [Field],
-    /// Rules between fields (conditional requirements, exclusions).
+    /// Rules between fields (conditional requirements, exclusions): the
+    /// spec's `conditions`.
     pub conditions: &'static [Condition],
 }
 
 impl Object {
+    /// An object without conditions.
     pub const fn new(name: &'static str, fields: &'static [Field]) -> Self {
         Self {
             name,
@@ -23,11 +26,13 @@ impl Object {
         }
     }
 
+    /// Sets the rules between fields.
     pub const fn with_conditions(mut self, conditions: &'static [Condition]) -> Self {
         self.conditions = conditions;
         self
     }
 
+    /// The field with wire name `name`.
     pub fn field(&self, name: &str) -> Option<&'static Field> {
         self.fields.iter().find(|f| f.name == name)
     }
@@ -36,8 +41,11 @@ impl Object {
 /// One field, by its wire name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Field {
+    /// The wire name (`name`).
     pub name: &'static str,
+    /// The field must be given, and not empty (`required`).
     pub required: bool,
+    /// Its type and constraints.
     pub ty: Ty,
     /// The value the service assumes when the field is absent, as the
     /// spec's `default` (text): a server fills it in.
@@ -45,6 +53,7 @@ pub struct Field {
 }
 
 impl Field {
+    /// An optional field without a default.
     pub const fn new(name: &'static str, ty: Ty) -> Self {
         Self {
             name,
@@ -54,11 +63,13 @@ impl Field {
         }
     }
 
+    /// Marks the field required.
     pub const fn required(mut self) -> Self {
         self.required = true;
         self
     }
 
+    /// Sets the service's default (as text).
     pub const fn default_value(mut self, value: &'static str) -> Self {
         self.default = Some(value);
         self
@@ -68,12 +79,17 @@ impl Field {
 /// The type of a value, with its constraints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ty {
+    /// `type: string`, enums included.
     Str(&'static Str),
+    /// `type: integer`.
     Int(&'static Int),
-    /// A floating-point number.
+    /// A floating-point number (`type: number`).
     Number,
+    /// `type: boolean`: `true` or `false` on the wire.
     Bool,
+    /// `type: object` (or an object shape): its fields at `Parent.Field`.
     Object(&'static Object),
+    /// `type: array`: items at `Name.1`, `Name.2`, ...
     List(&'static List),
 }
 
@@ -87,16 +103,22 @@ pub const INT64: Ty = Ty::Int(&Int::I64);
 /// A list and its item count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct List {
+    /// The items' type (`items`).
     pub item: Ty,
+    /// Fewest items allowed when the list is given (`min_items`).
     pub min_items: Option<u32>,
+    /// Most items allowed (`max_items`).
     pub max_items: Option<u32>,
 }
 
 /// Integer constraints (inclusive range) and width.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Int {
+    /// Smallest value allowed (`minimum`).
     pub min: Option<i64>,
+    /// Largest value allowed (`maximum`).
     pub max: Option<i64>,
+    /// 64-bit (`format: int64`); otherwise the value must fit 32 bits.
     pub int64: bool,
 }
 
@@ -108,11 +130,13 @@ impl Int {
         self
     }
 
+    /// A 32-bit integer, any value.
     pub const I32: Int = Int {
         min: None,
         max: None,
         int64: false,
     };
+    /// A 64-bit integer, any value.
     pub const I64: Int = Int {
         min: None,
         max: None,
@@ -123,23 +147,31 @@ impl Int {
 /// String constraints. Lengths count characters (Unicode scalar values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Str {
+    /// Fewest characters (`min_length`).
     pub min_len: Option<u32>,
+    /// Most characters (`max_length`).
     pub max_len: Option<u32>,
+    /// Only ASCII characters (`ascii_only`).
     pub ascii_only: bool,
-    /// The value must be one of these (enums).
+    /// The value must be one of these, exact case (enums;
+    /// `allowed_values`). Empty: any value.
     pub allowed: &'static [&'static str],
-    /// The first character must be of these kinds.
+    /// The first character must be of these kinds (`first_char`).
     pub first: Option<Chars>,
-    /// Every character must be of these kinds.
+    /// Every character must be of these kinds (`allowed_chars`).
     pub chars: Option<Chars>,
+    /// The value must have this form (`format`).
     pub format: Option<Format>,
-    /// The value must not start with any of these (exact case).
+    /// The value must not start with any of these (exact case;
+    /// `not_starts_with`).
     pub not_prefixes: &'static [&'static str],
-    /// The value must not contain any of these (exact case).
+    /// The value must not contain any of these (exact case;
+    /// `not_contains`).
     pub not_contains: &'static [&'static str],
 }
 
 impl Str {
+    /// A string without constraints, the start of every other.
     pub const ANY: Str = Str {
         min_len: None,
         max_len: None,
@@ -158,30 +190,37 @@ impl Str {
         self.max_len = max;
         self
     }
+    /// Only ASCII characters.
     pub const fn ascii(mut self) -> Self {
         self.ascii_only = true;
         self
     }
+    /// The value must be one of `values`.
     pub const fn one_of(mut self, values: &'static [&'static str]) -> Self {
         self.allowed = values;
         self
     }
+    /// The first character must be in `chars`.
     pub const fn first(mut self, chars: Chars) -> Self {
         self.first = Some(chars);
         self
     }
+    /// Every character must be in `chars`.
     pub const fn chars(mut self, chars: Chars) -> Self {
         self.chars = Some(chars);
         self
     }
+    /// The value must have `format`.
     pub const fn format(mut self, format: Format) -> Self {
         self.format = Some(format);
         self
     }
+    /// The value must not start with any of `p`.
     pub const fn not_prefixes(mut self, p: &'static [&'static str]) -> Self {
         self.not_prefixes = p;
         self
     }
+    /// The value must not contain any of `s`.
     pub const fn not_contains(mut self, s: &'static [&'static str]) -> Self {
         self.not_contains = s;
         self
@@ -209,10 +248,13 @@ impl Chars {
     /// ASCII letters of both cases.
     pub const LETTER: u8 = Self::UPPER | Self::LOWER;
 
+    /// A set of `classes` (bits, combined with `|`) plus the `extra`
+    /// characters.
     pub const fn new(classes: u8, extra: &'static str) -> Self {
         Self { classes, extra }
     }
 
+    /// Whether `c` is in the set.
     pub fn contains(&self, c: char) -> bool {
         (self.classes & Self::UPPER != 0 && c.is_ascii_uppercase())
             || (self.classes & Self::LOWER != 0 && c.is_ascii_lowercase())
@@ -221,7 +263,8 @@ impl Chars {
             || self.extra.contains(c)
     }
 
-    /// `letters, digits, Chinese characters, `.`, `_``.
+    /// The set in words, for messages (letters, digits, Chinese
+    /// characters, `.`, `_`).
     pub fn describe(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
         match self.classes & Self::LETTER {
@@ -250,26 +293,28 @@ pub fn is_cjk(c: char) -> bool {
         | 0x2A700..=0x2EBEF | 0x2F800..=0x2FA1F | 0x30000..=0x3134F)
 }
 
-/// Formats a string may be required to have.
+/// Formats a string may be required to have (the spec's `format` of a
+/// string, whose value is named after each variant).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Dotted-quad IPv4 address.
+    /// Dotted-quad IPv4 address (`ipv4`).
     Ipv4,
-    /// IPv6 address.
+    /// IPv6 address (`ipv6`).
     Ipv6,
-    /// IPv4 or IPv6 address.
+    /// IPv4 or IPv6 address (`ip`).
     Ip,
-    /// IPv4 or IPv6 CIDR block (`10.0.0.0/8`, `2001:db8::/32`).
+    /// IPv4 or IPv6 CIDR block (`10.0.0.0/8`, `2001:db8::/32`; `cidr`).
     Cidr,
-    /// An address or a CIDR block, IPv4 or IPv6.
+    /// An address or a CIDR block, IPv4 or IPv6 (`ip_or_cidr`).
     IpOrCidr,
-    /// A domain name; `*.` may lead (wildcard domains).
+    /// A domain name; `*.` may lead (wildcard domains; `domain`).
     Domain,
-    /// An `http://` or `https://` URL with a host.
+    /// An `http://` or `https://` URL with a host (`url`).
     Url,
 }
 
 impl Format {
+    /// What the format is, for messages (`an IPv4 address`).
     pub fn name(self) -> &'static str {
         match self {
             Format::Ipv4 => "an IPv4 address",
@@ -282,6 +327,7 @@ impl Format {
         }
     }
 
+    /// Whether `v` has the format.
     pub fn matches(self, v: &str) -> bool {
         use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
         let cidr = |v: &str| match v.split_once('/') {
@@ -333,19 +379,25 @@ fn is_domain(v: &str) -> bool {
         })
 }
 
-/// A rule between fields of one object.
+/// A rule between fields of one object (one entry of the spec's
+/// `conditions`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Condition {
     /// `field` is required when `when` has one of `values` (for a boolean,
-    /// `true` or `false`; empty `values`: whenever `when` is given).
+    /// `true` or `false`; empty `values`: whenever `when` is given). The
+    /// spec's `required_if`.
     RequiredIf {
+        /// The field that becomes required (`field`).
         field: &'static str,
+        /// The field whose value decides (`when`).
         when: &'static str,
+        /// The values of `when` that trigger it, compared ignoring ASCII
+        /// case (`is`).
         values: &'static [&'static str],
     },
-    /// At most one of these fields may be given.
+    /// At most one of these fields may be given (`exclusive`).
     Exclusive(&'static [&'static str]),
-    /// At least one of these fields must be given.
+    /// At least one of these fields must be given (`one_required`).
     OneRequired(&'static [&'static str]),
 }
 

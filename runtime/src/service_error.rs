@@ -8,11 +8,17 @@ use std::fmt;
 /// error enum (including its `Unknown` variant).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ErrorMetadata {
+    /// The error code (`Code`), e.g. `ResourceNotFound.Listener`.
     pub code: String,
+    /// The service's message (`Message`), secrets masked; empty when absent.
     pub message: String,
+    /// The HTTP status of the answer.
     pub http_status: u16,
+    /// The `RequestId`, to quote to Alibaba Cloud support.
     pub request_id: Option<String>,
+    /// The endpoint host that answered (`HostId`).
     pub host_id: Option<String>,
+    /// A diagnosis URL of Alibaba's API troubleshooting (`Recommend`).
     pub recommend: Option<String>,
 }
 
@@ -29,7 +35,9 @@ struct ErrorBody {
 /// Why a body could not be read as an Alibaba error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MalformedErrorBody {
+    /// The HTTP status of the answer.
     pub http_status: u16,
+    /// What is wrong with the body.
     pub reason: String,
 }
 
@@ -130,14 +138,19 @@ pub fn render_template(template: &str, args: &[&str]) -> String {
 /// One documented error code, as the spec's catalogue has it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ErrorCodeInfo {
+    /// The code (`code`).
     pub code: &'static str,
+    /// The HTTP status the service answers it with (`http_status`).
     pub http_status: u16,
-    /// Message template; `%s` marks a value the service fills in.
+    /// Message template; `%s` marks a value the service fills in (`message`).
     pub message: &'static str,
+    /// Retrying the same request later may succeed, so the client does
+    /// (`retryable`).
     pub retryable: bool,
 }
 
 impl ErrorCodeInfo {
+    /// A catalogue entry, as generated code declares it.
     pub const fn new(
         code: &'static str,
         http_status: u16,
@@ -163,17 +176,22 @@ pub trait OperationError: std::error::Error + Send + Sync + 'static {
 
     /// The matching variant (or `Unknown`) for the service's answer.
     fn from_metadata(meta: ErrorMetadata) -> Self;
+    /// The facts of the answer, whatever the variant.
     fn metadata(&self) -> &ErrorMetadata;
 
+    /// The error code.
     fn code(&self) -> &str {
         &self.metadata().code
     }
+    /// The HTTP status of the answer.
     fn http_status(&self) -> u16 {
         self.metadata().http_status
     }
+    /// The `RequestId` of the answer, if the service gave one.
     fn request_id(&self) -> Option<&str> {
         self.metadata().request_id.as_deref()
     }
+    /// The service's message (secrets masked).
     fn message(&self) -> &str {
         &self.metadata().message
     }

@@ -9,6 +9,7 @@ use std::fmt;
 /// One segment of a field path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PathSegment {
+    /// A field, by wire name.
     Field(&'static str),
     /// 0-based, as in the Rust `Vec`.
     Index(usize),
@@ -17,62 +18,99 @@ pub enum PathSegment {
 /// The rule a value broke, with its limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rule {
+    /// A required field is absent, or empty (the service reads an empty
+    /// value as a missing one).
     Required,
+    /// The list has fewer items than allowed.
     MinItems {
+        /// The spec's `min_items`.
         min: u32,
+        /// Items given.
         actual: usize,
     },
+    /// The list has more items than allowed.
     MaxItems {
+        /// The spec's `max_items`.
         max: u32,
+        /// Items given.
         actual: usize,
     },
+    /// The string is shorter than allowed.
     MinLength {
+        /// The spec's `min_length`, in characters.
         min: u32,
+        /// Characters given.
         actual: usize,
     },
+    /// The string is longer than allowed.
     MaxLength {
+        /// The spec's `max_length`, in characters.
         max: u32,
+        /// Characters given.
         actual: usize,
     },
+    /// The integer is below the minimum.
     Minimum {
+        /// The spec's `minimum`.
         min: i64,
+        /// The value given.
         actual: i64,
     },
+    /// The integer is above the maximum.
     Maximum {
+        /// The spec's `maximum`.
         max: i64,
+        /// The value given.
         actual: i64,
     },
+    /// The value is none of the allowed ones (exact case).
     AllowedValues {
+        /// The spec's `allowed_values`.
         allowed: &'static [&'static str],
     },
+    /// A character is not ASCII.
     AsciiOnly,
     /// The first character is not of the allowed kinds.
     FirstCharacter {
+        /// The spec's `first_char`.
         allowed: Chars,
     },
     /// A character (the first such one is named) is not of the allowed kinds.
     Characters {
+        /// The spec's `allowed_chars`.
         allowed: Chars,
+        /// The first character outside them.
         found: char,
     },
+    /// The value does not have the required format.
     Format(Format),
+    /// The value starts with this forbidden prefix.
     ForbiddenPrefix(&'static str),
+    /// The value contains this forbidden text.
     ForbiddenSubstring(&'static str),
     /// Required because a sibling field has a given value.
     RequiredIf {
+        /// The sibling that decides.
         when: &'static str,
+        /// Its values that make the field required (empty: any value).
         values: &'static [&'static str],
     },
     /// Given together with a field it excludes.
     Exclusive {
+        /// The first of the exclusive fields that was given (in the
+        /// condition's order).
         with: &'static str,
     },
     /// None of these was given; one is required.
     OneRequired {
+        /// The fields of which one is required.
         of: &'static [&'static str],
     },
-    /// A wire value that does not parse as the declared type (server side).
+    /// A wire value that does not parse as the declared type (server side),
+    /// an integer out of its 32/64-bit range, or a request that cannot be
+    /// flattened at all.
     Type {
+        /// The type wanted (`32-bit integer`, `boolean`, ...).
         expected: &'static str,
     },
     /// List indices on the wire are not 1, 2, ... n (server side).
@@ -128,7 +166,10 @@ impl fmt::Display for Rule {
 /// A value that breaks a rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
+    /// Where the value is, from the request's top (empty for the request
+    /// itself).
     pub path: Vec<PathSegment>,
+    /// What it breaks.
     pub rule: Rule,
 }
 
@@ -173,11 +214,14 @@ impl fmt::Display for Violation {
 /// Every violation found in one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {
+    /// The `Action` of the request.
     pub operation: &'static str,
+    /// Every violation, in the order of the schema's fields.
     pub violations: Vec<Violation>,
 }
 
 impl ValidationError {
+    /// Every violation found.
     pub fn violations(&self) -> &[Violation] {
         &self.violations
     }
@@ -219,7 +263,8 @@ impl fmt::Display for ValidationError {
 
 impl std::error::Error for ValidationError {}
 
-/// Collects violations while generated code walks a request.
+/// Collects violations along a path of fields and list indices while a
+/// request is walked ([`validate`] walks with one).
 #[derive(Debug, Default)]
 pub struct Validator {
     path: Vec<PathSegment>,
@@ -227,18 +272,22 @@ pub struct Validator {
 }
 
 impl Validator {
+    /// An empty validator at the request's top.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Steps into field `name` (its wire name).
     pub fn push_field(&mut self, name: &'static str) {
         self.path.push(PathSegment::Field(name));
     }
 
+    /// Steps into list item `index` (0-based).
     pub fn push_index(&mut self, index: usize) {
         self.path.push(PathSegment::Index(index));
     }
 
+    /// Steps back out of the last field or index.
     pub fn pop(&mut self) {
         self.path.pop();
     }
@@ -261,6 +310,8 @@ impl Validator {
         });
     }
 
+    /// `Ok` when nothing was recorded, else every violation for
+    /// `operation`.
     pub fn finish(self, operation: &'static str) -> Result<(), ValidationError> {
         if self.violations.is_empty() {
             Ok(())

@@ -8,16 +8,47 @@ use crate::service_error::OperationError;
 use std::fmt;
 use std::time::{Duration, Instant};
 
+/// One poll of a wait, for a progress report ([`WaitPolicy::with_progress`]).
+#[derive(Debug, Clone)]
+pub struct Progress<'a> {
+    /// The waiter (`ListenerCreated`).
+    pub waiter: &'static str,
+    /// Polls so far, this one included (from 1).
+    pub poll: u32,
+    /// Time since the wait began.
+    pub elapsed: Duration,
+    /// What the poll saw (`Provisioning`, or the error of a poll that will
+    /// be retried).
+    pub state: &'a str,
+}
+
 /// How often and how long to poll.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 pub struct WaitPolicy {
+    /// Delay after the first poll.
     pub initial_delay: Duration,
+    /// Cap of the growing delay between polls.
     pub max_delay: Duration,
+    /// Factor by which the delay grows after each poll (at least 1).
     pub multiplier: f64,
+    /// How long to wait in all, from the start of the wait.
     pub timeout: Duration,
+    /// Called after every poll (a progress line, a spinner); `None` by default.
+    pub progress: Option<fn(&Progress<'_>)>,
+}
+
+impl PartialEq for WaitPolicy {
+    /// Policies are equal when they poll alike (the progress callback aside).
+    fn eq(&self, other: &Self) -> bool {
+        self.initial_delay == other.initial_delay
+            && self.max_delay == other.max_delay
+            && self.multiplier == other.multiplier
+            && self.timeout == other.timeout
+    }
 }
 
 impl WaitPolicy {
+    /// A policy from its four values; a `multiplier` below 1 becomes 1.
     pub fn new(
         initial_delay: Duration,
         max_delay: Duration,
@@ -29,19 +60,31 @@ impl WaitPolicy {
             max_delay,
             multiplier: multiplier.max(1.0),
             timeout,
+            progress: None,
         }
     }
 
+    /// Reports every poll to `report` (waiter, poll number, time so far,
+    /// the state seen).
+    pub fn with_progress(mut self, report: fn(&Progress<'_>)) -> Self {
+        self.progress = Some(report);
+        self
+    }
+
+    /// Sets how long to wait in all.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
+    /// Sets the growth factor of the delay (a value below 1 becomes 1).
     pub fn with_multiplier(mut self, multiplier: f64) -> Self {
         self.multiplier = multiplier.max(1.0);
         self
     }
 
+    /// Sets the first and the largest delay; a `max` below `initial`
+    /// becomes `initial`.
     pub fn with_delays(mut self, initial: Duration, max: Duration) -> Self {
         self.initial_delay = initial;
         self.max_delay = max.max(initial);
@@ -88,8 +131,12 @@ impl MissingInput {
 /// What a state means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WaitOutcome {
+    /// The awaited state: the wait ends with the poll's output.
     Success,
+    /// A state the awaited one cannot follow: the wait ends with
+    /// [`WaiterError::Failed`].
     Failure,
+    /// Still in progress: poll again.
     Pending,
 }
 
@@ -98,12 +145,16 @@ pub enum WaitOutcome {
 /// service said about it (a failed job's error code and message).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Observed {
+    /// The item's identifier, when the waiter watches several.
     pub key: Option<String>,
+    /// The item's state; `None` when it is absent.
     pub state: Option<String>,
+    /// What the service said about the item, shown in errors.
     pub detail: Option<String>,
 }
 
 impl Observed {
+    /// A state without detail.
     pub fn new(key: Option<String>, state: Option<String>) -> Self {
         Self {
             key,
@@ -129,22 +180,34 @@ impl fmt::Display for Observed {
 
 /// Implemented by each generated waiter.
 pub trait Waiter {
-    /// The request of the operation being waited on.
+    /// The response of the asynchronous operation waited on; it keeps what
+    /// the waiter needs from the request (see [`Operation::complete`]).
     type Input;
     /// The operation polled.
     type Poll: Operation;
+    /// The waiter's name in the spec (`ListenerCreated`), for errors and
+    /// logs.
     const NAME: &'static str;
+    /// States that end the wait successfully (the spec's `success`).
     const SUCCESS: &'static [&'static str];
+    /// States that end it with [`WaiterError::Failed`] (`failure`).
     const FAILURE: &'static [&'static str];
+    /// States the spec lists as in progress (`pending`). Informational:
+    /// any state in neither list above keeps the wait going.
     const PENDING: &'static [&'static str];
     /// What an absent item means (`None`: keep waiting).
     const ABSENT: Option<WaitOutcome>;
 
+    /// The spec's delays and timeout for this waiter (`delay`,
+    /// `timeout_seconds`), the [`WaitPolicy::default`] ones where it gives
+    /// none.
     fn default_policy() -> WaitPolicy {
         WaitPolicy::default()
     }
     /// The request to poll with, or every input that is missing.
     fn poll_request(input: &Self::Input) -> Result<Self::Poll, MissingInput>;
+    /// The states one poll's `output` shows: one per watched item, or one
+    /// for a top-level state.
     fn observe(input: &Self::Input, output: &<Self::Poll as Operation>::Output) -> Vec<Observed>;
 }
 
@@ -196,19 +259,32 @@ fn describe(observed: &[Observed]) -> String {
 pub enum WaiterError<E> {
     /// A failure state was reached; `state` shows what was seen, with the
     /// service's detail (a failed job's error code and message).
-    Failed { waiter: &'static str, state: String },
+    Failed {
+        /// The waiter's name.
+        waiter: &'static str,
+        /// Every observed state, as text (`key=state (detail)`, ...).
+        state: String,
+    },
     /// The waiter lacks inputs (named by wire name); nothing was polled.
     MissingInput {
+        /// The waiter's name.
         waiter: &'static str,
+        /// Wire names of the poll parameters that have no value.
         inputs: Vec<&'static str>,
     },
     /// The policy's timeout passed; `last_state` is what the last poll saw.
     Timeout {
+        /// The waiter's name.
         waiter: &'static str,
+        /// Time since the wait began.
         elapsed: Duration,
+        /// The states of the last successful poll, as text; `None` when no
+        /// poll succeeded.
         last_state: Option<String>,
     },
-    /// A poll failed with an error that is not transient.
+    /// A poll failed with an error that is not transient (transient ones,
+    /// retryable service errors, 5xx, transport errors, timeouts and rate
+    /// limits, are ridden through until the timeout).
     Poll(SdkError<E>),
 }
 
@@ -270,12 +346,16 @@ pub async fn wait<W: Waiter>(
     })?;
     let mut last_state: Option<String> = None;
     let mut poll = 0u32;
+    // Set once the next delay would pass the timeout: one more poll at the
+    // deadline, then the wait ends with what it saw.
+    let mut final_look = false;
     loop {
         match core.send(request.clone()).await {
             Ok(output) => {
                 let observed = W::observe(input, &output);
                 let text = describe(&observed);
                 tracing::debug!(waiter = W::NAME, poll, state = %text, "waiter poll");
+                report(&policy, W::NAME, poll, started, &text);
                 match classify::<W>(&observed) {
                     WaitOutcome::Success => return Ok(output),
                     WaitOutcome::Failure => {
@@ -289,23 +369,38 @@ pub async fn wait<W: Waiter>(
             }
             Err(e) if transient(&e) => {
                 tracing::debug!(waiter = W::NAME, poll, error = %e, "transient error while polling");
+                report(&policy, W::NAME, poll, started, &format!("(retrying: {e})"));
             }
             Err(e) => return Err(WaiterError::Poll(e)),
         }
-        let delay = policy.delay(poll);
-        let elapsed = started.elapsed();
-        if elapsed + delay > policy.timeout {
-            // One last look at the deadline, then give up with what we saw.
-            let remaining = policy.timeout.saturating_sub(elapsed);
-            tokio::time::sleep(remaining).await;
+        if final_look {
             return Err(WaiterError::Timeout {
                 waiter: W::NAME,
                 elapsed: started.elapsed(),
                 last_state,
             });
         }
-        tokio::time::sleep(delay).await;
+        let delay = policy.delay(poll);
+        let elapsed = started.elapsed();
+        let wait = if elapsed + delay > policy.timeout {
+            final_look = true;
+            policy.timeout.saturating_sub(elapsed)
+        } else {
+            delay
+        };
+        tokio::time::sleep(wait).await;
         poll += 1;
+    }
+}
+
+fn report(policy: &WaitPolicy, waiter: &'static str, poll: u32, started: Instant, state: &str) {
+    if let Some(f) = policy.progress {
+        f(&Progress {
+            waiter,
+            poll: poll + 1,
+            elapsed: started.elapsed(),
+            state,
+        });
     }
 }
 

@@ -68,6 +68,7 @@ impl<'s> Checker<'s> {
                 operations: Vec::new(),
                 resource_types: Vec::new(),
                 model: Default::default(),
+                guide: spec.guide.clone(),
             },
             type_names: BTreeMap::new(),
             shape_ids: BTreeMap::new(),

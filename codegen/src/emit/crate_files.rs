@@ -17,9 +17,15 @@ version = "0.1.0"
 edition = "2021"
 rust-version = "1.85"
 license = "Apache-2.0"
-
+documentation = "https://docs.rs/{package}"
+keywords = ["alibaba-cloud", "aliyun", "alb", "load-balancer", "sdk"]
+categories = ["api-bindings", "network-programming"]
+{readme}
 [lib]
 name = "{lib}"
+
+[package.metadata.docs.rs]
+all-features = true
 
 [features]
 default = []
@@ -27,15 +33,24 @@ default = []
 server = ["dep:serde_json"]
 
 [dependencies]
-alb-runtime = {{ path = "{runtime}" }}
+alb-runtime = {{ version = "0.1.0", path = "{runtime}" }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = {{ version = "1", optional = true }}
+
+[dev-dependencies]
+# The guide's examples (doc tests).
+tokio = {{ version = "1", features = ["rt", "macros", "time"] }}
 "#,
         package = opts.package,
         name = api.name,
         version = api.api_version,
         lib = opts.package.replace('-', "_"),
         runtime = opts.runtime_path,
+        readme = if api.guide.is_some() {
+            "readme = \"README.md\"\n"
+        } else {
+            ""
+        },
     ));
     GeneratedFile {
         path: PathBuf::from("Cargo.toml"),
@@ -126,6 +141,45 @@ pub fn exports(api: &Api) -> TokenStream {
     }
 }
 
+/// `README.md`: the spec's guide, which is also the crate's docs.
+pub fn readme(api: &Api, opts: &CrateOptions) -> Option<GeneratedFile> {
+    let guide = api.guide.as_ref()?;
+    let mut s = preamble(&format!("{}/guide.md", opts.spec_label), "<!--");
+    // An HTML comment per line: invisible on crates.io and in rustdoc.
+    s = s.lines().map(|l| format!("{l} -->\n")).collect();
+    s.push_str(guide);
+    Some(GeneratedFile {
+        path: PathBuf::from("README.md"),
+        contents: s,
+    })
+}
+
+/// The crate root's inner attributes, as text (the item printer lays out
+/// items, not a file's inner attributes): the docs (the guide, when the
+/// spec has one), missing docs denied, clippy off for generated code.
+pub fn lib_attributes(api: &Api) -> String {
+    let mut out = String::new();
+    if api.guide.is_some() {
+        out.push_str("#![doc = include_str!(\"../README.md\")]\n");
+    } else {
+        let doc = format!(
+            "Alibaba Cloud {} ({}) SDK, API version {}.\n\nGenerated from the YAML spec by `cargo xtask codegen`: every operation has a\nrequest type with a validating builder, a response type, an error enum and\nmetadata (rate limit, RAM action, request schema); shapes shared by\noperations are in [`types`]. [`Client`] sends requests; the hand-written\nruntime (`alb_runtime`) signs, validates, retries and rate-limits them.",
+            api.name,
+            api.product.to_uppercase(),
+            api.api_version
+        );
+        for line in doc.lines() {
+            out.push_str(if line.is_empty() { "//!\n" } else { "//! " });
+            if !line.is_empty() {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out.push_str("#![deny(missing_docs)]\n#![allow(clippy::all)]\n\n");
+    out
+}
+
 pub fn lib(api: &Api) -> TokenStream {
     let doc = format!(
         "Alibaba Cloud {} ({}) SDK, API version {}.\n\nGenerated from the YAML spec by `cargo xtask codegen`: every operation has a\nrequest type with a validating builder, a response type, an error enum and\nmetadata (rate limit, RAM action, request schema); shapes shared by\noperations are in [`types`]. [`Client`] sends requests; the hand-written\nruntime (`alb_runtime`) signs, validates, retries and rate-limits them.",
@@ -135,9 +189,8 @@ pub fn lib(api: &Api) -> TokenStream {
     );
     let version = &api.api_version;
     let product = &api.product;
+    let _ = doc;
     quote! {
-        #![doc = #doc]
-        #![allow(clippy::all)]
 
         // Generated files are laid out by prettyplease, not rustfmt:
         // `cargo fmt` must leave them as codegen wrote them.

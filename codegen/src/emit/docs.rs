@@ -6,16 +6,17 @@ use crate::ir::{Api, CharsIr, MemberIr, ShapeKind, StrRules, TypeIr};
 /// facts a caller needs (wire name, required, constraints, default,
 /// example, where values come from), then its notes.
 pub fn member_doc(api: &Api, m: &MemberIr) -> String {
-    let mut doc = m
-        .description
-        .clone()
-        .unwrap_or_else(|| format!("The `{}` field.", m.wire));
-    if let Some(id) = m.shape {
-        if let ShapeKind::Scalar { .. } = api.shapes[id].kind {
-            let s = &api.shapes[id];
-            doc.push_str(&format!(" {}: {}", s.name, s.description));
-        }
-    }
+    // A scalar shape (rules only, no type of its own) describes the value
+    // when the member does not.
+    let scalar = m
+        .shape
+        .map(|id| &api.shapes[id])
+        .filter(|s| matches!(s.kind, ShapeKind::Scalar { .. }));
+    let mut doc = match (&m.description, scalar) {
+        (Some(d), _) => d.clone(),
+        (None, Some(s)) => s.description.clone(),
+        (None, None) => format!("The `{}` field.", m.wire),
+    };
     let mut facts = vec![format!("`{}`", m.wire)];
     if m.required {
         facts.push("required".to_string());

@@ -39,6 +39,7 @@ pub struct CrateOptions {
 pub fn generate(api: &Api, opts: &CrateOptions) -> Result<Vec<GeneratedFile>, String> {
     let label = &opts.spec_label;
     let mut files = vec![crate_files::cargo_toml(api, opts)];
+    files.extend(crate_files::readme(api, opts));
     for op in &api.operations {
         let header = operation::module_doc(op);
         files.push(rust_file(
@@ -116,12 +117,12 @@ pub fn generate(api: &Api, opts: &CrateOptions) -> Result<Vec<GeneratedFile>, St
         Some("Re-exports at the crate root."),
         crate_files::exports(api),
     )?);
-    files.push(rust_file(
-        "src/lib.rs".into(),
-        label,
-        None,
-        crate_files::lib(api),
-    )?);
+    let mut lib = rust_file("src/lib.rs".into(), label, None, crate_files::lib(api))?;
+    // Inner attributes right after the preamble, as rustfmt lays them out.
+    let at = lib.contents.find("\n\n").map_or(0, |i| i + 2);
+    lib.contents
+        .insert_str(at, &crate_files::lib_attributes(api));
+    files.push(lib);
     Ok(files)
 }
 

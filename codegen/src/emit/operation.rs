@@ -18,11 +18,11 @@ pub fn module_doc(op: &OperationIr) -> String {
         doc.push_str(&format!("\n\nAsynchronous: {}", a.description));
         match &a.waiter {
             WaiterIr::Job => doc.push_str(&format!(
-                "\n\nWait for it with [`{}Response::wait`] (polls ListAsynJobs with the JobId).",
+                "\n\nWait for it with [`crate::{}Response::wait`] (polls ListAsynJobs with the JobId).",
                 op.name
             )),
             WaiterIr::State(w) => doc.push_str(&format!(
-                "\n\nWait for it with [`{}Response::wait`] (waiter `{}`: {}).",
+                "\n\nWait for it with [`crate::{}Response::wait`] (waiter `{}`: {}).",
                 op.name, w.name, w.description
             )),
         }

@@ -162,6 +162,52 @@ pub fn module(api: &Api) -> TokenStream {
     quote! {
         #model
 
+        /// A [`Service`] as the client's stub ([`crate::Client::from_stub`]).
+        struct ServiceStub<S>(S);
+
+        impl<S: Service> alb_runtime::Stub for ServiceStub<S> {
+            fn call(
+                &self,
+                action: &'static str,
+                params: alb_runtime::ParamMap,
+            ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<serde_json::Value, alb_runtime::ErrorMetadata>> + Send + '_>> {
+                Box::pin(async move {
+                    let ctx = alb_runtime::server::RequestContext {
+                        request_id: "stub".into(),
+                        access_key_id: "stub".into(),
+                        region: None,
+                    };
+                    dispatch(&self.0, &ctx, action, &params).await
+                })
+            }
+        }
+
+        impl crate::Client {
+            /// A client whose calls go to `service` in the process, with no
+            /// network: for tests of code that uses the client. Implement
+            /// the [`Service`] methods the test needs; the others answer
+            /// `OperationNotSupported`. Requests are validated and sent as
+            /// wire parameters, answers decoded, as with the real service.
+            /// Retries and the client-side rate limit are off (see
+            /// [`crate::Client::from_stub_with`] to keep them).
+            pub fn from_stub<S: Service>(service: S) -> Self {
+                let config = alb_runtime::Config {
+                    retry: alb_runtime::RetryPolicy::disabled(),
+                    rate_limit: alb_runtime::RateLimitMode::Off,
+                    ..Default::default()
+                };
+                Self::from_stub_with(service, config)
+            }
+
+            /// [`crate::Client::from_stub`] with a configuration of its own
+            /// (the retry policy, the rate limits and the call timeout
+            /// apply; the endpoint, the credentials and the per-attempt
+            /// HTTP timeouts are not used).
+            pub fn from_stub_with<S: Service>(service: S, config: alb_runtime::Config) -> Self {
+                Self::from_core(alb_runtime::Core::from_stub(config, std::sync::Arc::new(ServiceStub(service))))
+            }
+        }
+
         /// One method per operation; implement those you serve.
         pub trait Service: Send + Sync + 'static {
             #(#methods)*

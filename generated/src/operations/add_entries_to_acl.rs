@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID (and a JobId) before the entries are in effect; they are added in the background. ListAclEntries shows each new entry as `Adding` while it is being added and `Available` once it is in effect. `wait()` follows the job (ListAsynJobs) until it has succeeded or failed.
 //!
-//! Wait for it with [`AddEntriesToAclResponse::wait`] (polls ListAsynJobs with the JobId).
+//! Wait for it with [`crate::AddEntriesToAclResponse::wait`] (polls ListAsynJobs with the JobId).
 //!
 //! Rate limit: 200 requests per 60 seconds.
 //!

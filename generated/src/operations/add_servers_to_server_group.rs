@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers (with a JobId) before the servers are added; the work goes on in the background. ListServerGroups shows the group as `Configuring` until it is `Available` again, and ListServerGroupServers shows each server as `Adding` until it is `Available`.
 //!
-//! Wait for it with [`AddServersToServerGroupResponse::wait`] (waiter `ServersAdded`: Waits until the server group is `Available` again, that is, until the servers have been added. Polls ListServerGroups filtered to the group's ID; `Configuring` means the work is still going on, and a group no longer listed ends the wait as a failure.).
+//! Wait for it with [`crate::AddServersToServerGroupResponse::wait`] (waiter `ServersAdded`: Waits until the server group is `Available` again, that is, until the servers have been added. Polls ListServerGroups filtered to the group's ID; `Configuring` means the work is still going on, and a group no longer listed ends the wait as a failure.).
 //!
 //! Rate limit: 200 requests per 60 seconds.
 //!

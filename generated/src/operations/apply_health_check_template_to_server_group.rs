@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a JobId before the server group's health check settings are replaced; the change goes on in the background as an asynchronous job, which ListAsynJobs reports on.
 //!
-//! Wait for it with [`ApplyHealthCheckTemplateToServerGroupResponse::wait`] (polls ListAsynJobs with the JobId).
+//! Wait for it with [`crate::ApplyHealthCheckTemplateToServerGroupResponse::wait`] (polls ListAsynJobs with the JobId).
 //!
 //! Related: ListHealthCheckTemplates, GetHealthCheckTemplateAttribute, CreateHealthCheckTemplate, ListServerGroups.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID (and a JobId) before the ACLs are in effect; the association goes on in the background. ListAclRelations shows the listener under each ACL as `Associating` while it is being associated and `Associated` once it is done. `wait()` follows the job (ListAsynJobs) until it has succeeded or failed.
 //!
-//! Wait for it with [`AssociateAclsWithListenerResponse::wait`] (polls ListAsynJobs with the JobId).
+//! Wait for it with [`crate::AssociateAclsWithListenerResponse::wait`] (polls ListAsynJobs with the JobId).
 //!
 //! Related: DissociateAclsFromListener, ListAclRelations, GetListenerAttribute, CreateAcl.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call returns a request ID and a JobId before the certificates are added; the work goes on in the background. Call GetListenerAttribute to see the state of the listener's certificates.
 //!
-//! Wait for it with [`AssociateAdditionalCertificatesWithListenerResponse::wait`] (waiter `CertificatesAssociated`: Waits until every certificate named in the request is attached to the listener. The documentation follows the job with GetListenerAttribute, but that call does not report a state per additional certificate, so this waiter polls ListListenerCertificates, filtered to the requested certificates, whose entries carry each certificate's Status. A certificate not listed yet counts as still in progress.).
+//! Wait for it with [`crate::AssociateAdditionalCertificatesWithListenerResponse::wait`] (waiter `CertificatesAssociated`: Waits until every certificate named in the request is attached to the listener. The documentation follows the job with GetListenerAttribute, but that call does not report a state per additional certificate, so this waiter polls ListListenerCertificates, filtered to the requested certificates, whose entries carry each certificate's Status. A certificate not listed yet counts as still in progress.).
 //!
 //! Rate limit: 200 requests per 60 seconds.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID and a JobId before the Internet Shared Bandwidth instance is attached; the attachment goes on in the background. Call GetLoadBalancerAttribute to follow it: the load balancer is `Configuring` while the bandwidth is being attached and `Active` once it is attached.
 //!
-//! Wait for it with [`AttachCommonBandwidthPackageToLoadBalancerResponse::wait`] (waiter `CommonBandwidthPackageAttached`: Waits until the load balancer is `Active` again after an Internet Shared Bandwidth instance was attached, polling GetLoadBalancerAttribute; `Configuring` means the attachment is still in progress.).
+//! Wait for it with [`crate::AttachCommonBandwidthPackageToLoadBalancerResponse::wait`] (waiter `CommonBandwidthPackageAttached`: Waits until the load balancer is `Active` again after an Internet Shared Bandwidth instance was attached, polling GetLoadBalancerAttribute; `Configuring` means the attachment is still in progress.).
 //!
 //! Related: DetachCommonBandwidthPackageFromLoadBalancer, GetLoadBalancerAttribute.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with the new scripts' IDs (and a JobId) before the scripts exist; creation goes on in the background. Call ListAScripts to follow it: a script is `Creating` while it is being created and `Available` once it is ready.
 //!
-//! Wait for it with [`CreateAScriptsResponse::wait`] (waiter `AScriptsCreated`: Waits until every script CreateAScripts created is `Available`. Polls ListAScripts filtered to the returned AScriptIds; `Creating` (or `Configuring`) means still in progress, and a script not listed yet counts as still being created.).
+//! Wait for it with [`crate::CreateAScriptsResponse::wait`] (waiter `AScriptsCreated`: Waits until every script CreateAScripts created is `Available`. Polls ListAScripts filtered to the returned AScriptIds; `Creating` (or `Configuring`) means still in progress, and a script not listed yet counts as still being created.).
 //!
 //! Related: ListAScripts, UpdateAScripts, DeleteAScripts.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with the new ACL's ID (and a JobId) before the ACL is ready; creation goes on in the background. Call ListAcls to follow it: the ACL is `Creating` while it is being created and `Available` once it is ready.
 //!
-//! Wait for it with [`CreateAclResponse::wait`] (waiter `AclCreated`: Waits until the ACL whose ID CreateAcl returned is `Available`. Polls ListAcls filtered to that ID; `Creating` (or an ACL not listed yet) means creation is still under way.).
+//! Wait for it with [`crate::CreateAclResponse::wait`] (waiter `AclCreated`: Waits until the ACL whose ID CreateAcl returned is `Available`. Polls ListAcls filtered to that ID; `Creating` (or an ACL not listed yet) means creation is still under way.).
 //!
 //! Related: ListAcls, UpdateAclAttribute, DeleteAcl, AddEntriesToAcl, AssociateAclsWithListener.
 //!
@@ -77,7 +77,7 @@ static INPUT: Object = Object::new(
 #[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateAclRequest {
-    /// Name of the ACL: 2 to 128 characters, starting with a letter, a digit or a Chinese character; letters, digits, Chinese characters, `.`, `_`, `-` and spaces are allowed. AclName: The name of an access control list: 2 to 128 characters, starting with a letter, a digit or a Chinese character; letters, digits, Chinese characters, `.`, `_`, `-` and spaces are allowed. (`AclName`; length >= 2, length <= 128, starts with letters, digits, Chinese characters, only letters, digits, Chinese characters, `.`, `_`, `-`, ` `; example `test-acl`.)
+    /// Name of the ACL: 2 to 128 characters, starting with a letter, a digit or a Chinese character; letters, digits, Chinese characters, `.`, `_`, `-` and spaces are allowed. (`AclName`; length >= 2, length <= 128, starts with letters, digits, Chinese characters, only letters, digits, Chinese characters, `.`, `_`, `-`, ` `; example `test-acl`.)
     pub acl_name: Option<String>,
     /// A client-generated value, unique for each request, that makes the request idempotent: a retry with the same token does not act twice. ASCII characters only, at most 64. When omitted, the SDK generates one per call and reuses it on every retry (the service alone would fall back to the request ID, different for every request). (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
     ///

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID (and a JobId and the new ListenerId) before the listener exists; creation goes on in the background. Call GetListenerAttribute to follow it: the listener is `Provisioning` while it is being created and `Running` once it is ready.
 //!
-//! Wait for it with [`CreateListenerResponse::wait`] (waiter `ListenerCreated`: Waits until a newly created listener is `Running`, for example the one whose ListenerId CreateListener returned. Polls GetListenerAttribute; `Provisioning` means the listener is still being created.).
+//! Wait for it with [`crate::CreateListenerResponse::wait`] (waiter `ListenerCreated`: Waits until a newly created listener is `Running`, for example the one whose ListenerId CreateListener returned. Polls GetListenerAttribute; `Provisioning` means the listener is still being created.).
 //!
 //! Rate limit: 200 requests per 60 seconds.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with the new LoadBalancerId before the instance exists; creation goes on in the background. Call GetLoadBalancerAttribute to follow it: the instance is `Provisioning` while it is being created and `Active` once it is ready; `CreateFailed` means creation failed and the instance can only be deleted.
 //!
-//! Wait for it with [`CreateLoadBalancerResponse::wait`] (waiter `LoadBalancerCreated`: Waits until a newly created load balancer is `Active`, for example the one whose LoadBalancerId CreateLoadBalancer returned. Polls GetLoadBalancerAttribute; `Provisioning` (or `Configuring`) means the instance is still being set up, and `CreateFailed` ends the wait as a failure.).
+//! Wait for it with [`crate::CreateLoadBalancerResponse::wait`] (waiter `LoadBalancerCreated`: Waits until a newly created load balancer is `Active`, for example the one whose LoadBalancerId CreateLoadBalancer returned. Polls GetLoadBalancerAttribute; `Provisioning` (or `Configuring`) means the instance is still being set up, and `CreateFailed` ends the wait as a failure.).
 //!
 //! Related: GetLoadBalancerAttribute, ListLoadBalancers, UpdateLoadBalancerAttribute, DeleteLoadBalancer, CreateListener.
 //!

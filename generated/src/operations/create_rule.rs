@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with the new RuleId (and a JobId) before the rule is in effect; creation goes on in the background. Call ListRules to follow it: the rule is `Provisioning` while it is being created and `Available` once it is in effect.
 //!
-//! Wait for it with [`CreateRuleResponse::wait`] (waiter `RuleCreated`: Waits until the new rule is `Available`. Polls ListRules filtered to the RuleId this call returned; a rule not listed yet is still being created, and `CreateFailed` ends the wait. ListRules lists `Request` rules unless told otherwise, so for a rule whose Direction is `Response` wait on the job instead (`wait_for_job` with the JobId).).
+//! Wait for it with [`crate::CreateRuleResponse::wait`] (waiter `RuleCreated`: Waits until the new rule is `Available`. Polls ListRules filtered to the RuleId this call returned; a rule not listed yet is still being created, and `CreateFailed` ends the wait. ListRules lists `Request` rules unless told otherwise, so for a rule whose Direction is `Response` wait on the job instead (`wait_for_job` with the JobId).).
 //!
 //! Related: CreateRules, ListRules, UpdateRuleAttribute, DeleteRule.
 //!
@@ -142,9 +142,9 @@ pub struct CreateRuleRequest {
     pub client_token: Option<String>,
     /// Whether to only pre-check the request. `true`: check the required parameters, the request format and service limits without creating the rule; a failed check returns its error and a passed one the error code `DryRunOperation`. `false` (the default): check and create, answering HTTP 2xx. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
-    /// Name of the rule. RuleName: The name of a forwarding rule: 2 to 128 characters, starting with a letter, a Chinese character or a digit, and holding letters, Chinese characters, digits, `.`, `_`, `-` and spaces. (`RuleName`; required; length >= 2, length <= 128, starts with letters, Chinese characters, digits, only letters, digits, Chinese characters, `.`, `_`, `-`, ` `; example `rule-doc`.)
+    /// Name of the rule. (`RuleName`; required; length >= 2, length <= 128, starts with letters, Chinese characters, digits, only letters, digits, Chinese characters, `.`, `_`, `-`, ` `; example `rule-doc`.)
     pub rule_name: Option<String>,
-    /// Priority of the rule, unique in the listener; lower values are evaluated first. RulePriority: The priority of a forwarding rule, from 1 to 10000: rules with lower values are evaluated first. Each rule of a listener has a different priority. (`Priority`; required; >= 1, <= 10000; example `10`.)
+    /// Priority of the rule, unique in the listener; lower values are evaluated first. (`Priority`; required; >= 1, <= 10000; example `10`.)
     pub priority: Option<i32>,
     /// Whether the rule applies to requests (the default) or to responses (not on Basic edition instances). (`Direction`; one of Request, Response; default `Request`; example `Request`.)
     pub direction: Option<crate::types::RuleDirection>,

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with the new rule IDs (and a JobId) before the rules are in effect; creation goes on in the background. Call ListRules to follow it: the rules are `Provisioning` while they are being created and `Available` once they are in effect.
 //!
-//! Wait for it with [`CreateRulesResponse::wait`] (waiter `RulesCreated`: Waits until every rule this call created is `Available`. Polls ListRules filtered to the returned rule IDs; a rule not listed yet is still being created, and `CreateFailed` ends the wait. ListRules lists `Request` rules unless told otherwise, so when some of the rules have Direction `Response` wait on the job instead (`wait_for_job` with the JobId).).
+//! Wait for it with [`crate::CreateRulesResponse::wait`] (waiter `RulesCreated`: Waits until every rule this call created is `Available`. Polls ListRules filtered to the returned rule IDs; a rule not listed yet is still being created, and `CreateFailed` ends the wait. ListRules lists `Request` rules unless told otherwise, so when some of the rules have Direction `Response` wait on the job instead (`wait_for_job` with the JobId).).
 //!
 //! Rate limit: 200 requests per 60 seconds.
 //!

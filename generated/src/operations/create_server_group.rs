@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with the new ServerGroupId (and a JobId) before the server group is ready; creation goes on in the background. ListServerGroups shows it as `Creating` until it is `Available`.
 //!
-//! Wait for it with [`CreateServerGroupResponse::wait`] (waiter `ServerGroupCreated`: Waits until the new server group is `Available`. Polls ListServerGroups filtered to the ServerGroupId this call returned; `Creating`, or not being listed yet, means creation is still going on.).
+//! Wait for it with [`crate::CreateServerGroupResponse::wait`] (waiter `ServerGroupCreated`: Waits until the new server group is `Available`. Polls ListServerGroups filtered to the ServerGroupId this call returned; `Creating`, or not being listed yet, means creation is still going on.).
 //!
 //! Related: ListServerGroups, UpdateServerGroupAttribute, DeleteServerGroup, AddServersToServerGroup.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID (and a JobId) while the scripts still exist; deletion goes on in the background. Call ListAScripts to follow it: a script is `Deleting` while it is being removed, and the deletion has succeeded once ListAScripts no longer returns it.
 //!
-//! Wait for it with [`DeleteAScriptsResponse::wait`] (waiter `AScriptsDeleted`: Waits until every script named in the request is gone. Polls ListAScripts filtered to the scripts' IDs: a script still listed is pending, whatever its state, and one no longer listed is deleted.).
+//! Wait for it with [`crate::DeleteAScriptsResponse::wait`] (waiter `AScriptsDeleted`: Waits until every script named in the request is gone. Polls ListAScripts filtered to the scripts' IDs: a script still listed is pending, whatever its state, and one no longer listed is deleted.).
 //!
 //! Related: ListAScripts, CreateAScripts, UpdateAScripts.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID (and a JobId) while the ACL still exists; deletion goes on in the background. Call ListAcls to follow it: the ACL is `Deleting` while it is being removed, and the deletion has succeeded once it is no longer listed.
 //!
-//! Wait for it with [`DeleteAclResponse::wait`] (waiter `AclDeleted`: Waits until the ACL is gone. Polls ListAcls filtered to the ACL's ID: while the ACL is still listed the deletion is pending, and once it is no longer listed the deletion has succeeded.).
+//! Wait for it with [`crate::DeleteAclResponse::wait`] (waiter `AclDeleted`: Waits until the ACL is gone. Polls ListAcls filtered to the ACL's ID: while the ACL is still listed the deletion is pending, and once it is no longer listed the deletion has succeeded.).
 //!
 //! Related: CreateAcl, ListAcls, DissociateAclsFromListener.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID and a JobId while the listener still exists; deletion goes on in the background. Call GetListenerAttribute to follow it: the listener is `Deleting` while it is being removed, and the deletion has succeeded once the listener can no longer be found (ResourceNotFound.Listener).
 //!
-//! Wait for it with [`DeleteListenerResponse::wait`] (waiter `ListenerDeleted`: Waits until the listener is gone. Polls ListListeners filtered to the listener's ID: while the listener is still listed it is pending, and once it is no longer listed the deletion has succeeded.).
+//! Wait for it with [`crate::DeleteListenerResponse::wait`] (waiter `ListenerDeleted`: Waits until the listener is gone. Polls ListListeners filtered to the listener's ID: while the listener is still listed it is pending, and once it is no longer listed the deletion has succeeded.).
 //!
 //! Related: CreateListener, GetListenerAttribute, ListListeners.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID (and a JobId) while the instance still exists; deletion goes on in the background. Call GetLoadBalancerAttribute to follow it: the instance is `Deleting` while it is being removed, and the deletion has succeeded once the instance can no longer be found.
 //!
-//! Wait for it with [`DeleteLoadBalancerResponse::wait`] (waiter `LoadBalancerDeleted`: Waits until the load balancer is gone. Polls ListLoadBalancers filtered to the instance's ID: while it is still listed the deletion is in progress, and once it is no longer listed the deletion has succeeded.).
+//! Wait for it with [`crate::DeleteLoadBalancerResponse::wait`] (waiter `LoadBalancerDeleted`: Waits until the load balancer is gone. Polls ListLoadBalancers filtered to the instance's ID: while it is still listed the deletion is in progress, and once it is no longer listed the deletion has succeeded.).
 //!
 //! Related: CreateLoadBalancer, DisableDeletionProtection, GetLoadBalancerAttribute, ListLoadBalancers.
 //!

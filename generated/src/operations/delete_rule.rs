@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID (and a JobId) while the rule still exists; deletion goes on in the background. Call ListRules to follow it: the rule is `Deleting` while it is being removed, and the deletion has succeeded once ListRules no longer returns it.
 //!
-//! Wait for it with [`DeleteRuleResponse::wait`] (waiter `RuleDeleted`: Waits until the rule is gone. Polls ListRules filtered to the rule's ID: while it is listed it is pending, once it is no longer listed the deletion has succeeded. ListRules lists `Request` rules unless told otherwise, so a rule whose Direction is `Response` looks gone at once; wait on the job for those (`wait_for_job` with the JobId).).
+//! Wait for it with [`crate::DeleteRuleResponse::wait`] (waiter `RuleDeleted`: Waits until the rule is gone. Polls ListRules filtered to the rule's ID: while it is listed it is pending, once it is no longer listed the deletion has succeeded. ListRules lists `Request` rules unless told otherwise, so a rule whose Direction is `Response` looks gone at once; wait on the job for those (`wait_for_job` with the JobId).).
 //!
 //! Related: DeleteRules, ListRules, CreateRule.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID (and a JobId) while the rules still exist; deletion goes on in the background. Call ListRules to follow it: the rules are `Deleting` while they are being removed, and the deletion has succeeded once ListRules no longer returns them.
 //!
-//! Wait for it with [`DeleteRulesResponse::wait`] (waiter `RulesDeleted`: Waits until every rule of the request is gone. Polls ListRules filtered to their IDs: a listed rule is pending, and the wait succeeds once none is listed. ListRules takes at most 20 IDs, so for a larger call, as for rules whose Direction is `Response` (ListRules lists `Request` rules unless told otherwise), wait on the job instead (`wait_for_job` with the JobId).).
+//! Wait for it with [`crate::DeleteRulesResponse::wait`] (waiter `RulesDeleted`: Waits until every rule of the request is gone. Polls ListRules filtered to their IDs: a listed rule is pending, and the wait succeeds once none is listed. ListRules takes at most 20 IDs, so for a larger call, as for rules whose Direction is `Response` (ListRules lists `Request` rules unless told otherwise), wait on the job instead (`wait_for_job` with the JobId).).
 //!
 //! Related: DeleteRule, ListRules, CreateRules.
 //!

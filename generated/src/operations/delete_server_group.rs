@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers (with a JobId) while the server group still exists; deletion goes on in the background. ListServerGroups shows it as `Deleting`, and the deletion has succeeded once it is no longer listed.
 //!
-//! Wait for it with [`DeleteServerGroupResponse::wait`] (waiter `ServerGroupDeleted`: Waits until the server group is gone. Polls ListServerGroups filtered to its ID: while it is listed the deletion is pending, and once it is no longer listed the deletion has succeeded.).
+//! Wait for it with [`crate::DeleteServerGroupResponse::wait`] (waiter `ServerGroupDeleted`: Waits until the server group is gone. Polls ListServerGroups filtered to its ID: while it is listed the deletion is pending, and once it is no longer listed the deletion has succeeded.).
 //!
 //! Related: CreateServerGroup, ListServerGroups.
 //!

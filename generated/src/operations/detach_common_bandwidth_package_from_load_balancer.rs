@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID and a JobId before the Internet Shared Bandwidth instance is detached; the detachment goes on in the background. Call GetLoadBalancerAttribute to follow it: the load balancer is `Configuring` while the bandwidth is being detached and `Active` once it is detached.
 //!
-//! Wait for it with [`DetachCommonBandwidthPackageFromLoadBalancerResponse::wait`] (waiter `CommonBandwidthPackageDetached`: Waits until the load balancer is `Active` again after an Internet Shared Bandwidth instance was detached, polling GetLoadBalancerAttribute; `Configuring` means the detachment is still in progress.).
+//! Wait for it with [`crate::DetachCommonBandwidthPackageFromLoadBalancerResponse::wait`] (waiter `CommonBandwidthPackageDetached`: Waits until the load balancer is `Active` again after an Internet Shared Bandwidth instance was detached, polling GetLoadBalancerAttribute; `Configuring` means the detachment is still in progress.).
 //!
 //! Related: AttachCommonBandwidthPackageToLoadBalancer, GetLoadBalancerAttribute.
 //!

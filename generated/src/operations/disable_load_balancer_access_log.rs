@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The change is applied to the load balancer in the background: while it is applied, GetLoadBalancerAttribute shows the load balancer `Configuring`, and `Active` again once logging is off. The call returns no JobId.
 //!
-//! Wait for it with [`DisableLoadBalancerAccessLogResponse::wait`] (waiter `LoadBalancerAccessLogDisabled`: Waits until the load balancer is `Active` again after its access logs were disabled, polling GetLoadBalancerAttribute; `Configuring` means the change is still being applied.).
+//! Wait for it with [`crate::DisableLoadBalancerAccessLogResponse::wait`] (waiter `LoadBalancerAccessLogDisabled`: Waits until the load balancer is `Active` again after its access logs were disabled, polling GetLoadBalancerAttribute; `Configuring` means the change is still being applied.).
 //!
 //! Related: EnableLoadBalancerAccessLog, GetLoadBalancerAttribute.
 //!

@@ -10,7 +10,7 @@
 //!
 //! Asynchronous: The call answers with a request ID and a JobId before the IPv6 addresses are private; the change goes on in the background. Call GetLoadBalancerAttribute to follow it: the load balancer is `Configuring` while the change is applied and `Active` once it is done.
 //!
-//! Wait for it with [`DisableLoadBalancerIpv6InternetResponse::wait`] (waiter `LoadBalancerIpv6InternetDisabled`: Waits until the load balancer is `Active` again after its IPv6 addresses were made private, polling GetLoadBalancerAttribute; `Configuring` means the change is still being applied.).
+//! Wait for it with [`crate::DisableLoadBalancerIpv6InternetResponse::wait`] (waiter `LoadBalancerIpv6InternetDisabled`: Waits until the load balancer is `Active` again after its IPv6 addresses were made private, polling GetLoadBalancerAttribute; `Configuring` means the change is still being applied.).
 //!
 //! Related: EnableLoadBalancerIpv6Internet, GetLoadBalancerAttribute, CreateLoadBalancer.
 //!

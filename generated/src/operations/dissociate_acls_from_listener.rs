@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID (and a JobId) while the ACLs still apply; the dissociation goes on in the background. ListAclRelations shows the listener under each ACL as `Dissociating` while it is being dissociated; once the listener is no longer listed under the ACL, it is done. `wait()` follows the job (ListAsynJobs) until it has succeeded or failed.
 //!
-//! Wait for it with [`DissociateAclsFromListenerResponse::wait`] (polls ListAsynJobs with the JobId).
+//! Wait for it with [`crate::DissociateAclsFromListenerResponse::wait`] (polls ListAsynJobs with the JobId).
 //!
 //! Related: AssociateAclsWithListener, ListAclRelations, GetListenerAttribute.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID and a JobId while the certificates are still attached; the detaching runs in the background. Call ListListenerCertificates to follow it: a certificate in state `Dissociating` is still being removed, one in state `Dissociated` has been removed.
 //!
-//! Wait for it with [`DissociateAdditionalCertificatesFromListenerResponse::wait`] (waiter `CertificatesDissociated`: Waits until every certificate named in the request is gone from the listener. Polls ListListenerCertificates, filtered to those certificates: a certificate reported as `Dissociated`, or no longer listed at all, counts as removed; one still associated or in transition keeps the waiter polling.).
+//! Wait for it with [`crate::DissociateAdditionalCertificatesFromListenerResponse::wait`] (waiter `CertificatesDissociated`: Waits until every certificate named in the request is gone from the listener. Polls ListListenerCertificates, filtered to those certificates: a certificate reported as `Dissociated`, or no longer listed at all, counts as removed; one still associated or in transition keeps the waiter polling.).
 //!
 //! Related: AssociateAdditionalCertificatesWithListener, ListListenerCertificates.
 //!

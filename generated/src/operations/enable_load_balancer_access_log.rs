@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID and a JobId before logging is on; the configuration goes on in the background. Follow the job with ListAsynJobs: it is `Processing` while the access log is being set up and `Succeeded` once logging is on.
 //!
-//! Wait for it with [`EnableLoadBalancerAccessLogResponse::wait`] (polls ListAsynJobs with the JobId).
+//! Wait for it with [`crate::EnableLoadBalancerAccessLogResponse::wait`] (polls ListAsynJobs with the JobId).
 //!
 //! Related: DisableLoadBalancerAccessLog, GetLoadBalancerAttribute.
 //!

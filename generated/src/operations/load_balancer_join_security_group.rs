@@ -8,7 +8,7 @@
 //!
 //! Asynchronous: The call answers with a request ID and a JobId before the instance is in the security groups; the change goes on in the background. Follow the job with ListAsynJobs: it is `Processing` while the security groups are being bound (only queries are accepted for the instance meanwhile) and `Succeeded` once they are.
 //!
-//! Wait for it with [`LoadBalancerJoinSecurityGroupResponse::wait`] (polls ListAsynJobs with the JobId).
+//! Wait for it with [`crate::LoadBalancerJoinSecurityGroupResponse::wait`] (polls ListAsynJobs with the JobId).
 //!
 //! Related: LoadBalancerLeaveSecurityGroup, GetLoadBalancerAttribute, ListAsynJobs.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID and a JobId before the instance has left the security groups; the change goes on in the background. Follow the job with ListAsynJobs: it is `Processing` while the security groups are being unbound (only queries are accepted for the instance meanwhile) and `Succeeded` once they are.
 //!
-//! Wait for it with [`LoadBalancerLeaveSecurityGroupResponse::wait`] (polls ListAsynJobs with the JobId).
+//! Wait for it with [`crate::LoadBalancerLeaveSecurityGroupResponse::wait`] (polls ListAsynJobs with the JobId).
 //!
 //! Related: LoadBalancerJoinSecurityGroup, GetLoadBalancerAttribute, ListAsynJobs.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID before the reservation is in place; the work goes on in the background. Call DescribeCapacityReservation to follow it: in each zone the reservation is `Pending` while it is being made, `Rebalancing` while it is redistributed across zones and `Provisioned` once it is in place; `Failed` (with a Reason) means it could not be made.
 //!
-//! Wait for it with [`ModifyCapacityReservationResponse::wait`] (waiter `CapacityReservationProvisioned`: Waits until the reservation is `Provisioned` in every zone of the load balancer, polling DescribeCapacityReservation; `Pending` and `Rebalancing` mean it is still in progress, and `Failed` in any zone ends the wait as a failure. Meant for creating or changing a reservation: after a cancellation (ResetCapacityReservation) there may be no zone state left to report, and the wait then runs until its timeout. The first poll may come before the change shows, while the previous reservation is still `Provisioned`.).
+//! Wait for it with [`crate::ModifyCapacityReservationResponse::wait`] (waiter `CapacityReservationProvisioned`: Waits until the reservation is `Provisioned` in every zone of the load balancer, polling DescribeCapacityReservation; `Pending` and `Rebalancing` mean it is still in progress, and `Failed` in any zone ends the wait as a failure. Meant for creating or changing a reservation: after a cancellation (ResetCapacityReservation) there may be no zone state left to report, and the wait then runs until its timeout. The first poll may come before the change shows, while the previous reservation is still `Provisioned`.).
 //!
 //! Related: DescribeCapacityReservation, GetLoadBalancerAttribute.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID (and a JobId) while the entries are still in effect; they are removed in the background. ListAclEntries shows each entry as `Removing` while it is being removed; once it is no longer listed, it is gone. `wait()` follows the job (ListAsynJobs) until it has succeeded or failed.
 //!
-//! Wait for it with [`RemoveEntriesFromAclResponse::wait`] (polls ListAsynJobs with the JobId).
+//! Wait for it with [`crate::RemoveEntriesFromAclResponse::wait`] (polls ListAsynJobs with the JobId).
 //!
 //! Related: ListAclEntries, AddEntriesToAcl.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers (with a JobId) before the servers are removed; the work goes on in the background. ListServerGroups shows the group as `Configuring` until it is `Available` again, and ListServerGroupServers shows each server as `Removing` until it is no longer listed.
 //!
-//! Wait for it with [`RemoveServersFromServerGroupResponse::wait`] (waiter `ServersRemoved`: Waits until the server group is `Available` again, that is, until the servers have been removed. Polls ListServerGroups filtered to the group's ID; `Configuring` means the work is still going on, and a group no longer listed ends the wait as a failure. Allows 20 minutes, since connection draining can hold a removal for up to 900 seconds.).
+//! Wait for it with [`crate::RemoveServersFromServerGroupResponse::wait`] (waiter `ServersRemoved`: Waits until the server group is `Available` again, that is, until the servers have been removed. Polls ListServerGroups filtered to the group's ID; `Configuring` means the work is still going on, and a group no longer listed ends the wait as a failure. Allows 20 minutes, since connection draining can hold a removal for up to 900 seconds.).
 //!
 //! Related: AddServersToServerGroup, ListServerGroupServers, ReplaceServersInServerGroup.
 //!

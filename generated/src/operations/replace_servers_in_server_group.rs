@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers (with a JobId) before the servers are replaced; the work goes on in the background. ListServerGroups shows the group as `Configuring` until it is `Available` again, and ListServerGroupServers shows the servers as `Replacing` until they are `Available`.
 //!
-//! Wait for it with [`ReplaceServersInServerGroupResponse::wait`] (waiter `ServersReplaced`: Waits until the server group is `Available` again, that is, until the servers have been replaced. Polls ListServerGroups filtered to the group's ID; `Configuring` means the work is still going on, and a group no longer listed ends the wait as a failure. Allows 20 minutes, since connection draining can hold a removal for up to 900 seconds.).
+//! Wait for it with [`crate::ReplaceServersInServerGroupResponse::wait`] (waiter `ServersReplaced`: Waits until the server group is `Available` again, that is, until the servers have been replaced. Polls ListServerGroups filtered to the group's ID; `Configuring` means the work is still going on, and a group no longer listed ends the wait as a failure. Allows 20 minutes, since connection draining can hold a removal for up to 900 seconds.).
 //!
 //! Related: AddServersToServerGroup, RemoveServersFromServerGroup, ListServerGroupServers.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID and a JobId before the listener is running; the start goes on in the background. Call GetListenerAttribute to follow it: the listener is `Configuring` while it starts and `Running` once it has started.
 //!
-//! Wait for it with [`StartListenerResponse::wait`] (waiter `ListenerRunning`: Waits until the listener is `Running`, polling GetListenerAttribute.).
+//! Wait for it with [`crate::StartListenerResponse::wait`] (waiter `ListenerRunning`: Waits until the listener is `Running`, polling GetListenerAttribute.).
 //!
 //! Related: StopListener, GetListenerAttribute.
 //!

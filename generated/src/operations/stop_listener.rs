@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID and a JobId before the listener has stopped; the stop goes on in the background. Call GetListenerAttribute to follow it: the listener is `Configuring` while it stops and `Stopped` once it has stopped.
 //!
-//! Wait for it with [`StopListenerResponse::wait`] (waiter `ListenerStopped`: Waits until the listener is `Stopped`, polling GetListenerAttribute.).
+//! Wait for it with [`crate::StopListenerResponse::wait`] (waiter `ListenerStopped`: Waits until the listener is `Stopped`, polling GetListenerAttribute.).
 //!
 //! Related: StartListener, GetListenerAttribute.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID (and a JobId) before the changes are in effect; they are applied in the background. Call ListAScripts to follow it: a script is `Configuring` while it is being changed and `Available` once the change is done.
 //!
-//! Wait for it with [`UpdateAScriptsResponse::wait`] (waiter `AScriptsUpdated`: Waits until every script named in the request is `Available` again. Polls ListAScripts filtered to the scripts' AScriptIds; `Configuring` means the change is still in progress, and a script no longer listed ends the wait with a failure.).
+//! Wait for it with [`crate::UpdateAScriptsResponse::wait`] (waiter `AScriptsUpdated`: Waits until every script named in the request is `Available` again. Polls ListAScripts filtered to the scripts' AScriptIds; `Configuring` means the change is still in progress, and a script no longer listed ends the wait with a failure.).
 //!
 //! Related: ListAScripts, CreateAScripts, DeleteAScripts.
 //!

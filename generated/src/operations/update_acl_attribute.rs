@@ -67,7 +67,7 @@ pub struct UpdateAclAttributeRequest {
     pub client_token: Option<String>,
     /// ID of the ACL to change. (`AclId`; required; example `acl-hp34s2h0xx1ht4nwo****`; from ListAcls, CreateAcl.)
     pub acl_id: Option<String>,
-    /// New name of the ACL: 2 to 128 characters, starting with a letter, a digit or a Chinese character; letters, digits, Chinese characters, `.`, `_`, `-` and spaces are allowed. AclName: The name of an access control list: 2 to 128 characters, starting with a letter, a digit or a Chinese character; letters, digits, Chinese characters, `.`, `_`, `-` and spaces are allowed. (`AclName`; required; length >= 2, length <= 128, starts with letters, digits, Chinese characters, only letters, digits, Chinese characters, `.`, `_`, `-`, ` `; example `test-acl`.)
+    /// New name of the ACL: 2 to 128 characters, starting with a letter, a digit or a Chinese character; letters, digits, Chinese characters, `.`, `_`, `-` and spaces are allowed. (`AclName`; required; length >= 2, length <= 128, starts with letters, digits, Chinese characters, only letters, digits, Chinese characters, `.`, `_`, `-`, ` `; example `test-acl`.)
     pub acl_name: Option<String>,
     /// Whether to only pre-check the request. `true`: check the required parameters, the request format and service limits without changing the ACL; a failed check returns the matching error and a passed one the error code `DryRunOperation`. `false` (the default): apply the change, answering HTTP 2xx once the checks pass. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID and a JobId before the change is in effect; it is applied in the background. Call GetListenerAttribute to follow it: the listener is `Configuring` while the change is applied and `Running` once it is done.
 //!
-//! Wait for it with [`UpdateListenerAttributeResponse::wait`] (waiter `ListenerUpdated`: Waits until the change has been applied and the listener is `Running` again, polling GetListenerAttribute.).
+//! Wait for it with [`crate::UpdateListenerAttributeResponse::wait`] (waiter `ListenerUpdated`: Waits until the change has been applied and the listener is `Running` again, polling GetListenerAttribute.).
 //!
 //! Rate limit: 200 requests per 60 seconds.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID (and a JobId) before the new log settings are in effect; they are applied in the background. Call GetListenerAttribute to follow it: the listener is `Configuring` while the change is applied and `Running` once it is done.
 //!
-//! Wait for it with [`UpdateListenerLogConfigResponse::wait`] (waiter `ListenerLogConfigUpdated`: Waits until the log settings have been applied and the listener is `Running` again, polling GetListenerAttribute.).
+//! Wait for it with [`crate::UpdateListenerLogConfigResponse::wait`] (waiter `ListenerLogConfigUpdated`: Waits until the log settings have been applied and the listener is `Running` again, polling GetListenerAttribute.).
 //!
 //! Related: GetListenerAttribute, EnableLoadBalancerAccessLog.
 //!

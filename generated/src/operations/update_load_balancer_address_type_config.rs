@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID (and a JobId) before the new network type is in effect; the change goes on in the background. Call GetLoadBalancerAttribute to follow it: the instance is `Configuring` while the network type changes and `Active` once it is done.
 //!
-//! Wait for it with [`UpdateLoadBalancerAddressTypeConfigResponse::wait`] (waiter `LoadBalancerAddressTypeUpdated`: Waits until the network type change has been applied and the load balancer is `Active` again, polling GetLoadBalancerAttribute; `Configuring` means the change is still in progress. The first poll may come before the instance turns `Configuring`; to follow this very change, wait on the response's JobId with `client.wait_for_job`.).
+//! Wait for it with [`crate::UpdateLoadBalancerAddressTypeConfigResponse::wait`] (waiter `LoadBalancerAddressTypeUpdated`: Waits until the network type change has been applied and the load balancer is `Active` again, polling GetLoadBalancerAttribute; `Configuring` means the change is still in progress. The first poll may come before the instance turns `Configuring`; to follow this very change, wait on the response's JobId with `client.wait_for_job`.).
 //!
 //! Related: GetLoadBalancerAttribute, CreateLoadBalancer.
 //!

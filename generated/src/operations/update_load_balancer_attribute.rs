@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID (and a JobId) before the change is in effect; it is applied in the background. Call GetLoadBalancerAttribute to follow it: the instance is `Configuring` while the change is applied and `Active` once it is done.
 //!
-//! Wait for it with [`UpdateLoadBalancerAttributeResponse::wait`] (waiter `LoadBalancerUpdated`: Waits until the change has been applied and the load balancer is `Active` again, polling GetLoadBalancerAttribute. The first poll may come before the instance turns `Configuring`; to follow this very change, wait on the response's JobId with `client.wait_for_job`.).
+//! Wait for it with [`crate::UpdateLoadBalancerAttributeResponse::wait`] (waiter `LoadBalancerUpdated`: Waits until the change has been applied and the load balancer is `Active` again, polling GetLoadBalancerAttribute. The first poll may come before the instance turns `Configuring`; to follow this very change, wait on the response's JobId with `client.wait_for_job`.).
 //!
 //! Related: GetLoadBalancerAttribute, ListLoadBalancers.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID before the new edition is in effect; the change goes on in the background. Call GetLoadBalancerAttribute to follow it: the instance is `Configuring` while the edition changes and `Active` once it is done.
 //!
-//! Wait for it with [`UpdateLoadBalancerEditionResponse::wait`] (waiter `LoadBalancerEditionUpdated`: Waits until the edition change has been applied and the load balancer is `Active` again, polling GetLoadBalancerAttribute; `Configuring` means the change is still in progress. The first poll may come before the instance turns `Configuring`: check the returned LoadBalancerEdition when it matters.).
+//! Wait for it with [`crate::UpdateLoadBalancerEditionResponse::wait`] (waiter `LoadBalancerEditionUpdated`: Waits until the edition change has been applied and the load balancer is `Active` again, polling GetLoadBalancerAttribute; `Configuring` means the change is still in progress. The first poll may come before the instance turns `Configuring`: check the returned LoadBalancerEdition when it matters.).
 //!
 //! Related: GetLoadBalancerAttribute, CreateLoadBalancer.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID (and a JobId) before the new zones are in effect; the change goes on in the background. Call GetLoadBalancerAttribute to follow it: the instance is `Configuring` while its zones change and `Active` once it is done.
 //!
-//! Wait for it with [`UpdateLoadBalancerZonesResponse::wait`] (waiter `LoadBalancerZonesUpdated`: Waits until the zone change has been applied and the load balancer is `Active` again, polling GetLoadBalancerAttribute; `Configuring` means the change is still in progress. The first poll may come before the instance turns `Configuring`; to follow this very change, wait on the response's JobId with `client.wait_for_job`.).
+//! Wait for it with [`crate::UpdateLoadBalancerZonesResponse::wait`] (waiter `LoadBalancerZonesUpdated`: Waits until the zone change has been applied and the load balancer is `Active` again, polling GetLoadBalancerAttribute; `Configuring` means the change is still in progress. The first poll may come before the instance turns `Configuring`; to follow this very change, wait on the response's JobId with `client.wait_for_job`.).
 //!
 //! Related: GetLoadBalancerAttribute, StartShiftLoadBalancerZones, CancelShiftLoadBalancerZones, DescribeZones.
 //!

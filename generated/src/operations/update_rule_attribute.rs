@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID (and a JobId) before the change is in effect; it goes on in the background. Call ListRules to follow it: the rule is `Configuring` while the change is being applied and `Available` once it is done.
 //!
-//! Wait for it with [`UpdateRuleAttributeResponse::wait`] (waiter `RuleUpdated`: Waits until the rule is `Available` again. Polls ListRules filtered to the rule's ID; a rule no longer listed ends the wait as a failure. A rule still shown `Available` from before the change also ends it, and ListRules lists `Request` rules unless told otherwise, so for a rule whose Direction is `Response`, or to follow this very change, wait on the job (`wait_for_job` with the JobId).).
+//! Wait for it with [`crate::UpdateRuleAttributeResponse::wait`] (waiter `RuleUpdated`: Waits until the rule is `Available` again. Polls ListRules filtered to the rule's ID; a rule no longer listed ends the wait as a failure. A rule still shown `Available` from before the change also ends it, and ListRules lists `Request` rules unless told otherwise, so for a rule whose Direction is `Response`, or to follow this very change, wait on the job (`wait_for_job` with the JobId).).
 //!
 //! Rate limit: 200 requests per 60 seconds.
 //!
@@ -135,9 +135,9 @@ pub struct UpdateRuleAttributeRequest {
     pub client_token: Option<String>,
     /// Whether to only pre-check the request. `true`: check the required parameters, the request format and service limits without changing the rule; a failed check returns its error and a passed one the error code `DryRunOperation`. `false` (the default): check and change, answering HTTP 2xx. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
-    /// New name of the rule. RuleName: The name of a forwarding rule: 2 to 128 characters, starting with a letter, a Chinese character or a digit, and holding letters, Chinese characters, digits, `.`, `_`, `-` and spaces. (`RuleName`; length >= 2, length <= 128, starts with letters, Chinese characters, digits, only letters, digits, Chinese characters, `.`, `_`, `-`, ` `; example `rule-instance-test`.)
+    /// New name of the rule. (`RuleName`; length >= 2, length <= 128, starts with letters, Chinese characters, digits, only letters, digits, Chinese characters, `.`, `_`, `-`, ` `; example `rule-instance-test`.)
     pub rule_name: Option<String>,
-    /// New priority of the rule, unique in the listener. RulePriority: The priority of a forwarding rule, from 1 to 10000: rules with lower values are evaluated first. Each rule of a listener has a different priority. (`Priority`; >= 1, <= 10000; example `10`.)
+    /// New priority of the rule, unique in the listener. (`Priority`; >= 1, <= 10000; example `10`.)
     pub priority: Option<i32>,
     /// The rule's new conditions, replacing all of the old ones. (`RuleConditions`; at least 1 item(s), at most 100 item(s).)
     #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID (and a JobId) before the changes are in effect; they go on in the background. Call ListRules to follow them: the rules are `Configuring` while the changes are being applied and `Available` once they are done.
 //!
-//! Wait for it with [`UpdateRulesAttributeResponse::wait`] (waiter `RulesUpdated`: Waits until every rule of the request is `Available` again. Polls ListRules filtered to their IDs; a rule no longer listed ends the wait as a failure. Rules still shown `Available` from before the change also end it, and ListRules lists `Request` rules unless told otherwise, so for rules whose Direction is `Response`, or to follow this very change, wait on the job (`wait_for_job` with the JobId).).
+//! Wait for it with [`crate::UpdateRulesAttributeResponse::wait`] (waiter `RulesUpdated`: Waits until every rule of the request is `Available` again. Polls ListRules filtered to their IDs; a rule no longer listed ends the wait as a failure. Rules still shown `Available` from before the change also end it, and ListRules lists `Request` rules unless told otherwise, so for rules whose Direction is `Response`, or to follow this very change, wait on the job (`wait_for_job` with the JobId).).
 //!
 //! Related: UpdateRuleAttribute, ListRules, CreateRules.
 //!

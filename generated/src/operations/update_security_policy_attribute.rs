@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers with a request ID (and a JobId) before the change is in place; the update goes on in the background. Call ListSecurityPolicies to follow it: the policy is `Configuring` while it is being updated and `Available` once the update is done.
 //!
-//! Wait for it with [`UpdateSecurityPolicyAttributeResponse::wait`] (waiter `SecurityPolicyUpdated`: Waits until the updated security policy is `Available` again. Polls ListSecurityPolicies filtered to the policy's ID; `Configuring` means the update is still in progress. A policy no longer listed (deleted meanwhile) ends the wait as a failure.).
+//! Wait for it with [`crate::UpdateSecurityPolicyAttributeResponse::wait`] (waiter `SecurityPolicyUpdated`: Waits until the updated security policy is `Available` again. Polls ListSecurityPolicies filtered to the policy's ID; `Configuring` means the update is still in progress. A policy no longer listed (deleted meanwhile) ends the wait as a failure.).
 //!
 //! Related: ListSecurityPolicies, CreateSecurityPolicy, DeleteSecurityPolicy.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers (with a JobId) before the change is applied; it goes on in the background. ListServerGroups shows the group as `Configuring` until it is `Available` again.
 //!
-//! Wait for it with [`UpdateServerGroupAttributeResponse::wait`] (waiter `ServerGroupUpdated`: Waits until the server group is `Available` again. Polls ListServerGroups filtered to its ID; `Configuring` means the change is still being applied, and a group no longer listed ends the wait as a failure.).
+//! Wait for it with [`crate::UpdateServerGroupAttributeResponse::wait`] (waiter `ServerGroupUpdated`: Waits until the server group is `Available` again. Polls ListServerGroups filtered to its ID; `Configuring` means the change is still being applied, and a group no longer listed ends the wait as a failure.).
 //!
 //! Rate limit: 200 requests per 60 seconds.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: The call answers (with a JobId) before the change is applied; it goes on in the background. ListServerGroups shows the group as `Configuring` until it is `Available` again, and ListServerGroupServers shows each server as `Configuring` until it is `Available`.
 //!
-//! Wait for it with [`UpdateServerGroupServersAttributeResponse::wait`] (waiter `ServersUpdated`: Waits until the server group is `Available` again, that is, until the servers' new settings apply. Polls ListServerGroups filtered to the group's ID; `Configuring` means the change is still going on, and a group no longer listed ends the wait as a failure.).
+//! Wait for it with [`crate::UpdateServerGroupServersAttributeResponse::wait`] (waiter `ServersUpdated`: Waits until the server group is `Available` again, that is, until the servers' new settings apply. Polls ListServerGroups filtered to the group's ID; `Configuring` means the change is still going on, and a group no longer listed ends the wait as a failure.).
 //!
 //! Related: ListServerGroupServers, AddServersToServerGroup.
 //!

@@ -15,7 +15,7 @@ pub struct Listener {
     pub gzip_enabled: Option<bool>,
     /// Whether HTTP/2 is enabled. Applies to HTTPS listeners only. (`Http2Enabled`; example `false`.)
     pub http2_enabled: Option<bool>,
-    /// Idle connection timeout, in seconds, from 1 to 60. A connection that sees no request for this long is closed; the next request opens a new one. (`IdleTimeout`; example `3`.)
+    /// Idle connection timeout, in seconds: 1 to 600 (up to 3600 with a quota increase). A connection that sees no request for this long is closed; the next request opens a new one. (`IdleTimeout`; example `3`.)
     pub idle_timeout: Option<i32>,
     /// The listener's name (a free-form label). (`ListenerDescription`; example `HTTP_80`.)
     pub listener_description: Option<String>,
@@ -33,7 +33,7 @@ pub struct Listener {
     pub log_config: Option<crate::types::LogConfig>,
     /// Settings of the QUIC listener associated with this one. (`QuicConfig`.)
     pub quic_config: Option<crate::types::QuicConfig>,
-    /// Request timeout, in seconds, from 1 to 180. When a backend server does not answer in time, the load balancer stops waiting and returns HTTP 504 to the client. (`RequestTimeout`; example `34`.)
+    /// Request timeout, in seconds: 1 to 600 (up to 3600 with a quota increase). When a backend server does not answer in time, the load balancer stops waiting and returns HTTP 504 to the client. (`RequestTimeout`; example `34`.)
     pub request_timeout: Option<i32>,
     /// The TLS security policy. HTTPS listeners only. (`SecurityPolicyId`; example `tls_cipher_policy_1_1`.)
     pub security_policy_id: Option<String>,

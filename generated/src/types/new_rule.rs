@@ -78,9 +78,9 @@ pub static SCHEMA: Object = Object::new(
 #[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct NewRule {
-    /// Name of the rule. RuleName: The name of a forwarding rule: 2 to 128 characters, starting with a letter, a Chinese character or a digit, and holding letters, Chinese characters, digits, `.`, `_`, `-` and spaces. (`RuleName`; required; length >= 2, length <= 128, starts with letters, Chinese characters, digits, only letters, digits, Chinese characters, `.`, `_`, `-`, ` `; example `test`.)
+    /// Name of the rule. (`RuleName`; required; length >= 2, length <= 128, starts with letters, Chinese characters, digits, only letters, digits, Chinese characters, `.`, `_`, `-`, ` `; example `test`.)
     pub rule_name: Option<String>,
-    /// Priority of the rule, unique in the listener. RulePriority: The priority of a forwarding rule, from 1 to 10000: rules with lower values are evaluated first. Each rule of a listener has a different priority. (`Priority`; required; >= 1, <= 10000; example `10`.)
+    /// Priority of the rule, unique in the listener. (`Priority`; required; >= 1, <= 10000; example `10`.)
     pub priority: Option<i32>,
     /// Whether the rule applies to requests (the default) or to responses (not on Basic edition instances). (`Direction`; one of Request, Response; default `Request`; example `Request`.)
     pub direction: Option<crate::types::RuleDirection>,

@@ -56,9 +56,9 @@ pub static SCHEMA: Object = Object::new(
 pub struct RuleUpdate {
     /// ID of the rule to change. (`RuleId`; required; example `rule-cxjh7vazn2jpnl****`; from ListRules, CreateRule, CreateRules.)
     pub rule_id: Option<String>,
-    /// New name of the rule. RuleName: The name of a forwarding rule: 2 to 128 characters, starting with a letter, a Chinese character or a digit, and holding letters, Chinese characters, digits, `.`, `_`, `-` and spaces. (`RuleName`; length >= 2, length <= 128, starts with letters, Chinese characters, digits, only letters, digits, Chinese characters, `.`, `_`, `-`, ` `; example `rule-ins******`.)
+    /// New name of the rule. (`RuleName`; length >= 2, length <= 128, starts with letters, Chinese characters, digits, only letters, digits, Chinese characters, `.`, `_`, `-`, ` `; example `rule-ins******`.)
     pub rule_name: Option<String>,
-    /// New priority of the rule, unique in the listener. RulePriority: The priority of a forwarding rule, from 1 to 10000: rules with lower values are evaluated first. Each rule of a listener has a different priority. (`Priority`; >= 1, <= 10000; example `10`.)
+    /// New priority of the rule, unique in the listener. (`Priority`; >= 1, <= 10000; example `10`.)
     pub priority: Option<i32>,
     /// The rule's new conditions, replacing all of the old ones. (`RuleConditions`.)
     #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]

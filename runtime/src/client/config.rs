@@ -21,10 +21,13 @@ pub const ENDPOINT_ENV: &str = "ALIBABA_CLOUD_ALB_ENDPOINT";
 /// Timeouts of a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
+    /// Opening a connection (TCP and TLS). Default 5 s.
     pub connect: Duration,
-    /// One HTTP exchange.
+    /// One HTTP exchange, from sending the request to the end of the
+    /// response body. Default 10 s.
     pub attempt: Duration,
-    /// The whole call, retries and waits included.
+    /// The whole call, retries and waits included (the rate limiter's too).
+    /// Default 60 s.
     pub call: Duration,
 }
 
@@ -52,12 +55,22 @@ pub enum Endpoint {
 /// Everything a client needs. Build with [`Config::builder`].
 #[derive(Clone)]
 pub struct Config {
+    /// Region ID (`cn-hangzhou`) of the endpoint; required unless
+    /// `endpoint` is an explicit URL, which ignores it. Default none.
     pub region: Option<String>,
+    /// Where requests go. Default [`Endpoint::Public`].
     pub endpoint: Endpoint,
+    /// Where the signing keys come from; [`Core::new`](crate::Core::new)
+    /// refuses a configuration without one. Default none.
     pub credentials: Option<Arc<dyn ProvideCredentials>>,
+    /// How requests are signed. Default [`SignatureVersion::V3`].
     pub signature_version: SignatureVersion,
+    /// Connect, attempt and call timeouts. Default [`Timeouts::default`].
     pub timeouts: Timeouts,
+    /// Which failures are retried, how often and how long apart. Default
+    /// [`RetryPolicy::default`].
     pub retry: RetryPolicy,
+    /// The client-side rate limit. Default [`RateLimitMode::FromSpec`].
     pub rate_limit: RateLimitMode,
     /// Appended to the User-Agent.
     pub user_agent_suffix: Option<String>,
@@ -93,17 +106,24 @@ impl Default for Config {
 }
 
 impl Config {
+    /// A builder starting from the defaults ([`Config::default`]).
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder {
             config: Config::default(),
         }
     }
 
-    /// The base URL requests are sent to.
+    /// The base URL requests are sent to: the explicit URL without its
+    /// trailing `/`, or `https://` and the region's host. Fails on a URL
+    /// that is not http(s), or a missing or malformed region.
     pub fn base_url(&self) -> Result<String, ConfigError> {
         let pattern = match &self.endpoint {
             Endpoint::Url(url) => {
-                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                let host = url
+                    .strip_prefix("http://")
+                    .or_else(|| url.strip_prefix("https://"))
+                    .map(|rest| rest.split('/').next().unwrap_or_default());
+                if host.is_none_or(str::is_empty) {
                     return Err(ConfigError::InvalidEndpoint(url.clone()));
                 }
                 return Ok(url.trim_end_matches('/').to_string());
@@ -130,6 +150,7 @@ pub struct ConfigBuilder {
 }
 
 impl ConfigBuilder {
+    /// The region ID (`cn-hangzhou`) whose endpoint requests go to.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.config.region = Some(region.into());
         self
@@ -154,26 +175,34 @@ impl ConfigBuilder {
         self.config.credentials = Some(provider);
         self
     }
+    /// The signature algorithm (default V3, as in the official SDKs).
     pub fn signature_version(mut self, v: SignatureVersion) -> Self {
         self.config.signature_version = v;
         self
     }
+    /// Connect, attempt and call timeouts.
     pub fn timeouts(mut self, t: Timeouts) -> Self {
         self.config.timeouts = t;
         self
     }
+    /// The retry policy ([`RetryPolicy::disabled`] to never retry).
     pub fn retry(mut self, r: RetryPolicy) -> Self {
         self.config.retry = r;
         self
     }
+    /// The client-side rate limit ([`RateLimitMode::Off`] to send
+    /// unthrottled).
     pub fn rate_limit(mut self, r: RateLimitMode) -> Self {
         self.config.rate_limit = r;
         self
     }
+    /// Text appended to the User-Agent (an application name and version).
     pub fn user_agent_suffix(mut self, s: impl Into<String>) -> Self {
         self.config.user_agent_suffix = Some(s.into());
         self
     }
+    /// The configuration. Nothing is checked until a client is made from
+    /// it ([`Core::new`](crate::Core::new)).
     pub fn build(self) -> Config {
         self.config
     }
@@ -182,14 +211,22 @@ impl ConfigBuilder {
 /// A configuration that cannot make a client.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// The endpoint is the public or VPC one and no region is set.
     #[error("no region: set one with Config::builder().region(..), ALIBABA_CLOUD_REGION_ID or the CLI profile's region_id")]
     MissingRegion,
+    /// The region is empty or holds characters other than ASCII letters,
+    /// digits and `-`.
     #[error("invalid region `{0}`")]
     InvalidRegion(String),
+    /// The explicit endpoint URL does not start with `http://` or
+    /// `https://`.
     #[error("invalid endpoint URL `{0}`: it must start with http:// or https://")]
     InvalidEndpoint(String),
+    /// The configuration has no credentials provider.
     #[error("no credentials provider configured")]
     MissingCredentials,
+    /// The HTTP client could not be built (reqwest's message, e.g. the TLS
+    /// backend failed to initialise).
     #[error("cannot build the HTTP client: {0}")]
     Http(String),
 }

@@ -48,10 +48,38 @@ struct Inner {
     config: Config,
     base_url: String,
     host: String,
-    http: reqwest::Client,
+    transport: Transport,
     credentials: Arc<dyn ProvideCredentials>,
     limiter: RateLimiter,
     user_agent: String,
+}
+
+/// Where calls go: the service over HTTPS, or a stub in the process.
+enum Transport {
+    Http(reqwest::Client),
+    Stub(Arc<dyn Stub>),
+}
+
+/// A stand-in for the service, for tests of code that uses the client:
+/// it answers each call in the process, with no network. The generated
+/// crate implements it for any implementation of its server trait
+/// (`alb_sdk::Client::from_stub`), so a test writes only the operations it
+/// needs.
+///
+/// A call reaches the stub after the client's own work (validation, the
+/// idempotency token, the rate limiter), as the wire parameters a real
+/// endpoint would receive; its answer goes through the same decoding,
+/// error mapping and retry decisions as a real one.
+pub trait Stub: Send + Sync + 'static {
+    /// The answer to `action` with these wire parameters: the JSON object
+    /// the service would send, or its error.
+    fn call(
+        &self,
+        action: &'static str,
+        params: crate::ParamMap,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<serde_json::Value, ErrorMetadata>> + Send + '_>,
+    >;
 }
 
 impl fmt::Debug for Core {
@@ -106,6 +134,9 @@ enum Success {
 }
 
 impl Core {
+    /// A core for `config`: checks the endpoint and that credentials are
+    /// configured, and builds the HTTP client. No I/O: credentials are
+    /// first fetched by the first call.
     pub fn new(config: Config) -> Result<Self, ConfigError> {
         let base_url = config.base_url()?;
         let host = base_url
@@ -131,11 +162,30 @@ impl Core {
                 config,
                 base_url,
                 host,
-                http,
+                transport: Transport::Http(http),
                 credentials,
                 user_agent,
             }),
         })
+    }
+
+    /// A core whose calls go to `stub` instead of the network. `config`
+    /// gives the retry policy, the rate limits and the call timeout; its
+    /// endpoint, credentials and per-attempt HTTP timeouts are not used.
+    pub fn from_stub(config: Config, stub: Arc<dyn Stub>) -> Self {
+        let user_agent = user_agent(config.user_agent_suffix.as_deref());
+        Self {
+            inner: Arc::new(Inner {
+                limiter: RateLimiter::new(config.rate_limit.clone()),
+                config,
+                base_url: "stub://".into(),
+                host: "stub".into(),
+                transport: Transport::Stub(stub),
+                // A stub never looks at them.
+                credentials: Arc::new(crate::credentials::Credentials::new("stub", "stub")),
+                user_agent,
+            }),
+        }
     }
 
     /// Configuration from the environment: region from
@@ -157,6 +207,7 @@ impl Core {
         Self::new(config)
     }
 
+    /// The configuration this core was made from.
     pub fn config(&self) -> &Config {
         &self.inner.config
     }
@@ -321,6 +372,25 @@ impl Core {
         credentials: &crate::credentials::Credentials,
         safe_to_resend: bool,
     ) -> Attempt {
+        let http = match &self.inner.transport {
+            Transport::Http(http) => http,
+            Transport::Stub(stub) => {
+                let answer = stub
+                    .call(meta.name, crate::ParamMap::new(params.iter().cloned()))
+                    .await;
+                return match answer {
+                    Ok(value) => match serde_json::to_vec(&value) {
+                        Ok(body) if value.is_object() => Attempt::Done(body),
+                        _ => Attempt::Fail(decode_failure(
+                            200,
+                            None,
+                            "the stub's answer is not a JSON object".into(),
+                        )),
+                    },
+                    Err(meta_err) => classify(meta_err, codes, common, None),
+                };
+            }
+        };
         let timestamp = time::OffsetDateTime::now_utc()
             .format(time::macros::format_description!(
                 "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
@@ -345,11 +415,7 @@ impl Core {
         } else {
             format!("{}/?{}", self.inner.base_url, signed.query_string)
         };
-        let mut req = self
-            .inner
-            .http
-            .post(url)
-            .timeout(self.inner.config.timeouts.attempt);
+        let mut req = http.post(url).timeout(self.inner.config.timeouts.attempt);
         for (k, v) in &signed.headers {
             if k != "host" {
                 req = req.header(k.as_str(), v.as_str());
@@ -430,27 +496,7 @@ impl Core {
                 };
             }
         };
-        if let Some(id) = &meta_err.request_id {
-            tracing::Span::current().record("request_id", id.as_str());
-        }
-        if meta_err.code == "DryRunOperation" {
-            return Attempt::DryRun(DryRunPassed {
-                request_id: meta_err.request_id,
-                message: meta_err.message,
-            });
-        }
-        // A structured error answer means the service did not act, so a
-        // retryable code (or a 5xx) is safe to retry even without a token.
-        let spec_retryable = crate::service_error::lookup(codes, common, &meta_err.code)
-            .is_some_and(|e| e.retryable);
-        if super::retry::retry_service_error(status, &meta_err.code, spec_retryable) {
-            Attempt::Retry {
-                failure: Failure::Service(meta_err),
-                retry_after,
-            }
-        } else {
-            Attempt::Fail(Failure::Service(meta_err))
-        }
+        classify(meta_err, codes, common, retry_after)
     }
 
     /// Polls a waiter until it reaches a final state (see [`crate::waiter`]).
@@ -581,6 +627,38 @@ fn transport_failure(
         }
     } else {
         Attempt::Fail(Failure::Other(error))
+    }
+}
+
+/// What a structured error answer means for the call: a passed DryRun, a
+/// retry, or the end.
+fn classify(
+    meta_err: ErrorMetadata,
+    codes: &'static [&'static ErrorCodeInfo],
+    common: &'static [&'static ErrorCodeInfo],
+    retry_after: Option<Duration>,
+) -> Attempt {
+    if let Some(id) = &meta_err.request_id {
+        tracing::Span::current().record("request_id", id.as_str());
+    }
+    if meta_err.code == "DryRunOperation" {
+        return Attempt::DryRun(DryRunPassed {
+            request_id: meta_err.request_id,
+            message: meta_err.message,
+        });
+    }
+    // A structured error answer means the service did not act, so a
+    // retryable code (or a 5xx) is safe to retry even without a token.
+    let spec_retryable =
+        crate::service_error::lookup(codes, common, &meta_err.code).is_some_and(|e| e.retryable);
+    let status = meta_err.http_status;
+    if super::retry::retry_service_error(status, &meta_err.code, spec_retryable) {
+        Attempt::Retry {
+            failure: Failure::Service(meta_err),
+            retry_after,
+        }
+    } else {
+        Attempt::Fail(Failure::Service(meta_err))
     }
 }
 

@@ -7,35 +7,64 @@ use std::fmt;
 use std::time::Duration;
 
 /// Everything that can go wrong with a call.
+///
+/// A failure the client retries (see [`RetryPolicy`](crate::RetryPolicy))
+/// is returned once the policy's attempts, its budget or the call timeout
+/// run out; any other is returned at once.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum SdkError<E> {
-    /// The request broke the spec's constraints; no I/O happened.
+    /// The request broke the spec's constraints (or could not be flattened
+    /// into wire parameters). Checked before anything else: nothing was
+    /// sent, no credentials were fetched, no rate-limit slot was taken.
     Validation(ValidationError),
-    /// The service answered with an error: the operation's error enum,
-    /// whether the code came on the first attempt or after retries (for
-    /// throttling, `SdkError::is_throttling` says so).
+    /// The service answered with a structured error (a JSON body with a
+    /// `Code`, any HTTP status): the operation's error enum. Returned at
+    /// once for a code that is not retried, after the last attempt for one
+    /// that is (a code the spec marks retryable, as it does throttling, or
+    /// a 5xx other than 501; [`SdkError::is_throttling`] tells throttling).
     Service(E),
-    /// The request could not be sent or the response not received.
+    /// The request could not be sent, or the response not read to its end,
+    /// for a reason other than a timeout (connection refused or reset, DNS,
+    /// TLS, a body cut off). [`TransportError::maybe_sent`] says whether
+    /// the service may have acted; a write without an idempotency token
+    /// that may have been sent is not retried.
     Transport(TransportError),
-    /// An attempt or the whole call ran out of time.
+    /// A limit of [`Timeouts`](crate::Timeouts) ran out: connecting, one
+    /// attempt, or the whole call ([`TimeoutError::kind`]).
     Timeout(TimeoutError),
-    /// No usable credentials.
+    /// The credentials provider gave no usable credentials (not configured,
+    /// malformed, fetch failed, expired). Asked before each attempt; not
+    /// retried.
     Credentials(CredentialsError),
-    /// The response could not be understood.
+    /// The response is not what the operation documents: a 2xx body that
+    /// is not a JSON object or does not fit the output type, a body larger
+    /// than [`MAX_RESPONSE_BYTES`](crate::client::MAX_RESPONSE_BYTES), an
+    /// error status without an Alibaba JSON error (a gateway's HTML page),
+    /// or a DryRun answer that does not match the request.
     Decode(DecodeError),
-    /// A paginated listing returned a token it had already returned.
+    /// A [`Paginator`](crate::Paginator) received a next-page token it had
+    /// already received: the stream yields this error and ends instead of
+    /// looping forever.
     PaginationLoop {
+        /// The `Action` of the listing.
         operation: &'static str,
+        /// The token seen twice.
         token: String,
     },
     /// The endpoint answered with a redirect (HTTP 3xx). A signed request is
-    /// never re-sent elsewhere: the redirect is reported, not followed.
+    /// never re-sent elsewhere: the redirect is reported, not followed, and
+    /// not retried.
     Redirect(RedirectError),
     /// The client-side rate limiter (the operation's documented quota, or
-    /// the configured one) would delay the call past its deadline.
+    /// the configured one) would delay the call past its deadline (its
+    /// start plus `Timeouts::call`); nothing was sent.
     RateLimited(RateLimitError),
-    /// A building block was misconfigured (endpoint, HTTP client).
+    /// The call cannot be made as asked: [`Core::dry_run`](crate::Core::dry_run)
+    /// on an operation without a DryRun parameter (generated builders
+    /// offer `dry_run()` only where there is one). A bad client
+    /// configuration is a [`ConfigError`](crate::ConfigError) of
+    /// [`Core::new`](crate::Core::new) instead.
     Config(String),
 }
 
@@ -148,9 +177,12 @@ impl<E: std::error::Error + 'static> std::error::Error for SdkError<E> {
 /// A request that did not get a response.
 #[derive(Debug)]
 pub struct TransportError {
+    /// What failed and why, without the URL (it carries the signed query).
     pub message: String,
-    /// Whether the request may have reached the server.
+    /// Whether the request may have reached the server (`false` only when
+    /// no connection was made).
     pub maybe_sent: bool,
+    /// The HTTP client's error, its URL removed.
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -171,15 +203,25 @@ impl std::error::Error for TransportError {
 /// Which limit ran out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeoutKind {
+    /// Opening a connection took longer than `Timeouts::connect`.
     Connect,
+    /// One HTTP exchange took longer than `Timeouts::attempt`.
     Attempt,
+    /// The whole call (rate-limit wait, attempts, backoff) took longer
+    /// than `Timeouts::call`.
     Call,
 }
 
+/// A call that ran out of time. A connect or attempt timeout is retried
+/// like a transport error, and reported once retries run out.
 #[derive(Debug, Clone)]
 pub struct TimeoutError {
+    /// Which limit ran out.
     pub kind: TimeoutKind,
+    /// That limit as configured (not a measured time).
     pub after: Duration,
+    /// Attempts started in the call, the last one included (0 when the
+    /// call timed out before its first attempt).
     pub attempts: u32,
 }
 
@@ -203,8 +245,12 @@ impl std::error::Error for TimeoutError {}
 /// A response that is not what the operation documents.
 #[derive(Debug, Clone)]
 pub struct DecodeError {
+    /// The HTTP status of the response (given as 200 for any 2xx body that
+    /// does not fit the output type).
     pub http_status: u16,
+    /// The `RequestId` of the body, when one could be read.
     pub request_id: Option<String>,
+    /// What is wrong with the response.
     pub reason: String,
 }
 
@@ -227,13 +273,16 @@ impl std::error::Error for DecodeError {}
 /// A DryRun request passed every check; the service changed nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DryRunPassed {
+    /// The `RequestId` of the service's `DryRunOperation` answer.
     pub request_id: Option<String>,
+    /// The service's message.
     pub message: String,
 }
 
 /// An HTTP 3xx answer. Nothing was sent to the `Location`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedirectError {
+    /// The 3xx status.
     pub http_status: u16,
     /// The `Location` header as received (secret query values masked).
     pub location: Option<String>,
@@ -264,8 +313,11 @@ pub enum RateLimitSource {
 /// The client-side rate limiter refused to wait past the call's deadline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateLimitError {
+    /// The `Action` of the call.
     pub operation: &'static str,
+    /// The quota the limiter applied.
     pub limit: crate::operation::RateLimit,
+    /// Where that quota comes from.
     pub source: RateLimitSource,
     /// How long the next request slot is away.
     pub wait: Duration,

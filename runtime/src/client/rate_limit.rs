@@ -62,6 +62,9 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
+    /// A limiter applying `mode`. Each operation's bucket starts full: a
+    /// burst of its whole quota may go at once, then requests are spaced
+    /// `per_seconds / requests` apart.
     pub fn new(mode: RateLimitMode) -> Self {
         Self {
             mode,

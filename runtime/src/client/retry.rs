@@ -6,13 +6,18 @@ use std::time::Duration;
 /// and an overall time budget. On by default.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
-    /// Attempts in all, the first included (1 = no retry).
+    /// Attempts in all, the first included (1 = no retry). Default 3.
     pub max_attempts: u32,
+    /// Delay before the first retry (before jitter); it doubles with each
+    /// further retry. Default 200 ms.
     pub initial_backoff: Duration,
+    /// Cap of the doubling delay. Default 20 s.
     pub max_backoff: Duration,
-    /// No new attempt starts once this much time has passed since the call began.
+    /// No retry starts that would begin later than this after the call
+    /// began (its delay included). Default 60 s.
     pub budget: Option<Duration>,
-    /// Randomize each delay in [0, delay] (full jitter); off gives exact delays.
+    /// Randomize each delay in [0, delay] (full jitter); off gives exact
+    /// delays. Default on.
     pub jitter: bool,
 }
 
@@ -37,22 +42,28 @@ impl RetryPolicy {
         }
     }
 
+    /// Sets `max_attempts` (0 counts as 1).
     pub fn with_max_attempts(mut self, n: u32) -> Self {
         self.max_attempts = n.max(1);
         self
     }
 
+    /// Sets the first and the largest delay; a `max` below `initial`
+    /// becomes `initial`.
     pub fn with_backoff(mut self, initial: Duration, max: Duration) -> Self {
         self.initial_backoff = initial;
         self.max_backoff = max.max(initial);
         self
     }
 
+    /// Sets the time budget (`None`: only the call timeout bounds
+    /// retries).
     pub fn with_budget(mut self, budget: Option<Duration>) -> Self {
         self.budget = budget;
         self
     }
 
+    /// Turns full jitter on or off.
     pub fn with_jitter(mut self, jitter: bool) -> Self {
         self.jitter = jitter;
         self

@@ -84,6 +84,7 @@ impl<P: ProvideCredentials> CachedProvider<P> {
         self
     }
 
+    /// How long before expiry credentials are refreshed.
     pub fn refresh_window(&self) -> Duration {
         self.refresh_window
     }

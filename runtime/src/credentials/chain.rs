@@ -66,6 +66,8 @@ impl DefaultCredentialsChain {
         Self::builder().build()
     }
 
+    /// A builder reading the real environment and home directory until
+    /// told otherwise.
     pub fn builder() -> DefaultCredentialsChainBuilder {
         DefaultCredentialsChainBuilder::default()
     }

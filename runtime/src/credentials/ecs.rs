@@ -111,6 +111,8 @@ impl EcsRamRoleProviderBuilder {
         self
     }
 
+    /// Timeout of opening each connection to the metadata service.
+    /// Default 1 s.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self

@@ -11,8 +11,11 @@ use super::Credentials;
 /// Names of the environment variables the providers read (the official
 /// Alibaba Cloud credentials packages use the same names).
 pub mod vars {
+    /// AccessKey ID.
     pub const ACCESS_KEY_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
+    /// AccessKey secret.
     pub const ACCESS_KEY_SECRET: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
+    /// STS security token, for temporary credentials.
     pub const SECURITY_TOKEN: &str = "ALIBABA_CLOUD_SECURITY_TOKEN";
     /// Profile name, for both `~/.aliyun/config.json` and `credentials.ini`.
     pub const PROFILE: &str = "ALIBABA_CLOUD_PROFILE";

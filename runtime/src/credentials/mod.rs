@@ -69,6 +69,7 @@ impl Credentials {
         self
     }
 
+    /// The AccessKey ID (not secret: it names the key).
     pub fn access_key_id(&self) -> &str {
         &self.access_key_id
     }
@@ -78,14 +79,19 @@ impl Credentials {
         self.access_key_secret.expose()
     }
 
+    /// The STS security token of temporary credentials.
     pub fn security_token(&self) -> Option<&str> {
         self.security_token.as_ref().map(Secret::expose)
     }
 
+    /// When these credentials stop being valid; `None` for long-term keys.
     pub fn expiry(&self) -> Option<SystemTime> {
         self.expiry
     }
 
+    /// The name of the provider that produced them (`static`, `env`,
+    /// `default/ecs_ram_role`, ...), sent as `x-acs-credentials-provider`
+    /// (see [`crate::signing::credentials_provider_name`]).
     pub fn provider(&self) -> &'static str {
         self.provider
     }

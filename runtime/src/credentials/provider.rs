@@ -60,15 +60,23 @@ pub enum CredentialsError {
     /// No credentials were found; `tried` says which sources were looked at
     /// and why each gave nothing.
     #[error("no credentials found; tried: {}", Tried(.tried))]
-    NotFound { tried: Vec<String> },
+    NotFound {
+        /// What was looked at and why it gave nothing, one entry per
+        /// source (the chain prefixes each with the source's name).
+        tried: Vec<String>,
+    },
 
     /// A configuration source exists but is malformed or incomplete.
     /// `location` is a file path (or `environment`), `key` the offending key
     /// when there is one.
     #[error("invalid credentials configuration in {location}{}: {reason}", Key(.key))]
     InvalidConfig {
+        /// The file path, `environment`, or the provider whose builder
+        /// settings are wrong.
         location: String,
+        /// The offending key or variable, when there is one.
         key: Option<String>,
+        /// What is wrong with it.
         reason: String,
     },
 
@@ -78,11 +86,15 @@ pub enum CredentialsError {
         "unsupported credentials {kind} `{value}` for profile `{profile}` in {location} (supported: {supported})"
     )]
     Unsupported {
+        /// The file path.
         location: String,
+        /// The profile's name.
         profile: String,
         /// `mode` (CLI profile) or `type` (credentials.ini).
         kind: &'static str,
+        /// The mode or type the profile names (`RamRoleArn`).
         value: String,
+        /// The values that are supported, comma-separated.
         supported: &'static str,
     },
 
@@ -92,13 +104,18 @@ pub enum CredentialsError {
     FetchFailed {
         /// The URL, without query string or user info.
         url: String,
+        /// The HTTP status, when a response arrived.
         status: Option<u16>,
+        /// What failed.
         reason: String,
     },
 
     /// The credentials obtained have already expired.
     #[error("credentials from `{provider}` have expired")]
-    Expired { provider: &'static str },
+    Expired {
+        /// The name of the provider that produced them.
+        provider: &'static str,
+    },
 }
 
 impl CredentialsError {

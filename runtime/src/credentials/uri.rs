@@ -31,6 +31,8 @@ impl CredentialsUriProvider {
         Self::builder(uri).build()
     }
 
+    /// A builder for `uri`, starting from the defaults (5 s to connect,
+    /// 10 s per request, [`DEFAULT_REFRESH_WINDOW`](super::DEFAULT_REFRESH_WINDOW)).
     pub fn builder(uri: impl Into<String>) -> CredentialsUriProviderBuilder {
         CredentialsUriProviderBuilder {
             uri: uri.into(),
@@ -73,6 +75,7 @@ impl fmt::Debug for CredentialsUriProviderBuilder {
 }
 
 impl CredentialsUriProviderBuilder {
+    /// Timeout of opening the connection. Default 5 s.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self

@@ -14,8 +14,12 @@ use crate::validation::{Rule, ValidationError};
 /// What a server knows about the request being handled.
 #[derive(Debug, Clone, Default)]
 pub struct RequestContext {
+    /// The `RequestId` the answer carries.
     pub request_id: String,
+    /// The caller's AccessKey ID, once the signature is checked (empty
+    /// before).
     pub access_key_id: String,
+    /// The region the server plays, if it plays one.
     pub region: Option<String>,
 }
 
@@ -45,11 +49,16 @@ where
 /// request would be, then as JSON with wire names.
 #[derive(Debug)]
 pub struct JsonCall<'a> {
+    /// The request's context.
     pub ctx: &'a RequestContext,
+    /// The operation called.
     pub meta: &'static OperationMeta,
-    /// The codes the operation documents, then the service-wide ones.
+    /// The codes the operation documents.
     pub codes: &'static [&'static ErrorCodeInfo],
+    /// The service-wide codes any operation may return.
     pub common: &'static [&'static ErrorCodeInfo],
+    /// The typed request as a JSON object with wire names, absent fields
+    /// as `null`.
     pub request: serde_json::Value,
 }
 
@@ -63,11 +72,14 @@ impl JsonCall<'_> {
 /// A refusal: a catalogue code and the values of its message template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
+    /// The error code (`ResourceNotFound.Listener`).
     pub code: String,
+    /// The values of the template's `%s` slots, in order.
     pub args: Vec<String>,
 }
 
 impl Refusal {
+    /// A refusal with `code` and its template values.
     pub fn new<S: Into<String>>(
         code: impl Into<String>,
         args: impl IntoIterator<Item = S>,
@@ -195,6 +207,8 @@ pub fn invalid_parameter(e: &ValidationError) -> ErrorMetadata {
     }
 }
 
+/// HTTP 404 `InvalidAction.NotFound`: the server has no operation named
+/// `action`, as the service answers.
 pub fn unknown_action(action: &str) -> ErrorMetadata {
     error(
         "InvalidAction.NotFound",
@@ -203,14 +217,18 @@ pub fn unknown_action(action: &str) -> ErrorMetadata {
     )
 }
 
+/// HTTP 501 `OperationNotSupported`: the operation exists but this server
+/// (or test stub) does not implement it. Never retried by the client.
 pub fn not_implemented(action: &str) -> ErrorMetadata {
     error(
         "OperationNotSupported",
         501,
-        format!("The operation {action} is not implemented by this server."),
+        format!("The operation {action} is not implemented by this server (or stub)."),
     )
 }
 
+/// HTTP 500 `InternalError`, with `detail` in the message: a bug of the
+/// server. The client retries it, as any 5xx but 501.
 pub fn internal_error(detail: &str) -> ErrorMetadata {
     error(
         "InternalError",

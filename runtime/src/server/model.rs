@@ -18,8 +18,9 @@ pub struct Resource {
     /// The resource this one lives in; its identifier field is part of the
     /// record (a listener holds `LoadBalancerId`).
     pub parent: Option<&'static str>,
-    /// The record's status field and the states of its lifecycle.
+    /// The record's status field (`ListenerStatus`), if it has one.
     pub status: Option<&'static str>,
+    /// The states of its lifecycle.
     pub states: States,
     /// `ResourceType` in tag operations (`listener`), when it is taggable.
     pub tag_type: Option<&'static str>,
@@ -32,9 +33,13 @@ pub struct Resource {
 /// The status values of a lifecycle; absent when the resource has none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct States {
+    /// While an asynchronous create runs (`Provisioning`).
     pub creating: Option<&'static str>,
+    /// Settled: created, and no job running (`Active`).
     pub ready: Option<&'static str>,
+    /// While an asynchronous change runs (`Configuring`).
     pub updating: Option<&'static str>,
+    /// While an asynchronous delete runs.
     pub deleting: Option<&'static str>,
 }
 
@@ -46,10 +51,14 @@ pub struct Child {
     pub path: &'static str,
     /// The fields that identify an item (`[ServerId, Port]`).
     pub key: &'static [&'static str],
-    /// An item's status field and states, if items have them.
+    /// An item's status field, if items have one.
     pub status: Option<&'static str>,
+    /// An item's state while an asynchronous add runs (`Associating`).
     pub adding: Option<&'static str>,
+    /// An item's settled state (`Associated`).
     pub ready: Option<&'static str>,
+    /// An item's state while an asynchronous removal runs
+    /// (`Dissociating`).
     pub removing: Option<&'static str>,
 }
 
@@ -86,14 +95,19 @@ pub enum Verb {
     Remove,
     /// Lists a child collection.
     ListChildren,
-    /// Puts tags on resources; removes them; lists them.
+    /// Puts tags on resources.
     Tag,
+    /// Removes tags from resources.
     Untag,
+    /// Lists the tags of resources.
     ListTagResources,
+    /// Lists the tag keys in use.
     ListTagKeys,
+    /// Lists the values of a tag key.
     ListTagValues,
-    /// The world's regions and zones.
+    /// The world's regions.
     Regions,
+    /// The world's zones.
     Zones,
     /// The asynchronous jobs.
     Jobs,
@@ -115,16 +129,22 @@ pub enum SetValue {
 /// `transition`: from which states, through which, to which.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Transition {
+    /// States the resource must be in (others are refused).
     pub from: &'static [&'static str],
+    /// The state while the job runs.
     pub via: &'static str,
+    /// The state once it is done.
     pub to: &'static str,
 }
 
 /// An operation's binding to the resource model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Binding {
+    /// The operation's `Action`.
     pub operation: &'static str,
+    /// What it does.
     pub verb: Verb,
+    /// The resource type it acts on ([`Resource::name`]).
     pub resource: Option<&'static str>,
     /// The request field holding the target's identifier, when it is not
     /// the resource's own id field (`ResourceId`).
@@ -137,6 +157,7 @@ pub struct Binding {
     pub ids: Option<&'static str>,
     /// The child collection (its path, as in [`Child::path`]).
     pub child: Option<&'static str>,
+    /// The status change, for [`Verb::Transition`].
     pub transition: Option<Transition>,
     /// Fields written by update (`DeletionProtectionConfig.Enabled`).
     pub set: &'static [(&'static str, SetValue)],
@@ -147,18 +168,23 @@ pub struct Binding {
 /// The whole model.
 #[derive(Debug, Clone, Copy)]
 pub struct Model {
+    /// Every resource type.
     pub resources: &'static [Resource],
+    /// Everything referred to but not owned.
     pub external: &'static [External],
+    /// One binding per operation that has one.
     pub bindings: &'static [Binding],
     /// Every catalogue code, for answers an operation does not document.
     pub catalogue: &'static [&'static crate::ErrorCodeInfo],
 }
 
 impl Model {
+    /// The resource type called `name` (`Listener`).
     pub fn resource(&self, name: &str) -> Option<&'static Resource> {
         self.resources.iter().find(|r| r.name == name)
     }
 
+    /// The binding of `operation` (its `Action`).
     pub fn binding(&self, operation: &str) -> Option<&'static Binding> {
         self.bindings.iter().find(|b| b.operation == operation)
     }
@@ -168,18 +194,21 @@ impl Model {
         self.resources.iter().find(|r| r.id == field)
     }
 
+    /// The resource type tagged as `tag_type` (ignoring ASCII case).
     pub fn by_tag_type(&self, tag_type: &str) -> Option<&'static Resource> {
         self.resources
             .iter()
             .find(|r| r.tag_type.is_some_and(|t| t.eq_ignore_ascii_case(tag_type)))
     }
 
+    /// What wire name `field` refers to, when it is external.
     pub fn external(&self, field: &str) -> Option<&'static External> {
         self.external.iter().find(|e| e.field == field)
     }
 }
 
 impl Resource {
+    /// The child collection at `path` in the record.
     pub fn child(&self, path: &str) -> Option<&'static Child> {
         self.children.iter().find(|c| c.path == path)
     }

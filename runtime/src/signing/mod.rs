@@ -68,6 +68,7 @@ pub struct SigningInput<'a> {
     /// without the common parameters. A key given twice keeps its last value,
     /// as in the official SDK's dictionaries.
     pub params: &'a [(String, String)],
+    /// The keys to sign with; their STS token, if any, is sent too.
     pub credentials: &'a Credentials,
     /// UTC, `%Y-%m-%dT%H:%M:%SZ`.
     pub timestamp: &'a str,
@@ -116,6 +117,9 @@ pub struct SignedRequest {
     pub body: Vec<u8>,
     /// V1: the canonicalized query string. V3: the canonical request.
     pub canonical: String,
+    /// What the signature is computed over. V1: `POST&%2F&` and the
+    /// encoded canonical query. V3: `ACS3-HMAC-SHA256`, a newline and the
+    /// hex SHA-256 of the canonical request.
     pub string_to_sign: String,
     /// V1: base64. V3: lowercase hex.
     pub signature: String,

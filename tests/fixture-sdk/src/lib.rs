@@ -8,7 +8,9 @@
 //! metadata (rate limit, RAM action, request schema); shapes shared by
 //! operations are in [`types`]. [`Client`] sends requests; the hand-written
 //! runtime (`alb_runtime`) signs, validates, retries and rate-limits them.
+#![deny(missing_docs)]
 #![allow(clippy::all)]
+
 #[rustfmt::skip]
 mod builder;
 #[rustfmt::skip]

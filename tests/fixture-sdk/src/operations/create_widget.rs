@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: Creation continues in the background.
 //!
-//! Wait for it with [`CreateWidgetResponse::wait`] (waiter `WidgetActive`: The widget is Active.).
+//! Wait for it with [`crate::CreateWidgetResponse::wait`] (waiter `WidgetActive`: The widget is Active.).
 //!
 //! Rate limit: 5 requests per 1 seconds.
 //!

@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: Deletion continues in the background.
 //!
-//! Wait for it with [`DeleteWidgetResponse::wait`] (polls ListAsynJobs with the JobId).
+//! Wait for it with [`crate::DeleteWidgetResponse::wait`] (polls ListAsynJobs with the JobId).
 
 use alb_runtime::schema::*;
 /// What the spec says about `DeleteWidget` (rate limit, RAM, request schema).

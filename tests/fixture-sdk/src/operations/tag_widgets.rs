@@ -6,7 +6,7 @@
 //!
 //! Asynchronous: Tags are applied in the background.
 //!
-//! Wait for it with [`TagWidgetsResponse::wait`] (waiter `WidgetsTagged`: Every tag key shows up in the listing.).
+//! Wait for it with [`crate::TagWidgetsResponse::wait`] (waiter `WidgetsTagged`: Every tag key shows up in the listing.).
 
 use alb_runtime::schema::*;
 pub use crate::types::Tag;

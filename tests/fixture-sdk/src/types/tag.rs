@@ -25,7 +25,7 @@ pub static SCHEMA: Object = Object::new(
 #[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct Tag {
-    /// The tag key. TagKey: A tag key's rules (a scalar shape). (`Key`; required; length >= 1, length <= 128, not starting with `aliyun`, not starting with `acs:`, not containing `http://`, not containing `https://`.)
+    /// The tag key. (`Key`; required; length >= 1, length <= 128, not starting with `aliyun`, not starting with `acs:`, not containing `http://`, not containing `https://`.)
     pub key: Option<String>,
     /// The tag value. (`Value`; length <= 128.)
     pub value: Option<String>,
