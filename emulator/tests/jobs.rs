@@ -316,3 +316,34 @@ async fn list_asyn_jobs_filters_and_pages() {
     assert!(later.jobs.is_empty());
     emu.shutdown().await;
 }
+
+static POLLS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+fn count_poll(p: &alb_runtime::waiter::Progress<'_>) {
+    assert_eq!(p.waiter, "JobFinished");
+    assert!(
+        p.state.contains("Processing") || p.state.contains("Succeeded"),
+        "{}",
+        p.state
+    );
+    POLLS.store(p.poll, std::sync::atomic::Ordering::SeqCst);
+}
+
+#[tokio::test]
+async fn a_wait_reports_every_poll() {
+    let emu = start().await;
+    let client = client(&emu, SignatureVersion::V3);
+    let job_id = stop(&client).await;
+    let policy = fast_policy().with_progress(count_poll);
+    client.wait_for_job(&job_id, Some(policy)).await.unwrap();
+    let polls = emu
+        .requests()
+        .iter()
+        .filter(|r| r.action.as_deref() == Some("ListAsynJobs"))
+        .count();
+    assert!(polls >= 2, "{polls}");
+    assert_eq!(
+        POLLS.load(std::sync::atomic::Ordering::SeqCst) as usize,
+        polls
+    );
+}

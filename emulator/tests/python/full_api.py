@@ -1078,6 +1078,19 @@ def run(args):
     teardown(lb, sg1, sg2, http, https, quic, rule_ids, acl_id, sp, hct, script)
 
 
+def sdk_operations():
+    """The operations the official SDK's client has (`x_with_options`
+    methods), lower case without underscores (`createascripts`)."""
+    from alibabacloud_alb20200616.client import Client
+
+    ops = []
+    for name in dir(Client):
+        if name.endswith("_with_options") and not name.endswith("_async_with_options"):
+            stem = name[: -len("_with_options")]
+            ops.append(stem.replace("_", ""))
+    return sorted(ops)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--endpoint", required=True)
@@ -1098,6 +1111,7 @@ def main():
             "checks": len(CHECKS),
             "operations": sorted(ANSWERED),
             "called": sorted(CALLED),
+            "sdk_operations": sdk_operations(),
             "seconds": round(time.time() - started, 2),
             "passed": CHECKS,
         }
