@@ -17,10 +17,13 @@ pub struct ServersAddedInput {
 impl From<&crate::AddServersToServerGroupRequest> for ServersAddedInput {
     fn from(request: &crate::AddServersToServerGroupRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.server_group_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.server_group_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -62,7 +65,7 @@ impl alb_runtime::Waiter for ServersAdded {
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
             input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
-            output
+            &mut output
                 .server_groups
                 .iter()
                 .map(|item| (
@@ -91,15 +94,22 @@ for CertificatesAssociatedInput {
         request: &crate::AssociateAdditionalCertificatesWithListenerRequest,
     ) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.listener_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
-            v1: std::iter::once(request)
-                .flat_map(|v| v.certificates.iter())
-                .filter_map(|v| v.certificate_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.listener_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
+            v1: {
+                let mut out = Vec::new();
+                for v in &request.certificates {
+                    if let Some(v) = &v.certificate_id {
+                        read::push(&mut out, v);
+                    }
+                }
+                out
+            },
         }
     }
 }
@@ -146,7 +156,7 @@ impl alb_runtime::Waiter for CertificatesAssociated {
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
             input.wait_input.as_ref().map(|w| w.v1.clone()).unwrap_or_default(),
-            output
+            &mut output
                 .certificates
                 .iter()
                 .map(|item| (read::text(&item.certificate_id), read::text(&item.status))),
@@ -168,10 +178,13 @@ impl From<&crate::AttachCommonBandwidthPackageToLoadBalancerRequest>
 for CommonBandwidthPackageAttachedInput {
     fn from(request: &crate::AttachCommonBandwidthPackageToLoadBalancerRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.load_balancer_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.load_balancer_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -242,11 +255,15 @@ impl alb_runtime::Waiter for AScriptsCreated {
         let mut request = crate::ListAScriptsRequest::default();
         let mut missing: Vec<&'static str> = Vec::new();
         request.a_script_ids = read::many(
-            std::iter::once(input)
-                .flat_map(|v| v.a_script_ids.iter())
-                .filter_map(|v| v.a_script_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            {
+                let mut out = Vec::new();
+                for v in &input.a_script_ids {
+                    if let Some(v) = &v.a_script_id {
+                        read::push(&mut out, v);
+                    }
+                }
+                out
+            },
             "AScriptIds",
             &mut missing,
         );
@@ -258,12 +275,16 @@ impl alb_runtime::Waiter for AScriptsCreated {
         output: &crate::ListAScriptsResponse,
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
-            std::iter::once(input)
-                .flat_map(|v| v.a_script_ids.iter())
-                .filter_map(|v| v.a_script_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
-            output
+            {
+                let mut out = Vec::new();
+                for v in &input.a_script_ids {
+                    if let Some(v) = &v.a_script_id {
+                        read::push(&mut out, v);
+                    }
+                }
+                out
+            },
+            &mut output
                 .a_scripts
                 .iter()
                 .map(|item| (
@@ -303,10 +324,13 @@ impl alb_runtime::Waiter for AclCreated {
         let mut request = crate::ListAclsRequest::default();
         let mut missing: Vec<&'static str> = Vec::new();
         request.acl_ids = read::many(
-            std::iter::once(input)
-                .filter_map(|v| v.acl_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            {
+                let mut out = Vec::new();
+                if let Some(v) = &input.acl_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
             "AclIds",
             &mut missing,
         );
@@ -318,11 +342,14 @@ impl alb_runtime::Waiter for AclCreated {
         output: &crate::ListAclsResponse,
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
-            std::iter::once(input)
-                .filter_map(|v| v.acl_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
-            output
+            {
+                let mut out = Vec::new();
+                if let Some(v) = &input.acl_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
+            &mut output
                 .acls
                 .iter()
                 .map(|item| (read::text(&item.acl_id), read::text(&item.acl_status))),
@@ -357,10 +384,13 @@ impl alb_runtime::Waiter for ListenerCreated {
         let mut request = crate::GetListenerAttributeRequest::default();
         let mut missing: Vec<&'static str> = Vec::new();
         request.listener_id = read::one(
-            std::iter::once(input)
-                .filter_map(|v| v.listener_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            {
+                let mut out = Vec::new();
+                if let Some(v) = &input.listener_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
             "ListenerId",
             &mut missing,
         );
@@ -402,10 +432,13 @@ impl alb_runtime::Waiter for LoadBalancerCreated {
         let mut request = crate::GetLoadBalancerAttributeRequest::default();
         let mut missing: Vec<&'static str> = Vec::new();
         request.load_balancer_id = read::one(
-            std::iter::once(input)
-                .filter_map(|v| v.load_balancer_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            {
+                let mut out = Vec::new();
+                if let Some(v) = &input.load_balancer_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
             "LoadBalancerId",
             &mut missing,
         );
@@ -449,10 +482,13 @@ impl alb_runtime::Waiter for RuleCreated {
         let mut request = crate::ListRulesRequest::default();
         let mut missing: Vec<&'static str> = Vec::new();
         request.rule_ids = read::many(
-            std::iter::once(input)
-                .filter_map(|v| v.rule_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            {
+                let mut out = Vec::new();
+                if let Some(v) = &input.rule_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
             "RuleIds",
             &mut missing,
         );
@@ -464,11 +500,14 @@ impl alb_runtime::Waiter for RuleCreated {
         output: &crate::ListRulesResponse,
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
-            std::iter::once(input)
-                .filter_map(|v| v.rule_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
-            output
+            {
+                let mut out = Vec::new();
+                if let Some(v) = &input.rule_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
+            &mut output
                 .rules
                 .iter()
                 .map(|item| (read::text(&item.rule_id), read::text(&item.rule_status))),
@@ -505,11 +544,15 @@ impl alb_runtime::Waiter for RulesCreated {
         let mut request = crate::ListRulesRequest::default();
         let mut missing: Vec<&'static str> = Vec::new();
         request.rule_ids = read::many(
-            std::iter::once(input)
-                .flat_map(|v| v.rule_ids.iter())
-                .filter_map(|v| v.rule_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            {
+                let mut out = Vec::new();
+                for v in &input.rule_ids {
+                    if let Some(v) = &v.rule_id {
+                        read::push(&mut out, v);
+                    }
+                }
+                out
+            },
             "RuleIds",
             &mut missing,
         );
@@ -521,12 +564,16 @@ impl alb_runtime::Waiter for RulesCreated {
         output: &crate::ListRulesResponse,
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
-            std::iter::once(input)
-                .flat_map(|v| v.rule_ids.iter())
-                .filter_map(|v| v.rule_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
-            output
+            {
+                let mut out = Vec::new();
+                for v in &input.rule_ids {
+                    if let Some(v) = &v.rule_id {
+                        read::push(&mut out, v);
+                    }
+                }
+                out
+            },
+            &mut output
                 .rules
                 .iter()
                 .map(|item| (read::text(&item.rule_id), read::text(&item.rule_status))),
@@ -563,10 +610,13 @@ impl alb_runtime::Waiter for ServerGroupCreated {
         let mut request = crate::ListServerGroupsRequest::default();
         let mut missing: Vec<&'static str> = Vec::new();
         request.server_group_ids = read::many(
-            std::iter::once(input)
-                .filter_map(|v| v.server_group_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            {
+                let mut out = Vec::new();
+                if let Some(v) = &input.server_group_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
             "ServerGroupIds",
             &mut missing,
         );
@@ -578,11 +628,14 @@ impl alb_runtime::Waiter for ServerGroupCreated {
         output: &crate::ListServerGroupsResponse,
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
-            std::iter::once(input)
-                .filter_map(|v| v.server_group_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
-            output
+            {
+                let mut out = Vec::new();
+                if let Some(v) = &input.server_group_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
+            &mut output
                 .server_groups
                 .iter()
                 .map(|item| (
@@ -606,10 +659,13 @@ pub struct AScriptsDeletedInput {
 impl From<&crate::DeleteAScriptsRequest> for AScriptsDeletedInput {
     fn from(request: &crate::DeleteAScriptsRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .flat_map(|v| v.a_script_ids.iter())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                for v in &request.a_script_ids {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -656,7 +712,7 @@ impl alb_runtime::Waiter for AScriptsDeleted {
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
             input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
-            output
+            &mut output
                 .a_scripts
                 .iter()
                 .map(|item| (
@@ -680,10 +736,13 @@ pub struct AclDeletedInput {
 impl From<&crate::DeleteAclRequest> for AclDeletedInput {
     fn from(request: &crate::DeleteAclRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.acl_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.acl_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -730,7 +789,7 @@ impl alb_runtime::Waiter for AclDeleted {
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
             input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
-            output
+            &mut output
                 .acls
                 .iter()
                 .map(|item| (read::text(&item.acl_id), read::text(&item.acl_status))),
@@ -751,10 +810,13 @@ pub struct ListenerDeletedInput {
 impl From<&crate::DeleteListenerRequest> for ListenerDeletedInput {
     fn from(request: &crate::DeleteListenerRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.listener_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.listener_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -802,7 +864,7 @@ impl alb_runtime::Waiter for ListenerDeleted {
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
             input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
-            output
+            &mut output
                 .listeners
                 .iter()
                 .map(|item| (
@@ -826,10 +888,13 @@ pub struct LoadBalancerDeletedInput {
 impl From<&crate::DeleteLoadBalancerRequest> for LoadBalancerDeletedInput {
     fn from(request: &crate::DeleteLoadBalancerRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.load_balancer_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.load_balancer_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -878,7 +943,7 @@ impl alb_runtime::Waiter for LoadBalancerDeleted {
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
             input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
-            output
+            &mut output
                 .load_balancers
                 .iter()
                 .map(|item| (
@@ -902,10 +967,13 @@ pub struct RuleDeletedInput {
 impl From<&crate::DeleteRuleRequest> for RuleDeletedInput {
     fn from(request: &crate::DeleteRuleRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.rule_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.rule_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -952,7 +1020,7 @@ impl alb_runtime::Waiter for RuleDeleted {
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
             input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
-            output
+            &mut output
                 .rules
                 .iter()
                 .map(|item| (read::text(&item.rule_id), read::text(&item.rule_status))),
@@ -973,10 +1041,13 @@ pub struct RulesDeletedInput {
 impl From<&crate::DeleteRulesRequest> for RulesDeletedInput {
     fn from(request: &crate::DeleteRulesRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .flat_map(|v| v.rule_ids.iter())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                for v in &request.rule_ids {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -1023,7 +1094,7 @@ impl alb_runtime::Waiter for RulesDeleted {
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
             input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
-            output
+            &mut output
                 .rules
                 .iter()
                 .map(|item| (read::text(&item.rule_id), read::text(&item.rule_status))),
@@ -1044,10 +1115,13 @@ pub struct ServerGroupDeletedInput {
 impl From<&crate::DeleteServerGroupRequest> for ServerGroupDeletedInput {
     fn from(request: &crate::DeleteServerGroupRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.server_group_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.server_group_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -1094,7 +1168,7 @@ impl alb_runtime::Waiter for ServerGroupDeleted {
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
             input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
-            output
+            &mut output
                 .server_groups
                 .iter()
                 .map(|item| (
@@ -1121,10 +1195,13 @@ for CommonBandwidthPackageDetachedInput {
         request: &crate::DetachCommonBandwidthPackageFromLoadBalancerRequest,
     ) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.load_balancer_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.load_balancer_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -1180,10 +1257,13 @@ impl From<&crate::DisableLoadBalancerAccessLogRequest>
 for LoadBalancerAccessLogDisabledInput {
     fn from(request: &crate::DisableLoadBalancerAccessLogRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.load_balancer_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.load_balancer_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -1239,10 +1319,13 @@ impl From<&crate::DisableLoadBalancerIpv6InternetRequest>
 for LoadBalancerIpv6InternetDisabledInput {
     fn from(request: &crate::DisableLoadBalancerIpv6InternetRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.load_balancer_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.load_balancer_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -1302,15 +1385,22 @@ for CertificatesDissociatedInput {
         request: &crate::DissociateAdditionalCertificatesFromListenerRequest,
     ) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.listener_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
-            v1: std::iter::once(request)
-                .flat_map(|v| v.certificates.iter())
-                .filter_map(|v| v.certificate_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.listener_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
+            v1: {
+                let mut out = Vec::new();
+                for v in &request.certificates {
+                    if let Some(v) = &v.certificate_id {
+                        read::push(&mut out, v);
+                    }
+                }
+                out
+            },
         }
     }
 }
@@ -1362,7 +1452,7 @@ impl alb_runtime::Waiter for CertificatesDissociated {
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
             input.wait_input.as_ref().map(|w| w.v1.clone()).unwrap_or_default(),
-            output
+            &mut output
                 .certificates
                 .iter()
                 .map(|item| (read::text(&item.certificate_id), read::text(&item.status))),
@@ -1384,10 +1474,13 @@ impl From<&crate::EnableLoadBalancerIpv6InternetRequest>
 for LoadBalancerIpv6InternetEnabledInput {
     fn from(request: &crate::EnableLoadBalancerIpv6InternetRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.load_balancer_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.load_balancer_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -1443,10 +1536,13 @@ impl From<&crate::ModifyCapacityReservationRequest>
 for CapacityReservationProvisionedInput {
     fn from(request: &crate::ModifyCapacityReservationRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.load_balancer_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.load_balancer_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -1485,7 +1581,10 @@ impl alb_runtime::Waiter for CapacityReservationProvisioned {
         output: &crate::DescribeCapacityReservationResponse,
     ) -> Vec<alb_runtime::Observed> {
         read::each(
-            output.capacity_reservation_state.iter().map(|item| read::text(&item.status)),
+            &mut output
+                .capacity_reservation_state
+                .iter()
+                .map(|item| read::text(&item.status)),
         )
     }
 }
@@ -1503,10 +1602,13 @@ pub struct ServersRemovedInput {
 impl From<&crate::RemoveServersFromServerGroupRequest> for ServersRemovedInput {
     fn from(request: &crate::RemoveServersFromServerGroupRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.server_group_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.server_group_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -1548,7 +1650,7 @@ impl alb_runtime::Waiter for ServersRemoved {
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
             input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
-            output
+            &mut output
                 .server_groups
                 .iter()
                 .map(|item| (
@@ -1572,10 +1674,13 @@ pub struct ServersReplacedInput {
 impl From<&crate::ReplaceServersInServerGroupRequest> for ServersReplacedInput {
     fn from(request: &crate::ReplaceServersInServerGroupRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.server_group_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.server_group_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -1617,7 +1722,7 @@ impl alb_runtime::Waiter for ServersReplaced {
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
             input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
-            output
+            &mut output
                 .server_groups
                 .iter()
                 .map(|item| (
@@ -1641,10 +1746,13 @@ pub struct ListenerRunningInput {
 impl From<&crate::StartListenerRequest> for ListenerRunningInput {
     fn from(request: &crate::StartListenerRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.listener_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.listener_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -1704,10 +1812,13 @@ pub struct ListenerStoppedInput {
 impl From<&crate::StopListenerRequest> for ListenerStoppedInput {
     fn from(request: &crate::StopListenerRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.listener_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.listener_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -1762,11 +1873,15 @@ pub struct AScriptsUpdatedInput {
 impl From<&crate::UpdateAScriptsRequest> for AScriptsUpdatedInput {
     fn from(request: &crate::UpdateAScriptsRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .flat_map(|v| v.a_scripts.iter())
-                .filter_map(|v| v.a_script_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                for v in &request.a_scripts {
+                    if let Some(v) = &v.a_script_id {
+                        read::push(&mut out, v);
+                    }
+                }
+                out
+            },
         }
     }
 }
@@ -1808,7 +1923,7 @@ impl alb_runtime::Waiter for AScriptsUpdated {
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
             input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
-            output
+            &mut output
                 .a_scripts
                 .iter()
                 .map(|item| (
@@ -1832,10 +1947,13 @@ pub struct ListenerUpdatedInput {
 impl From<&crate::UpdateListenerAttributeRequest> for ListenerUpdatedInput {
     fn from(request: &crate::UpdateListenerAttributeRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.listener_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.listener_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -1890,10 +2008,13 @@ pub struct ListenerLogConfigUpdatedInput {
 impl From<&crate::UpdateListenerLogConfigRequest> for ListenerLogConfigUpdatedInput {
     fn from(request: &crate::UpdateListenerLogConfigRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.listener_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.listener_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -1949,10 +2070,13 @@ impl From<&crate::UpdateLoadBalancerAddressTypeConfigRequest>
 for LoadBalancerAddressTypeUpdatedInput {
     fn from(request: &crate::UpdateLoadBalancerAddressTypeConfigRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.load_balancer_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.load_balancer_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -2007,10 +2131,13 @@ pub struct LoadBalancerUpdatedInput {
 impl From<&crate::UpdateLoadBalancerAttributeRequest> for LoadBalancerUpdatedInput {
     fn from(request: &crate::UpdateLoadBalancerAttributeRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.load_balancer_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.load_balancer_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -2065,10 +2192,13 @@ pub struct LoadBalancerEditionUpdatedInput {
 impl From<&crate::UpdateLoadBalancerEditionRequest> for LoadBalancerEditionUpdatedInput {
     fn from(request: &crate::UpdateLoadBalancerEditionRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.load_balancer_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.load_balancer_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -2123,10 +2253,13 @@ pub struct LoadBalancerZonesUpdatedInput {
 impl From<&crate::UpdateLoadBalancerZonesRequest> for LoadBalancerZonesUpdatedInput {
     fn from(request: &crate::UpdateLoadBalancerZonesRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.load_balancer_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.load_balancer_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -2181,10 +2314,13 @@ pub struct RuleUpdatedInput {
 impl From<&crate::UpdateRuleAttributeRequest> for RuleUpdatedInput {
     fn from(request: &crate::UpdateRuleAttributeRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.rule_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.rule_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -2226,7 +2362,7 @@ impl alb_runtime::Waiter for RuleUpdated {
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
             input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
-            output
+            &mut output
                 .rules
                 .iter()
                 .map(|item| (read::text(&item.rule_id), read::text(&item.rule_status))),
@@ -2247,11 +2383,15 @@ pub struct RulesUpdatedInput {
 impl From<&crate::UpdateRulesAttributeRequest> for RulesUpdatedInput {
     fn from(request: &crate::UpdateRulesAttributeRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .flat_map(|v| v.rules.iter())
-                .filter_map(|v| v.rule_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                for v in &request.rules {
+                    if let Some(v) = &v.rule_id {
+                        read::push(&mut out, v);
+                    }
+                }
+                out
+            },
         }
     }
 }
@@ -2293,7 +2433,7 @@ impl alb_runtime::Waiter for RulesUpdated {
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
             input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
-            output
+            &mut output
                 .rules
                 .iter()
                 .map(|item| (read::text(&item.rule_id), read::text(&item.rule_status))),
@@ -2314,10 +2454,13 @@ pub struct SecurityPolicyUpdatedInput {
 impl From<&crate::UpdateSecurityPolicyAttributeRequest> for SecurityPolicyUpdatedInput {
     fn from(request: &crate::UpdateSecurityPolicyAttributeRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.security_policy_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.security_policy_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -2359,7 +2502,7 @@ impl alb_runtime::Waiter for SecurityPolicyUpdated {
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
             input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
-            output
+            &mut output
                 .security_policies
                 .iter()
                 .map(|item| (
@@ -2383,10 +2526,13 @@ pub struct ServerGroupUpdatedInput {
 impl From<&crate::UpdateServerGroupAttributeRequest> for ServerGroupUpdatedInput {
     fn from(request: &crate::UpdateServerGroupAttributeRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.server_group_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.server_group_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -2428,7 +2574,7 @@ impl alb_runtime::Waiter for ServerGroupUpdated {
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
             input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
-            output
+            &mut output
                 .server_groups
                 .iter()
                 .map(|item| (
@@ -2452,10 +2598,13 @@ pub struct ServersUpdatedInput {
 impl From<&crate::UpdateServerGroupServersAttributeRequest> for ServersUpdatedInput {
     fn from(request: &crate::UpdateServerGroupServersAttributeRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .filter_map(|v| v.server_group_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                if let Some(v) = &request.server_group_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
         }
     }
 }
@@ -2497,7 +2646,7 @@ impl alb_runtime::Waiter for ServersUpdated {
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
             input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
-            output
+            &mut output
                 .server_groups
                 .iter()
                 .map(|item| (

@@ -442,8 +442,13 @@ pub mod read {
         v
     }
 
-    /// One state per item of a list.
-    pub fn each(states: impl Iterator<Item = Option<String>>) -> Vec<Observed> {
+    /// Appends a value read from a request or response (a waiter's input).
+    pub fn push<T: fmt::Display + ?Sized>(out: &mut Vec<String>, v: &T) {
+        out.push(v.to_string());
+    }
+
+    /// One state per item of a list. (`dyn`: compiled once, not per waiter.)
+    pub fn each(states: &mut dyn Iterator<Item = Option<String>>) -> Vec<Observed> {
         states
             .map(|s| Observed::new(None, Some(s.unwrap_or_default())))
             .collect()
@@ -453,7 +458,7 @@ pub mod read {
     /// is not listed is observed as absent.
     pub fn matched(
         wanted: Vec<String>,
-        items: impl Iterator<Item = (Option<String>, Option<String>)>,
+        items: &mut dyn Iterator<Item = (Option<String>, Option<String>)>,
     ) -> Vec<Observed> {
         let items: Vec<(Option<String>, Option<String>)> = items.collect();
         wanted

@@ -6,7 +6,7 @@ use super::docs::{member_doc, notes};
 use super::errors;
 use super::rust::{field, ident, value_type};
 use super::schema;
-use super::types::{derives, fields, setter};
+use super::types::{codec, derives, fields, setter, Need};
 use crate::ir::{Api, OperationIr, TypeIr, WaiterIr};
 use crate::model::Role;
 use proc_macro2::TokenStream;
@@ -140,14 +140,15 @@ pub fn module(api: &Api, op: &OperationIr) -> TokenStream {
     });
 
     let resp_doc = format!("Response of `{}`: {}", op.name, op.response_doc);
-    let resp_derives = derives(false, true);
+    let resp_derives = derives();
     let resp_fields = fields(api, &op.response);
+    let req_codec = codec(&req, &op.params, Need::Always, Need::Server);
+    let resp_codec = codec(&resp, &op.response, Need::Server, Need::Always);
     let wait_field = op.asynchronous.as_ref().and_then(|a| match &a.waiter {
         WaiterIr::State(w) if super::waiters::needs_request(w) => {
             let t = format_ident!("{}Input", w.name);
             Some(quote! {
                 /// What the waiter needs from the request (set by `send()`).
-                #[serde(skip)]
                 pub(crate) wait_input: Option<crate::waiters::#t>,
             })
         }
@@ -165,11 +166,10 @@ pub fn module(api: &Api, op: &OperationIr) -> TokenStream {
         #input
 
         #[doc = #req_doc]
-        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-        #[cfg_attr(feature = "server", derive(serde::Deserialize))]
-        #[serde(default, rename_all = "PascalCase")]
+        #[derive(Debug, Clone, PartialEq, Default)]
         #[non_exhaustive]
         pub struct #req { #req_fields }
+        #req_codec
 
         impl #req {
             /// A builder for this request (without a client: `build()` it).
@@ -195,6 +195,7 @@ pub fn module(api: &Api, op: &OperationIr) -> TokenStream {
         #[doc = #resp_doc]
         #resp_derives
         pub struct #resp { #resp_fields #wait_field }
+        #resp_codec
         #wait
 
         #err_def

@@ -48,23 +48,3 @@ pub fn field_type(api: &Api, ty: &TypeIr) -> TokenStream {
         _ => quote!(Option<#v>),
     }
 }
-
-/// What serde's `rename_all = "PascalCase"` makes of a field name.
-pub fn serde_pascal(ident: &str) -> String {
-    let plain = ident.strip_prefix("r#").unwrap_or(ident);
-    crate::naming::capitalize_parts(plain, |c| c == '_')
-}
-
-/// `#[serde(rename = "..")]` where the wire name is not the PascalCase of
-/// the field, and null-tolerant lists.
-pub fn serde_attrs(m: &MemberIr) -> TokenStream {
-    let mut out = TokenStream::new();
-    if serde_pascal(&m.ident) != m.wire {
-        let wire = &m.wire;
-        out.extend(quote!(#[serde(rename = #wire)]));
-    }
-    if matches!(m.ty, TypeIr::List(_)) {
-        out.extend(quote!(#[serde(deserialize_with = "alb_runtime::wire::null_as_default")]));
-    }
-    out
-}

@@ -2,7 +2,7 @@
 //! operation that uses it, requests and responses alike.
 
 use super::docs::{member_doc, notes};
-use super::rust::{field, field_type, ident, serde_attrs, value_type};
+use super::rust::{field, field_type, ident, value_type};
 use super::schema;
 use crate::ir::{Api, EnumValueIr, MemberIr, ShapeIr, ShapeKind, TypeIr};
 use proc_macro2::TokenStream;
@@ -69,37 +69,108 @@ pub fn shape_file(api: &Api, shape: &ShapeIr) -> Option<TokenStream> {
     }
 }
 
-/// The serde derives a struct needs: `Serialize` to be sent, `Deserialize`
-/// to be received; the server side adds the other direction.
-pub fn derives(in_request: bool, in_response: bool) -> TokenStream {
-    let mut serde = Vec::new();
-    if in_request {
-        serde.push(quote!(serde::Serialize));
-    }
-    if in_response {
-        serde.push(quote!(serde::Deserialize));
-    }
-    let mut out = quote!(#[derive(Debug, Clone, PartialEq, Default, #(#serde),*)]);
-    if in_request && !in_response {
-        out.extend(quote!(#[cfg_attr(feature = "server", derive(serde::Deserialize))]));
-    }
-    if in_response && !in_request {
-        out.extend(quote!(#[cfg_attr(feature = "server", derive(serde::Serialize))]));
-    }
-    out.extend(quote!(#[serde(default, rename_all = "PascalCase")] #[non_exhaustive]));
-    out
+/// When a struct needs one direction of its wire codec.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// On the client (and so everywhere).
+    Always,
+    /// Only with the `server` feature (the other direction, for emulators).
+    Server,
+    /// Never.
+    Never,
 }
 
-/// The fields of a struct, with docs and serde names.
+impl Need {
+    /// `Serialize` to be sent, `Deserialize` to be received; the server
+    /// side adds the other direction.
+    pub fn of(used: bool, other_side: bool) -> Need {
+        match (used, other_side) {
+            (true, _) => Need::Always,
+            (false, true) => Need::Server,
+            (false, false) => Need::Never,
+        }
+    }
+
+    fn attr(self) -> Option<TokenStream> {
+        match self {
+            Need::Always => Some(TokenStream::new()),
+            Need::Server => Some(quote!(#[cfg(feature = "server")])),
+            Need::Never => None,
+        }
+    }
+}
+
+/// The derives of a generated struct. Serde's derives are not used: their
+/// expansion made most of the crate's compile time; [`codec`] writes the
+/// little that differs per struct and the runtime does the rest.
+pub fn derives() -> TokenStream {
+    quote!(#[derive(Debug, Clone, PartialEq, Default)] #[non_exhaustive])
+}
+
+/// The fields of a struct, with docs.
 pub fn fields(api: &Api, fields: &[MemberIr]) -> TokenStream {
     let defs = fields.iter().map(|m| {
         let f = field(m);
         let ty = field_type(api, &m.ty);
         let doc = member_doc(api, m);
-        let attrs = serde_attrs(m);
-        quote! { #[doc = #doc] #attrs pub #f: #ty, }
+        quote! { #[doc = #doc] pub #f: #ty, }
     });
     quote!(#(#defs)*)
+}
+
+/// `Serialize` (fields in declaration order under their wire names: the
+/// flattening's order) and `Deserialize` (through
+/// `alb_runtime::wire::DecodeFields`) of a struct, each where it is needed.
+pub fn codec(name: &proc_macro2::Ident, members: &[MemberIr], ser: Need, de: Need) -> TokenStream {
+    let struct_name = name.to_string();
+    let mut out = TokenStream::new();
+    if let Some(cfg) = ser.attr() {
+        let n = proc_macro2::Literal::usize_unsuffixed(members.len());
+        let fields = members.iter().map(|m| {
+            let (f, wire) = (field(m), &m.wire);
+            quote!(s.serialize_field(#wire, &self.#f)?;)
+        });
+        out.extend(quote! {
+            #cfg
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    use serde::ser::SerializeStruct as _;
+                    #[allow(unused_mut)]
+                    let mut s = s.serialize_struct(#struct_name, #n)?;
+                    #(#fields)*
+                    s.end()
+                }
+            }
+        });
+    }
+    if let Some(cfg) = de.attr() {
+        let wires = members.iter().map(|m| &m.wire);
+        let arms = members.iter().enumerate().map(|(i, m)| {
+            let (f, i) = (field(m), proc_macro2::Literal::usize_unsuffixed(i));
+            quote!(#i => alb_runtime::wire::decode_slot(map, &mut self.#f),)
+        });
+        out.extend(quote! {
+            #cfg
+            impl alb_runtime::wire::DecodeFields for #name {
+                const NAME: &'static str = #struct_name;
+                const FIELDS: &'static [&'static str] = &[#(#wires),*];
+                fn decode_field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+                    #[allow(clippy::match_single_binding)]
+                    match index {
+                        #(#arms)*
+                        _ => alb_runtime::wire::skip_value(map),
+                    }
+                }
+            }
+            #cfg
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    alb_runtime::wire::decode_struct(d)
+                }
+            }
+        });
+    }
+    out
 }
 
 fn struct_def(
@@ -109,13 +180,20 @@ fn struct_def(
     members: &[MemberIr],
 ) -> TokenStream {
     let doc = format!("{}{}", shape.description, notes(&shape.notes));
-    let derives = derives(shape.in_request, shape.in_response);
+    let derives = derives();
     let defs = fields(api, members);
+    let codec = codec(
+        name,
+        members,
+        Need::of(shape.in_request, shape.in_response),
+        Need::of(shape.in_response, shape.in_request),
+    );
     let ctor = shape.in_request.then(|| constructor(api, name, members));
     quote! {
         #[doc = #doc]
         #derives
         pub struct #name { #defs }
+        #codec
         #ctor
     }
 }

@@ -27,18 +27,26 @@ pub fn needs_request(w: &StateWaiterIr) -> bool {
     paths(w).iter().any(|p| p.source == Source::Request)
 }
 
-/// An expression of type `Vec<String>`: every value at `steps` under `root`.
+/// An expression of type `Vec<String>`: every value at `steps` under
+/// `root`, read with plain loops (iterator chains per waiter cost compile
+/// time for nothing).
 fn values_at(root: TokenStream, steps: &[PathStep]) -> TokenStream {
-    let mut expr = quote!(std::iter::once(#root));
-    for step in steps {
-        let f = ident(&step.ident);
-        expr = if step.each {
-            quote!(#expr.flat_map(|v| v.#f.iter()))
-        } else {
-            quote!(#expr.filter_map(|v| v.#f.as_ref()))
-        };
+    fn nest(var: TokenStream, steps: &[PathStep]) -> TokenStream {
+        match steps.split_first() {
+            None => quote!(read::push(&mut out, #var);),
+            Some((step, rest)) => {
+                let f = ident(&step.ident);
+                let inner = nest(quote!(v), rest);
+                if step.each {
+                    quote!(for v in &#var.#f { #inner })
+                } else {
+                    quote!(if let Some(v) = &#var.#f { #inner })
+                }
+            }
+        }
     }
-    quote!(#expr.map(ToString::to_string).collect::<Vec<String>>())
+    let body = nest(root, steps);
+    quote!({ let mut out = Vec::new(); #body out })
 }
 
 /// The distinct request paths a waiter reads, in order: what the response
@@ -130,7 +138,7 @@ fn state_waiter(api: &Api, owner: &OperationIr, w: &StateWaiterIr) -> TokenStrea
         }
         ObserveIr::Items { list, state } => {
             let (l, s) = (ident(list), ident(&state.ident));
-            quote!(read::each(output.#l.iter().map(|item| read::text(&item.#s))))
+            quote!(read::each(&mut output.#l.iter().map(|item| read::text(&item.#s))))
         }
         ObserveIr::Matched {
             list,
@@ -140,7 +148,7 @@ fn state_waiter(api: &Api, owner: &OperationIr, w: &StateWaiterIr) -> TokenStrea
         } => {
             let (l, k, s) = (ident(list), ident(&key.ident), ident(&state.ident));
             let wanted = source_values(w, values);
-            quote!(read::matched(#wanted, output.#l.iter().map(|item| (read::text(&item.#k), read::text(&item.#s)))))
+            quote!(read::matched(#wanted, &mut output.#l.iter().map(|item| (read::text(&item.#k), read::text(&item.#s)))))
         }
     };
     let uses_input = !matches!(w.observe, ObserveIr::Field { .. } | ObserveIr::Items { .. });

@@ -64,15 +64,12 @@ static INPUT: Object = Object::new(
 /// Request of `AddEntriesToAcl`: Add entries to an access control list
 ///
 /// Build it with [`crate::Client::add_entries_to_acl`] (or [`AddEntriesToAclRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddEntriesToAclRequest {
     /// ID of the ACL to add the entries to. (`AclId`; required; example `acl-hp34s2h0xx1ht4nwo****`; from ListAcls, CreateAcl.)
     pub acl_id: Option<String>,
     /// The entries to add, 1 to 20 per call. (`AclEntries`; required; at least 1 item(s), at most 20 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub acl_entries: Vec<crate::types::AclEntry>,
     /// A client-generated value, unique for each request, that makes the request idempotent: a retry with the same token does not act twice. ASCII characters only, at most 64. When omitted, the SDK generates one per call and reuses it on every retry (the service alone would fall back to the request ID, different for every request). (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
     ///
@@ -80,6 +77,48 @@ pub struct AddEntriesToAclRequest {
     pub client_token: Option<String>,
     /// Whether to only pre-check the request. `true`: check the required parameters, the request format and service limits without adding the entries; a failed check returns the matching error and a passed one the error code `DryRunOperation`. `false` (the default): add the entries, answering HTTP 2xx once the checks pass. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
+}
+impl serde::Serialize for AddEntriesToAclRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("AddEntriesToAclRequest", 4)?;
+        s.serialize_field("AclId", &self.acl_id)?;
+        s.serialize_field("AclEntries", &self.acl_entries)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for AddEntriesToAclRequest {
+    const NAME: &'static str = "AddEntriesToAclRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "AclId",
+        "AclEntries",
+        "ClientToken",
+        "DryRun",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.acl_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.acl_entries),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for AddEntriesToAclRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl AddEntriesToAclRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -122,15 +161,45 @@ impl alb_runtime::Operation for AddEntriesToAclRequest {
 }
 impl alb_runtime::SupportsDryRun for AddEntriesToAclRequest {}
 /// Response of `AddEntriesToAcl`: The entries are being added in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddEntriesToAclResponse {
     /// ID of the asynchronous job that adds the entries. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
     pub job_id: Option<String>,
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF34******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for AddEntriesToAclResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("AddEntriesToAclResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for AddEntriesToAclResponse {
+    const NAME: &'static str = "AddEntriesToAclResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddEntriesToAclResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl AddEntriesToAclResponse {
     /// Waits until the job of this call has finished: polls ListAsynJobs with its JobId until the job is `Succeeded`; `Failed` gives the job's error code and message.

@@ -82,15 +82,12 @@ static INPUT: Object = Object::new(
 /// Request of `AddServersToServerGroup`: Add backend servers to a server group
 ///
 /// Build it with [`crate::Client::add_servers_to_server_group`] (or [`AddServersToServerGroupRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddServersToServerGroupRequest {
     /// ID of the server group to add the servers to. (`ServerGroupId`; required; example `sgp-atstuj3rtop****`; from ListServerGroups, CreateServerGroup.)
     pub server_group_id: Option<String>,
     /// The servers to add, 1 to 200. Each needs ServerType, and ServerId; Port for all but Fc servers; Weight (100 by default), Description, ServerIp (an ENI's secondary IP) and RemoteIpEnabled (Ip servers) are optional. (`Servers`; required; at least 1 item(s), at most 200 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub servers: Vec<crate::types::BackendServer>,
     /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only. When omitted, the service falls back to the request ID, which is different for every request. (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
     ///
@@ -98,6 +95,48 @@ pub struct AddServersToServerGroupRequest {
     pub client_token: Option<String>,
     /// Whether to only pre-check the request. `true`: check the required parameters, the request format and service limits without adding the servers; a failed check returns its error and a passed one the error code `DryRunOperation`. `false` (the default): perform the request. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
+}
+impl serde::Serialize for AddServersToServerGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("AddServersToServerGroupRequest", 4)?;
+        s.serialize_field("ServerGroupId", &self.server_group_id)?;
+        s.serialize_field("Servers", &self.servers)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for AddServersToServerGroupRequest {
+    const NAME: &'static str = "AddServersToServerGroupRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ServerGroupId",
+        "Servers",
+        "ClientToken",
+        "DryRun",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.server_group_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.servers),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for AddServersToServerGroupRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl AddServersToServerGroupRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -143,9 +182,7 @@ impl alb_runtime::Operation for AddServersToServerGroupRequest {
 }
 impl alb_runtime::SupportsDryRun for AddServersToServerGroupRequest {}
 /// Response of `AddServersToServerGroup`: The addition was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddServersToServerGroupResponse {
     /// ID of the asynchronous job that adds the servers. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -153,8 +190,39 @@ pub struct AddServersToServerGroupResponse {
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF34******`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::ServersAddedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for AddServersToServerGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("AddServersToServerGroupResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for AddServersToServerGroupResponse {
+    const NAME: &'static str = "AddServersToServerGroupResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddServersToServerGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl AddServersToServerGroupResponse {
     /// Waits until the work of this call is done (waiter `ServersAdded`): Waits until the server group is `Available` again, that is, until the servers have been added. Polls ListServerGroups filtered to the group's ID; `Configuring` means the work is still going on, and a group no longer listed ends the wait as a failure.

@@ -58,9 +58,7 @@ static INPUT: Object = Object::new(
 /// Request of `ApplyHealthCheckTemplateToServerGroup`: Apply a health check template to a server group
 ///
 /// Build it with [`crate::Client::apply_health_check_template_to_server_group`] (or [`ApplyHealthCheckTemplateToServerGroupRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApplyHealthCheckTemplateToServerGroupRequest {
     /// ID of the template to apply. (`HealthCheckTemplateId`; required; example `hct-bp1qjwo61pqz3ahltv****`; from ListHealthCheckTemplates, CreateHealthCheckTemplate.)
@@ -73,6 +71,49 @@ pub struct ApplyHealthCheckTemplateToServerGroupRequest {
     pub client_token: Option<String>,
     /// Whether to only pre-check the request. `true`: validate required parameters, the request format and service limits without changing the server group; a failed check returns the matching error and a passed one returns the error code `DryRunOperation`. `false` (the default): perform the request, answering HTTP 2xx once the checks pass. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
+}
+impl serde::Serialize for ApplyHealthCheckTemplateToServerGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s
+            .serialize_struct("ApplyHealthCheckTemplateToServerGroupRequest", 4)?;
+        s.serialize_field("HealthCheckTemplateId", &self.health_check_template_id)?;
+        s.serialize_field("ServerGroupId", &self.server_group_id)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ApplyHealthCheckTemplateToServerGroupRequest {
+    const NAME: &'static str = "ApplyHealthCheckTemplateToServerGroupRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "HealthCheckTemplateId",
+        "ServerGroupId",
+        "ClientToken",
+        "DryRun",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.health_check_template_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.server_group_id),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ApplyHealthCheckTemplateToServerGroupRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ApplyHealthCheckTemplateToServerGroupRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -115,15 +156,46 @@ impl alb_runtime::Operation for ApplyHealthCheckTemplateToServerGroupRequest {
 }
 impl alb_runtime::SupportsDryRun for ApplyHealthCheckTemplateToServerGroupRequest {}
 /// Response of `ApplyHealthCheckTemplateToServerGroup`: The change was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApplyHealthCheckTemplateToServerGroupResponse {
     /// ID of the asynchronous job that applies the template. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
     pub job_id: Option<String>,
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ApplyHealthCheckTemplateToServerGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s
+            .serialize_struct("ApplyHealthCheckTemplateToServerGroupResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ApplyHealthCheckTemplateToServerGroupResponse {
+    const NAME: &'static str = "ApplyHealthCheckTemplateToServerGroupResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplyHealthCheckTemplateToServerGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ApplyHealthCheckTemplateToServerGroupResponse {
     /// Waits until the job of this call has finished: polls ListAsynJobs with its JobId until the job is `Succeeded`; `Failed` gives the job's error code and message.

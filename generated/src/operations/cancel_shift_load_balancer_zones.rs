@@ -66,9 +66,7 @@ static INPUT: Object = Object::new(
 /// Request of `CancelShiftLoadBalancerZones`: Shift a zone back into a load balancer's DNS
 ///
 /// Build it with [`crate::Client::cancel_shift_load_balancer_zones`] (or [`CancelShiftLoadBalancerZonesRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CancelShiftLoadBalancerZonesRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent: a retry with the same token does not act twice. ASCII characters only, at most 64. When omitted, the SDK generates one per call and reuses it on every retry (the service alone would fall back to the request ID, different for every request). (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -80,8 +78,49 @@ pub struct CancelShiftLoadBalancerZonesRequest {
     /// ID of the ALB instance. (`LoadBalancerId`; required; example `alb-o9ulmq5hgn68jk****`; from ListLoadBalancers, CreateLoadBalancer.)
     pub load_balancer_id: Option<String>,
     /// The shifted zone to add back, with its vSwitch, as configured on the instance. One zone per call. (`ZoneMappings`; required; at least 1 item(s), at most 1 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub zone_mappings: Vec<crate::types::ZoneMapping>,
+}
+impl serde::Serialize for CancelShiftLoadBalancerZonesRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CancelShiftLoadBalancerZonesRequest", 4)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("ZoneMappings", &self.zone_mappings)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for CancelShiftLoadBalancerZonesRequest {
+    const NAME: &'static str = "CancelShiftLoadBalancerZonesRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ClientToken",
+        "DryRun",
+        "LoadBalancerId",
+        "ZoneMappings",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.zone_mappings),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for CancelShiftLoadBalancerZonesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CancelShiftLoadBalancerZonesRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -124,13 +163,41 @@ impl alb_runtime::Operation for CancelShiftLoadBalancerZonesRequest {
 }
 impl alb_runtime::SupportsDryRun for CancelShiftLoadBalancerZonesRequest {}
 /// Response of `CancelShiftLoadBalancerZones`: The answer to CancelShiftLoadBalancerZones.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CancelShiftLoadBalancerZonesResponse {
     /// ID of the request. (`RequestId`; example `5A2CFF0E-5718-45B5-9D4D-70B3FF3898`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for CancelShiftLoadBalancerZonesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CancelShiftLoadBalancerZonesResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for CancelShiftLoadBalancerZonesResponse {
+    const NAME: &'static str = "CancelShiftLoadBalancerZonesResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CancelShiftLoadBalancerZonesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `CancelShiftLoadBalancerZones`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

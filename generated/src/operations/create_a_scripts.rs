@@ -66,9 +66,7 @@ static INPUT: Object = Object::new(
 /// Request of `CreateAScripts`: Create AScript scripts
 ///
 /// Build it with [`crate::Client::create_a_scripts`] (or [`CreateAScriptsRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAScriptsRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent: a retry with the same token does not act twice. ASCII characters only, at most 64. When omitted, the SDK generates one per call and reuses it on every retry (the service alone would fall back to the request ID, different for every request). (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -82,8 +80,49 @@ pub struct CreateAScriptsRequest {
     /// The scripts to create. Each needs AScriptName and ScriptContent, and may set Enabled, Position, ExtAttributeEnabled and ExtAttributes. (`AScripts`.)
     ///
     /// Note: AScripts items use the shared AScript shape, whose AScriptName and ScriptContent are not marked required (UpdateAScripts uses the same shape without them); the service refuses an item that lacks them. Position comes from the current official Python SDK (alibabacloud-alb20200616); the 2024 metadata lacks it.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub a_scripts: Vec<crate::types::AScript>,
+}
+impl serde::Serialize for CreateAScriptsRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateAScriptsRequest", 4)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("ListenerId", &self.listener_id)?;
+        s.serialize_field("AScripts", &self.a_scripts)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for CreateAScriptsRequest {
+    const NAME: &'static str = "CreateAScriptsRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ClientToken",
+        "DryRun",
+        "ListenerId",
+        "AScripts",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.listener_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.a_scripts),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for CreateAScriptsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CreateAScriptsRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -126,18 +165,49 @@ impl alb_runtime::Operation for CreateAScriptsRequest {
 }
 impl alb_runtime::SupportsDryRun for CreateAScriptsRequest {}
 /// Response of `CreateAScripts`: The creation was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAScriptsResponse {
     /// The IDs of the new scripts. (`AScriptIds`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub a_script_ids: Vec<crate::types::AScriptId>,
     /// ID of the asynchronous job that creates the scripts. (`JobId`; example `5c607642-535e-4e06-9d77-df53049b****`.)
     pub job_id: Option<String>,
     /// ID of the request. (`RequestId`; example `BF0FE763-9603-558F-A55B-0F4******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for CreateAScriptsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateAScriptsResponse", 3)?;
+        s.serialize_field("AScriptIds", &self.a_script_ids)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for CreateAScriptsResponse {
+    const NAME: &'static str = "CreateAScriptsResponse";
+    const FIELDS: &'static [&'static str] = &["AScriptIds", "JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.a_script_ids),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateAScriptsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CreateAScriptsResponse {
     /// Waits until the work of this call is done (waiter `AScriptsCreated`): Waits until every script CreateAScripts created is `Available`. Polls ListAScripts filtered to the returned AScriptIds; `Creating` (or `Configuring`) means still in progress, and a script not listed yet counts as still being created.

@@ -72,9 +72,7 @@ static INPUT: Object = Object::new(
 /// Request of `CreateAcl`: Create an access control list
 ///
 /// Build it with [`crate::Client::create_acl`] (or [`CreateAclRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAclRequest {
     /// Name of the ACL: 2 to 128 characters, starting with a letter, a digit or a Chinese character; letters, digits, Chinese characters, `.`, `_`, `-` and spaces are allowed. (`AclName`; length >= 2, length <= 128, starts with letters, digits, Chinese characters, only letters, digits, Chinese characters, `.`, `_`, `-`, ` `; example `test-acl`.)
@@ -88,8 +86,52 @@ pub struct CreateAclRequest {
     /// ID of the resource group to put the ACL in. (`ResourceGroupId`; example `rg-atstuj3rtop****`.)
     pub resource_group_id: Option<String>,
     /// Tags to put on the ACL. (`Tag`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
+}
+impl serde::Serialize for CreateAclRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateAclRequest", 5)?;
+        s.serialize_field("AclName", &self.acl_name)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("ResourceGroupId", &self.resource_group_id)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for CreateAclRequest {
+    const NAME: &'static str = "CreateAclRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "AclName",
+        "ClientToken",
+        "DryRun",
+        "ResourceGroupId",
+        "Tag",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.acl_name),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.resource_group_id),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for CreateAclRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CreateAclRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -134,9 +176,7 @@ impl alb_runtime::Operation for CreateAclRequest {
 }
 impl alb_runtime::SupportsDryRun for CreateAclRequest {}
 /// Response of `CreateAcl`: The creation was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAclResponse {
     /// ID of the new ACL. (`AclId`; example `acl-hp34s2h0xx1ht4nwo****`.)
@@ -145,6 +185,40 @@ pub struct CreateAclResponse {
     pub job_id: Option<String>,
     /// ID of the request. (`RequestId`; example `CEF72CEB-54B6-4AE8-B225-F876******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for CreateAclResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateAclResponse", 3)?;
+        s.serialize_field("AclId", &self.acl_id)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for CreateAclResponse {
+    const NAME: &'static str = "CreateAclResponse";
+    const FIELDS: &'static [&'static str] = &["AclId", "JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.acl_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateAclResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CreateAclResponse {
     /// Waits until the work of this call is done (waiter `AclCreated`): Waits until the ACL whose ID CreateAcl returned is `Available`. Polls ListAcls filtered to that ID; `Creating` (or an ACL not listed yet) means creation is still under way.

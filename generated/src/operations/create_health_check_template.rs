@@ -125,9 +125,7 @@ static INPUT: Object = Object::new(
 /// Request of `CreateHealthCheckTemplate`: Create a health check template
 ///
 /// Build it with [`crate::Client::create_health_check_template`] (or [`CreateHealthCheckTemplateRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateHealthCheckTemplateRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only, at most 64. When omitted, the service falls back to the request ID, which is different for every request. (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -159,7 +157,6 @@ pub struct CreateHealthCheckTemplateRequest {
     /// The status codes that count as healthy. For HTTP and HTTPS health checks: `http_2xx` (the default), `http_3xx`, `http_4xx` and `http_5xx`. For gRPC health checks: codes from 0 to 99 (0 by default); ranges such as `0-10` are accepted, at most 20 of them. Not used by TCP health checks. (`HealthCheckCodes`.)
     ///
     /// Note: HealthCheckCodes: not an enum, since gRPC health checks take numeric codes and ranges; the limit of 20 ranges applies to gRPC only and is left to the service.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub health_check_codes: Vec<String>,
     /// Seconds between two health checks, from 1 to 50 (2 by default). (`HealthCheckInterval`; >= 1, <= 50; default `2`; example `2`.)
     pub health_check_interval: Option<i32>,
@@ -174,8 +171,87 @@ pub struct CreateHealthCheckTemplateRequest {
     /// Note: ResourceGroupId: from the current official Python SDK (alibabacloud-alb20200616); the 2024 metadata lacks it.
     pub resource_group_id: Option<String>,
     /// Tags to put on the template. (`Tag`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
+}
+impl serde::Serialize for CreateHealthCheckTemplateRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateHealthCheckTemplateRequest", 16)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("HealthCheckTemplateName", &self.health_check_template_name)?;
+        s.serialize_field("HealthCheckProtocol", &self.health_check_protocol)?;
+        s.serialize_field("HealthCheckConnectPort", &self.health_check_connect_port)?;
+        s.serialize_field("HealthCheckHost", &self.health_check_host)?;
+        s.serialize_field("HealthCheckPath", &self.health_check_path)?;
+        s.serialize_field("HealthCheckMethod", &self.health_check_method)?;
+        s.serialize_field("HealthCheckHttpVersion", &self.health_check_http_version)?;
+        s.serialize_field("HealthCheckCodes", &self.health_check_codes)?;
+        s.serialize_field("HealthCheckInterval", &self.health_check_interval)?;
+        s.serialize_field("HealthCheckTimeout", &self.health_check_timeout)?;
+        s.serialize_field("HealthyThreshold", &self.healthy_threshold)?;
+        s.serialize_field("UnhealthyThreshold", &self.unhealthy_threshold)?;
+        s.serialize_field("ResourceGroupId", &self.resource_group_id)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for CreateHealthCheckTemplateRequest {
+    const NAME: &'static str = "CreateHealthCheckTemplateRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ClientToken",
+        "DryRun",
+        "HealthCheckTemplateName",
+        "HealthCheckProtocol",
+        "HealthCheckConnectPort",
+        "HealthCheckHost",
+        "HealthCheckPath",
+        "HealthCheckMethod",
+        "HealthCheckHttpVersion",
+        "HealthCheckCodes",
+        "HealthCheckInterval",
+        "HealthCheckTimeout",
+        "HealthyThreshold",
+        "UnhealthyThreshold",
+        "ResourceGroupId",
+        "Tag",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            2 => {
+                alb_runtime::wire::decode_slot(map, &mut self.health_check_template_name)
+            }
+            3 => alb_runtime::wire::decode_slot(map, &mut self.health_check_protocol),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.health_check_connect_port),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.health_check_host),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.health_check_path),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.health_check_method),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.health_check_http_version),
+            9 => alb_runtime::wire::decode_slot(map, &mut self.health_check_codes),
+            10 => alb_runtime::wire::decode_slot(map, &mut self.health_check_interval),
+            11 => alb_runtime::wire::decode_slot(map, &mut self.health_check_timeout),
+            12 => alb_runtime::wire::decode_slot(map, &mut self.healthy_threshold),
+            13 => alb_runtime::wire::decode_slot(map, &mut self.unhealthy_threshold),
+            14 => alb_runtime::wire::decode_slot(map, &mut self.resource_group_id),
+            15 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for CreateHealthCheckTemplateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CreateHealthCheckTemplateRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -287,15 +363,45 @@ impl alb_runtime::Operation for CreateHealthCheckTemplateRequest {
 }
 impl alb_runtime::SupportsDryRun for CreateHealthCheckTemplateRequest {}
 /// Response of `CreateHealthCheckTemplate`: The template was created.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateHealthCheckTemplateResponse {
     /// ID of the new health check template. (`HealthCheckTemplateId`; example `hct-pno8sisi******`.)
     pub health_check_template_id: Option<String>,
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF34******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for CreateHealthCheckTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateHealthCheckTemplateResponse", 2)?;
+        s.serialize_field("HealthCheckTemplateId", &self.health_check_template_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for CreateHealthCheckTemplateResponse {
+    const NAME: &'static str = "CreateHealthCheckTemplateResponse";
+    const FIELDS: &'static [&'static str] = &["HealthCheckTemplateId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.health_check_template_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateHealthCheckTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `CreateHealthCheckTemplate`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

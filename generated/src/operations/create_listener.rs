@@ -150,9 +150,7 @@ static INPUT: Object = Object::new(
 /// Request of `CreateListener`: Create a listener
 ///
 /// Build it with [`crate::Client::create_listener`] (or [`CreateListenerRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateListenerRequest {
     /// ID of the ALB instance to add the listener to. (`LoadBalancerId`; required; example `alb-n5qw04uq8vavfe****`; from ListLoadBalancers, CreateLoadBalancer.)
@@ -188,19 +186,99 @@ pub struct CreateListenerRequest {
     /// The listener's default server certificate. Required for HTTPS and QUIC listeners. (`Certificates`; at least 1 item(s), at most 2 item(s).)
     ///
     /// Note: Certificates: up to 2 items, as the metadata schema allows; its title says only 1 is accepted at present, which the service enforces (a listener has one default certificate; more are added with AssociateAdditionalCertificatesWithListener). The client does not refuse what the schema allows.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub certificates: Vec<crate::types::Certificate>,
     /// The listener's default CA certificate, used for mutual authentication. Only one CA certificate can be added at present. (`CaCertificates`; at least 1 item(s), at most 1 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub ca_certificates: Vec<crate::types::CaCertificate>,
     /// The actions of the listener's default forwarding rule. (`DefaultActions`; required; at least 1 item(s).)
     ///
     /// Note: DefaultActions: no item limit is published (the text limits each action to one Type, and the only type is ForwardGroup); the client sets none. At least one action when the list is given (the metadata marks it required in CreateListener).
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub default_actions: Vec<crate::types::DefaultAction>,
     /// Tags to put on the listener. (`Tag`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
+}
+impl serde::Serialize for CreateListenerRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateListenerRequest", 18)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("ListenerProtocol", &self.listener_protocol)?;
+        s.serialize_field("ListenerPort", &self.listener_port)?;
+        s.serialize_field("ListenerDescription", &self.listener_description)?;
+        s.serialize_field("RequestTimeout", &self.request_timeout)?;
+        s.serialize_field("IdleTimeout", &self.idle_timeout)?;
+        s.serialize_field("GzipEnabled", &self.gzip_enabled)?;
+        s.serialize_field("Http2Enabled", &self.http2_enabled)?;
+        s.serialize_field("SecurityPolicyId", &self.security_policy_id)?;
+        s.serialize_field("CaEnabled", &self.ca_enabled)?;
+        s.serialize_field("XForwardedForConfig", &self.x_forwarded_for_config)?;
+        s.serialize_field("QuicConfig", &self.quic_config)?;
+        s.serialize_field("Certificates", &self.certificates)?;
+        s.serialize_field("CaCertificates", &self.ca_certificates)?;
+        s.serialize_field("DefaultActions", &self.default_actions)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for CreateListenerRequest {
+    const NAME: &'static str = "CreateListenerRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "ClientToken",
+        "DryRun",
+        "ListenerProtocol",
+        "ListenerPort",
+        "ListenerDescription",
+        "RequestTimeout",
+        "IdleTimeout",
+        "GzipEnabled",
+        "Http2Enabled",
+        "SecurityPolicyId",
+        "CaEnabled",
+        "XForwardedForConfig",
+        "QuicConfig",
+        "Certificates",
+        "CaCertificates",
+        "DefaultActions",
+        "Tag",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.listener_protocol),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.listener_port),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.listener_description),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.request_timeout),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.idle_timeout),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.gzip_enabled),
+            9 => alb_runtime::wire::decode_slot(map, &mut self.http2_enabled),
+            10 => alb_runtime::wire::decode_slot(map, &mut self.security_policy_id),
+            11 => alb_runtime::wire::decode_slot(map, &mut self.ca_enabled),
+            12 => alb_runtime::wire::decode_slot(map, &mut self.x_forwarded_for_config),
+            13 => alb_runtime::wire::decode_slot(map, &mut self.quic_config),
+            14 => alb_runtime::wire::decode_slot(map, &mut self.certificates),
+            15 => alb_runtime::wire::decode_slot(map, &mut self.ca_certificates),
+            16 => alb_runtime::wire::decode_slot(map, &mut self.default_actions),
+            17 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for CreateListenerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CreateListenerRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -319,9 +397,7 @@ impl alb_runtime::Operation for CreateListenerRequest {
 }
 impl alb_runtime::SupportsDryRun for CreateListenerRequest {}
 /// Response of `CreateListener`: The creation was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateListenerResponse {
     /// ID of the asynchronous job that creates the listener. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -330,6 +406,40 @@ pub struct CreateListenerResponse {
     pub listener_id: Option<String>,
     /// ID of the request. (`RequestId`; example `CEF72CEB-54B6-4AE8-B225-F876*******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for CreateListenerResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateListenerResponse", 3)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("ListenerId", &self.listener_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for CreateListenerResponse {
+    const NAME: &'static str = "CreateListenerResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "ListenerId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.listener_id),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateListenerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CreateListenerResponse {
     /// Waits until the work of this call is done (waiter `ListenerCreated`): Waits until a newly created listener is `Running`, for example the one whose ListenerId CreateListener returned. Polls GetListenerAttribute; `Provisioning` means the listener is still being created.

@@ -136,9 +136,7 @@ static INPUT: Object = Object::new(
 /// Request of `CreateLoadBalancer`: Create a load balancer
 ///
 /// Build it with [`crate::Client::create_load_balancer`] (or [`CreateLoadBalancerRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateLoadBalancerRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent: a retry with the same token does not act twice. ASCII characters only, at most 64. When omitted, the SDK generates one per call and reuses it on every retry (the service alone would fall back to the request ID, different for every request). (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -164,7 +162,6 @@ pub struct CreateLoadBalancerRequest {
     /// The zones to serve in, each with its vSwitch: at most 10. Where the region has two or more zones, at least two must be given. (`ZoneMappings`; required; at least 1 item(s), at most 10 item(s).)
     ///
     /// Note: ZoneMappings: 1 to 10 items, as the metadata's schema says. The rule of at least two zones applies only in regions with two or more zones, which the client cannot know, so it is left to the service.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub zone_mappings: Vec<crate::types::ZoneMapping>,
     /// How IP addresses are allocated in each zone. Since 25 February 2025 every new instance is an upgraded instance whose addresses scale automatically, so this setting no longer changes anything. (`AddressAllocatedMode`; one of Fixed, Dynamic; example `Dynamic`.)
     ///
@@ -181,11 +178,108 @@ pub struct CreateLoadBalancerRequest {
     /// The security groups to add the instance to. (`SecurityGroupIds`.)
     ///
     /// Note: SecurityGroupIds: from the official Python SDK (alibabacloud-alb20200616 1.3.3), which sends a list of objects (`SecurityGroupIds.1.SecurityGroupId`), not of strings as LoadBalancerJoinSecurityGroup does; the 2024 metadata lacks the parameter. No item limit is documented.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub security_group_ids: Vec<crate::types::LoadBalancerSecurityGroup>,
     /// Tags to put on the instance. (`Tag`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
+}
+impl serde::Serialize for CreateLoadBalancerRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateLoadBalancerRequest", 15)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("VpcId", &self.vpc_id)?;
+        s.serialize_field("AddressType", &self.address_type)?;
+        s.serialize_field("LoadBalancerName", &self.load_balancer_name)?;
+        s.serialize_field(
+            "DeletionProtectionEnabled",
+            &self.deletion_protection_enabled,
+        )?;
+        s.serialize_field(
+            "ModificationProtectionConfig",
+            &self.modification_protection_config,
+        )?;
+        s.serialize_field("ZoneMappings", &self.zone_mappings)?;
+        s.serialize_field("AddressAllocatedMode", &self.address_allocated_mode)?;
+        s.serialize_field("ResourceGroupId", &self.resource_group_id)?;
+        s.serialize_field("LoadBalancerEdition", &self.load_balancer_edition)?;
+        s.serialize_field(
+            "LoadBalancerBillingConfig",
+            &self.load_balancer_billing_config,
+        )?;
+        s.serialize_field("AddressIpVersion", &self.address_ip_version)?;
+        s.serialize_field("SecurityGroupIds", &self.security_group_ids)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for CreateLoadBalancerRequest {
+    const NAME: &'static str = "CreateLoadBalancerRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ClientToken",
+        "DryRun",
+        "VpcId",
+        "AddressType",
+        "LoadBalancerName",
+        "DeletionProtectionEnabled",
+        "ModificationProtectionConfig",
+        "ZoneMappings",
+        "AddressAllocatedMode",
+        "ResourceGroupId",
+        "LoadBalancerEdition",
+        "LoadBalancerBillingConfig",
+        "AddressIpVersion",
+        "SecurityGroupIds",
+        "Tag",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.vpc_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.address_type),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_name),
+            5 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.deletion_protection_enabled,
+                )
+            }
+            6 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.modification_protection_config,
+                )
+            }
+            7 => alb_runtime::wire::decode_slot(map, &mut self.zone_mappings),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.address_allocated_mode),
+            9 => alb_runtime::wire::decode_slot(map, &mut self.resource_group_id),
+            10 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_edition),
+            11 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.load_balancer_billing_config,
+                )
+            }
+            12 => alb_runtime::wire::decode_slot(map, &mut self.address_ip_version),
+            13 => alb_runtime::wire::decode_slot(map, &mut self.security_group_ids),
+            14 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for CreateLoadBalancerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CreateLoadBalancerRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -304,15 +398,45 @@ impl alb_runtime::Operation for CreateLoadBalancerRequest {
 }
 impl alb_runtime::SupportsDryRun for CreateLoadBalancerRequest {}
 /// Response of `CreateLoadBalancer`: The creation was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateLoadBalancerResponse {
     /// The ID of the new instance. (`LoadBalancerId`; example `alb-o9ulmq5hqn68jk****`.)
     pub load_balancer_id: Option<String>,
     /// The request ID. (`RequestId`; example `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for CreateLoadBalancerResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateLoadBalancerResponse", 2)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for CreateLoadBalancerResponse {
+    const NAME: &'static str = "CreateLoadBalancerResponse";
+    const FIELDS: &'static [&'static str] = &["LoadBalancerId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateLoadBalancerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CreateLoadBalancerResponse {
     /// Waits until the work of this call is done (waiter `LoadBalancerCreated`): Waits until a newly created load balancer is `Active`, for example the one whose LoadBalancerId CreateLoadBalancer returned. Polls GetLoadBalancerAttribute; `Provisioning` (or `Configuring`) means the instance is still being set up, and `CreateFailed` ends the wait as a failure.

@@ -129,9 +129,7 @@ static INPUT: Object = Object::new(
 /// Request of `CreateRule`: Create a forwarding rule
 ///
 /// Build it with [`crate::Client::create_rule`] (or [`CreateRuleRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateRuleRequest {
     /// ID of the listener to add the rule to. (`ListenerId`; required; example `lsn-l16uo9y******`; from ListListeners, CreateListener.)
@@ -151,14 +149,68 @@ pub struct CreateRuleRequest {
     /// The rule's conditions; all of them must hold for the rule to apply. (`RuleConditions`; required; at least 1 item(s), at most 100 item(s).)
     ///
     /// Note: RuleConditions and RuleActions: 1 to 100 items, as the schema says; the per-edition limits of the text (see the description) are the service's to enforce (QuotaExceeded.RuleMatchEvaluationsNum, QuotaExceeded.RuleActionsNum).
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub rule_conditions: Vec<crate::types::RuleCondition>,
     /// The rule's actions, run by Order; one of them is the final action. (`RuleActions`; required; at least 1 item(s), at most 100 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub rule_actions: Vec<crate::types::RuleAction>,
     /// Tags to put on the rule. (`Tag`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
+}
+impl serde::Serialize for CreateRuleRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateRuleRequest", 9)?;
+        s.serialize_field("ListenerId", &self.listener_id)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("RuleName", &self.rule_name)?;
+        s.serialize_field("Priority", &self.priority)?;
+        s.serialize_field("Direction", &self.direction)?;
+        s.serialize_field("RuleConditions", &self.rule_conditions)?;
+        s.serialize_field("RuleActions", &self.rule_actions)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for CreateRuleRequest {
+    const NAME: &'static str = "CreateRuleRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerId",
+        "ClientToken",
+        "DryRun",
+        "RuleName",
+        "Priority",
+        "Direction",
+        "RuleConditions",
+        "RuleActions",
+        "Tag",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.listener_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.rule_name),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.priority),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.direction),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.rule_conditions),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.rule_actions),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for CreateRuleRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CreateRuleRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -223,9 +275,7 @@ impl alb_runtime::Operation for CreateRuleRequest {
 }
 impl alb_runtime::SupportsDryRun for CreateRuleRequest {}
 /// Response of `CreateRule`: The creation was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateRuleResponse {
     /// ID of the new rule. (`RuleId`; example `rule-a3x3pg1yohq3lq****`.)
@@ -234,6 +284,40 @@ pub struct CreateRuleResponse {
     pub job_id: Option<String>,
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF34B540750`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for CreateRuleResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateRuleResponse", 3)?;
+        s.serialize_field("RuleId", &self.rule_id)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for CreateRuleResponse {
+    const NAME: &'static str = "CreateRuleResponse";
+    const FIELDS: &'static [&'static str] = &["RuleId", "JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.rule_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CreateRuleResponse {
     /// Waits until the work of this call is done (waiter `RuleCreated`): Waits until the new rule is `Available`. Polls ListRules filtered to the RuleId this call returned; a rule not listed yet is still being created, and `CreateFailed` ends the wait. ListRules lists `Request` rules unless told otherwise, so for a rule whose Direction is `Response` wait on the job instead (`wait_for_job` with the JobId).

@@ -107,9 +107,7 @@ static INPUT: Object = Object::new(
 /// Request of `CreateRules`: Create forwarding rules
 ///
 /// Build it with [`crate::Client::create_rules`] (or [`CreateRulesRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateRulesRequest {
     /// ID of the listener to add the rules to. (`ListenerId`; required; example `lsn-l16uo9y******`; from ListListeners, CreateListener.)
@@ -123,8 +121,49 @@ pub struct CreateRulesRequest {
     /// The rules to create, at most 10. (`Rules`; required; at least 1 item(s), at most 11 item(s).)
     ///
     /// Note: Rules: the schema allows up to 11 items while the text says at most 10; the client allows the schema's 11 and leaves the count to the service (the current official Python SDK, alibabacloud-alb20200616 1.3.3, states no limit).
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub rules: Vec<crate::types::NewRule>,
+}
+impl serde::Serialize for CreateRulesRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateRulesRequest", 4)?;
+        s.serialize_field("ListenerId", &self.listener_id)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("Rules", &self.rules)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for CreateRulesRequest {
+    const NAME: &'static str = "CreateRulesRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerId",
+        "ClientToken",
+        "DryRun",
+        "Rules",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.listener_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.rules),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for CreateRulesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CreateRulesRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -167,18 +206,49 @@ impl alb_runtime::Operation for CreateRulesRequest {
 }
 impl alb_runtime::SupportsDryRun for CreateRulesRequest {}
 /// Response of `CreateRules`: The creation was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateRulesResponse {
     /// The new rules, each with its priority. (`RuleIds`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub rule_ids: Vec<crate::types::CreatedRule>,
     /// ID of the asynchronous job that creates the rules. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
     pub job_id: Option<String>,
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF34B540710`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for CreateRulesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateRulesResponse", 3)?;
+        s.serialize_field("RuleIds", &self.rule_ids)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for CreateRulesResponse {
+    const NAME: &'static str = "CreateRulesResponse";
+    const FIELDS: &'static [&'static str] = &["RuleIds", "JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.rule_ids),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CreateRulesResponse {
     /// Waits until the work of this call is done (waiter `RulesCreated`): Waits until every rule this call created is `Available`. Polls ListRules filtered to the returned rule IDs; a rule not listed yet is still being created, and `CreateFailed` ends the wait. ListRules lists `Request` rules unless told otherwise, so when some of the rules have Direction `Response` wait on the job instead (`wait_for_job` with the JobId).

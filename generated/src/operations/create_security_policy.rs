@@ -95,9 +95,7 @@ static INPUT: Object = Object::new(
 /// Request of `CreateSecurityPolicy`: Create a custom security policy
 ///
 /// Build it with [`crate::Client::create_security_policy`] (or [`CreateSecurityPolicyRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSecurityPolicyRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only, at most 64. When omitted, the service falls back to the request ID, which is different for every request. (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -111,19 +109,66 @@ pub struct CreateSecurityPolicyRequest {
     /// Note: SecurityPolicyName: the 2024 metadata says the name starts with a letter or a Chinese character and may hold digits, `.`, `_` and `-`; the current official Python SDK (alibabacloud-alb20200616) also allows a leading digit and spaces. The client follows the SDK, the more permissive and newer source. (The draft also lacked the `.` that both sources allow.)
     pub security_policy_name: Option<String>,
     /// The TLS versions the policy allows. (`TLSVersions`; required; each item one of TLSv1.0, TLSv1.1, TLSv1.2, TLSv1.3.)
-    #[serde(rename = "TLSVersions")]
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tls_versions: Vec<crate::types::TlsVersion>,
     /// The cipher suites the policy allows. Each suite must be supported by at least one of the chosen TLS versions (see `TlsCipher`), and when TLSv1.3 is chosen the list must include at least one TLS 1.3 suite. (`Ciphers`; required; at least 1 item(s), each item one of ECDHE-ECDSA-AES128-SHA, ECDHE-ECDSA-AES256-SHA, ECDHE-RSA-AES128-SHA, ECDHE-RSA-AES256-SHA, AES128-SHA, AES256-SHA, DES-CBC3-SHA, ECDHE-ECDSA-AES128-GCM-SHA256, ECDHE-ECDSA-AES256-GCM-SHA384, ECDHE-ECDSA-AES128-SHA256, ECDHE-ECDSA-AES256-SHA384, ECDHE-RSA-AES128-GCM-SHA256, ECDHE-RSA-AES256-GCM-SHA384, ECDHE-RSA-AES128-SHA256, ECDHE-RSA-AES256-SHA384, AES128-GCM-SHA256, AES256-GCM-SHA384, AES128-SHA256, AES256-SHA256, TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256, TLS_AES_128_CCM_SHA256, TLS_AES_128_CCM_8_SHA256.)
     ///
     /// Note: The rule between Ciphers and TLSVersions (each suite supported by a chosen version; a TLS 1.3 suite when TLSv1.3 is chosen) cannot be expressed in the format and is left to the service.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub ciphers: Vec<crate::types::TlsCipher>,
     /// ID of the resource group to put the policy in. (`ResourceGroupId`; example `rg-atstuj3rtop****`.)
     pub resource_group_id: Option<String>,
     /// Tags to put on the policy. (`Tag`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
+}
+impl serde::Serialize for CreateSecurityPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateSecurityPolicyRequest", 7)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("SecurityPolicyName", &self.security_policy_name)?;
+        s.serialize_field("TLSVersions", &self.tls_versions)?;
+        s.serialize_field("Ciphers", &self.ciphers)?;
+        s.serialize_field("ResourceGroupId", &self.resource_group_id)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for CreateSecurityPolicyRequest {
+    const NAME: &'static str = "CreateSecurityPolicyRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ClientToken",
+        "DryRun",
+        "SecurityPolicyName",
+        "TLSVersions",
+        "Ciphers",
+        "ResourceGroupId",
+        "Tag",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.security_policy_name),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.tls_versions),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.ciphers),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.resource_group_id),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for CreateSecurityPolicyRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CreateSecurityPolicyRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -181,15 +226,45 @@ impl alb_runtime::Operation for CreateSecurityPolicyRequest {
 }
 impl alb_runtime::SupportsDryRun for CreateSecurityPolicyRequest {}
 /// Response of `CreateSecurityPolicy`: The policy was created.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSecurityPolicyResponse {
     /// ID of the request. (`RequestId`; example `593B0448-D13E-4C56-AC0D-FDF0******`.)
     pub request_id: Option<String>,
     /// ID of the new security policy. (`SecurityPolicyId`; example `sp-9cdjz6o8ha70******`.)
     pub security_policy_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for CreateSecurityPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateSecurityPolicyResponse", 2)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("SecurityPolicyId", &self.security_policy_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for CreateSecurityPolicyResponse {
+    const NAME: &'static str = "CreateSecurityPolicyResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId", "SecurityPolicyId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.security_policy_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateSecurityPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `CreateSecurityPolicy`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

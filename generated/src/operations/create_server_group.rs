@@ -126,9 +126,7 @@ static INPUT: Object = Object::new(
 /// Request of `CreateServerGroup`: Create a server group
 ///
 /// Build it with [`crate::Client::create_server_group`] (or [`CreateServerGroupRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateServerGroupRequest {
     /// Name of the server group, 2 to 128 characters, starting with a letter, a digit or a Chinese character; letters, digits, Chinese characters, `.`, `_`, `-` and spaces are allowed. (`ServerGroupName`; required; length >= 2, length <= 128, starts with letters, digits, Chinese characters, only letters, digits, Chinese characters, `.`, `_`, `-`, ` `; example `test`.)
@@ -172,7 +170,6 @@ pub struct CreateServerGroupRequest {
     /// Name of the Kubernetes Service the group stands for. ALB Ingress only. (`ServiceName`; example `test`.)
     pub service_name: Option<String>,
     /// Tags to put on the server group. (`Tag`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
     /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only. When omitted, the service falls back to the request ID, which is different for every request. (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
     ///
@@ -180,6 +177,95 @@ pub struct CreateServerGroupRequest {
     pub client_token: Option<String>,
     /// Whether to only pre-check the request. `true`: check the required parameters, the request format and service limits without creating the server group; a failed check returns its error and a passed one the error code `DryRunOperation`. `false` (the default): perform the request. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
+}
+impl serde::Serialize for CreateServerGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateServerGroupRequest", 19)?;
+        s.serialize_field("ServerGroupName", &self.server_group_name)?;
+        s.serialize_field("ServerGroupType", &self.server_group_type)?;
+        s.serialize_field("VpcId", &self.vpc_id)?;
+        s.serialize_field("Protocol", &self.protocol)?;
+        s.serialize_field("Scheduler", &self.scheduler)?;
+        s.serialize_field("ResourceGroupId", &self.resource_group_id)?;
+        s.serialize_field("HealthCheckConfig", &self.health_check_config)?;
+        s.serialize_field("StickySessionConfig", &self.sticky_session_config)?;
+        s.serialize_field("UchConfig", &self.uch_config)?;
+        s.serialize_field("SlowStartConfig", &self.slow_start_config)?;
+        s.serialize_field("ConnectionDrainConfig", &self.connection_drain_config)?;
+        s.serialize_field("UpstreamKeepaliveEnabled", &self.upstream_keepalive_enabled)?;
+        s.serialize_field("CrossZoneEnabled", &self.cross_zone_enabled)?;
+        s.serialize_field("Ipv6Enabled", &self.ipv6_enabled)?;
+        s.serialize_field("IpVersionAffinityMode", &self.ip_version_affinity_mode)?;
+        s.serialize_field("ServiceName", &self.service_name)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for CreateServerGroupRequest {
+    const NAME: &'static str = "CreateServerGroupRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ServerGroupName",
+        "ServerGroupType",
+        "VpcId",
+        "Protocol",
+        "Scheduler",
+        "ResourceGroupId",
+        "HealthCheckConfig",
+        "StickySessionConfig",
+        "UchConfig",
+        "SlowStartConfig",
+        "ConnectionDrainConfig",
+        "UpstreamKeepaliveEnabled",
+        "CrossZoneEnabled",
+        "Ipv6Enabled",
+        "IpVersionAffinityMode",
+        "ServiceName",
+        "Tag",
+        "ClientToken",
+        "DryRun",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.server_group_name),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.server_group_type),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.vpc_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.protocol),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.scheduler),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.resource_group_id),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.health_check_config),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.sticky_session_config),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.uch_config),
+            9 => alb_runtime::wire::decode_slot(map, &mut self.slow_start_config),
+            10 => alb_runtime::wire::decode_slot(map, &mut self.connection_drain_config),
+            11 => {
+                alb_runtime::wire::decode_slot(map, &mut self.upstream_keepalive_enabled)
+            }
+            12 => alb_runtime::wire::decode_slot(map, &mut self.cross_zone_enabled),
+            13 => alb_runtime::wire::decode_slot(map, &mut self.ipv6_enabled),
+            14 => alb_runtime::wire::decode_slot(map, &mut self.ip_version_affinity_mode),
+            15 => alb_runtime::wire::decode_slot(map, &mut self.service_name),
+            16 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            17 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            18 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for CreateServerGroupRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CreateServerGroupRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -309,9 +395,7 @@ impl alb_runtime::Operation for CreateServerGroupRequest {
 }
 impl alb_runtime::SupportsDryRun for CreateServerGroupRequest {}
 /// Response of `CreateServerGroup`: The creation was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateServerGroupResponse {
     /// ID of the new server group. (`ServerGroupId`; example `sgp-8ilqs4axp6******`.)
@@ -320,6 +404,40 @@ pub struct CreateServerGroupResponse {
     pub job_id: Option<String>,
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for CreateServerGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateServerGroupResponse", 3)?;
+        s.serialize_field("ServerGroupId", &self.server_group_id)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for CreateServerGroupResponse {
+    const NAME: &'static str = "CreateServerGroupResponse";
+    const FIELDS: &'static [&'static str] = &["ServerGroupId", "JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.server_group_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateServerGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CreateServerGroupResponse {
     /// Waits until the work of this call is done (waiter `ServerGroupCreated`): Waits until the new server group is `Available`. Polls ListServerGroups filtered to the ServerGroupId this call returned; `Creating`, or not being listed yet, means creation is still going on.

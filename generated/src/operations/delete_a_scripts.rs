@@ -60,9 +60,7 @@ static INPUT: Object = Object::new(
 /// Request of `DeleteAScripts`: Delete AScript scripts
 ///
 /// Build it with [`crate::Client::delete_a_scripts`] (or [`DeleteAScriptsRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteAScriptsRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent: a retry with the same token does not act twice. ASCII characters only, at most 64. When omitted, the SDK generates one per call and reuses it on every retry (the service alone would fall back to the request ID, different for every request). (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -74,8 +72,42 @@ pub struct DeleteAScriptsRequest {
     /// The IDs of the scripts to delete (the documentation's text says at most 4 per call; the schema allows 10). (`AScriptIds`; required; at least 1 item(s), at most 10 item(s); from ListAScripts, CreateAScripts.)
     ///
     /// Note: AScriptIds: at most 10, as the metadata's schema says; its text says at most 4 scripts per call and the current official Python SDK gives no limit. The client does not refuse what the schema allows; the service enforces its own limit.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub a_script_ids: Vec<String>,
+}
+impl serde::Serialize for DeleteAScriptsRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteAScriptsRequest", 3)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("AScriptIds", &self.a_script_ids)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for DeleteAScriptsRequest {
+    const NAME: &'static str = "DeleteAScriptsRequest";
+    const FIELDS: &'static [&'static str] = &["ClientToken", "DryRun", "AScriptIds"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.a_script_ids),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for DeleteAScriptsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DeleteAScriptsRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -116,9 +148,7 @@ impl alb_runtime::Operation for DeleteAScriptsRequest {
 }
 impl alb_runtime::SupportsDryRun for DeleteAScriptsRequest {}
 /// Response of `DeleteAScripts`: The deletion was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteAScriptsResponse {
     /// ID of the asynchronous job that deletes the scripts. (`JobId`; example `03cf3fe1-ab37-479b-92a6-b481d762****`.)
@@ -126,8 +156,39 @@ pub struct DeleteAScriptsResponse {
     /// ID of the request. (`RequestId`; example `1B7B7695-3596-50C8-B739-030C******`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::AScriptsDeletedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for DeleteAScriptsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteAScriptsResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for DeleteAScriptsResponse {
+    const NAME: &'static str = "DeleteAScriptsResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteAScriptsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DeleteAScriptsResponse {
     /// Waits until the work of this call is done (waiter `AScriptsDeleted`): Waits until every script named in the request is gone. Polls ListAScripts filtered to the scripts' IDs: a script still listed is pending, whatever its state, and one no longer listed is deleted.

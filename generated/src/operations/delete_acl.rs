@@ -48,9 +48,7 @@ static INPUT: Object = Object::new(
 /// Request of `DeleteAcl`: Delete an access control list
 ///
 /// Build it with [`crate::Client::delete_acl`] (or [`DeleteAclRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteAclRequest {
     /// ID of the ACL to delete. (`AclId`; required; example `acl-hp34s2h0xx1ht4nwo****`; from ListAcls, CreateAcl.)
@@ -61,6 +59,41 @@ pub struct DeleteAclRequest {
     pub client_token: Option<String>,
     /// Whether to only pre-check the request. `true`: check the required parameters, the request format and service limits without deleting the ACL; a failed check returns the matching error and a passed one the error code `DryRunOperation`. `false` (the default): delete the ACL, answering HTTP 2xx once the checks pass. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
+}
+impl serde::Serialize for DeleteAclRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteAclRequest", 3)?;
+        s.serialize_field("AclId", &self.acl_id)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for DeleteAclRequest {
+    const NAME: &'static str = "DeleteAclRequest";
+    const FIELDS: &'static [&'static str] = &["AclId", "ClientToken", "DryRun"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.acl_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for DeleteAclRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DeleteAclRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -98,9 +131,7 @@ impl alb_runtime::Operation for DeleteAclRequest {
 }
 impl alb_runtime::SupportsDryRun for DeleteAclRequest {}
 /// Response of `DeleteAcl`: The deletion was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteAclResponse {
     /// ID of the asynchronous job that deletes the ACL. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -108,8 +139,39 @@ pub struct DeleteAclResponse {
     /// ID of the request. (`RequestId`; example `CEF72CEB-54B6-4AE8-B225-F876******`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::AclDeletedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for DeleteAclResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteAclResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for DeleteAclResponse {
+    const NAME: &'static str = "DeleteAclResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteAclResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DeleteAclResponse {
     /// Waits until the work of this call is done (waiter `AclDeleted`): Waits until the ACL is gone. Polls ListAcls filtered to the ACL's ID: while the ACL is still listed the deletion is pending, and once it is no longer listed the deletion has succeeded.

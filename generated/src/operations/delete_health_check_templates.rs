@@ -56,13 +56,10 @@ static INPUT: Object = Object::new(
 /// Request of `DeleteHealthCheckTemplates`: Delete health check templates
 ///
 /// Build it with [`crate::Client::delete_health_check_templates`] (or [`DeleteHealthCheckTemplatesRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteHealthCheckTemplatesRequest {
     /// IDs of the templates to delete (1 to 10). (`HealthCheckTemplateIds`; required; at least 1 item(s), at most 10 item(s); from ListHealthCheckTemplates, CreateHealthCheckTemplate.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub health_check_template_ids: Vec<String>,
     /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only, at most 64. When omitted, the service falls back to the request ID, which is different for every request. (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
     ///
@@ -70,6 +67,45 @@ pub struct DeleteHealthCheckTemplatesRequest {
     pub client_token: Option<String>,
     /// Whether to only pre-check the request. `true`: validate required parameters, the request format and service limits without deleting the templates; a failed check returns the matching error and a passed one returns the error code `DryRunOperation`. `false` (the default): perform the request, answering HTTP 2xx once the checks pass. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
+}
+impl serde::Serialize for DeleteHealthCheckTemplatesRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteHealthCheckTemplatesRequest", 3)?;
+        s.serialize_field("HealthCheckTemplateIds", &self.health_check_template_ids)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for DeleteHealthCheckTemplatesRequest {
+    const NAME: &'static str = "DeleteHealthCheckTemplatesRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "HealthCheckTemplateIds",
+        "ClientToken",
+        "DryRun",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.health_check_template_ids),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for DeleteHealthCheckTemplatesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DeleteHealthCheckTemplatesRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -107,13 +143,41 @@ impl alb_runtime::Operation for DeleteHealthCheckTemplatesRequest {
 }
 impl alb_runtime::SupportsDryRun for DeleteHealthCheckTemplatesRequest {}
 /// Response of `DeleteHealthCheckTemplates`: The templates were deleted.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteHealthCheckTemplatesResponse {
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF3******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for DeleteHealthCheckTemplatesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteHealthCheckTemplatesResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for DeleteHealthCheckTemplatesResponse {
+    const NAME: &'static str = "DeleteHealthCheckTemplatesResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteHealthCheckTemplatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `DeleteHealthCheckTemplates`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

@@ -52,9 +52,7 @@ static INPUT: Object = Object::new(
 /// Request of `DeleteListener`: Delete a listener
 ///
 /// Build it with [`crate::Client::delete_listener`] (or [`DeleteListenerRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteListenerRequest {
     /// ID of the listener to delete. (`ListenerId`; required; example `lsn-o4u54y73wq7b******`; from ListListeners, CreateListener.)
@@ -65,6 +63,41 @@ pub struct DeleteListenerRequest {
     pub client_token: Option<String>,
     /// Whether to only pre-check the request. `true`: validate required parameters, the request format and service limits without deleting the listener; a failed check returns the matching error and a passed one returns the error code `DryRunOperation`. `false` (the default): perform the request, answering HTTP 2xx once the checks pass. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
+}
+impl serde::Serialize for DeleteListenerRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteListenerRequest", 3)?;
+        s.serialize_field("ListenerId", &self.listener_id)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for DeleteListenerRequest {
+    const NAME: &'static str = "DeleteListenerRequest";
+    const FIELDS: &'static [&'static str] = &["ListenerId", "ClientToken", "DryRun"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.listener_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for DeleteListenerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DeleteListenerRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -105,9 +138,7 @@ impl alb_runtime::Operation for DeleteListenerRequest {
 }
 impl alb_runtime::SupportsDryRun for DeleteListenerRequest {}
 /// Response of `DeleteListener`: The deletion was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteListenerResponse {
     /// ID of the asynchronous job that deletes the listener. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -115,8 +146,39 @@ pub struct DeleteListenerResponse {
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF3******`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::ListenerDeletedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for DeleteListenerResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteListenerResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for DeleteListenerResponse {
+    const NAME: &'static str = "DeleteListenerResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteListenerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DeleteListenerResponse {
     /// Waits until the work of this call is done (waiter `ListenerDeleted`): Waits until the listener is gone. Polls ListListeners filtered to the listener's ID: while the listener is still listed it is pending, and once it is no longer listed the deletion has succeeded.

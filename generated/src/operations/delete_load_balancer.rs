@@ -60,9 +60,7 @@ static INPUT: Object = Object::new(
 /// Request of `DeleteLoadBalancer`: Delete a load balancer
 ///
 /// Build it with [`crate::Client::delete_load_balancer`] (or [`DeleteLoadBalancerRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerRequest {
     /// The ID of the ALB instance to delete. (`LoadBalancerId`; required; example `alb-o9ulmq5hgn68jk****`; from ListLoadBalancers, CreateLoadBalancer.)
@@ -76,8 +74,49 @@ pub struct DeleteLoadBalancerRequest {
     /// Kinds of associated resources to keep rather than release with the instance, as the name suggests. Undocumented: the official SDK has the parameter but neither describes it nor lists its values. (`RetainResourceType`.)
     ///
     /// Note: RetainResourceType: from the official Python SDK (alibabacloud-alb20200616 1.3.3), without any description, value list or limit; the 2024 metadata lacks it. Sent as given, unchecked.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub retain_resource_type: Vec<String>,
+}
+impl serde::Serialize for DeleteLoadBalancerRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteLoadBalancerRequest", 4)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("RetainResourceType", &self.retain_resource_type)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for DeleteLoadBalancerRequest {
+    const NAME: &'static str = "DeleteLoadBalancerRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "ClientToken",
+        "DryRun",
+        "RetainResourceType",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.retain_resource_type),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for DeleteLoadBalancerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DeleteLoadBalancerRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -123,9 +162,7 @@ impl alb_runtime::Operation for DeleteLoadBalancerRequest {
 }
 impl alb_runtime::SupportsDryRun for DeleteLoadBalancerRequest {}
 /// Response of `DeleteLoadBalancer`: The deletion was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerResponse {
     /// The ID of the asynchronous job that deletes the instance. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -133,8 +170,39 @@ pub struct DeleteLoadBalancerResponse {
     /// The request ID. (`RequestId`; example `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::LoadBalancerDeletedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for DeleteLoadBalancerResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteLoadBalancerResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for DeleteLoadBalancerResponse {
+    const NAME: &'static str = "DeleteLoadBalancerResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteLoadBalancerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DeleteLoadBalancerResponse {
     /// Waits until the work of this call is done (waiter `LoadBalancerDeleted`): Waits until the load balancer is gone. Polls ListLoadBalancers filtered to the instance's ID: while it is still listed the deletion is in progress, and once it is no longer listed the deletion has succeeded.

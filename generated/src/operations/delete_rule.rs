@@ -50,9 +50,7 @@ static INPUT: Object = Object::new(
 /// Request of `DeleteRule`: Delete a forwarding rule
 ///
 /// Build it with [`crate::Client::delete_rule`] (or [`DeleteRuleRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteRuleRequest {
     /// ID of the rule to delete. (`RuleId`; required; example `rule-doc****`; from ListRules, CreateRule, CreateRules.)
@@ -63,6 +61,41 @@ pub struct DeleteRuleRequest {
     pub client_token: Option<String>,
     /// Whether to only pre-check the request. `true`: check the required parameters, the request format and service limits without deleting the rule; a failed check returns its error and a passed one the error code `DryRunOperation`. `false` (the default): check and delete, answering HTTP 2xx. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
+}
+impl serde::Serialize for DeleteRuleRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteRuleRequest", 3)?;
+        s.serialize_field("RuleId", &self.rule_id)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for DeleteRuleRequest {
+    const NAME: &'static str = "DeleteRuleRequest";
+    const FIELDS: &'static [&'static str] = &["RuleId", "ClientToken", "DryRun"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.rule_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for DeleteRuleRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DeleteRuleRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -100,9 +133,7 @@ impl alb_runtime::Operation for DeleteRuleRequest {
 }
 impl alb_runtime::SupportsDryRun for DeleteRuleRequest {}
 /// Response of `DeleteRule`: The deletion was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteRuleResponse {
     /// ID of the asynchronous job that deletes the rule. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -110,8 +141,39 @@ pub struct DeleteRuleResponse {
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF34B540710`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::RuleDeletedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for DeleteRuleResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteRuleResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for DeleteRuleResponse {
+    const NAME: &'static str = "DeleteRuleResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DeleteRuleResponse {
     /// Waits until the work of this call is done (waiter `RuleDeleted`): Waits until the rule is gone. Polls ListRules filtered to the rule's ID: while it is listed it is pending, once it is no longer listed the deletion has succeeded. ListRules lists `Request` rules unless told otherwise, so a rule whose Direction is `Response` looks gone at once; wait on the job for those (`wait_for_job` with the JobId).

@@ -58,15 +58,12 @@ static INPUT: Object = Object::new(
 /// Request of `DeleteRules`: Delete forwarding rules
 ///
 /// Build it with [`crate::Client::delete_rules`] (or [`DeleteRulesRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteRulesRequest {
     /// IDs of the rules to delete, all of one listener; at most 100. (`RuleIds`; required; at least 1 item(s), at most 100 item(s).)
     ///
     /// Note: RuleIds: at most 100, as the current official Python SDK (alibabacloud-alb20200616 1.3.3) says ("at most 100 forwarding rules in each call"); the 2024 schema allows 11.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub rule_ids: Vec<String>,
     /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only. When omitted, the service uses the request ID, which may differ for every request. (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
     ///
@@ -74,6 +71,41 @@ pub struct DeleteRulesRequest {
     pub client_token: Option<String>,
     /// Whether to only pre-check the request. `true`: check the required parameters, the request format and service limits without deleting the rules; a failed check returns its error and a passed one the error code `DryRunOperation`. `false` (the default): check and delete, answering HTTP 2xx. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
+}
+impl serde::Serialize for DeleteRulesRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteRulesRequest", 3)?;
+        s.serialize_field("RuleIds", &self.rule_ids)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for DeleteRulesRequest {
+    const NAME: &'static str = "DeleteRulesRequest";
+    const FIELDS: &'static [&'static str] = &["RuleIds", "ClientToken", "DryRun"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.rule_ids),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for DeleteRulesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DeleteRulesRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -114,9 +146,7 @@ impl alb_runtime::Operation for DeleteRulesRequest {
 }
 impl alb_runtime::SupportsDryRun for DeleteRulesRequest {}
 /// Response of `DeleteRules`: The deletion was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteRulesResponse {
     /// ID of the asynchronous job that deletes the rules. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -124,8 +154,39 @@ pub struct DeleteRulesResponse {
     /// ID of the request. (`RequestId`; example `7BED4F62-3E6E-5E4F-8C53-2D8CCE77F2ED`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::RulesDeletedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for DeleteRulesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteRulesResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for DeleteRulesResponse {
+    const NAME: &'static str = "DeleteRulesResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DeleteRulesResponse {
     /// Waits until the work of this call is done (waiter `RulesDeleted`): Waits until every rule of the request is gone. Polls ListRules filtered to their IDs: a listed rule is pending, and the wait succeeds once none is listed. ListRules takes at most 20 IDs, so for a larger call, as for rules whose Direction is `Response` (ListRules lists `Request` rules unless told otherwise), wait on the job instead (`wait_for_job` with the JobId).

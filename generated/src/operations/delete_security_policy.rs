@@ -44,9 +44,7 @@ static INPUT: Object = Object::new(
 /// Request of `DeleteSecurityPolicy`: Delete a custom security policy
 ///
 /// Build it with [`crate::Client::delete_security_policy`] (or [`DeleteSecurityPolicyRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteSecurityPolicyRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only, at most 64. When omitted, the service falls back to the request ID, which is different for every request. (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -57,6 +55,45 @@ pub struct DeleteSecurityPolicyRequest {
     pub dry_run: Option<bool>,
     /// ID of the custom security policy to delete. (`SecurityPolicyId`; required; example `sp-n0kn923****`; from ListSecurityPolicies, CreateSecurityPolicy.)
     pub security_policy_id: Option<String>,
+}
+impl serde::Serialize for DeleteSecurityPolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteSecurityPolicyRequest", 3)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("SecurityPolicyId", &self.security_policy_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for DeleteSecurityPolicyRequest {
+    const NAME: &'static str = "DeleteSecurityPolicyRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ClientToken",
+        "DryRun",
+        "SecurityPolicyId",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.security_policy_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for DeleteSecurityPolicyRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DeleteSecurityPolicyRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -94,13 +131,41 @@ impl alb_runtime::Operation for DeleteSecurityPolicyRequest {
 }
 impl alb_runtime::SupportsDryRun for DeleteSecurityPolicyRequest {}
 /// Response of `DeleteSecurityPolicy`: The policy was deleted.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteSecurityPolicyResponse {
     /// ID of the request. (`RequestId`; example `593B0448-D13E-4C56-AC0D-FDF0F******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for DeleteSecurityPolicyResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteSecurityPolicyResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for DeleteSecurityPolicyResponse {
+    const NAME: &'static str = "DeleteSecurityPolicyResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteSecurityPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `DeleteSecurityPolicy`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

@@ -50,9 +50,7 @@ static INPUT: Object = Object::new(
 /// Request of `DeleteServerGroup`: Delete a server group
 ///
 /// Build it with [`crate::Client::delete_server_group`] (or [`DeleteServerGroupRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteServerGroupRequest {
     /// ID of the server group to delete. (`ServerGroupId`; required; example `sgp-cige6j****`; from ListServerGroups, CreateServerGroup.)
@@ -63,6 +61,41 @@ pub struct DeleteServerGroupRequest {
     pub client_token: Option<String>,
     /// Whether to only pre-check the request. `true`: check the required parameters, the request format and service limits without deleting the server group; a failed check returns its error and a passed one the error code `DryRunOperation`. `false` (the default): perform the request. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
+}
+impl serde::Serialize for DeleteServerGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteServerGroupRequest", 3)?;
+        s.serialize_field("ServerGroupId", &self.server_group_id)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for DeleteServerGroupRequest {
+    const NAME: &'static str = "DeleteServerGroupRequest";
+    const FIELDS: &'static [&'static str] = &["ServerGroupId", "ClientToken", "DryRun"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.server_group_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for DeleteServerGroupRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DeleteServerGroupRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -103,9 +136,7 @@ impl alb_runtime::Operation for DeleteServerGroupRequest {
 }
 impl alb_runtime::SupportsDryRun for DeleteServerGroupRequest {}
 /// Response of `DeleteServerGroup`: The deletion was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteServerGroupResponse {
     /// ID of the asynchronous job that deletes the server group. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -113,8 +144,39 @@ pub struct DeleteServerGroupResponse {
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF34B540710`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::ServerGroupDeletedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for DeleteServerGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteServerGroupResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for DeleteServerGroupResponse {
+    const NAME: &'static str = "DeleteServerGroupResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteServerGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DeleteServerGroupResponse {
     /// Waits until the work of this call is done (waiter `ServerGroupDeleted`): Waits until the server group is gone. Polls ListServerGroups filtered to its ID: while it is listed the deletion is pending, and once it is no longer listed the deletion has succeeded.

@@ -47,13 +47,42 @@ static INPUT: Object = Object::new(
 /// Request of `DescribeCapacityReservation`: Get a load balancer's capacity reservation
 ///
 /// Build it with [`crate::Client::describe_capacity_reservation`] (or [`DescribeCapacityReservationRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationRequest {
     /// The ID of the ALB instance. (`LoadBalancerId`; required; example `alb-o9ulmq5hgn68jk****`; from ListLoadBalancers, CreateLoadBalancer.)
     pub load_balancer_id: Option<String>,
+}
+impl serde::Serialize for DescribeCapacityReservationRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DescribeCapacityReservationRequest", 1)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for DescribeCapacityReservationRequest {
+    const NAME: &'static str = "DescribeCapacityReservationRequest";
+    const FIELDS: &'static [&'static str] = &["LoadBalancerId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for DescribeCapacityReservationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DescribeCapacityReservationRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -79,13 +108,10 @@ impl alb_runtime::Operation for DescribeCapacityReservationRequest {
     const META: &'static alb_runtime::OperationMeta = &META;
 }
 /// Response of `DescribeCapacityReservation`: The instance's LCU reservation.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationResponse {
     /// The state of the reservation in each zone of the instance. (`CapacityReservationState`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub capacity_reservation_state: Vec<crate::types::CapacityReservationZoneState>,
     /// How many more times the reservation may be decreased or cancelled. (`DecreaseRequestsRemaining`; example `2`.)
     pub decrease_requests_remaining: Option<i32>,
@@ -95,6 +121,68 @@ pub struct DescribeCapacityReservationResponse {
     pub minimum_load_balancer_capacity: Option<crate::types::LoadBalancerCapacity>,
     /// The request ID. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF3******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for DescribeCapacityReservationResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DescribeCapacityReservationResponse", 5)?;
+        s.serialize_field("CapacityReservationState", &self.capacity_reservation_state)?;
+        s.serialize_field(
+            "DecreaseRequestsRemaining",
+            &self.decrease_requests_remaining,
+        )?;
+        s.serialize_field("LastModifiedTime", &self.last_modified_time)?;
+        s.serialize_field(
+            "MinimumLoadBalancerCapacity",
+            &self.minimum_load_balancer_capacity,
+        )?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for DescribeCapacityReservationResponse {
+    const NAME: &'static str = "DescribeCapacityReservationResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "CapacityReservationState",
+        "DecreaseRequestsRemaining",
+        "LastModifiedTime",
+        "MinimumLoadBalancerCapacity",
+        "RequestId",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => {
+                alb_runtime::wire::decode_slot(map, &mut self.capacity_reservation_state)
+            }
+            1 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.decrease_requests_remaining,
+                )
+            }
+            2 => alb_runtime::wire::decode_slot(map, &mut self.last_modified_time),
+            3 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.minimum_load_balancer_capacity,
+                )
+            }
+            4 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DescribeCapacityReservationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `DescribeCapacityReservation`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

@@ -42,13 +42,42 @@ static INPUT: Object = Object::new(
 /// Request of `DescribeRegions`: List the regions of ALB
 ///
 /// Build it with [`crate::Client::describe_regions`] (or [`DescribeRegionsRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeRegionsRequest {
     /// The language of the region names (LocalName). `zh-CN` when omitted. (`AcceptLanguage`; one of zh-CN, en-US, ja; default `zh-CN`; example `zh-CN`.)
     pub accept_language: Option<crate::types::AcceptLanguage>,
+}
+impl serde::Serialize for DescribeRegionsRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DescribeRegionsRequest", 1)?;
+        s.serialize_field("AcceptLanguage", &self.accept_language)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for DescribeRegionsRequest {
+    const NAME: &'static str = "DescribeRegionsRequest";
+    const FIELDS: &'static [&'static str] = &["AcceptLanguage"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.accept_language),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for DescribeRegionsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DescribeRegionsRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -77,16 +106,45 @@ impl alb_runtime::Operation for DescribeRegionsRequest {
     const META: &'static alb_runtime::OperationMeta = &META;
 }
 /// Response of `DescribeRegions`: The regions of ALB.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeRegionsResponse {
     /// The regions. (`Regions`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub regions: Vec<crate::types::Region>,
     /// ID of the request. (`RequestId`; example `593B0448-D13E-4C56-AC0D-FDF0FDE0E9A3`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for DescribeRegionsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DescribeRegionsResponse", 2)?;
+        s.serialize_field("Regions", &self.regions)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for DescribeRegionsResponse {
+    const NAME: &'static str = "DescribeRegionsResponse";
+    const FIELDS: &'static [&'static str] = &["Regions", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.regions),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DescribeRegionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `DescribeRegions`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

@@ -52,9 +52,7 @@ static INPUT: Object = Object::new(
 /// Request of `DetachCommonBandwidthPackageFromLoadBalancer`: Detach an Internet Shared Bandwidth instance from a load balancer
 ///
 /// Build it with [`crate::Client::detach_common_bandwidth_package_from_load_balancer`] (or [`DetachCommonBandwidthPackageFromLoadBalancerRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DetachCommonBandwidthPackageFromLoadBalancerRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent: a retry with the same token does not act twice. ASCII characters only, at most 64. When omitted, the SDK generates one per call and reuses it on every retry (the service alone would fall back to the request ID, different for every request). (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -69,6 +67,54 @@ pub struct DetachCommonBandwidthPackageFromLoadBalancerRequest {
     pub bandwidth_package_id: Option<String>,
     /// Whether to only pre-check the request: `true` checks the required parameters, the request format and service limits without acting, and answers the error code `DryRunOperation` when every check passes; `false` (the default) sends a normal request. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
+}
+impl serde::Serialize for DetachCommonBandwidthPackageFromLoadBalancerRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s
+            .serialize_struct("DetachCommonBandwidthPackageFromLoadBalancerRequest", 5)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("RegionId", &self.region_id)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields
+for DetachCommonBandwidthPackageFromLoadBalancerRequest {
+    const NAME: &'static str = "DetachCommonBandwidthPackageFromLoadBalancerRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ClientToken",
+        "RegionId",
+        "LoadBalancerId",
+        "BandwidthPackageId",
+        "DryRun",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.region_id),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.bandwidth_package_id),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de>
+for DetachCommonBandwidthPackageFromLoadBalancerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DetachCommonBandwidthPackageFromLoadBalancerRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -123,9 +169,7 @@ impl alb_runtime::Operation for DetachCommonBandwidthPackageFromLoadBalancerRequ
 impl alb_runtime::SupportsDryRun
 for DetachCommonBandwidthPackageFromLoadBalancerRequest {}
 /// Response of `DetachCommonBandwidthPackageFromLoadBalancer`: The change was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DetachCommonBandwidthPackageFromLoadBalancerResponse {
     /// ID of the asynchronous job that detaches the bandwidth. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -133,8 +177,45 @@ pub struct DetachCommonBandwidthPackageFromLoadBalancerResponse {
     /// ID of the request. (`RequestId`; example `2EF39708-974B-5E74-AFF5-344******`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::CommonBandwidthPackageDetachedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for DetachCommonBandwidthPackageFromLoadBalancerResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s
+            .serialize_struct(
+                "DetachCommonBandwidthPackageFromLoadBalancerResponse",
+                2,
+            )?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields
+for DetachCommonBandwidthPackageFromLoadBalancerResponse {
+    const NAME: &'static str = "DetachCommonBandwidthPackageFromLoadBalancerResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for DetachCommonBandwidthPackageFromLoadBalancerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DetachCommonBandwidthPackageFromLoadBalancerResponse {
     /// Waits until the work of this call is done (waiter `CommonBandwidthPackageDetached`): Waits until the load balancer is `Active` again after an Internet Shared Bandwidth instance was detached, polling GetLoadBalancerAttribute; `Configuring` means the detachment is still in progress.

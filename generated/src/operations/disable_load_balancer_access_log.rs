@@ -50,9 +50,7 @@ static INPUT: Object = Object::new(
 /// Request of `DisableLoadBalancerAccessLog`: Disable access logs of a load balancer
 ///
 /// Build it with [`crate::Client::disable_load_balancer_access_log`] (or [`DisableLoadBalancerAccessLogRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DisableLoadBalancerAccessLogRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent: a retry with the same token does not act twice. ASCII characters only, at most 64. When omitted, the SDK generates one per call and reuses it on every retry (the service alone would fall back to the request ID, different for every request). (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -63,6 +61,41 @@ pub struct DisableLoadBalancerAccessLogRequest {
     pub dry_run: Option<bool>,
     /// ID of the ALB instance whose access logs to disable. (`LoadBalancerId`; required; example `alb-bp1b6c719dfa08ex*****`; from ListLoadBalancers, CreateLoadBalancer.)
     pub load_balancer_id: Option<String>,
+}
+impl serde::Serialize for DisableLoadBalancerAccessLogRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DisableLoadBalancerAccessLogRequest", 3)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for DisableLoadBalancerAccessLogRequest {
+    const NAME: &'static str = "DisableLoadBalancerAccessLogRequest";
+    const FIELDS: &'static [&'static str] = &["ClientToken", "DryRun", "LoadBalancerId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for DisableLoadBalancerAccessLogRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DisableLoadBalancerAccessLogRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -103,16 +136,43 @@ impl alb_runtime::Operation for DisableLoadBalancerAccessLogRequest {
 }
 impl alb_runtime::SupportsDryRun for DisableLoadBalancerAccessLogRequest {}
 /// Response of `DisableLoadBalancerAccessLog`: The answer to DisableLoadBalancerAccessLog.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DisableLoadBalancerAccessLogResponse {
     /// ID of the request. (`RequestId`; example `593B0448-D13E-4C56-AC0D-FDF******`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::LoadBalancerAccessLogDisabledInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for DisableLoadBalancerAccessLogResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DisableLoadBalancerAccessLogResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for DisableLoadBalancerAccessLogResponse {
+    const NAME: &'static str = "DisableLoadBalancerAccessLogResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DisableLoadBalancerAccessLogResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DisableLoadBalancerAccessLogResponse {
     /// Waits until the work of this call is done (waiter `LoadBalancerAccessLogDisabled`): Waits until the load balancer is `Active` again after its access logs were disabled, polling GetLoadBalancerAttribute; `Configuring` means the change is still being applied.

@@ -57,15 +57,12 @@ static INPUT: Object = Object::new(
 /// Request of `DissociateAclsFromListener`: Dissociate access control lists from a listener
 ///
 /// Build it with [`crate::Client::dissociate_acls_from_listener`] (or [`DissociateAclsFromListenerRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DissociateAclsFromListenerRequest {
     /// The ACLs to dissociate from the listener; the service accepts at most three per call. (`AclIds`; required; at most 20 item(s).)
     ///
     /// Note: AclIds: up to 20 items, as the metadata schema allows; its text and the current official Python SDK (alibabacloud-alb20200616) say at most three ACLs per call, which the service enforces. The client does not refuse what the schema allows.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub acl_ids: Vec<String>,
     /// ID of the listener. (`ListenerId`; required; example `lsn-bpn0kn908w4nbw****`; from ListListeners, ListAclRelations.)
     pub listener_id: Option<String>,
@@ -75,6 +72,48 @@ pub struct DissociateAclsFromListenerRequest {
     ///
     /// Note: ASCII only: every operation's ClientToken text in the metadata says so. At most 64 characters: the limit Alibaba's idempotency documentation gives for ClientToken across its APIs; the ALB metadata gives no length. Both hold service-wide.
     pub client_token: Option<String>,
+}
+impl serde::Serialize for DissociateAclsFromListenerRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DissociateAclsFromListenerRequest", 4)?;
+        s.serialize_field("AclIds", &self.acl_ids)?;
+        s.serialize_field("ListenerId", &self.listener_id)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for DissociateAclsFromListenerRequest {
+    const NAME: &'static str = "DissociateAclsFromListenerRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "AclIds",
+        "ListenerId",
+        "DryRun",
+        "ClientToken",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.acl_ids),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.listener_id),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for DissociateAclsFromListenerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DissociateAclsFromListenerRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -117,15 +156,45 @@ impl alb_runtime::Operation for DissociateAclsFromListenerRequest {
 }
 impl alb_runtime::SupportsDryRun for DissociateAclsFromListenerRequest {}
 /// Response of `DissociateAclsFromListener`: The dissociation was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DissociateAclsFromListenerResponse {
     /// ID of the asynchronous job that dissociates the ACLs. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
     pub job_id: Option<String>,
     /// ID of the request. (`RequestId`; example `CEF72CEB-54B6-4AE8-B225-F876******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for DissociateAclsFromListenerResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DissociateAclsFromListenerResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for DissociateAclsFromListenerResponse {
+    const NAME: &'static str = "DissociateAclsFromListenerResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DissociateAclsFromListenerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DissociateAclsFromListenerResponse {
     /// Waits until the job of this call has finished: polls ListAsynJobs with its JobId until the job is `Succeeded`; `Failed` gives the job's error code and message.

@@ -64,9 +64,7 @@ static INPUT: Object = Object::new(
 /// Request of `DissociateAdditionalCertificatesFromListener`: Dissociate additional certificates from a listener
 ///
 /// Build it with [`crate::Client::dissociate_additional_certificates_from_listener`] (or [`DissociateAdditionalCertificatesFromListenerRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DissociateAdditionalCertificatesFromListenerRequest {
     /// ID of the listener to remove the certificates from. Only HTTPS and QUIC listeners carry additional certificates. (`ListenerId`; required; example `lsn-5qnirjhpt7******`; from ListListeners, CreateListener.)
@@ -74,7 +72,6 @@ pub struct DissociateAdditionalCertificatesFromListenerRequest {
     /// The additional certificates to detach from the listener. (`Certificates`; required; at least 1 item(s), at most 20 item(s).)
     ///
     /// Note: Certificates: at most 20, as the current official Python SDK (alibabacloud-alb20200616 1.3.3) documents it ("Specify a maximum of 20 certificates") and the metadata's text of CertificateId says; the 2024 metadata schema's 15 is older and stricter.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub certificates: Vec<crate::types::Certificate>,
     /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only, at most 64. When omitted, the service falls back to the request ID, which is different for every request. (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
     ///
@@ -82,6 +79,51 @@ pub struct DissociateAdditionalCertificatesFromListenerRequest {
     pub client_token: Option<String>,
     /// Whether to only pre-check the request. `true`: validate required parameters, the request format and service limits without removing any certificate; a failed check returns the matching error and a passed one returns the error code `DryRunOperation`. `false` (the default): perform the request, answering HTTP 2xx once the checks pass. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
+}
+impl serde::Serialize for DissociateAdditionalCertificatesFromListenerRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s
+            .serialize_struct("DissociateAdditionalCertificatesFromListenerRequest", 4)?;
+        s.serialize_field("ListenerId", &self.listener_id)?;
+        s.serialize_field("Certificates", &self.certificates)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields
+for DissociateAdditionalCertificatesFromListenerRequest {
+    const NAME: &'static str = "DissociateAdditionalCertificatesFromListenerRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerId",
+        "Certificates",
+        "ClientToken",
+        "DryRun",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.listener_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.certificates),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de>
+for DissociateAdditionalCertificatesFromListenerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DissociateAdditionalCertificatesFromListenerRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -131,9 +173,7 @@ impl alb_runtime::Operation for DissociateAdditionalCertificatesFromListenerRequ
 impl alb_runtime::SupportsDryRun
 for DissociateAdditionalCertificatesFromListenerRequest {}
 /// Response of `DissociateAdditionalCertificatesFromListener`: The removal was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DissociateAdditionalCertificatesFromListenerResponse {
     /// ID of the asynchronous job that removes the certificates. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -141,8 +181,45 @@ pub struct DissociateAdditionalCertificatesFromListenerResponse {
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF34B******`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::CertificatesDissociatedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for DissociateAdditionalCertificatesFromListenerResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s
+            .serialize_struct(
+                "DissociateAdditionalCertificatesFromListenerResponse",
+                2,
+            )?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields
+for DissociateAdditionalCertificatesFromListenerResponse {
+    const NAME: &'static str = "DissociateAdditionalCertificatesFromListenerResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for DissociateAdditionalCertificatesFromListenerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DissociateAdditionalCertificatesFromListenerResponse {
     /// Waits until the work of this call is done (waiter `CertificatesDissociated`): Waits until every certificate named in the request is gone from the listener. Polls ListListenerCertificates, filtered to those certificates: a certificate reported as `Dissociated`, or no longer listed at all, counts as removed; one still associated or in transition keeps the waiter polling.

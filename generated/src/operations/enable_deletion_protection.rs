@@ -46,9 +46,7 @@ static INPUT: Object = Object::new(
 /// Request of `EnableDeletionProtection`: Turn on a load balancer's deletion protection
 ///
 /// Build it with [`crate::Client::enable_deletion_protection`] (or [`EnableDeletionProtectionRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnableDeletionProtectionRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent: a retry with the same token does not act twice. ASCII characters only, at most 64. When omitted, the SDK generates one per call and reuses it on every retry (the service alone would fall back to the request ID, different for every request). (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -59,6 +57,41 @@ pub struct EnableDeletionProtectionRequest {
     pub dry_run: Option<bool>,
     /// The ID of the ALB instance. (`ResourceId`; required; example `alb-o9ulmq5hgn68jk****`; from ListLoadBalancers, CreateLoadBalancer.)
     pub resource_id: Option<String>,
+}
+impl serde::Serialize for EnableDeletionProtectionRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("EnableDeletionProtectionRequest", 3)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("ResourceId", &self.resource_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for EnableDeletionProtectionRequest {
+    const NAME: &'static str = "EnableDeletionProtectionRequest";
+    const FIELDS: &'static [&'static str] = &["ClientToken", "DryRun", "ResourceId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.resource_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for EnableDeletionProtectionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl EnableDeletionProtectionRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -96,13 +129,41 @@ impl alb_runtime::Operation for EnableDeletionProtectionRequest {
 }
 impl alb_runtime::SupportsDryRun for EnableDeletionProtectionRequest {}
 /// Response of `EnableDeletionProtection`: The answer to EnableDeletionProtection.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnableDeletionProtectionResponse {
     /// The request ID. (`RequestId`; example `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for EnableDeletionProtectionResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("EnableDeletionProtectionResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for EnableDeletionProtectionResponse {
+    const NAME: &'static str = "EnableDeletionProtectionResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for EnableDeletionProtectionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `EnableDeletionProtection`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

@@ -54,9 +54,7 @@ static INPUT: Object = Object::new(
 /// Request of `EnableLoadBalancerAccessLog`: Enable access logs of a load balancer
 ///
 /// Build it with [`crate::Client::enable_load_balancer_access_log`] (or [`EnableLoadBalancerAccessLogRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnableLoadBalancerAccessLogRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent: a retry with the same token does not act twice. ASCII characters only, at most 64. When omitted, the SDK generates one per call and reuses it on every retry (the service alone would fall back to the request ID, different for every request). (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -71,6 +69,51 @@ pub struct EnableLoadBalancerAccessLogRequest {
     pub log_project: Option<String>,
     /// Name of the Logstore, in `LogProject`, that receives the access logs. (`LogStore`; required; example `test`.)
     pub log_store: Option<String>,
+}
+impl serde::Serialize for EnableLoadBalancerAccessLogRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("EnableLoadBalancerAccessLogRequest", 5)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("LogProject", &self.log_project)?;
+        s.serialize_field("LogStore", &self.log_store)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for EnableLoadBalancerAccessLogRequest {
+    const NAME: &'static str = "EnableLoadBalancerAccessLogRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ClientToken",
+        "DryRun",
+        "LoadBalancerId",
+        "LogProject",
+        "LogStore",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.log_project),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.log_store),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for EnableLoadBalancerAccessLogRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl EnableLoadBalancerAccessLogRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -118,15 +161,45 @@ impl alb_runtime::Operation for EnableLoadBalancerAccessLogRequest {
 }
 impl alb_runtime::SupportsDryRun for EnableLoadBalancerAccessLogRequest {}
 /// Response of `EnableLoadBalancerAccessLog`: The change was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnableLoadBalancerAccessLogResponse {
     /// ID of the asynchronous job that enables the access logs. (`JobId`; example `ff7713ca-5818-4120-85e3-0bf9******`.)
     pub job_id: Option<String>,
     /// ID of the request. (`RequestId`; example `593B0448-D13E-4C56-AC0D-FDF0******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for EnableLoadBalancerAccessLogResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("EnableLoadBalancerAccessLogResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for EnableLoadBalancerAccessLogResponse {
+    const NAME: &'static str = "EnableLoadBalancerAccessLogResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for EnableLoadBalancerAccessLogResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl EnableLoadBalancerAccessLogResponse {
     /// Waits until the job of this call has finished: polls ListAsynJobs with its JobId until the job is `Succeeded`; `Failed` gives the job's error code and message.

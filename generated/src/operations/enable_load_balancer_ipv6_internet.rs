@@ -54,9 +54,7 @@ static INPUT: Object = Object::new(
 /// Request of `EnableLoadBalancerIpv6Internet`: Make a load balancer's IPv6 addresses public
 ///
 /// Build it with [`crate::Client::enable_load_balancer_ipv6_internet`] (or [`EnableLoadBalancerIpv6InternetRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnableLoadBalancerIpv6InternetRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent: a retry with the same token does not act twice. ASCII characters only, at most 64. When omitted, the SDK generates one per call and reuses it on every retry (the service alone would fall back to the request ID, different for every request). (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -67,6 +65,41 @@ pub struct EnableLoadBalancerIpv6InternetRequest {
     pub dry_run: Option<bool>,
     /// ID of the dual-stack ALB instance. (`LoadBalancerId`; required; example `alb-o2cvudgo6rlqz7****`; from ListLoadBalancers, CreateLoadBalancer.)
     pub load_balancer_id: Option<String>,
+}
+impl serde::Serialize for EnableLoadBalancerIpv6InternetRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("EnableLoadBalancerIpv6InternetRequest", 3)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for EnableLoadBalancerIpv6InternetRequest {
+    const NAME: &'static str = "EnableLoadBalancerIpv6InternetRequest";
+    const FIELDS: &'static [&'static str] = &["ClientToken", "DryRun", "LoadBalancerId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for EnableLoadBalancerIpv6InternetRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl EnableLoadBalancerIpv6InternetRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -107,9 +140,7 @@ impl alb_runtime::Operation for EnableLoadBalancerIpv6InternetRequest {
 }
 impl alb_runtime::SupportsDryRun for EnableLoadBalancerIpv6InternetRequest {}
 /// Response of `EnableLoadBalancerIpv6Internet`: The change was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnableLoadBalancerIpv6InternetResponse {
     /// ID of the asynchronous job that makes the IPv6 addresses public. (`JobId`; example `4a6e3ad4-ef08-4ab1-b332-fa621cfe****`.)
@@ -117,8 +148,39 @@ pub struct EnableLoadBalancerIpv6InternetResponse {
     /// ID of the request. (`RequestId`; example `BB920797-D70E-567F-8098-55A861DD7912`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::LoadBalancerIpv6InternetEnabledInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for EnableLoadBalancerIpv6InternetResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("EnableLoadBalancerIpv6InternetResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for EnableLoadBalancerIpv6InternetResponse {
+    const NAME: &'static str = "EnableLoadBalancerIpv6InternetResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for EnableLoadBalancerIpv6InternetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl EnableLoadBalancerIpv6InternetResponse {
     /// Waits until the work of this call is done (waiter `LoadBalancerIpv6InternetEnabled`): Waits until the load balancer is `Active` again after its IPv6 addresses were made public, polling GetLoadBalancerAttribute; `Configuring` means the change is still being applied.

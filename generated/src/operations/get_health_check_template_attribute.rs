@@ -46,13 +46,42 @@ static INPUT: Object = Object::new(
 /// Request of `GetHealthCheckTemplateAttribute`: Get a health check template
 ///
 /// Build it with [`crate::Client::get_health_check_template_attribute`] (or [`GetHealthCheckTemplateAttributeRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetHealthCheckTemplateAttributeRequest {
     /// ID of the template to read. (`HealthCheckTemplateId`; required; example `hct-x4jazoyi6tvsq9****`; from ListHealthCheckTemplates, CreateHealthCheckTemplate.)
     pub health_check_template_id: Option<String>,
+}
+impl serde::Serialize for GetHealthCheckTemplateAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("GetHealthCheckTemplateAttributeRequest", 1)?;
+        s.serialize_field("HealthCheckTemplateId", &self.health_check_template_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for GetHealthCheckTemplateAttributeRequest {
+    const NAME: &'static str = "GetHealthCheckTemplateAttributeRequest";
+    const FIELDS: &'static [&'static str] = &["HealthCheckTemplateId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.health_check_template_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for GetHealthCheckTemplateAttributeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl GetHealthCheckTemplateAttributeRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -78,9 +107,7 @@ impl alb_runtime::Operation for GetHealthCheckTemplateAttributeRequest {
     const META: &'static alb_runtime::OperationMeta = &META;
 }
 /// Response of `GetHealthCheckTemplateAttribute`: The template's settings.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetHealthCheckTemplateAttributeResponse {
     /// The template's ID. (`HealthCheckTemplateId`; example `hct-x4jazoyi6tvsq9****`.)
@@ -100,7 +127,6 @@ pub struct GetHealthCheckTemplateAttributeResponse {
     /// The HTTP version of health check requests. HTTP and HTTPS health checks only. (`HealthCheckHttpVersion`; one of HTTP1.0, HTTP1.1; example `HTTP1.1`.)
     pub health_check_http_version: Option<crate::types::HealthCheckHttpVersion>,
     /// The status codes that count as healthy: `http_2xx`, `http_3xx`, `http_4xx`, `http_5xx` for HTTP and HTTPS health checks, codes or ranges from 0 to 99 for gRPC health checks. (`HealthCheckCodes`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub health_check_codes: Vec<String>,
     /// Seconds between two health checks. (`HealthCheckInterval`; example `2`.)
     pub health_check_interval: Option<i32>,
@@ -115,10 +141,88 @@ pub struct GetHealthCheckTemplateAttributeResponse {
     /// Note: ResourceGroupId: from the current official Python SDK (alibabacloud-alb20200616); the 2024 metadata lacks it.
     pub resource_group_id: Option<String>,
     /// The template's tags. (`Tags`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tags: Vec<crate::types::Tag>,
     /// ID of the request. (`RequestId`; example `DB1AFC33-DAE8-528E-AA4D-4A6A******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for GetHealthCheckTemplateAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("GetHealthCheckTemplateAttributeResponse", 16)?;
+        s.serialize_field("HealthCheckTemplateId", &self.health_check_template_id)?;
+        s.serialize_field("HealthCheckTemplateName", &self.health_check_template_name)?;
+        s.serialize_field("HealthCheckProtocol", &self.health_check_protocol)?;
+        s.serialize_field("HealthCheckConnectPort", &self.health_check_connect_port)?;
+        s.serialize_field("HealthCheckHost", &self.health_check_host)?;
+        s.serialize_field("HealthCheckPath", &self.health_check_path)?;
+        s.serialize_field("HealthCheckMethod", &self.health_check_method)?;
+        s.serialize_field("HealthCheckHttpVersion", &self.health_check_http_version)?;
+        s.serialize_field("HealthCheckCodes", &self.health_check_codes)?;
+        s.serialize_field("HealthCheckInterval", &self.health_check_interval)?;
+        s.serialize_field("HealthCheckTimeout", &self.health_check_timeout)?;
+        s.serialize_field("HealthyThreshold", &self.healthy_threshold)?;
+        s.serialize_field("UnhealthyThreshold", &self.unhealthy_threshold)?;
+        s.serialize_field("ResourceGroupId", &self.resource_group_id)?;
+        s.serialize_field("Tags", &self.tags)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for GetHealthCheckTemplateAttributeResponse {
+    const NAME: &'static str = "GetHealthCheckTemplateAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "HealthCheckTemplateId",
+        "HealthCheckTemplateName",
+        "HealthCheckProtocol",
+        "HealthCheckConnectPort",
+        "HealthCheckHost",
+        "HealthCheckPath",
+        "HealthCheckMethod",
+        "HealthCheckHttpVersion",
+        "HealthCheckCodes",
+        "HealthCheckInterval",
+        "HealthCheckTimeout",
+        "HealthyThreshold",
+        "UnhealthyThreshold",
+        "ResourceGroupId",
+        "Tags",
+        "RequestId",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.health_check_template_id),
+            1 => {
+                alb_runtime::wire::decode_slot(map, &mut self.health_check_template_name)
+            }
+            2 => alb_runtime::wire::decode_slot(map, &mut self.health_check_protocol),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.health_check_connect_port),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.health_check_host),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.health_check_path),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.health_check_method),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.health_check_http_version),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.health_check_codes),
+            9 => alb_runtime::wire::decode_slot(map, &mut self.health_check_interval),
+            10 => alb_runtime::wire::decode_slot(map, &mut self.health_check_timeout),
+            11 => alb_runtime::wire::decode_slot(map, &mut self.healthy_threshold),
+            12 => alb_runtime::wire::decode_slot(map, &mut self.unhealthy_threshold),
+            13 => alb_runtime::wire::decode_slot(map, &mut self.resource_group_id),
+            14 => alb_runtime::wire::decode_slot(map, &mut self.tags),
+            15 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetHealthCheckTemplateAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `GetHealthCheckTemplateAttribute`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

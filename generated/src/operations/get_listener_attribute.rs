@@ -64,13 +64,42 @@ static INPUT: Object = Object::new(
 /// Request of `GetListenerAttribute`: Get the attributes of a listener
 ///
 /// Build it with [`crate::Client::get_listener_attribute`] (or [`GetListenerAttributeRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetListenerAttributeRequest {
     /// ID of the listener to describe. (`ListenerId`; required; example `lsn-o4u54y73wq7b******`; from ListListeners, CreateListener.)
     pub listener_id: Option<String>,
+}
+impl serde::Serialize for GetListenerAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("GetListenerAttributeRequest", 1)?;
+        s.serialize_field("ListenerId", &self.listener_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for GetListenerAttributeRequest {
+    const NAME: &'static str = "GetListenerAttributeRequest";
+    const FIELDS: &'static [&'static str] = &["ListenerId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.listener_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for GetListenerAttributeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl GetListenerAttributeRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -96,23 +125,18 @@ impl alb_runtime::Operation for GetListenerAttributeRequest {
     const META: &'static alb_runtime::OperationMeta = &META;
 }
 /// Response of `GetListenerAttribute`: The listener's configuration and state.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetListenerAttributeResponse {
     /// Access control settings of the listener. (`AclConfig`.)
     pub acl_config: Option<crate::types::AclConfig>,
     /// The listener's default server certificates. (`Certificates`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub certificates: Vec<crate::types::ListenerCertificate>,
     /// The listener's default CA certificates. (`CaCertificates`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub ca_certificates: Vec<crate::types::CaCertificate>,
     /// Whether mutual (client certificate) authentication is on. (`CaEnabled`; example `false`.)
     pub ca_enabled: Option<bool>,
     /// The actions of the listener's default forwarding rule. (`DefaultActions`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub default_actions: Vec<crate::types::DefaultAction>,
     /// Whether responses of certain file types are compressed with Gzip. (`GzipEnabled`; example `true`.)
     pub gzip_enabled: Option<bool>,
@@ -145,8 +169,99 @@ pub struct GetListenerAttributeResponse {
     /// Settings of the X-Forwarded-* and related headers added to requests. (`XForwardedForConfig`.)
     pub x_forwarded_for_config: Option<crate::types::XForwardedForConfig>,
     /// The listener's tags. (`Tags`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tags: Vec<crate::types::Tag>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for GetListenerAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("GetListenerAttributeResponse", 21)?;
+        s.serialize_field("AclConfig", &self.acl_config)?;
+        s.serialize_field("Certificates", &self.certificates)?;
+        s.serialize_field("CaCertificates", &self.ca_certificates)?;
+        s.serialize_field("CaEnabled", &self.ca_enabled)?;
+        s.serialize_field("DefaultActions", &self.default_actions)?;
+        s.serialize_field("GzipEnabled", &self.gzip_enabled)?;
+        s.serialize_field("Http2Enabled", &self.http2_enabled)?;
+        s.serialize_field("IdleTimeout", &self.idle_timeout)?;
+        s.serialize_field("ListenerDescription", &self.listener_description)?;
+        s.serialize_field("ListenerId", &self.listener_id)?;
+        s.serialize_field("ListenerPort", &self.listener_port)?;
+        s.serialize_field("ListenerProtocol", &self.listener_protocol)?;
+        s.serialize_field("ListenerStatus", &self.listener_status)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("LogConfig", &self.log_config)?;
+        s.serialize_field("QuicConfig", &self.quic_config)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("RequestTimeout", &self.request_timeout)?;
+        s.serialize_field("SecurityPolicyId", &self.security_policy_id)?;
+        s.serialize_field("XForwardedForConfig", &self.x_forwarded_for_config)?;
+        s.serialize_field("Tags", &self.tags)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for GetListenerAttributeResponse {
+    const NAME: &'static str = "GetListenerAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "AclConfig",
+        "Certificates",
+        "CaCertificates",
+        "CaEnabled",
+        "DefaultActions",
+        "GzipEnabled",
+        "Http2Enabled",
+        "IdleTimeout",
+        "ListenerDescription",
+        "ListenerId",
+        "ListenerPort",
+        "ListenerProtocol",
+        "ListenerStatus",
+        "LoadBalancerId",
+        "LogConfig",
+        "QuicConfig",
+        "RequestId",
+        "RequestTimeout",
+        "SecurityPolicyId",
+        "XForwardedForConfig",
+        "Tags",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.acl_config),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.certificates),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.ca_certificates),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.ca_enabled),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.default_actions),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.gzip_enabled),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.http2_enabled),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.idle_timeout),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.listener_description),
+            9 => alb_runtime::wire::decode_slot(map, &mut self.listener_id),
+            10 => alb_runtime::wire::decode_slot(map, &mut self.listener_port),
+            11 => alb_runtime::wire::decode_slot(map, &mut self.listener_protocol),
+            12 => alb_runtime::wire::decode_slot(map, &mut self.listener_status),
+            13 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            14 => alb_runtime::wire::decode_slot(map, &mut self.log_config),
+            15 => alb_runtime::wire::decode_slot(map, &mut self.quic_config),
+            16 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            17 => alb_runtime::wire::decode_slot(map, &mut self.request_timeout),
+            18 => alb_runtime::wire::decode_slot(map, &mut self.security_policy_id),
+            19 => alb_runtime::wire::decode_slot(map, &mut self.x_forwarded_for_config),
+            20 => alb_runtime::wire::decode_slot(map, &mut self.tags),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetListenerAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `GetListenerAttribute`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

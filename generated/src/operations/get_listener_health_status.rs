@@ -56,9 +56,7 @@ static INPUT: Object = Object::new(
 /// Request of `GetListenerHealthStatus`: Get the health check status of a listener
 ///
 /// Build it with [`crate::Client::get_listener_health_status`] (or [`GetListenerHealthStatusRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetListenerHealthStatusRequest {
     /// ID of the listener. (`ListenerId`; required; example `lsn-o4u54y73wq7b******`; from ListListeners, CreateListener.)
@@ -71,6 +69,48 @@ pub struct GetListenerHealthStatusRequest {
     ///
     /// Note: MaxResults: the metadata types it int64; the common 32-bit page size holds every allowed value (1 to 30) and keeps one type across listings. The range 1 to 30 and the default 20 come from the parameter's text (metadata and the current official Python SDK, alibabacloud-alb20200616).
     pub max_results: Option<i32>,
+}
+impl serde::Serialize for GetListenerHealthStatusRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("GetListenerHealthStatusRequest", 4)?;
+        s.serialize_field("ListenerId", &self.listener_id)?;
+        s.serialize_field("IncludeRule", &self.include_rule)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for GetListenerHealthStatusRequest {
+    const NAME: &'static str = "GetListenerHealthStatusRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerId",
+        "IncludeRule",
+        "NextToken",
+        "MaxResults",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.listener_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.include_rule),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for GetListenerHealthStatusRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl GetListenerHealthStatusRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -111,21 +151,58 @@ impl alb_runtime::Operation for GetListenerHealthStatusRequest {
     const META: &'static alb_runtime::OperationMeta = &META;
 }
 /// Response of `GetListenerHealthStatus`: The health check results, one page of them.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetListenerHealthStatusResponse {
     /// Results for the server groups the listener forwards to. (`ListenerHealthStatus`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub listener_health_status: Vec<crate::types::ListenerHealthStatus>,
     /// Results for the server groups of the listener's forwarding rules; only when IncludeRule is `true`. (`RuleHealthStatus`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub rule_health_status: Vec<crate::types::RuleHealthStatus>,
     /// Token of the next page; empty when all results have been read. (`NextToken`; example `FFmyTO70tTpLG6I3FmYAXGKPd****`.)
     pub next_token: Option<String>,
     /// ID of the request. (`RequestId`; example `CEF72CEB-54B6-4AE8-B225-F876F******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for GetListenerHealthStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("GetListenerHealthStatusResponse", 4)?;
+        s.serialize_field("ListenerHealthStatus", &self.listener_health_status)?;
+        s.serialize_field("RuleHealthStatus", &self.rule_health_status)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for GetListenerHealthStatusResponse {
+    const NAME: &'static str = "GetListenerHealthStatusResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerHealthStatus",
+        "RuleHealthStatus",
+        "NextToken",
+        "RequestId",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.listener_health_status),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.rule_health_status),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetListenerHealthStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `GetListenerHealthStatus`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

@@ -62,13 +62,42 @@ static INPUT: Object = Object::new(
 /// Request of `GetLoadBalancerAttribute`: Get a load balancer's details
 ///
 /// Build it with [`crate::Client::get_load_balancer_attribute`] (or [`GetLoadBalancerAttributeRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetLoadBalancerAttributeRequest {
     /// The ID of the ALB instance. (`LoadBalancerId`; required; example `alb-o9ulmq5hgn68jk****`; from ListLoadBalancers, CreateLoadBalancer.)
     pub load_balancer_id: Option<String>,
+}
+impl serde::Serialize for GetLoadBalancerAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("GetLoadBalancerAttributeRequest", 1)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for GetLoadBalancerAttributeRequest {
+    const NAME: &'static str = "GetLoadBalancerAttributeRequest";
+    const FIELDS: &'static [&'static str] = &["LoadBalancerId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for GetLoadBalancerAttributeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl GetLoadBalancerAttributeRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -94,9 +123,7 @@ impl alb_runtime::Operation for GetLoadBalancerAttributeRequest {
     const META: &'static alb_runtime::OperationMeta = &META;
 }
 /// Response of `GetLoadBalancerAttribute`: The instance's configuration and state.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetLoadBalancerAttributeResponse {
     /// Where the instance's access logs go. (`AccessLogConfig`.)
@@ -112,7 +139,6 @@ pub struct GetLoadBalancerAttributeResponse {
     /// When the instance was created, in UTC, as `yyyy-MM-ddTHH:mm:ssZ` (ISO 8601). (`CreateTime`; example `2022-07-02T02:49:05Z`.)
     pub create_time: Option<String>,
     /// The instance's DNS name. (`DNSName`; example `alb-95qnr2itwu9orb****.cn-hangzhou.alb.aliyuncs.com`.)
-    #[serde(rename = "DNSName")]
     pub dns_name: Option<String>,
     /// The instance's deletion protection. (`DeletionProtectionConfig`.)
     pub deletion_protection_config: Option<crate::types::DeletionProtectionConfig>,
@@ -129,7 +155,6 @@ pub struct GetLoadBalancerAttributeResponse {
     /// The name of the instance. (`LoadBalancerName`; example `alb1`.)
     pub load_balancer_name: Option<String>,
     /// The locks on the instance, if any. (`LoadBalancerOperationLocks`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub load_balancer_operation_locks: Vec<crate::types::LoadBalancerOperationLock>,
     /// The lifecycle state of the instance. (`LoadBalancerStatus`; one of Inactive, Active, Provisioning, Configuring, CreateFailed, Deleting; example `Active`.)
     pub load_balancer_status: Option<crate::types::LoadBalancerStatus>,
@@ -144,16 +169,148 @@ pub struct GetLoadBalancerAttributeResponse {
     /// The resource group of the instance. (`ResourceGroupId`; example `rg-atstuj3rtop****`.)
     pub resource_group_id: Option<String>,
     /// The security groups the instance is in. (`SecurityGroupIds`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub security_group_ids: Vec<String>,
     /// The instance's tags. (`Tags`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tags: Vec<crate::types::Tag>,
     /// The VPC the instance is in. (`VpcId`; example `vpc-bp1b49rqrybk45nio****`.)
     pub vpc_id: Option<String>,
     /// The instance's zones (at most 10) with their vSwitches, states and addresses. (`ZoneMappings`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub zone_mappings: Vec<crate::types::ZoneMapping>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for GetLoadBalancerAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("GetLoadBalancerAttributeResponse", 24)?;
+        s.serialize_field("AccessLogConfig", &self.access_log_config)?;
+        s.serialize_field("AddressAllocatedMode", &self.address_allocated_mode)?;
+        s.serialize_field("AddressIpVersion", &self.address_ip_version)?;
+        s.serialize_field("AddressType", &self.address_type)?;
+        s.serialize_field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        s.serialize_field("CreateTime", &self.create_time)?;
+        s.serialize_field("DNSName", &self.dns_name)?;
+        s.serialize_field("DeletionProtectionConfig", &self.deletion_protection_config)?;
+        s.serialize_field("Ipv6AddressType", &self.ipv6_address_type)?;
+        s.serialize_field(
+            "LoadBalancerBillingConfig",
+            &self.load_balancer_billing_config,
+        )?;
+        s.serialize_field(
+            "LoadBalancerBussinessStatus",
+            &self.load_balancer_bussiness_status,
+        )?;
+        s.serialize_field("LoadBalancerEdition", &self.load_balancer_edition)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("LoadBalancerName", &self.load_balancer_name)?;
+        s.serialize_field(
+            "LoadBalancerOperationLocks",
+            &self.load_balancer_operation_locks,
+        )?;
+        s.serialize_field("LoadBalancerStatus", &self.load_balancer_status)?;
+        s.serialize_field(
+            "ModificationProtectionConfig",
+            &self.modification_protection_config,
+        )?;
+        s.serialize_field("RegionId", &self.region_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("ResourceGroupId", &self.resource_group_id)?;
+        s.serialize_field("SecurityGroupIds", &self.security_group_ids)?;
+        s.serialize_field("Tags", &self.tags)?;
+        s.serialize_field("VpcId", &self.vpc_id)?;
+        s.serialize_field("ZoneMappings", &self.zone_mappings)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for GetLoadBalancerAttributeResponse {
+    const NAME: &'static str = "GetLoadBalancerAttributeResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "AccessLogConfig",
+        "AddressAllocatedMode",
+        "AddressIpVersion",
+        "AddressType",
+        "BandwidthPackageId",
+        "CreateTime",
+        "DNSName",
+        "DeletionProtectionConfig",
+        "Ipv6AddressType",
+        "LoadBalancerBillingConfig",
+        "LoadBalancerBussinessStatus",
+        "LoadBalancerEdition",
+        "LoadBalancerId",
+        "LoadBalancerName",
+        "LoadBalancerOperationLocks",
+        "LoadBalancerStatus",
+        "ModificationProtectionConfig",
+        "RegionId",
+        "RequestId",
+        "ResourceGroupId",
+        "SecurityGroupIds",
+        "Tags",
+        "VpcId",
+        "ZoneMappings",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.access_log_config),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.address_allocated_mode),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.address_ip_version),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.address_type),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.bandwidth_package_id),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.create_time),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.dns_name),
+            7 => {
+                alb_runtime::wire::decode_slot(map, &mut self.deletion_protection_config)
+            }
+            8 => alb_runtime::wire::decode_slot(map, &mut self.ipv6_address_type),
+            9 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.load_balancer_billing_config,
+                )
+            }
+            10 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.load_balancer_bussiness_status,
+                )
+            }
+            11 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_edition),
+            12 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            13 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_name),
+            14 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.load_balancer_operation_locks,
+                )
+            }
+            15 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_status),
+            16 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.modification_protection_config,
+                )
+            }
+            17 => alb_runtime::wire::decode_slot(map, &mut self.region_id),
+            18 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            19 => alb_runtime::wire::decode_slot(map, &mut self.resource_group_id),
+            20 => alb_runtime::wire::decode_slot(map, &mut self.security_group_ids),
+            21 => alb_runtime::wire::decode_slot(map, &mut self.tags),
+            22 => alb_runtime::wire::decode_slot(map, &mut self.vpc_id),
+            23 => alb_runtime::wire::decode_slot(map, &mut self.zone_mappings),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetLoadBalancerAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `GetLoadBalancerAttribute`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

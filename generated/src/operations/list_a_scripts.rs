@@ -83,9 +83,7 @@ static INPUT: Object = Object::new(
 /// Request of `ListAScripts`: List AScript scripts
 ///
 /// Build it with [`crate::Client::list_a_scripts`] (or [`ListAScriptsRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAScriptsRequest {
     /// The token of the page to fetch: absent for the first page, then the `NextToken` of the previous response. The paginator fills it in. (`NextToken`; example `FFmyTO70tTpLG6I3FmYAXGKPd****`.)
@@ -95,14 +93,56 @@ pub struct ListAScriptsRequest {
     /// Note: MaxResults: the range 1-100 and the default 20 are stated in the parameter's text (metadata and the current official Python SDK); the schema gives neither.
     pub max_results: Option<i32>,
     /// Only list the scripts of these listeners, at most 20. (`ListenerIds`; at most 20 item(s); from ListListeners, CreateListener.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub listener_ids: Vec<String>,
     /// Only list the scripts with these IDs, at most 20. (`AScriptIds`; at most 20 item(s); from CreateAScripts.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub a_script_ids: Vec<String>,
     /// Only list the scripts with these names, at most 10. (`AScriptNames`; at most 10 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub a_script_names: Vec<String>,
+}
+impl serde::Serialize for ListAScriptsRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListAScriptsRequest", 5)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("ListenerIds", &self.listener_ids)?;
+        s.serialize_field("AScriptIds", &self.a_script_ids)?;
+        s.serialize_field("AScriptNames", &self.a_script_names)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListAScriptsRequest {
+    const NAME: &'static str = "ListAScriptsRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "NextToken",
+        "MaxResults",
+        "ListenerIds",
+        "AScriptIds",
+        "AScriptNames",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.listener_ids),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.a_script_ids),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.a_script_names),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListAScriptsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ListAScriptsRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -163,13 +203,10 @@ impl alb_runtime::Paginated for ListAScriptsRequest {
     }
 }
 /// Response of `ListAScripts`: One page of scripts.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAScriptsResponse {
     /// The scripts on this page. (`AScripts`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub a_scripts: Vec<crate::types::AScript>,
     /// The page size that was applied to this request. (`MaxResults`; example `50`.)
     pub max_results: Option<i32>,
@@ -179,6 +216,50 @@ pub struct ListAScriptsResponse {
     pub request_id: Option<String>,
     /// How many scripts match the request in all pages. Optional: the service may leave it out. (`TotalCount`; example `1000`.)
     pub total_count: Option<i32>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListAScriptsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListAScriptsResponse", 5)?;
+        s.serialize_field("AScripts", &self.a_scripts)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListAScriptsResponse {
+    const NAME: &'static str = "ListAScriptsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "AScripts",
+        "MaxResults",
+        "NextToken",
+        "RequestId",
+        "TotalCount",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.a_scripts),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.total_count),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListAScriptsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListAScripts`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

@@ -45,9 +45,7 @@ static INPUT: Object = Object::new(
 /// Request of `ListAclEntries`: List the entries of an access control list
 ///
 /// Build it with [`crate::Client::list_acl_entries`] (or [`ListAclEntriesRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAclEntriesRequest {
     /// Token of the page to fetch. Leave it empty for the first call; for the following ones pass the NextToken returned by the previous call. (`NextToken`; example `FFmyTO70tTpLG6I3FmYAXGKPd****`.)
@@ -56,6 +54,41 @@ pub struct ListAclEntriesRequest {
     pub max_results: Option<i32>,
     /// ID of the ACL whose entries to list. (`AclId`; required; example `acl-hp34s2h0xx1ht4nwo****`; from ListAcls, CreateAcl.)
     pub acl_id: Option<String>,
+}
+impl serde::Serialize for ListAclEntriesRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListAclEntriesRequest", 3)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("AclId", &self.acl_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListAclEntriesRequest {
+    const NAME: &'static str = "ListAclEntriesRequest";
+    const FIELDS: &'static [&'static str] = &["NextToken", "MaxResults", "AclId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.acl_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListAclEntriesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ListAclEntriesRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -106,13 +139,10 @@ impl alb_runtime::Paginated for ListAclEntriesRequest {
     }
 }
 /// Response of `ListAclEntries`: One page of the ACL's entries.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAclEntriesResponse {
     /// The entries on this page. (`AclEntries`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub acl_entries: Vec<crate::types::AclEntry>,
     /// The page size that was applied to this request. (`MaxResults`; example `50`.)
     pub max_results: Option<i32>,
@@ -122,6 +152,50 @@ pub struct ListAclEntriesResponse {
     pub request_id: Option<String>,
     /// How many entries the ACL has in all pages. (`TotalCount`; example `1000`.)
     pub total_count: Option<i32>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListAclEntriesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListAclEntriesResponse", 5)?;
+        s.serialize_field("AclEntries", &self.acl_entries)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListAclEntriesResponse {
+    const NAME: &'static str = "ListAclEntriesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "AclEntries",
+        "MaxResults",
+        "NextToken",
+        "RequestId",
+        "TotalCount",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.acl_entries),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.total_count),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListAclEntriesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListAclEntries`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

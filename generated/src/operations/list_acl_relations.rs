@@ -58,14 +58,42 @@ static INPUT: Object = Object::new(
 /// Request of `ListAclRelations`: List the listeners of access control lists
 ///
 /// Build it with [`crate::Client::list_acl_relations`] (or [`ListAclRelationsRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAclRelationsRequest {
     /// The ACLs to look up, 1 to 5 per call. (`AclIds`; required; at least 1 item(s), at most 5 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub acl_ids: Vec<String>,
+}
+impl serde::Serialize for ListAclRelationsRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListAclRelationsRequest", 1)?;
+        s.serialize_field("AclIds", &self.acl_ids)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListAclRelationsRequest {
+    const NAME: &'static str = "ListAclRelationsRequest";
+    const FIELDS: &'static [&'static str] = &["AclIds"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.acl_ids),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListAclRelationsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ListAclRelationsRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -91,16 +119,45 @@ impl alb_runtime::Operation for ListAclRelationsRequest {
     const META: &'static alb_runtime::OperationMeta = &META;
 }
 /// Response of `ListAclRelations`: The listeners of the requested ACLs.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAclRelationsResponse {
     /// One item per requested ACL, with the listeners it is associated with. (`AclRelations`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub acl_relations: Vec<crate::types::AclListenerRelation>,
     /// ID of the request. (`RequestId`; example `593B0448-D13E-4C56-AC0D-FDF0******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListAclRelationsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListAclRelationsResponse", 2)?;
+        s.serialize_field("AclRelations", &self.acl_relations)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListAclRelationsResponse {
+    const NAME: &'static str = "ListAclRelationsResponse";
+    const FIELDS: &'static [&'static str] = &["AclRelations", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.acl_relations),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListAclRelationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListAclRelations`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

@@ -82,16 +82,12 @@ static INPUT: Object = Object::new(
 /// Request of `ListAcls`: List access control lists
 ///
 /// Build it with [`crate::Client::list_acls`] (or [`ListAclsRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAclsRequest {
     /// Only return the ACLs with these IDs (at most 20). (`AclIds`; at most 20 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub acl_ids: Vec<String>,
     /// Only return the ACLs with these names (at most 10). (`AclNames`; at most 10 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub acl_names: Vec<String>,
     /// Only return the ACLs in this resource group. (`ResourceGroupId`; example `rg-atstuj3rtopty****`.)
     pub resource_group_id: Option<String>,
@@ -100,8 +96,55 @@ pub struct ListAclsRequest {
     /// Largest number of ACLs to return in one page, from 1 to 100. (`MaxResults`; >= 1, <= 100; default `20`; example `20`.)
     pub max_results: Option<i32>,
     /// Only return the ACLs that carry all of these tags. (`Tag`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
+}
+impl serde::Serialize for ListAclsRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListAclsRequest", 6)?;
+        s.serialize_field("AclIds", &self.acl_ids)?;
+        s.serialize_field("AclNames", &self.acl_names)?;
+        s.serialize_field("ResourceGroupId", &self.resource_group_id)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListAclsRequest {
+    const NAME: &'static str = "ListAclsRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "AclIds",
+        "AclNames",
+        "ResourceGroupId",
+        "NextToken",
+        "MaxResults",
+        "Tag",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.acl_ids),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.acl_names),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.resource_group_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListAclsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ListAclsRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -164,13 +207,10 @@ impl alb_runtime::Paginated for ListAclsRequest {
     }
 }
 /// Response of `ListAcls`: One page of ACLs.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAclsResponse {
     /// The ACLs on this page. (`Acls`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub acls: Vec<crate::types::Acl>,
     /// The page size that was applied to this request. (`MaxResults`; example `20`.)
     pub max_results: Option<i32>,
@@ -180,6 +220,50 @@ pub struct ListAclsResponse {
     pub request_id: Option<String>,
     /// How many ACLs match the request in all pages. (`TotalCount`; example `10`.)
     pub total_count: Option<i32>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListAclsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListAclsResponse", 5)?;
+        s.serialize_field("Acls", &self.acls)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListAclsResponse {
+    const NAME: &'static str = "ListAclsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Acls",
+        "MaxResults",
+        "NextToken",
+        "RequestId",
+        "TotalCount",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.acls),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.total_count),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListAclsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListAcls`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

@@ -64,20 +64,16 @@ static INPUT: Object = Object::new(
 /// Request of `ListAsynJobs`: List asynchronous jobs
 ///
 /// Build it with [`crate::Client::list_asyn_jobs`] (or [`ListAsynJobsRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAsynJobsRequest {
     /// Return only these jobs. (`JobIds`; at most 10 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub job_ids: Vec<String>,
     /// Return only jobs on this kind of resource: loadbalancer, listener, rule, acl, securitypolicy or servergroup. (`ResourceType`; example `loadbalancer`.)
     ///
     /// Note: Left a string rather than an enum: the documentation lists six values, and a filter value the service adds later must still be sendable. The response's `Job.ResourceType` is an enum with an Unknown variant.
     pub resource_type: Option<String>,
     /// Return only jobs on these resources. (`ResourceIds`; at most 10 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub resource_ids: Vec<String>,
     /// Return only jobs started by this operation. (`ApiName`; example `CreateLoadBalancer`.)
     pub api_name: Option<String>,
@@ -91,6 +87,60 @@ pub struct ListAsynJobsRequest {
     ///
     /// Note: The metadata types it int64 here and int32 elsewhere; the common 32-bit page size holds every allowed value (1 to 100) and keeps one type across listings.
     pub max_results: Option<i32>,
+}
+impl serde::Serialize for ListAsynJobsRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListAsynJobsRequest", 8)?;
+        s.serialize_field("JobIds", &self.job_ids)?;
+        s.serialize_field("ResourceType", &self.resource_type)?;
+        s.serialize_field("ResourceIds", &self.resource_ids)?;
+        s.serialize_field("ApiName", &self.api_name)?;
+        s.serialize_field("BeginTime", &self.begin_time)?;
+        s.serialize_field("EndTime", &self.end_time)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListAsynJobsRequest {
+    const NAME: &'static str = "ListAsynJobsRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "JobIds",
+        "ResourceType",
+        "ResourceIds",
+        "ApiName",
+        "BeginTime",
+        "EndTime",
+        "NextToken",
+        "MaxResults",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_ids),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.resource_type),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.resource_ids),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.api_name),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.begin_time),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.end_time),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListAsynJobsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ListAsynJobsRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -166,15 +216,12 @@ impl alb_runtime::Paginated for ListAsynJobsRequest {
     }
 }
 /// Response of `ListAsynJobs`: The answer to ListAsynJobs.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAsynJobsResponse {
     /// The request ID. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF3******`.)
     pub request_id: Option<String>,
     /// The jobs of this page. (`Jobs`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub jobs: Vec<crate::types::Job>,
     /// The page size used. (`MaxResults`; example `10`.)
     pub max_results: Option<i64>,
@@ -182,6 +229,50 @@ pub struct ListAsynJobsResponse {
     pub next_token: Option<String>,
     /// The number of jobs that match. (`TotalCount`; example `1000`.)
     pub total_count: Option<i64>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListAsynJobsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListAsynJobsResponse", 5)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("Jobs", &self.jobs)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListAsynJobsResponse {
+    const NAME: &'static str = "ListAsynJobsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+        "Jobs",
+        "MaxResults",
+        "NextToken",
+        "TotalCount",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.jobs),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.total_count),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListAsynJobsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListAsynJobs`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

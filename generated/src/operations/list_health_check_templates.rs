@@ -82,9 +82,7 @@ static INPUT: Object = Object::new(
 /// Request of `ListHealthCheckTemplates`: List health check templates
 ///
 /// Build it with [`crate::Client::list_health_check_templates`] (or [`ListHealthCheckTemplatesRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListHealthCheckTemplatesRequest {
     /// Token of the page to fetch. Leave it empty for the first call; for the following ones pass the NextToken returned by the previous call. (`NextToken`; example `FFmyTO70tTpLG6I3FmYAXGKPd****`.)
@@ -92,20 +90,73 @@ pub struct ListHealthCheckTemplatesRequest {
     /// Largest number of entries to return in one page, from 1 to 100. (`MaxResults`; >= 1, <= 100; default `20`; example `20`.)
     pub max_results: Option<i32>,
     /// Only return the templates with these IDs (at most 20). (`HealthCheckTemplateIds`; at most 20 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub health_check_template_ids: Vec<String>,
     /// Only return the templates with these names. The schema allows 20; the 2024 text of each item says at most 10. (`HealthCheckTemplateNames`; at most 20 item(s).)
     ///
     /// Note: HealthCheckTemplateNames: at most 20 as the metadata schema allows; the item text's "at most 10" may be what the service enforces, but the client does not refuse what the schema accepts. The current official Python SDK (alibabacloud-alb20200616) states no limit.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub health_check_template_names: Vec<String>,
     /// Only return the templates of this resource group. (`ResourceGroupId`; example `rg-atstuj3rtop****`.)
     ///
     /// Note: ResourceGroupId: from the current official Python SDK (alibabacloud-alb20200616); the 2024 metadata lacks it.
     pub resource_group_id: Option<String>,
     /// Only return templates that carry all of these tags. (`Tag`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
+}
+impl serde::Serialize for ListHealthCheckTemplatesRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListHealthCheckTemplatesRequest", 6)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("HealthCheckTemplateIds", &self.health_check_template_ids)?;
+        s.serialize_field(
+            "HealthCheckTemplateNames",
+            &self.health_check_template_names,
+        )?;
+        s.serialize_field("ResourceGroupId", &self.resource_group_id)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListHealthCheckTemplatesRequest {
+    const NAME: &'static str = "ListHealthCheckTemplatesRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "NextToken",
+        "MaxResults",
+        "HealthCheckTemplateIds",
+        "HealthCheckTemplateNames",
+        "ResourceGroupId",
+        "Tag",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.health_check_template_ids),
+            3 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.health_check_template_names,
+                )
+            }
+            4 => alb_runtime::wire::decode_slot(map, &mut self.resource_group_id),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListHealthCheckTemplatesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ListHealthCheckTemplatesRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -173,13 +224,10 @@ impl alb_runtime::Paginated for ListHealthCheckTemplatesRequest {
     }
 }
 /// Response of `ListHealthCheckTemplates`: One page of health check templates.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListHealthCheckTemplatesResponse {
     /// The templates on this page. (`HealthCheckTemplates`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub health_check_templates: Vec<crate::types::HealthCheckTemplate>,
     /// The page size that was applied to this request. (`MaxResults`; example `50`.)
     pub max_results: Option<i32>,
@@ -189,6 +237,50 @@ pub struct ListHealthCheckTemplatesResponse {
     pub request_id: Option<String>,
     /// How many templates match the request in all pages. (`TotalCount`; example `1000`.)
     pub total_count: Option<i32>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListHealthCheckTemplatesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListHealthCheckTemplatesResponse", 5)?;
+        s.serialize_field("HealthCheckTemplates", &self.health_check_templates)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListHealthCheckTemplatesResponse {
+    const NAME: &'static str = "ListHealthCheckTemplatesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "HealthCheckTemplates",
+        "MaxResults",
+        "NextToken",
+        "RequestId",
+        "TotalCount",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.health_check_templates),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.total_count),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListHealthCheckTemplatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListHealthCheckTemplates`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

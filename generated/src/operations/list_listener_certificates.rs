@@ -63,9 +63,7 @@ static INPUT: Object = Object::new(
 /// Request of `ListListenerCertificates`: List the certificates of a listener
 ///
 /// Build it with [`crate::Client::list_listener_certificates`] (or [`ListListenerCertificatesRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListListenerCertificatesRequest {
     /// Token of the page to fetch. Leave it empty for the first call; for the following ones pass the NextToken returned by the previous call. (`NextToken`; example `FFmyTO70tTpLG6I3FmYAXGKPd****`.)
@@ -77,8 +75,52 @@ pub struct ListListenerCertificatesRequest {
     /// Only return certificates of this kind: `Ca` for CA certificates, `Server` for server certificates. (`CertificateType`; one of Ca, Server; example `Server`.)
     pub certificate_type: Option<crate::types::CertificateType>,
     /// Only return the certificates with these IDs. (`CertificateIds`; at least 1 item(s), at most 20 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub certificate_ids: Vec<String>,
+}
+impl serde::Serialize for ListListenerCertificatesRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListListenerCertificatesRequest", 5)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("ListenerId", &self.listener_id)?;
+        s.serialize_field("CertificateType", &self.certificate_type)?;
+        s.serialize_field("CertificateIds", &self.certificate_ids)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListListenerCertificatesRequest {
+    const NAME: &'static str = "ListListenerCertificatesRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "NextToken",
+        "MaxResults",
+        "ListenerId",
+        "CertificateType",
+        "CertificateIds",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.listener_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.certificate_type),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.certificate_ids),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListListenerCertificatesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ListListenerCertificatesRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -144,9 +186,7 @@ impl alb_runtime::Paginated for ListListenerCertificatesRequest {
     }
 }
 /// Response of `ListListenerCertificates`: One page of the listener's certificates.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListListenerCertificatesResponse {
     /// The page size that was applied to this request. (`MaxResults`; example `50`.)
@@ -158,8 +198,51 @@ pub struct ListListenerCertificatesResponse {
     /// How many entries match the request in all pages. (`TotalCount`; example `1000`.)
     pub total_count: Option<i32>,
     /// The certificates on this page. (`Certificates`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub certificates: Vec<crate::types::ListenerCertificate>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListListenerCertificatesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListListenerCertificatesResponse", 5)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("Certificates", &self.certificates)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListListenerCertificatesResponse {
+    const NAME: &'static str = "ListListenerCertificatesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "MaxResults",
+        "NextToken",
+        "RequestId",
+        "TotalCount",
+        "Certificates",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.total_count),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.certificates),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListListenerCertificatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListListenerCertificates`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

@@ -96,9 +96,7 @@ static INPUT: Object = Object::new(
 /// Request of `ListListeners`: List listeners
 ///
 /// Build it with [`crate::Client::list_listeners`] (or [`ListListenersRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListListenersRequest {
     /// Token of the page to fetch. Leave it empty for the first call; for the following ones pass the NextToken returned by the previous call. (`NextToken`; example `FFmyTO70tTpLG6I3FmYAXGKPd****`.)
@@ -108,18 +106,63 @@ pub struct ListListenersRequest {
     /// Only return the listeners with these IDs (at most 20). (`ListenerIds`; at least 1 item(s), at most 20 item(s).)
     ///
     /// Note: ListenerIds: at most 20, as the current official Python SDK (alibabacloud-alb20200616 1.3.3) documents ("A maximum of 20 instance IDs are supported") and the metadata's text says; the 2024 schema's 21 looks like an off-by-one.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub listener_ids: Vec<String>,
     /// Only return the listeners of these ALB instances (at most 20). (`LoadBalancerIds`; at least 1 item(s), at most 20 item(s).)
     ///
     /// Note: The schema allows up to 21 items while the text says at most 20 instance IDs. LoadBalancerIds: at most 20, as the current official Python SDK (alibabacloud-alb20200616 1.3.3) documents; the 2024 schema's 21 looks like an off-by-one.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub load_balancer_ids: Vec<String>,
     /// Only return listeners of this protocol. (`ListenerProtocol`; one of HTTP, HTTPS, QUIC; example `HTTP`.)
     pub listener_protocol: Option<crate::types::ListenerProtocol>,
     /// Only return listeners that carry all of these tags. (`Tag`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
+}
+impl serde::Serialize for ListListenersRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListListenersRequest", 6)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("ListenerIds", &self.listener_ids)?;
+        s.serialize_field("LoadBalancerIds", &self.load_balancer_ids)?;
+        s.serialize_field("ListenerProtocol", &self.listener_protocol)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListListenersRequest {
+    const NAME: &'static str = "ListListenersRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "NextToken",
+        "MaxResults",
+        "ListenerIds",
+        "LoadBalancerIds",
+        "ListenerProtocol",
+        "Tag",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.listener_ids),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_ids),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.listener_protocol),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListListenersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ListListenersRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -188,13 +231,10 @@ impl alb_runtime::Paginated for ListListenersRequest {
     }
 }
 /// Response of `ListListeners`: One page of listeners.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListListenersResponse {
     /// The listeners on this page. (`Listeners`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub listeners: Vec<crate::types::Listener>,
     /// The page size that was applied to this request. (`MaxResults`; example `50`.)
     pub max_results: Option<i32>,
@@ -204,6 +244,50 @@ pub struct ListListenersResponse {
     pub request_id: Option<String>,
     /// How many listeners match the request in all pages. (`TotalCount`; example `1000`.)
     pub total_count: Option<i32>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListListenersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListListenersResponse", 5)?;
+        s.serialize_field("Listeners", &self.listeners)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListListenersResponse {
+    const NAME: &'static str = "ListListenersResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Listeners",
+        "MaxResults",
+        "NextToken",
+        "RequestId",
+        "TotalCount",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.listeners),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.total_count),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListListenersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListListeners`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

@@ -136,9 +136,7 @@ static INPUT: Object = Object::new(
 /// Request of `ListLoadBalancers`: List load balancers
 ///
 /// Build it with [`crate::Client::list_load_balancers`] (or [`ListLoadBalancersRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListLoadBalancersRequest {
     /// Token of the page to fetch. Leave it empty for the first call; for the following ones pass the NextToken returned by the previous call. (`NextToken`; example `FFmyTO70tTpLG6I3FmYAXGKPd****`.)
@@ -154,22 +152,18 @@ pub struct ListLoadBalancersRequest {
     /// Only return the instances with these IDs (at most 20). (`LoadBalancerIds`; at least 1 item(s), at most 20 item(s).)
     ///
     /// Note: LoadBalancerIds: at most 20, as the metadata's text and the current official Python SDK (alibabacloud-alb20200616 1.3.3) say; the 2024 schema's 21 looks like an off-by-one.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub load_balancer_ids: Vec<String>,
     /// Only return the instances with these names (at most 10). (`LoadBalancerNames`; at least 1 item(s), at most 10 item(s), each item length >= 2, length <= 128.)
     ///
     /// Note: LoadBalancerNames: at most 10, as the metadata's text and the current official Python SDK (alibabacloud-alb20200616 1.3.3) say; the 2024 schema's 11 looks like an off-by-one. Each name keeps only the length of the naming rule (2 to 128): the character rules have changed over time (the SDK now allows a leading digit and spaces), and a filter must accept every name an instance may have.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub load_balancer_names: Vec<String>,
     /// Only return the instances in these VPCs (at most 10). (`VpcIds`; at least 1 item(s), at most 10 item(s).)
     ///
     /// Note: VpcIds: at most 10, as the metadata's text and the current official Python SDK (alibabacloud-alb20200616 1.3.3) say; the 2024 schema's 11 looks like an off-by-one.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub vpc_ids: Vec<String>,
     /// Only return instances that carry all of these tags (at most 20). A tag key, once given, must not be empty; a value may be. (`Tag`; at least 1 item(s), at most 20 item(s).)
     ///
     /// Note: Tag: at most 20, as the metadata's text says ("up to 20 tag keys"); the 2024 schema's 21 looks like an off-by-one. The text limits keys to 64 characters here; the shared Tag shape allows 128, which is never stricter than the service.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
     /// Only return instances with this IPv4 network type. (`AddressType`; one of Internet, Intranet; example `Intranet`.)
     pub address_type: Option<crate::types::LoadBalancerAddressType>,
@@ -182,8 +176,90 @@ pub struct ListLoadBalancersRequest {
     /// Only return instances with this IPv6 network type. (`Ipv6AddressType`; one of Internet, Intranet; example `Intranet`.)
     pub ipv6_address_type: Option<crate::types::LoadBalancerAddressType>,
     /// Only return the instance with this DNS name. (`DNSName`; example `alb-95qnr2itwu9orb****.cn-hangzhou.alb.aliyuncs.com`.)
-    #[serde(rename = "DNSName")]
     pub dns_name: Option<String>,
+}
+impl serde::Serialize for ListLoadBalancersRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListLoadBalancersRequest", 15)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("ZoneId", &self.zone_id)?;
+        s.serialize_field("LoadBalancerStatus", &self.load_balancer_status)?;
+        s.serialize_field(
+            "LoadBalancerBussinessStatus",
+            &self.load_balancer_bussiness_status,
+        )?;
+        s.serialize_field("LoadBalancerIds", &self.load_balancer_ids)?;
+        s.serialize_field("LoadBalancerNames", &self.load_balancer_names)?;
+        s.serialize_field("VpcIds", &self.vpc_ids)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.serialize_field("AddressType", &self.address_type)?;
+        s.serialize_field("PayType", &self.pay_type)?;
+        s.serialize_field("ResourceGroupId", &self.resource_group_id)?;
+        s.serialize_field("AddressIpVersion", &self.address_ip_version)?;
+        s.serialize_field("Ipv6AddressType", &self.ipv6_address_type)?;
+        s.serialize_field("DNSName", &self.dns_name)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListLoadBalancersRequest {
+    const NAME: &'static str = "ListLoadBalancersRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "NextToken",
+        "MaxResults",
+        "ZoneId",
+        "LoadBalancerStatus",
+        "LoadBalancerBussinessStatus",
+        "LoadBalancerIds",
+        "LoadBalancerNames",
+        "VpcIds",
+        "Tag",
+        "AddressType",
+        "PayType",
+        "ResourceGroupId",
+        "AddressIpVersion",
+        "Ipv6AddressType",
+        "DNSName",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.zone_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_status),
+            4 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.load_balancer_bussiness_status,
+                )
+            }
+            5 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_ids),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_names),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.vpc_ids),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            9 => alb_runtime::wire::decode_slot(map, &mut self.address_type),
+            10 => alb_runtime::wire::decode_slot(map, &mut self.pay_type),
+            11 => alb_runtime::wire::decode_slot(map, &mut self.resource_group_id),
+            12 => alb_runtime::wire::decode_slot(map, &mut self.address_ip_version),
+            13 => alb_runtime::wire::decode_slot(map, &mut self.ipv6_address_type),
+            14 => alb_runtime::wire::decode_slot(map, &mut self.dns_name),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListLoadBalancersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ListLoadBalancersRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -309,13 +385,10 @@ impl alb_runtime::Paginated for ListLoadBalancersRequest {
     }
 }
 /// Response of `ListLoadBalancers`: One page of load balancers.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListLoadBalancersResponse {
     /// The instances on this page. (`LoadBalancers`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub load_balancers: Vec<crate::types::LoadBalancer>,
     /// The page size that was applied to this request. (`MaxResults`; example `20`.)
     pub max_results: Option<i32>,
@@ -325,6 +398,50 @@ pub struct ListLoadBalancersResponse {
     pub request_id: Option<String>,
     /// How many instances match the request in all pages. (`TotalCount`; example `100`.)
     pub total_count: Option<i32>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListLoadBalancersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListLoadBalancersResponse", 5)?;
+        s.serialize_field("LoadBalancers", &self.load_balancers)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListLoadBalancersResponse {
+    const NAME: &'static str = "ListLoadBalancersResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancers",
+        "MaxResults",
+        "NextToken",
+        "RequestId",
+        "TotalCount",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.load_balancers),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.total_count),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListLoadBalancersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListLoadBalancers`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

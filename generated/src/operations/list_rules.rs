@@ -127,9 +127,7 @@ static INPUT: Object = Object::new(
 /// Request of `ListRules`: List forwarding rules
 ///
 /// Build it with [`crate::Client::list_rules`] (or [`ListRulesRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListRulesRequest {
     /// Token of the page to fetch. Leave it empty for the first call; for the following ones pass the NextToken returned by the previous call. (`NextToken`; example `FFmyTO70tTpLG6I3FmYAXGKPd****`.)
@@ -137,21 +135,68 @@ pub struct ListRulesRequest {
     /// Largest number of entries to return in one page, from 1 to 100. (`MaxResults`; >= 1, <= 100; default `20`; example `20`.)
     pub max_results: Option<i32>,
     /// Only return the rules with these IDs (at most 20). (`RuleIds`; at least 1 item(s), at most 20 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub rule_ids: Vec<String>,
     /// Only return the rules of these listeners (at most 20). (`ListenerIds`; at most 20 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub listener_ids: Vec<String>,
     /// Only return the rules of these ALB instances (at most 20). (`LoadBalancerIds`; at most 20 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub load_balancer_ids: Vec<String>,
     /// Only return the rules of this direction; `Request` by default, so `Response` rules are only returned when asked for. (`Direction`; one of Request, Response; default `Request`; example `Request`.)
     ///
     /// Note: Direction: the texts (metadata and the current official Python SDK, alibabacloud-alb20200616 1.3.3) give Request as the default, which is read as a filter applied when the parameter is left out; Alibaba's Terraform provider passes the rule's Direction whenever it looks a rule up, which agrees.
     pub direction: Option<crate::types::RuleDirection>,
     /// Only return rules that carry all of these tags (at most 20). (`Tag`; at most 20 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
+}
+impl serde::Serialize for ListRulesRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListRulesRequest", 7)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("RuleIds", &self.rule_ids)?;
+        s.serialize_field("ListenerIds", &self.listener_ids)?;
+        s.serialize_field("LoadBalancerIds", &self.load_balancer_ids)?;
+        s.serialize_field("Direction", &self.direction)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListRulesRequest {
+    const NAME: &'static str = "ListRulesRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "NextToken",
+        "MaxResults",
+        "RuleIds",
+        "ListenerIds",
+        "LoadBalancerIds",
+        "Direction",
+        "Tag",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.rule_ids),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.listener_ids),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_ids),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.direction),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListRulesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ListRulesRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -219,13 +264,10 @@ impl alb_runtime::Paginated for ListRulesRequest {
     }
 }
 /// Response of `ListRules`: One page of forwarding rules.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListRulesResponse {
     /// The rules on this page. (`Rules`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub rules: Vec<crate::types::Rule>,
     /// The page size that was applied to this request. (`MaxResults`; example `50`.)
     pub max_results: Option<i32>,
@@ -235,6 +277,50 @@ pub struct ListRulesResponse {
     pub request_id: Option<String>,
     /// How many rules match the request in all pages. (`TotalCount`; example `1000`.)
     pub total_count: Option<i32>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListRulesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListRulesResponse", 5)?;
+        s.serialize_field("Rules", &self.rules)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListRulesResponse {
+    const NAME: &'static str = "ListRulesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Rules",
+        "MaxResults",
+        "NextToken",
+        "RequestId",
+        "TotalCount",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.rules),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.total_count),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListRules`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

@@ -80,9 +80,7 @@ static INPUT: Object = Object::new(
 /// Request of `ListSecurityPolicies`: List custom security policies
 ///
 /// Build it with [`crate::Client::list_security_policies`] (or [`ListSecurityPoliciesRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListSecurityPoliciesRequest {
     /// Token of the page to fetch. Leave it empty for the first call; for the following ones pass the NextToken returned by the previous call. (`NextToken`; example `FFmyTO70tTpLG6I3FmYAXGKPd****`.)
@@ -90,16 +88,61 @@ pub struct ListSecurityPoliciesRequest {
     /// Largest number of entries to return in one page, from 1 to 100. (`MaxResults`; >= 1, <= 100; default `20`; example `20`.)
     pub max_results: Option<i32>,
     /// Only return the policies with these IDs (at most 20). (`SecurityPolicyIds`; at least 1 item(s), at most 20 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub security_policy_ids: Vec<String>,
     /// Only return the policies with these names (at most 10). (`SecurityPolicyNames`; at least 1 item(s), at most 10 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub security_policy_names: Vec<String>,
     /// Only return the policies of this resource group. (`ResourceGroupId`; example `rg-atstuj3rtop****`.)
     pub resource_group_id: Option<String>,
     /// Only return policies that carry all of these tags. (`Tag`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
+}
+impl serde::Serialize for ListSecurityPoliciesRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListSecurityPoliciesRequest", 6)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("SecurityPolicyIds", &self.security_policy_ids)?;
+        s.serialize_field("SecurityPolicyNames", &self.security_policy_names)?;
+        s.serialize_field("ResourceGroupId", &self.resource_group_id)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListSecurityPoliciesRequest {
+    const NAME: &'static str = "ListSecurityPoliciesRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "NextToken",
+        "MaxResults",
+        "SecurityPolicyIds",
+        "SecurityPolicyNames",
+        "ResourceGroupId",
+        "Tag",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.security_policy_ids),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.security_policy_names),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.resource_group_id),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListSecurityPoliciesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ListSecurityPoliciesRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -167,13 +210,10 @@ impl alb_runtime::Paginated for ListSecurityPoliciesRequest {
     }
 }
 /// Response of `ListSecurityPolicies`: One page of custom security policies.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListSecurityPoliciesResponse {
     /// The policies on this page. (`SecurityPolicies`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub security_policies: Vec<crate::types::SecurityPolicy>,
     /// The page size that was applied to this request. (`MaxResults`; example `50`.)
     pub max_results: Option<i32>,
@@ -183,6 +223,50 @@ pub struct ListSecurityPoliciesResponse {
     pub request_id: Option<String>,
     /// How many policies match the request in all pages. (`TotalCount`; example `1000`.)
     pub total_count: Option<i32>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListSecurityPoliciesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListSecurityPoliciesResponse", 5)?;
+        s.serialize_field("SecurityPolicies", &self.security_policies)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListSecurityPoliciesResponse {
+    const NAME: &'static str = "ListSecurityPoliciesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "SecurityPolicies",
+        "MaxResults",
+        "NextToken",
+        "RequestId",
+        "TotalCount",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.security_policies),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.total_count),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSecurityPoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListSecurityPolicies`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

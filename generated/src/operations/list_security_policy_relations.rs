@@ -57,14 +57,42 @@ static INPUT: Object = Object::new(
 /// Request of `ListSecurityPolicyRelations`: List the listeners that use security policies
 ///
 /// Build it with [`crate::Client::list_security_policy_relations`] (or [`ListSecurityPolicyRelationsRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListSecurityPolicyRelationsRequest {
     /// The security policies to look up (1 to 5). (`SecurityPolicyIds`; required; at least 1 item(s), at most 5 item(s); from ListSecurityPolicies, CreateSecurityPolicy.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub security_policy_ids: Vec<String>,
+}
+impl serde::Serialize for ListSecurityPolicyRelationsRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListSecurityPolicyRelationsRequest", 1)?;
+        s.serialize_field("SecurityPolicyIds", &self.security_policy_ids)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListSecurityPolicyRelationsRequest {
+    const NAME: &'static str = "ListSecurityPolicyRelationsRequest";
+    const FIELDS: &'static [&'static str] = &["SecurityPolicyIds"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.security_policy_ids),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListSecurityPolicyRelationsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ListSecurityPolicyRelationsRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -90,16 +118,45 @@ impl alb_runtime::Operation for ListSecurityPolicyRelationsRequest {
     const META: &'static alb_runtime::OperationMeta = &META;
 }
 /// Response of `ListSecurityPolicyRelations`: The policies and the listeners that use them.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListSecurityPolicyRelationsResponse {
     /// ID of the request. (`RequestId`; example `593B0448-D13E-4C56-AC0D-FDF******`.)
     pub request_id: Option<String>,
     /// One entry per requested policy, with the listeners that use it. (The wire name is misspelled by the service.) (`SecrityPolicyRelations`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub secrity_policy_relations: Vec<crate::types::SecurityPolicyRelation>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListSecurityPolicyRelationsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListSecurityPolicyRelationsResponse", 2)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("SecrityPolicyRelations", &self.secrity_policy_relations)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListSecurityPolicyRelationsResponse {
+    const NAME: &'static str = "ListSecurityPolicyRelationsResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId", "SecrityPolicyRelations"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.secrity_policy_relations),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSecurityPolicyRelationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListSecurityPolicyRelations`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

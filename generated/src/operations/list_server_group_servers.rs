@@ -73,20 +73,16 @@ static INPUT: Object = Object::new(
 /// Request of `ListServerGroupServers`: List the backend servers of server groups
 ///
 /// Build it with [`crate::Client::list_server_group_servers`] (or [`ListServerGroupServersRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListServerGroupServersRequest {
     /// Only return the servers of this server group. (`ServerGroupId`; example `sgp-cb25e2i2vr******`; from ListServerGroups, CreateServerGroup.)
     pub server_group_id: Option<String>,
     /// Only return these servers (1 to 20 IDs): ECS instance, ENI or ECI IDs in Instance server groups, IP addresses in Ip server groups, function ARNs in Fc server groups. (`ServerIds`; at least 1 item(s), at most 20 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub server_ids: Vec<String>,
     /// Only return the servers of server groups that carry all of these tags (at most 10). (`Tag`; at most 10 item(s).)
     ///
     /// Note: Tag: at most 10, from the text of the metadata and of the official Python SDK (alibabacloud-alb20200616); the schema gives no limit. The SDK limits a filter's tag key to 64 characters; the shared Tag shape allows 128, which is not stricter than the service.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
     /// Token of the page to fetch. Leave it empty for the first call; for the following ones pass the NextToken returned by the previous call. (`NextToken`; example `FFmyTO70tTpLG6I3FmYAXGKPd****`.)
     pub next_token: Option<String>,
@@ -94,6 +90,51 @@ pub struct ListServerGroupServersRequest {
     ///
     /// Note: MaxResults: 1 to 100 as the official Python SDK (alibabacloud-alb20200616, newer) documents; the 2024 metadata said 1 to 1000.
     pub max_results: Option<i32>,
+}
+impl serde::Serialize for ListServerGroupServersRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListServerGroupServersRequest", 5)?;
+        s.serialize_field("ServerGroupId", &self.server_group_id)?;
+        s.serialize_field("ServerIds", &self.server_ids)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListServerGroupServersRequest {
+    const NAME: &'static str = "ListServerGroupServersRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ServerGroupId",
+        "ServerIds",
+        "Tag",
+        "NextToken",
+        "MaxResults",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.server_group_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.server_ids),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListServerGroupServersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ListServerGroupServersRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -156,13 +197,10 @@ impl alb_runtime::Paginated for ListServerGroupServersRequest {
     }
 }
 /// Response of `ListServerGroupServers`: One page of backend servers.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListServerGroupServersResponse {
     /// The backend servers on this page. (`Servers`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub servers: Vec<crate::types::BackendServer>,
     /// The page size that was applied to this request. (`MaxResults`; example `50`.)
     pub max_results: Option<i32>,
@@ -172,6 +210,50 @@ pub struct ListServerGroupServersResponse {
     pub request_id: Option<String>,
     /// How many servers match the request in all pages. (`TotalCount`; example `3`.)
     pub total_count: Option<i32>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListServerGroupServersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListServerGroupServersResponse", 5)?;
+        s.serialize_field("Servers", &self.servers)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListServerGroupServersResponse {
+    const NAME: &'static str = "ListServerGroupServersResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Servers",
+        "MaxResults",
+        "NextToken",
+        "RequestId",
+        "TotalCount",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.servers),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.total_count),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServerGroupServersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListServerGroupServers`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

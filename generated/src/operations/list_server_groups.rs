@@ -98,16 +98,12 @@ static INPUT: Object = Object::new(
 /// Request of `ListServerGroups`: List server groups
 ///
 /// Build it with [`crate::Client::list_server_groups`] (or [`ListServerGroupsRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListServerGroupsRequest {
     /// Only return the server groups with these IDs (at most 20). (`ServerGroupIds`; at most 20 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub server_group_ids: Vec<String>,
     /// Only return the server groups with these names (at most 10). (`ServerGroupNames`; at most 10 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub server_group_names: Vec<String>,
     /// Only return server groups of this type; all types when omitted. (`ServerGroupType`; one of Instance, Ip, Fc; example `Instance`.)
     pub server_group_type: Option<crate::types::ServerGroupType>,
@@ -118,12 +114,65 @@ pub struct ListServerGroupsRequest {
     /// Only return server groups that carry all of these tags (at most 10). (`Tag`; at most 10 item(s).)
     ///
     /// Note: Tag: at most 10, from the text of the metadata and of the official Python SDK (alibabacloud-alb20200616); the schema gives no limit. The SDK limits a filter's tag key to 64 characters; the shared Tag shape allows 128, which is not stricter than the service.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
     /// Token of the page to fetch. Leave it empty for the first call; for the following ones pass the NextToken returned by the previous call. (`NextToken`; example `FFmyTO70tTpLG6I3FmYAXGKPd****`.)
     pub next_token: Option<String>,
     /// Largest number of entries to return in one page, from 1 to 100. (`MaxResults`; >= 1, <= 100; default `20`; example `20`.)
     pub max_results: Option<i32>,
+}
+impl serde::Serialize for ListServerGroupsRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListServerGroupsRequest", 8)?;
+        s.serialize_field("ServerGroupIds", &self.server_group_ids)?;
+        s.serialize_field("ServerGroupNames", &self.server_group_names)?;
+        s.serialize_field("ServerGroupType", &self.server_group_type)?;
+        s.serialize_field("VpcId", &self.vpc_id)?;
+        s.serialize_field("ResourceGroupId", &self.resource_group_id)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListServerGroupsRequest {
+    const NAME: &'static str = "ListServerGroupsRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ServerGroupIds",
+        "ServerGroupNames",
+        "ServerGroupType",
+        "VpcId",
+        "ResourceGroupId",
+        "Tag",
+        "NextToken",
+        "MaxResults",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.server_group_ids),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.server_group_names),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.server_group_type),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.vpc_id),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.resource_group_id),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListServerGroupsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ListServerGroupsRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -202,13 +251,10 @@ impl alb_runtime::Paginated for ListServerGroupsRequest {
     }
 }
 /// Response of `ListServerGroups`: One page of server groups.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListServerGroupsResponse {
     /// The server groups on this page. (`ServerGroups`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub server_groups: Vec<crate::types::ServerGroup>,
     /// The page size that was applied to this request. (`MaxResults`; example `50`.)
     pub max_results: Option<i32>,
@@ -218,6 +264,50 @@ pub struct ListServerGroupsResponse {
     pub request_id: Option<String>,
     /// How many server groups match the request in all pages. (`TotalCount`; example `1000`.)
     pub total_count: Option<i32>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListServerGroupsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListServerGroupsResponse", 5)?;
+        s.serialize_field("ServerGroups", &self.server_groups)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListServerGroupsResponse {
+    const NAME: &'static str = "ListServerGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ServerGroups",
+        "MaxResults",
+        "NextToken",
+        "RequestId",
+        "TotalCount",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.server_groups),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.total_count),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServerGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListServerGroups`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

@@ -38,11 +38,38 @@ static INPUT: Object = Object::new("ListSystemSecurityPoliciesRequest", &[]);
 /// Request of `ListSystemSecurityPolicies`: List system security policies
 ///
 /// Build it with [`crate::Client::list_system_security_policies`] (or [`ListSystemSecurityPoliciesRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListSystemSecurityPoliciesRequest {}
+impl serde::Serialize for ListSystemSecurityPoliciesRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListSystemSecurityPoliciesRequest", 0)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListSystemSecurityPoliciesRequest {
+    const NAME: &'static str = "ListSystemSecurityPoliciesRequest";
+    const FIELDS: &'static [&'static str] = &[];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListSystemSecurityPoliciesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
+}
 impl ListSystemSecurityPoliciesRequest {
     /// A builder for this request (without a client: `build()` it).
     pub fn builder() -> ListSystemSecurityPoliciesRequestBuilder {
@@ -61,9 +88,7 @@ impl alb_runtime::Operation for ListSystemSecurityPoliciesRequest {
     const META: &'static alb_runtime::OperationMeta = &META;
 }
 /// Response of `ListSystemSecurityPolicies`: The system security policies.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListSystemSecurityPoliciesResponse {
     /// ID of the request. (`RequestId`; example `593B0448-D13E-4C56-AC0D-FDF0F******`.)
@@ -71,8 +96,39 @@ pub struct ListSystemSecurityPoliciesResponse {
     /// The system policies. Each item has only SecurityPolicyId, TLSVersions and Ciphers; the other fields of `SecurityPolicy` belong to custom policies. (`SecurityPolicies`.)
     ///
     /// Note: SecurityPolicyName, SecurityPolicyStatus, ResourceGroupId and Tags come with the shared SecurityPolicy shape but are neither in the 2024 metadata nor in the official Python SDK (alibabacloud-alb20200616) for this operation: they belong to custom policies and stay empty here.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub security_policies: Vec<crate::types::SecurityPolicy>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListSystemSecurityPoliciesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListSystemSecurityPoliciesResponse", 2)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("SecurityPolicies", &self.security_policies)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListSystemSecurityPoliciesResponse {
+    const NAME: &'static str = "ListSystemSecurityPoliciesResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId", "SecurityPolicies"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.security_policies),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSystemSecurityPoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListSystemSecurityPolicies`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

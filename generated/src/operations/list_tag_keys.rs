@@ -47,9 +47,7 @@ static INPUT: Object = Object::new(
 /// Request of `ListTagKeys`: List tag keys
 ///
 /// Build it with [`crate::Client::list_tag_keys`] (or [`ListTagKeysRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListTagKeysRequest {
     /// The token of the page to fetch: absent for the first page, then the `NextToken` of the previous response. The paginator fills it in. (`NextToken`; example `FFmyTO70tTpLG6I3FmYAXGKPd****`.)
@@ -66,6 +64,51 @@ pub struct ListTagKeysRequest {
     ///
     /// Note: Keyword: the metadata's text and the current official Python SDK (alibabacloud-alb20200616) describe it with the rules of a written tag key (no `aliyun` or `acs:` prefix, no `http://`/`https://`). As a filter it must be able to name system tags (Category `System`), so only the length, which no key exceeds, is checked client-side.
     pub keyword: Option<String>,
+}
+impl serde::Serialize for ListTagKeysRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListTagKeysRequest", 5)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("ResourceType", &self.resource_type)?;
+        s.serialize_field("Category", &self.category)?;
+        s.serialize_field("Keyword", &self.keyword)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListTagKeysRequest {
+    const NAME: &'static str = "ListTagKeysRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "NextToken",
+        "MaxResults",
+        "ResourceType",
+        "Category",
+        "Keyword",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.resource_type),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.category),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.keyword),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListTagKeysRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ListTagKeysRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -126,9 +169,7 @@ impl alb_runtime::Paginated for ListTagKeysRequest {
     }
 }
 /// Response of `ListTagKeys`: One page of tag keys.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListTagKeysResponse {
     /// The page size that was applied to this request. (`MaxResults`; example `20`.)
@@ -138,10 +179,53 @@ pub struct ListTagKeysResponse {
     /// ID of the request. (`RequestId`; example `593B0448-D13E-4C56-AC0D-FDF0FDE0E9A3`.)
     pub request_id: Option<String>,
     /// The tag keys on this page. (`TagKeys`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag_keys: Vec<crate::types::TagKey>,
     /// How many tag keys match the request in all pages. (`TotalCount`; example `10`.)
     pub total_count: Option<i32>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListTagKeysResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListTagKeysResponse", 5)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("TagKeys", &self.tag_keys)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListTagKeysResponse {
+    const NAME: &'static str = "ListTagKeysResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "MaxResults",
+        "NextToken",
+        "RequestId",
+        "TagKeys",
+        "TotalCount",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.tag_keys),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.total_count),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListTagKeysResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListTagKeys`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

@@ -84,9 +84,7 @@ static INPUT: Object = Object::new(
 /// Request of `ListTagResources`: List the tags of resources
 ///
 /// Build it with [`crate::Client::list_tag_resources`] (or [`ListTagResourcesRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListTagResourcesRequest {
     /// The token of the page to fetch: absent for the first page, then the `NextToken` of the previous response. The paginator fills it in. (`NextToken`; example `FFmyTO70tTpLG6I3FmYAXGKPd****`.)
@@ -98,11 +96,54 @@ pub struct ListTagResourcesRequest {
     /// Note: ResourceType is left a string rather than an enum: TagResources accepts more values than the four documented (Alibaba's Terraform provider tags `listener` and `healthchecktemplate` resources), so a listing of those must stay possible. The response's TagResource.ResourceType is an enum.
     pub resource_type: Option<String>,
     /// Only list the tags of these resources, 1 to 50. (`ResourceId`; at least 1 item(s), at most 50 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub resource_id: Vec<String>,
     /// Only list resources that carry these tags, 1 to 20. (`Tag`; at least 1 item(s), at most 20 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
+}
+impl serde::Serialize for ListTagResourcesRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListTagResourcesRequest", 5)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("ResourceType", &self.resource_type)?;
+        s.serialize_field("ResourceId", &self.resource_id)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListTagResourcesRequest {
+    const NAME: &'static str = "ListTagResourcesRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "NextToken",
+        "MaxResults",
+        "ResourceType",
+        "ResourceId",
+        "Tag",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.resource_type),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.resource_id),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListTagResourcesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ListTagResourcesRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -163,9 +204,7 @@ impl alb_runtime::Paginated for ListTagResourcesRequest {
     }
 }
 /// Response of `ListTagResources`: One page of tags on resources.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListTagResourcesResponse {
     /// The page size that was applied to this request. (`MaxResults`; example `20`.)
@@ -175,8 +214,48 @@ pub struct ListTagResourcesResponse {
     /// ID of the request. (`RequestId`; example `593B0448-D13E-4C56-AC0D-FDF0FD******`.)
     pub request_id: Option<String>,
     /// The tags on this page, each with its resource. (`TagResources`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag_resources: Vec<crate::types::TagResource>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListTagResourcesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListTagResourcesResponse", 4)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("TagResources", &self.tag_resources)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListTagResourcesResponse {
+    const NAME: &'static str = "ListTagResourcesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "MaxResults",
+        "NextToken",
+        "RequestId",
+        "TagResources",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.tag_resources),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListTagResourcesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListTagResources`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

@@ -41,9 +41,7 @@ static INPUT: Object = Object::new(
 /// Request of `ListTagValues`: List tag values
 ///
 /// Build it with [`crate::Client::list_tag_values`] (or [`ListTagValuesRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListTagValuesRequest {
     /// The token of the page to fetch: absent for the first page, then the `NextToken` of the previous response. The paginator fills it in. (`NextToken`; example `FFmyTO70tTpLG6I3FmYAXGKPd****`.)
@@ -60,6 +58,51 @@ pub struct ListTagValuesRequest {
     ///
     /// Note: TagKey: the metadata's text and the current official Python SDK (alibabacloud-alb20200616) describe it with the rules of a written tag key (no `aliyun` or `acs:` prefix, no `http://`/`https://`). It names an existing key here, possibly a system tag's, so only the length, which no key exceeds, is checked client-side.
     pub tag_key: Option<String>,
+}
+impl serde::Serialize for ListTagValuesRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListTagValuesRequest", 5)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("ResourceType", &self.resource_type)?;
+        s.serialize_field("ResourceId", &self.resource_id)?;
+        s.serialize_field("TagKey", &self.tag_key)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListTagValuesRequest {
+    const NAME: &'static str = "ListTagValuesRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "NextToken",
+        "MaxResults",
+        "ResourceType",
+        "ResourceId",
+        "TagKey",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.resource_type),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.resource_id),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.tag_key),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListTagValuesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ListTagValuesRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -120,9 +163,7 @@ impl alb_runtime::Paginated for ListTagValuesRequest {
     }
 }
 /// Response of `ListTagValues`: One page of tag values.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListTagValuesResponse {
     /// The page size that was applied to this request. (`MaxResults`; example `20`.)
@@ -132,10 +173,53 @@ pub struct ListTagValuesResponse {
     /// ID of the request. (`RequestId`; example `593B0448-D13E-4C56-AC0D-FDF0F******`.)
     pub request_id: Option<String>,
     /// The values of the tag key on this page. (`TagValues`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag_values: Vec<String>,
     /// How many values match the request in all pages. (`TotalCount`; example `10`.)
     pub total_count: Option<i32>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListTagValuesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListTagValuesResponse", 5)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("TagValues", &self.tag_values)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListTagValuesResponse {
+    const NAME: &'static str = "ListTagValuesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "MaxResults",
+        "NextToken",
+        "RequestId",
+        "TagValues",
+        "TotalCount",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.tag_values),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.total_count),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListTagValuesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListTagValues`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

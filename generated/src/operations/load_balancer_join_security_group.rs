@@ -65,13 +65,10 @@ static INPUT: Object = Object::new(
 /// Request of `LoadBalancerJoinSecurityGroup`: Add a load balancer to security groups
 ///
 /// Build it with [`crate::Client::load_balancer_join_security_group`] (or [`LoadBalancerJoinSecurityGroupRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoadBalancerJoinSecurityGroupRequest {
     /// IDs of the security groups to join, at most 4. (`SecurityGroupIds`; required; at most 4 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub security_group_ids: Vec<String>,
     /// ID of the ALB instance. (`LoadBalancerId`; required; example `alb-h7kcw4g4nnvtqp****`; from ListLoadBalancers, CreateLoadBalancer.)
     pub load_balancer_id: Option<String>,
@@ -81,6 +78,48 @@ pub struct LoadBalancerJoinSecurityGroupRequest {
     ///
     /// Note: ASCII only: every operation's ClientToken text in the metadata says so. At most 64 characters: the limit Alibaba's idempotency documentation gives for ClientToken across its APIs; the ALB metadata gives no length. Both hold service-wide.
     pub client_token: Option<String>,
+}
+impl serde::Serialize for LoadBalancerJoinSecurityGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("LoadBalancerJoinSecurityGroupRequest", 4)?;
+        s.serialize_field("SecurityGroupIds", &self.security_group_ids)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for LoadBalancerJoinSecurityGroupRequest {
+    const NAME: &'static str = "LoadBalancerJoinSecurityGroupRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "SecurityGroupIds",
+        "LoadBalancerId",
+        "DryRun",
+        "ClientToken",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.security_group_ids),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for LoadBalancerJoinSecurityGroupRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl LoadBalancerJoinSecurityGroupRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -123,15 +162,45 @@ impl alb_runtime::Operation for LoadBalancerJoinSecurityGroupRequest {
 }
 impl alb_runtime::SupportsDryRun for LoadBalancerJoinSecurityGroupRequest {}
 /// Response of `LoadBalancerJoinSecurityGroup`: The change was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoadBalancerJoinSecurityGroupResponse {
     /// ID of the asynchronous job that adds the instance to the security groups. (`JobId`; example `8fe81f25-79a0-4fa0-9036-f2601fda****`.)
     pub job_id: Option<String>,
     /// ID of the request. (`RequestId`; example `D3B9AE45-F5DB-58E3-A4B5-EE58F1EC****`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for LoadBalancerJoinSecurityGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("LoadBalancerJoinSecurityGroupResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for LoadBalancerJoinSecurityGroupResponse {
+    const NAME: &'static str = "LoadBalancerJoinSecurityGroupResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadBalancerJoinSecurityGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl LoadBalancerJoinSecurityGroupResponse {
     /// Waits until the job of this call has finished: polls ListAsynJobs with its JobId until the job is `Succeeded`; `Failed` gives the job's error code and message.

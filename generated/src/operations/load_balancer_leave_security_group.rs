@@ -63,13 +63,10 @@ static INPUT: Object = Object::new(
 /// Request of `LoadBalancerLeaveSecurityGroup`: Remove a load balancer from security groups
 ///
 /// Build it with [`crate::Client::load_balancer_leave_security_group`] (or [`LoadBalancerLeaveSecurityGroupRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoadBalancerLeaveSecurityGroupRequest {
     /// IDs of the security groups to leave, at most 4. (`SecurityGroupIds`; required; at most 4 item(s); from GetLoadBalancerAttribute.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub security_group_ids: Vec<String>,
     /// ID of the ALB instance. (`LoadBalancerId`; required; example `alb-iv9gj3lpak6fbj****`; from ListLoadBalancers, CreateLoadBalancer.)
     pub load_balancer_id: Option<String>,
@@ -79,6 +76,48 @@ pub struct LoadBalancerLeaveSecurityGroupRequest {
     ///
     /// Note: ASCII only: every operation's ClientToken text in the metadata says so. At most 64 characters: the limit Alibaba's idempotency documentation gives for ClientToken across its APIs; the ALB metadata gives no length. Both hold service-wide.
     pub client_token: Option<String>,
+}
+impl serde::Serialize for LoadBalancerLeaveSecurityGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("LoadBalancerLeaveSecurityGroupRequest", 4)?;
+        s.serialize_field("SecurityGroupIds", &self.security_group_ids)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for LoadBalancerLeaveSecurityGroupRequest {
+    const NAME: &'static str = "LoadBalancerLeaveSecurityGroupRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "SecurityGroupIds",
+        "LoadBalancerId",
+        "DryRun",
+        "ClientToken",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.security_group_ids),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for LoadBalancerLeaveSecurityGroupRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl LoadBalancerLeaveSecurityGroupRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -121,15 +160,45 @@ impl alb_runtime::Operation for LoadBalancerLeaveSecurityGroupRequest {
 }
 impl alb_runtime::SupportsDryRun for LoadBalancerLeaveSecurityGroupRequest {}
 /// Response of `LoadBalancerLeaveSecurityGroup`: The change was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoadBalancerLeaveSecurityGroupResponse {
     /// ID of the asynchronous job that removes the instance from the security groups. (`JobId`; example `51c5b627-3500-487c-b17d-5cc583f0****`.)
     pub job_id: Option<String>,
     /// ID of the request. (`RequestId`; example `EC0C96E4-7CCB-599C-9329-3A5DB6FF****`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for LoadBalancerLeaveSecurityGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("LoadBalancerLeaveSecurityGroupResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for LoadBalancerLeaveSecurityGroupResponse {
+    const NAME: &'static str = "LoadBalancerLeaveSecurityGroupResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadBalancerLeaveSecurityGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl LoadBalancerLeaveSecurityGroupResponse {
     /// Waits until the job of this call has finished: polls ListAsynJobs with its JobId until the job is `Succeeded`; `Failed` gives the job's error code and message.

@@ -58,9 +58,7 @@ static INPUT: Object = Object::new(
 /// Request of `ModifyCapacityReservation`: Create, change or cancel a load balancer's capacity reservation
 ///
 /// Build it with [`crate::Client::modify_capacity_reservation`] (or [`ModifyCapacityReservationRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyCapacityReservationRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent: a retry with the same token does not act twice. ASCII characters only, at most 64. When omitted, the SDK generates one per call and reuses it on every retry (the service alone would fall back to the request ID, different for every request). (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -75,6 +73,61 @@ pub struct ModifyCapacityReservationRequest {
     pub minimum_load_balancer_capacity: Option<crate::types::LoadBalancerCapacity>,
     /// `true` cancels the reservation; `false` (the default) creates or changes it, and need not be sent. (`ResetCapacityReservation`; default `false`; example `false`.)
     pub reset_capacity_reservation: Option<bool>,
+}
+impl serde::Serialize for ModifyCapacityReservationRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ModifyCapacityReservationRequest", 5)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field(
+            "MinimumLoadBalancerCapacity",
+            &self.minimum_load_balancer_capacity,
+        )?;
+        s.serialize_field("ResetCapacityReservation", &self.reset_capacity_reservation)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ModifyCapacityReservationRequest {
+    const NAME: &'static str = "ModifyCapacityReservationRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ClientToken",
+        "DryRun",
+        "LoadBalancerId",
+        "MinimumLoadBalancerCapacity",
+        "ResetCapacityReservation",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            3 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.minimum_load_balancer_capacity,
+                )
+            }
+            4 => {
+                alb_runtime::wire::decode_slot(map, &mut self.reset_capacity_reservation)
+            }
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ModifyCapacityReservationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ModifyCapacityReservationRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -128,16 +181,43 @@ impl alb_runtime::Operation for ModifyCapacityReservationRequest {
 }
 impl alb_runtime::SupportsDryRun for ModifyCapacityReservationRequest {}
 /// Response of `ModifyCapacityReservation`: The change was accepted and is applied in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyCapacityReservationResponse {
     /// The request ID. (`RequestId`; example `593B0448-D13E-4C56-AC0D-FDF0F******`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::CapacityReservationProvisionedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ModifyCapacityReservationResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ModifyCapacityReservationResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ModifyCapacityReservationResponse {
+    const NAME: &'static str = "ModifyCapacityReservationResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifyCapacityReservationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ModifyCapacityReservationResponse {
     /// Waits until the work of this call is done (waiter `CapacityReservationProvisioned`): Waits until the reservation is `Provisioned` in every zone of the load balancer, polling DescribeCapacityReservation; `Pending` and `Rebalancing` mean it is still in progress, and `Failed` in any zone ends the wait as a failure. Meant for creating or changing a reservation: after a cancellation (ResetCapacityReservation) there may be no zone state left to report, and the wait then runs until its timeout. The first poll may come before the change shows, while the previous reservation is still `Provisioned`.

@@ -49,9 +49,7 @@ static INPUT: Object = Object::new(
 /// Request of `MoveResourceGroup`: Move a resource to another resource group
 ///
 /// Build it with [`crate::Client::move_resource_group`] (or [`MoveResourceGroupRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MoveResourceGroupRequest {
     /// The kind of resource to move. (`ResourceType`; required; one of loadbalancer, acl, securitypolicy, servergroup; example `acl`.)
@@ -60,6 +58,45 @@ pub struct MoveResourceGroupRequest {
     pub resource_id: Option<String>,
     /// The resource group to move the resource to. (`NewResourceGroupId`; required; example `rg-aekzbi7******`.)
     pub new_resource_group_id: Option<String>,
+}
+impl serde::Serialize for MoveResourceGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("MoveResourceGroupRequest", 3)?;
+        s.serialize_field("ResourceType", &self.resource_type)?;
+        s.serialize_field("ResourceId", &self.resource_id)?;
+        s.serialize_field("NewResourceGroupId", &self.new_resource_group_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for MoveResourceGroupRequest {
+    const NAME: &'static str = "MoveResourceGroupRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceType",
+        "ResourceId",
+        "NewResourceGroupId",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.resource_type),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.resource_id),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.new_resource_group_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for MoveResourceGroupRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl MoveResourceGroupRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -98,13 +135,41 @@ impl alb_runtime::Operation for MoveResourceGroupRequest {
     const META: &'static alb_runtime::OperationMeta = &META;
 }
 /// Response of `MoveResourceGroup`: The answer to MoveResourceGroup.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MoveResourceGroupResponse {
     /// The request ID. (`RequestId`; example `593B0448-D13E-4C56-AC0D-FDF******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for MoveResourceGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("MoveResourceGroupResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for MoveResourceGroupResponse {
+    const NAME: &'static str = "MoveResourceGroupResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for MoveResourceGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `MoveResourceGroup`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

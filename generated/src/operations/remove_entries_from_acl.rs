@@ -57,9 +57,7 @@ static INPUT: Object = Object::new(
 /// Request of `RemoveEntriesFromAcl`: Remove entries from an access control list
 ///
 /// Build it with [`crate::Client::remove_entries_from_acl`] (or [`RemoveEntriesFromAclRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RemoveEntriesFromAclRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent: a retry with the same token does not act twice. ASCII characters only, at most 64. When omitted, the SDK generates one per call and reuses it on every retry (the service alone would fall back to the request ID, different for every request). (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -73,8 +71,49 @@ pub struct RemoveEntriesFromAclRequest {
     /// The entries to remove, 1 to 20 per call, each as it appears in the ACL. (`Entries`; required; at least 1 item(s), at most 20 item(s), each item format iporcidr.)
     ///
     /// Note: Entries items: checked as an IP address or a CIDR block (format ip_or_cidr), the values AddEntriesToAcl accepts as an entry; the metadata describes them only as entries of the ACL.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub entries: Vec<String>,
+}
+impl serde::Serialize for RemoveEntriesFromAclRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("RemoveEntriesFromAclRequest", 4)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("AclId", &self.acl_id)?;
+        s.serialize_field("Entries", &self.entries)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for RemoveEntriesFromAclRequest {
+    const NAME: &'static str = "RemoveEntriesFromAclRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ClientToken",
+        "DryRun",
+        "AclId",
+        "Entries",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.acl_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.entries),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for RemoveEntriesFromAclRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl RemoveEntriesFromAclRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -117,15 +156,45 @@ impl alb_runtime::Operation for RemoveEntriesFromAclRequest {
 }
 impl alb_runtime::SupportsDryRun for RemoveEntriesFromAclRequest {}
 /// Response of `RemoveEntriesFromAcl`: The entries are being removed in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RemoveEntriesFromAclResponse {
     /// ID of the asynchronous job that removes the entries. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
     pub job_id: Option<String>,
     /// ID of the request. (`RequestId`; example `593B0448-D13E-4C56-AC0D-FDF0F******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for RemoveEntriesFromAclResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("RemoveEntriesFromAclResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for RemoveEntriesFromAclResponse {
+    const NAME: &'static str = "RemoveEntriesFromAclResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemoveEntriesFromAclResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl RemoveEntriesFromAclResponse {
     /// Waits until the job of this call has finished: polls ListAsynJobs with its JobId until the job is `Succeeded`; `Failed` gives the job's error code and message.

@@ -81,15 +81,12 @@ static INPUT: Object = Object::new(
 /// Request of `RemoveServersFromServerGroup`: Remove backend servers from a server group
 ///
 /// Build it with [`crate::Client::remove_servers_from_server_group`] (or [`RemoveServersFromServerGroupRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RemoveServersFromServerGroupRequest {
     /// ID of the server group to remove the servers from. (`ServerGroupId`; required; example `sgp-atstuj3rtop****`; from ListServerGroups.)
     pub server_group_id: Option<String>,
     /// The servers to remove, 1 to 200, each identified by ServerId and ServerType, Port for all but Fc servers, and ServerIp for an ENI in multi-IP mode. (`Servers`; required; at least 1 item(s), at most 200 item(s); from ListServerGroupServers.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub servers: Vec<crate::types::BackendServer>,
     /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only. When omitted, the service falls back to the request ID, which is different for every request. (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
     ///
@@ -97,6 +94,48 @@ pub struct RemoveServersFromServerGroupRequest {
     pub client_token: Option<String>,
     /// Whether to only pre-check the request. `true`: check the required parameters, the request format and service limits without removing the servers; a failed check returns its error and a passed one the error code `DryRunOperation`. `false` (the default): perform the request. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
+}
+impl serde::Serialize for RemoveServersFromServerGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("RemoveServersFromServerGroupRequest", 4)?;
+        s.serialize_field("ServerGroupId", &self.server_group_id)?;
+        s.serialize_field("Servers", &self.servers)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for RemoveServersFromServerGroupRequest {
+    const NAME: &'static str = "RemoveServersFromServerGroupRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ServerGroupId",
+        "Servers",
+        "ClientToken",
+        "DryRun",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.server_group_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.servers),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for RemoveServersFromServerGroupRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl RemoveServersFromServerGroupRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -142,9 +181,7 @@ impl alb_runtime::Operation for RemoveServersFromServerGroupRequest {
 }
 impl alb_runtime::SupportsDryRun for RemoveServersFromServerGroupRequest {}
 /// Response of `RemoveServersFromServerGroup`: The removal was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RemoveServersFromServerGroupResponse {
     /// ID of the asynchronous job that removes the servers. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -152,8 +189,39 @@ pub struct RemoveServersFromServerGroupResponse {
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF34B540710`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::ServersRemovedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for RemoveServersFromServerGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("RemoveServersFromServerGroupResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for RemoveServersFromServerGroupResponse {
+    const NAME: &'static str = "RemoveServersFromServerGroupResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemoveServersFromServerGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl RemoveServersFromServerGroupResponse {
     /// Waits until the work of this call is done (waiter `ServersRemoved`): Waits until the server group is `Available` again, that is, until the servers have been removed. Polls ListServerGroups filtered to the group's ID; `Configuring` means the work is still going on, and a group no longer listed ends the wait as a failure. Allows 20 minutes, since connection draining can hold a removal for up to 900 seconds.

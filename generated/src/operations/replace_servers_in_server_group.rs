@@ -92,18 +92,14 @@ static INPUT: Object = Object::new(
 /// Request of `ReplaceServersInServerGroup`: Replace backend servers of a server group
 ///
 /// Build it with [`crate::Client::replace_servers_in_server_group`] (or [`ReplaceServersInServerGroupRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReplaceServersInServerGroupRequest {
     /// ID of the server group (not an Fc server group). (`ServerGroupId`; required; example `sgp-5114d593o96qxy****`; from ListServerGroups.)
     pub server_group_id: Option<String>,
     /// The servers to add, 1 to 200: ServerId, ServerType, Port, and optionally Weight (100 by default), Description and ServerIp (an ENI's primary or a secondary IP address). (`AddedServers`; required; at least 1 item(s), at most 200 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub added_servers: Vec<crate::types::BackendServer>,
     /// The servers to remove, 1 to 200, each identified by ServerId, ServerType, Port and, for an ENI in multi-IP mode, ServerIp. (`RemovedServers`; required; at least 1 item(s), at most 200 item(s); from ListServerGroupServers.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub removed_servers: Vec<crate::types::BackendServer>,
     /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only. When omitted, the service falls back to the request ID, which is different for every request. (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
     ///
@@ -111,6 +107,51 @@ pub struct ReplaceServersInServerGroupRequest {
     pub client_token: Option<String>,
     /// Whether to only pre-check the request. `true`: check the required parameters, the request format and service limits without replacing the servers; a failed check returns its error and a passed one the error code `DryRunOperation`. `false` (the default): perform the request. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
+}
+impl serde::Serialize for ReplaceServersInServerGroupRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ReplaceServersInServerGroupRequest", 5)?;
+        s.serialize_field("ServerGroupId", &self.server_group_id)?;
+        s.serialize_field("AddedServers", &self.added_servers)?;
+        s.serialize_field("RemovedServers", &self.removed_servers)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ReplaceServersInServerGroupRequest {
+    const NAME: &'static str = "ReplaceServersInServerGroupRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ServerGroupId",
+        "AddedServers",
+        "RemovedServers",
+        "ClientToken",
+        "DryRun",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.server_group_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.added_servers),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.removed_servers),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ReplaceServersInServerGroupRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ReplaceServersInServerGroupRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -161,9 +202,7 @@ impl alb_runtime::Operation for ReplaceServersInServerGroupRequest {
 }
 impl alb_runtime::SupportsDryRun for ReplaceServersInServerGroupRequest {}
 /// Response of `ReplaceServersInServerGroup`: The replacement was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReplaceServersInServerGroupResponse {
     /// ID of the asynchronous job that replaces the servers. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -171,8 +210,39 @@ pub struct ReplaceServersInServerGroupResponse {
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF34B540710`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::ServersReplacedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ReplaceServersInServerGroupResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ReplaceServersInServerGroupResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ReplaceServersInServerGroupResponse {
+    const NAME: &'static str = "ReplaceServersInServerGroupResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReplaceServersInServerGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ReplaceServersInServerGroupResponse {
     /// Waits until the work of this call is done (waiter `ServersReplaced`): Waits until the server group is `Available` again, that is, until the servers have been replaced. Polls ListServerGroups filtered to the group's ID; `Configuring` means the work is still going on, and a group no longer listed ends the wait as a failure. Allows 20 minutes, since connection draining can hold a removal for up to 900 seconds.

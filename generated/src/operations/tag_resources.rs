@@ -78,9 +78,7 @@ static INPUT: Object = Object::new(
 /// Request of `TagResources`: Add tags to resources
 ///
 /// Build it with [`crate::Client::tag_resources`] (or [`TagResourcesRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TagResourcesRequest {
     /// The kind of the resources to tag. Documented values: `acl` (access control lists), `loadbalancer` (ALB instances), `securitypolicy` (custom TLS security policies) and `servergroup` (server groups); Alibaba's Terraform provider also tags `listener` and `healthchecktemplate` resources this way. (`ResourceType`; required; example `loadbalancer`.)
@@ -88,13 +86,46 @@ pub struct TagResourcesRequest {
     /// Note: ResourceType is left a string rather than an enum: the metadata and the current official Python SDK (alibabacloud-alb20200616) list four values, but Alibaba's Terraform provider tags ALB listeners and health check templates with `listener` and `healthchecktemplate`, so the list is not complete and the client does not restrict it. The response side (TagResource.ResourceType in ListTagResources) is an enum.
     pub resource_type: Option<String>,
     /// The IDs of the resources to tag, 1 to 50, all of ResourceType. (`ResourceId`; required; at least 1 item(s), at most 50 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub resource_id: Vec<String>,
     /// The tags to add, 1 to 20. (`Tag`; required; at least 1 item(s), at most 20 item(s).)
     ///
     /// Note: Tag items use NewTag, not the shared Tag: the key and value rules (at most 128 characters, no `aliyun`/`acs:` prefix, no `http://` or `https://`) apply to tags being written, while Tag also serves as a filter where system tags must stay usable.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::NewTag>,
+}
+impl serde::Serialize for TagResourcesRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("TagResourcesRequest", 3)?;
+        s.serialize_field("ResourceType", &self.resource_type)?;
+        s.serialize_field("ResourceId", &self.resource_id)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for TagResourcesRequest {
+    const NAME: &'static str = "TagResourcesRequest";
+    const FIELDS: &'static [&'static str] = &["ResourceType", "ResourceId", "Tag"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.resource_type),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.resource_id),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for TagResourcesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl TagResourcesRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -130,13 +161,41 @@ impl alb_runtime::Operation for TagResourcesRequest {
     const META: &'static alb_runtime::OperationMeta = &META;
 }
 /// Response of `TagResources`: The tags were added.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TagResourcesResponse {
     /// ID of the request. (`RequestId`; example `593B0448-D13E-4C56-AC0D-FDF******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for TagResourcesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("TagResourcesResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for TagResourcesResponse {
+    const NAME: &'static str = "TagResourcesResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TagResourcesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `TagResources`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

@@ -90,9 +90,7 @@ static INPUT: Object = Object::new(
 /// Request of `UnTagResources`: Remove tags from resources
 ///
 /// Build it with [`crate::Client::un_tag_resources`] (or [`UnTagResourcesRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UnTagResourcesRequest {
     /// The kind of the resources. Documented values: `acl` (access control lists), `loadbalancer` (ALB instances), `securitypolicy` (custom TLS security policies) and `servergroup` (server groups); Alibaba's Terraform provider also untags `listener` and `healthchecktemplate` resources this way. (`ResourceType`; required; example `loadbalancer`.)
@@ -100,18 +98,60 @@ pub struct UnTagResourcesRequest {
     /// Note: ResourceType is left a string rather than an enum: the metadata and the current official Python SDK (alibabacloud-alb20200616) list four values, but Alibaba's Terraform provider also sends `listener` and `healthchecktemplate`, so the list is not complete.
     pub resource_type: Option<String>,
     /// The IDs of the resources to remove tags from, 1 to 50, all of ResourceType. (`ResourceId`; required; at least 1 item(s), at most 50 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub resource_id: Vec<String>,
     /// The tags to remove, 1 to 20, by key and value. (`Tag`; at least 1 item(s), at most 20 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
     /// The keys of the tags to remove, 1 to 20, whatever their values. (`TagKey`; at least 1 item(s), at most 20 item(s), each item length <= 128.)
     ///
     /// Note: TagKey items: the metadata's text also forbids an `aliyun` or `acs:` prefix and `http://`/`https://`, as for written tags; the current official Python SDK (alibabacloud-alb20200616) states no rule for these items. A key names an existing tag here, so only the length (which no tag can exceed) is checked client-side; whether a system tag may be removed is the service's to decide.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag_key: Vec<String>,
     /// Whether to remove every tag of the resources. `false` (the default) removes only the tags named in Tag and TagKey. (`All`; default `false`; example `false`.)
     pub all: Option<bool>,
+}
+impl serde::Serialize for UnTagResourcesRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UnTagResourcesRequest", 5)?;
+        s.serialize_field("ResourceType", &self.resource_type)?;
+        s.serialize_field("ResourceId", &self.resource_id)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.serialize_field("TagKey", &self.tag_key)?;
+        s.serialize_field("All", &self.all)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for UnTagResourcesRequest {
+    const NAME: &'static str = "UnTagResourcesRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceType",
+        "ResourceId",
+        "Tag",
+        "TagKey",
+        "All",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.resource_type),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.resource_id),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.tag_key),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.all),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for UnTagResourcesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UnTagResourcesRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -157,13 +197,41 @@ impl alb_runtime::Operation for UnTagResourcesRequest {
     const META: &'static alb_runtime::OperationMeta = &META;
 }
 /// Response of `UnTagResources`: The tags were removed.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UnTagResourcesResponse {
     /// ID of the request. (`RequestId`; example `593B0448-D13E-4C56-AC0D-FDF0F******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for UnTagResourcesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UnTagResourcesResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for UnTagResourcesResponse {
+    const NAME: &'static str = "UnTagResourcesResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UnTagResourcesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `UnTagResources`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

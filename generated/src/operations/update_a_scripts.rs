@@ -66,9 +66,7 @@ static INPUT: Object = Object::new(
 /// Request of `UpdateAScripts`: Update AScript scripts
 ///
 /// Build it with [`crate::Client::update_a_scripts`] (or [`UpdateAScriptsRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateAScriptsRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent: a retry with the same token does not act twice. ASCII characters only, at most 64. When omitted, the SDK generates one per call and reuses it on every retry (the service alone would fall back to the request ID, different for every request). (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -80,8 +78,42 @@ pub struct UpdateAScriptsRequest {
     /// The scripts to change. Each needs AScriptId, and sets what changes: AScriptName, ScriptContent, Enabled, ExtAttributeEnabled and ExtAttributes (each attribute with AttributeKey and AttributeValue). (`AScripts`.)
     ///
     /// Note: AScripts items use the shared AScript shape, so AScriptId (required here by the metadata and the current official Python SDK) and the ExtAttributes' AttributeKey and AttributeValue (also required here) are not marked required; the service checks them. The SDK's UpdateAScripts model has no Position, nor do the status and listener fields apply: leave them unset.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub a_scripts: Vec<crate::types::AScript>,
+}
+impl serde::Serialize for UpdateAScriptsRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateAScriptsRequest", 3)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("AScripts", &self.a_scripts)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for UpdateAScriptsRequest {
+    const NAME: &'static str = "UpdateAScriptsRequest";
+    const FIELDS: &'static [&'static str] = &["ClientToken", "DryRun", "AScripts"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.a_scripts),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for UpdateAScriptsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateAScriptsRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -122,9 +154,7 @@ impl alb_runtime::Operation for UpdateAScriptsRequest {
 }
 impl alb_runtime::SupportsDryRun for UpdateAScriptsRequest {}
 /// Response of `UpdateAScripts`: The change was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateAScriptsResponse {
     /// ID of the asynchronous job that changes the scripts. (`JobId`; example `2e82b5f4-1ba9-4d20-89c8-1082ebaa****`.)
@@ -132,8 +162,39 @@ pub struct UpdateAScriptsResponse {
     /// ID of the request. (`RequestId`; example `ACA19FE1-C09E-53C7-8FDA-560******`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::AScriptsUpdatedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for UpdateAScriptsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateAScriptsResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for UpdateAScriptsResponse {
+    const NAME: &'static str = "UpdateAScriptsResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateAScriptsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateAScriptsResponse {
     /// Waits until the work of this call is done (waiter `AScriptsUpdated`): Waits until every script named in the request is `Available` again. Polls ListAScripts filtered to the scripts' AScriptIds; `Configuring` means the change is still in progress, and a script no longer listed ends the wait with a failure.

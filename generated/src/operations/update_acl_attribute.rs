@@ -56,9 +56,7 @@ static INPUT: Object = Object::new(
 /// Request of `UpdateAclAttribute`: Rename an access control list
 ///
 /// Build it with [`crate::Client::update_acl_attribute`] (or [`UpdateAclAttributeRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateAclAttributeRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent: a retry with the same token does not act twice. ASCII characters only, at most 64. When omitted, the SDK generates one per call and reuses it on every retry (the service alone would fall back to the request ID, different for every request). (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -71,6 +69,48 @@ pub struct UpdateAclAttributeRequest {
     pub acl_name: Option<String>,
     /// Whether to only pre-check the request. `true`: check the required parameters, the request format and service limits without changing the ACL; a failed check returns the matching error and a passed one the error code `DryRunOperation`. `false` (the default): apply the change, answering HTTP 2xx once the checks pass. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
+}
+impl serde::Serialize for UpdateAclAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateAclAttributeRequest", 4)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("AclId", &self.acl_id)?;
+        s.serialize_field("AclName", &self.acl_name)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for UpdateAclAttributeRequest {
+    const NAME: &'static str = "UpdateAclAttributeRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ClientToken",
+        "AclId",
+        "AclName",
+        "DryRun",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.acl_id),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.acl_name),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for UpdateAclAttributeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateAclAttributeRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -113,13 +153,41 @@ impl alb_runtime::Operation for UpdateAclAttributeRequest {
 }
 impl alb_runtime::SupportsDryRun for UpdateAclAttributeRequest {}
 /// Response of `UpdateAclAttribute`: The change was applied.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateAclAttributeResponse {
     /// ID of the request. (`RequestId`; example `CEF72CEB-54B6-4AE8-B225-F876F******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for UpdateAclAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateAclAttributeResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for UpdateAclAttributeResponse {
+    const NAME: &'static str = "UpdateAclAttributeResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateAclAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `UpdateAclAttribute`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

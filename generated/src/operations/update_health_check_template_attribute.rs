@@ -109,9 +109,7 @@ static INPUT: Object = Object::new(
 /// Request of `UpdateHealthCheckTemplateAttribute`: Update a health check template
 ///
 /// Build it with [`crate::Client::update_health_check_template_attribute`] (or [`UpdateHealthCheckTemplateAttributeRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateHealthCheckTemplateAttributeRequest {
     /// ID of the template to change. (`HealthCheckTemplateId`; required; example `hct-bp1qjwo61******`; from ListHealthCheckTemplates, CreateHealthCheckTemplate.)
@@ -145,7 +143,6 @@ pub struct UpdateHealthCheckTemplateAttributeRequest {
     /// The status codes that count as healthy. For HTTP and HTTPS health checks: `http_2xx`, `http_3xx`, `http_4xx` and `http_5xx`. For gRPC health checks: codes from 0 to 99; ranges such as `0-10` are accepted, at most 20 of them. Not used by TCP health checks. (`HealthCheckCodes`.)
     ///
     /// Note: HealthCheckCodes: not an enum, since gRPC health checks take numeric codes and ranges; the limit of 20 ranges applies to gRPC only and is left to the service.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub health_check_codes: Vec<String>,
     /// Seconds between two health checks, from 1 to 50. (`HealthCheckInterval`; >= 1, <= 50; example `2`.)
     pub health_check_interval: Option<i32>,
@@ -155,6 +152,83 @@ pub struct UpdateHealthCheckTemplateAttributeRequest {
     pub healthy_threshold: Option<i32>,
     /// How many checks in a row must fail before a healthy backend server counts as unhealthy, from 2 to 10. (`UnhealthyThreshold`; >= 2, <= 10; example `3`.)
     pub unhealthy_threshold: Option<i32>,
+}
+impl serde::Serialize for UpdateHealthCheckTemplateAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateHealthCheckTemplateAttributeRequest", 15)?;
+        s.serialize_field("HealthCheckTemplateId", &self.health_check_template_id)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("HealthCheckTemplateName", &self.health_check_template_name)?;
+        s.serialize_field("HealthCheckProtocol", &self.health_check_protocol)?;
+        s.serialize_field("HealthCheckConnectPort", &self.health_check_connect_port)?;
+        s.serialize_field("HealthCheckHost", &self.health_check_host)?;
+        s.serialize_field("HealthCheckPath", &self.health_check_path)?;
+        s.serialize_field("HealthCheckMethod", &self.health_check_method)?;
+        s.serialize_field("HealthCheckHttpVersion", &self.health_check_http_version)?;
+        s.serialize_field("HealthCheckCodes", &self.health_check_codes)?;
+        s.serialize_field("HealthCheckInterval", &self.health_check_interval)?;
+        s.serialize_field("HealthCheckTimeout", &self.health_check_timeout)?;
+        s.serialize_field("HealthyThreshold", &self.healthy_threshold)?;
+        s.serialize_field("UnhealthyThreshold", &self.unhealthy_threshold)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for UpdateHealthCheckTemplateAttributeRequest {
+    const NAME: &'static str = "UpdateHealthCheckTemplateAttributeRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "HealthCheckTemplateId",
+        "ClientToken",
+        "DryRun",
+        "HealthCheckTemplateName",
+        "HealthCheckProtocol",
+        "HealthCheckConnectPort",
+        "HealthCheckHost",
+        "HealthCheckPath",
+        "HealthCheckMethod",
+        "HealthCheckHttpVersion",
+        "HealthCheckCodes",
+        "HealthCheckInterval",
+        "HealthCheckTimeout",
+        "HealthyThreshold",
+        "UnhealthyThreshold",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.health_check_template_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            3 => {
+                alb_runtime::wire::decode_slot(map, &mut self.health_check_template_name)
+            }
+            4 => alb_runtime::wire::decode_slot(map, &mut self.health_check_protocol),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.health_check_connect_port),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.health_check_host),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.health_check_path),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.health_check_method),
+            9 => alb_runtime::wire::decode_slot(map, &mut self.health_check_http_version),
+            10 => alb_runtime::wire::decode_slot(map, &mut self.health_check_codes),
+            11 => alb_runtime::wire::decode_slot(map, &mut self.health_check_interval),
+            12 => alb_runtime::wire::decode_slot(map, &mut self.health_check_timeout),
+            13 => alb_runtime::wire::decode_slot(map, &mut self.healthy_threshold),
+            14 => alb_runtime::wire::decode_slot(map, &mut self.unhealthy_threshold),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for UpdateHealthCheckTemplateAttributeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateHealthCheckTemplateAttributeRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -261,13 +335,41 @@ impl alb_runtime::Operation for UpdateHealthCheckTemplateAttributeRequest {
 }
 impl alb_runtime::SupportsDryRun for UpdateHealthCheckTemplateAttributeRequest {}
 /// Response of `UpdateHealthCheckTemplateAttribute`: The template was changed.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateHealthCheckTemplateAttributeResponse {
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF3******`.)
     pub request_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for UpdateHealthCheckTemplateAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateHealthCheckTemplateAttributeResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for UpdateHealthCheckTemplateAttributeResponse {
+    const NAME: &'static str = "UpdateHealthCheckTemplateAttributeResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateHealthCheckTemplateAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `UpdateHealthCheckTemplateAttribute`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

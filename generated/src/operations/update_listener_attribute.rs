@@ -129,9 +129,7 @@ static INPUT: Object = Object::new(
 /// Request of `UpdateListenerAttribute`: Update the attributes of a listener
 ///
 /// Build it with [`crate::Client::update_listener_attribute`] (or [`UpdateListenerAttributeRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateListenerAttributeRequest {
     /// ID of the listener to change. (`ListenerId`; required; example `lsn-o4u54y73wq7b******`; from ListListeners, CreateListener.)
@@ -165,16 +163,88 @@ pub struct UpdateListenerAttributeRequest {
     /// Note: Certificates: up to 2 items, as the metadata schema allows; its title says only 1 is accepted at present, which the service enforces (a listener has one default certificate; more are added with AssociateAdditionalCertificatesWithListener). The client does not refuse what the schema allows.
     ///
     /// Note: Certificates[].CertificateId: optional in this operation's metadata, required by the shared Certificate shape; an entry without an ID has nothing to send, so the rule refuses no request the service would act on.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub certificates: Vec<crate::types::Certificate>,
     /// The listener's new default CA certificate, used for mutual authentication. Only one CA certificate can be set at present. (`CaCertificates`; at least 1 item(s), at most 1 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub ca_certificates: Vec<crate::types::CaCertificate>,
     /// New actions of the listener's default forwarding rule. (`DefaultActions`; at least 1 item(s).)
     ///
     /// Note: DefaultActions: no item limit is published (the text limits each action to one Type, and the only type is ForwardGroup); the client sets none. At least one action when the list is given (the metadata marks it required in CreateListener).
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub default_actions: Vec<crate::types::DefaultAction>,
+}
+impl serde::Serialize for UpdateListenerAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateListenerAttributeRequest", 15)?;
+        s.serialize_field("ListenerId", &self.listener_id)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("ListenerDescription", &self.listener_description)?;
+        s.serialize_field("RequestTimeout", &self.request_timeout)?;
+        s.serialize_field("IdleTimeout", &self.idle_timeout)?;
+        s.serialize_field("GzipEnabled", &self.gzip_enabled)?;
+        s.serialize_field("Http2Enabled", &self.http2_enabled)?;
+        s.serialize_field("SecurityPolicyId", &self.security_policy_id)?;
+        s.serialize_field("CaEnabled", &self.ca_enabled)?;
+        s.serialize_field("XForwardedForConfig", &self.x_forwarded_for_config)?;
+        s.serialize_field("QuicConfig", &self.quic_config)?;
+        s.serialize_field("Certificates", &self.certificates)?;
+        s.serialize_field("CaCertificates", &self.ca_certificates)?;
+        s.serialize_field("DefaultActions", &self.default_actions)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for UpdateListenerAttributeRequest {
+    const NAME: &'static str = "UpdateListenerAttributeRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerId",
+        "ClientToken",
+        "DryRun",
+        "ListenerDescription",
+        "RequestTimeout",
+        "IdleTimeout",
+        "GzipEnabled",
+        "Http2Enabled",
+        "SecurityPolicyId",
+        "CaEnabled",
+        "XForwardedForConfig",
+        "QuicConfig",
+        "Certificates",
+        "CaCertificates",
+        "DefaultActions",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.listener_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.listener_description),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.request_timeout),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.idle_timeout),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.gzip_enabled),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.http2_enabled),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.security_policy_id),
+            9 => alb_runtime::wire::decode_slot(map, &mut self.ca_enabled),
+            10 => alb_runtime::wire::decode_slot(map, &mut self.x_forwarded_for_config),
+            11 => alb_runtime::wire::decode_slot(map, &mut self.quic_config),
+            12 => alb_runtime::wire::decode_slot(map, &mut self.certificates),
+            13 => alb_runtime::wire::decode_slot(map, &mut self.ca_certificates),
+            14 => alb_runtime::wire::decode_slot(map, &mut self.default_actions),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for UpdateListenerAttributeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateListenerAttributeRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -278,9 +348,7 @@ impl alb_runtime::Operation for UpdateListenerAttributeRequest {
 }
 impl alb_runtime::SupportsDryRun for UpdateListenerAttributeRequest {}
 /// Response of `UpdateListenerAttribute`: The change was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateListenerAttributeResponse {
     /// ID of the asynchronous job that applies the change. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -288,8 +356,39 @@ pub struct UpdateListenerAttributeResponse {
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF******`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::ListenerUpdatedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for UpdateListenerAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateListenerAttributeResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for UpdateListenerAttributeResponse {
+    const NAME: &'static str = "UpdateListenerAttributeResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateListenerAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateListenerAttributeResponse {
     /// Waits until the work of this call is done (waiter `ListenerUpdated`): Waits until the change has been applied and the listener is `Running` again, polling GetListenerAttribute.

@@ -58,9 +58,7 @@ static INPUT: Object = Object::new(
 /// Request of `UpdateListenerLogConfig`: Update the log settings of a listener
 ///
 /// Build it with [`crate::Client::update_listener_log_config`] (or [`UpdateListenerLogConfigRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateListenerLogConfigRequest {
     /// ID of the listener. (`ListenerId`; required; example `lsn-o4u54y73wq7b******`; from ListListeners, CreateListener.)
@@ -77,6 +75,59 @@ pub struct UpdateListenerLogConfigRequest {
     ///
     /// Note: AccessLogTracingConfig.TracingEnabled: required in the metadata and in the current official Python SDK (alibabacloud-alb20200616), but the shared AccessLogTracingConfig shape (also a response of GetListenerAttribute) does not mark it, so the client does not check it; the service does. TracingType: the SDK adds `OpenTelemetry` to the metadata's `Zipkin`.
     pub access_log_tracing_config: Option<crate::types::AccessLogTracingConfig>,
+}
+impl serde::Serialize for UpdateListenerLogConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateListenerLogConfigRequest", 5)?;
+        s.serialize_field("ListenerId", &self.listener_id)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field(
+            "AccessLogRecordCustomizedHeadersEnabled",
+            &self.access_log_record_customized_headers_enabled,
+        )?;
+        s.serialize_field("AccessLogTracingConfig", &self.access_log_tracing_config)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for UpdateListenerLogConfigRequest {
+    const NAME: &'static str = "UpdateListenerLogConfigRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerId",
+        "ClientToken",
+        "DryRun",
+        "AccessLogRecordCustomizedHeadersEnabled",
+        "AccessLogTracingConfig",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.listener_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            3 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.access_log_record_customized_headers_enabled,
+                )
+            }
+            4 => alb_runtime::wire::decode_slot(map, &mut self.access_log_tracing_config),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for UpdateListenerLogConfigRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateListenerLogConfigRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -130,9 +181,7 @@ impl alb_runtime::Operation for UpdateListenerLogConfigRequest {
 }
 impl alb_runtime::SupportsDryRun for UpdateListenerLogConfigRequest {}
 /// Response of `UpdateListenerLogConfig`: The change was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateListenerLogConfigResponse {
     /// ID of the asynchronous job that applies the change. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -140,8 +189,39 @@ pub struct UpdateListenerLogConfigResponse {
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF3******`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::ListenerLogConfigUpdatedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for UpdateListenerLogConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateListenerLogConfigResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for UpdateListenerLogConfigResponse {
+    const NAME: &'static str = "UpdateListenerLogConfigResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateListenerLogConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateListenerLogConfigResponse {
     /// Waits until the work of this call is done (waiter `ListenerLogConfigUpdated`): Waits until the log settings have been applied and the listener is `Running` again, polling GetListenerAttribute.

@@ -78,9 +78,7 @@ static INPUT: Object = Object::new(
 /// Request of `UpdateLoadBalancerAddressTypeConfig`: Change a load balancer's network type
 ///
 /// Build it with [`crate::Client::update_load_balancer_address_type_config`] (or [`UpdateLoadBalancerAddressTypeConfigRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateLoadBalancerAddressTypeConfigRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent: a retry with the same token does not act twice. ASCII characters only, at most 64. When omitted, the SDK generates one per call and reuses it on every retry (the service alone would fall back to the request ID, different for every request). (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -98,13 +96,59 @@ pub struct UpdateLoadBalancerAddressTypeConfigRequest {
     /// The instance's zones with their vSwitches and, when switching to Internet, the EIP for each zone: at most 10. Where the region has two or more zones, at least two must be given. (`ZoneMappings`; at most 10 item(s).)
     ///
     /// Note: ZoneMappings: at most 10, from the current official Python SDK (alibabacloud-alb20200616 1.3.3) and the metadata's item texts ("at most 10 zones"); the 2024 schema sets no limit. The minimum of two zones depends on the region and is left to the service.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub zone_mappings: Vec<crate::types::AddressTypeZoneMapping>,
     /// Kinds of associated resources to keep rather than release with the change, as the name suggests. Undocumented: the official SDK has the parameter but neither describes it nor lists its values. (`RetainResourceType`.)
     ///
     /// Note: RetainResourceType: from the official Python SDK (alibabacloud-alb20200616 1.3.3), without any description, value list or limit; the 2024 metadata lacks it. Sent as given, unchecked.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub retain_resource_type: Vec<String>,
+}
+impl serde::Serialize for UpdateLoadBalancerAddressTypeConfigRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateLoadBalancerAddressTypeConfigRequest", 6)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("AddressType", &self.address_type)?;
+        s.serialize_field("ZoneMappings", &self.zone_mappings)?;
+        s.serialize_field("RetainResourceType", &self.retain_resource_type)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for UpdateLoadBalancerAddressTypeConfigRequest {
+    const NAME: &'static str = "UpdateLoadBalancerAddressTypeConfigRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ClientToken",
+        "DryRun",
+        "LoadBalancerId",
+        "AddressType",
+        "ZoneMappings",
+        "RetainResourceType",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.address_type),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.zone_mappings),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.retain_resource_type),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for UpdateLoadBalancerAddressTypeConfigRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateLoadBalancerAddressTypeConfigRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -163,9 +207,7 @@ impl alb_runtime::Operation for UpdateLoadBalancerAddressTypeConfigRequest {
 }
 impl alb_runtime::SupportsDryRun for UpdateLoadBalancerAddressTypeConfigRequest {}
 /// Response of `UpdateLoadBalancerAddressTypeConfig`: The change was accepted and is applied in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateLoadBalancerAddressTypeConfigResponse {
     /// The ID of the asynchronous job that applies the change. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -173,8 +215,40 @@ pub struct UpdateLoadBalancerAddressTypeConfigResponse {
     /// The request ID. (`RequestId`; example `593B0448-D13E-4C56-AC0D-FDF0FDE0E9A3`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::LoadBalancerAddressTypeUpdatedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for UpdateLoadBalancerAddressTypeConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s
+            .serialize_struct("UpdateLoadBalancerAddressTypeConfigResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for UpdateLoadBalancerAddressTypeConfigResponse {
+    const NAME: &'static str = "UpdateLoadBalancerAddressTypeConfigResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateLoadBalancerAddressTypeConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateLoadBalancerAddressTypeConfigResponse {
     /// Waits until the work of this call is done (waiter `LoadBalancerAddressTypeUpdated`): Waits until the network type change has been applied and the load balancer is `Active` again, polling GetLoadBalancerAttribute; `Configuring` means the change is still in progress. The first poll may come before the instance turns `Configuring`; to follow this very change, wait on the response's JobId with `client.wait_for_job`.

@@ -65,9 +65,7 @@ static INPUT: Object = Object::new(
 /// Request of `UpdateLoadBalancerAttribute`: Update a load balancer's name or modification protection
 ///
 /// Build it with [`crate::Client::update_load_balancer_attribute`] (or [`UpdateLoadBalancerAttributeRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateLoadBalancerAttributeRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent: a retry with the same token does not act twice. ASCII characters only, at most 64. When omitted, the SDK generates one per call and reuses it on every retry (the service alone would fall back to the request ID, different for every request). (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -86,6 +84,59 @@ pub struct UpdateLoadBalancerAttributeRequest {
     pub modification_protection_config: Option<
         crate::types::ModificationProtectionConfig,
     >,
+}
+impl serde::Serialize for UpdateLoadBalancerAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateLoadBalancerAttributeRequest", 5)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("LoadBalancerName", &self.load_balancer_name)?;
+        s.serialize_field(
+            "ModificationProtectionConfig",
+            &self.modification_protection_config,
+        )?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for UpdateLoadBalancerAttributeRequest {
+    const NAME: &'static str = "UpdateLoadBalancerAttributeRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ClientToken",
+        "DryRun",
+        "LoadBalancerId",
+        "LoadBalancerName",
+        "ModificationProtectionConfig",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_name),
+            4 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.modification_protection_config,
+                )
+            }
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for UpdateLoadBalancerAttributeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateLoadBalancerAttributeRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -139,9 +190,7 @@ impl alb_runtime::Operation for UpdateLoadBalancerAttributeRequest {
 }
 impl alb_runtime::SupportsDryRun for UpdateLoadBalancerAttributeRequest {}
 /// Response of `UpdateLoadBalancerAttribute`: The change was accepted and is applied in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateLoadBalancerAttributeResponse {
     /// The ID of the asynchronous job that applies the change. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -149,8 +198,39 @@ pub struct UpdateLoadBalancerAttributeResponse {
     /// The request ID. (`RequestId`; example `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::LoadBalancerUpdatedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for UpdateLoadBalancerAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateLoadBalancerAttributeResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for UpdateLoadBalancerAttributeResponse {
+    const NAME: &'static str = "UpdateLoadBalancerAttributeResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateLoadBalancerAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateLoadBalancerAttributeResponse {
     /// Waits until the work of this call is done (waiter `LoadBalancerUpdated`): Waits until the change has been applied and the load balancer is `Active` again, polling GetLoadBalancerAttribute. The first poll may come before the instance turns `Configuring`; to follow this very change, wait on the response's JobId with `client.wait_for_job`.

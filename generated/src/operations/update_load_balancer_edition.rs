@@ -58,9 +58,7 @@ static INPUT: Object = Object::new(
 /// Request of `UpdateLoadBalancerEdition`: Change a load balancer's edition
 ///
 /// Build it with [`crate::Client::update_load_balancer_edition`] (or [`UpdateLoadBalancerEditionRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateLoadBalancerEditionRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent: a retry with the same token does not act twice. ASCII characters only, at most 64. When omitted, the SDK generates one per call and reuses it on every retry (the service alone would fall back to the request ID, different for every request). (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -73,6 +71,48 @@ pub struct UpdateLoadBalancerEditionRequest {
     pub load_balancer_id: Option<String>,
     /// The edition to change to. A downgrade to `Basic` is refused (OperationDenied.Downgrade), and so is the current edition (OperationDenied.EditionNotChanged). (`LoadBalancerEdition`; required; one of Basic, Standard, StandardWithWaf; example `Standard`.)
     pub load_balancer_edition: Option<crate::types::LoadBalancerEdition>,
+}
+impl serde::Serialize for UpdateLoadBalancerEditionRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateLoadBalancerEditionRequest", 4)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("LoadBalancerEdition", &self.load_balancer_edition)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for UpdateLoadBalancerEditionRequest {
+    const NAME: &'static str = "UpdateLoadBalancerEditionRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ClientToken",
+        "DryRun",
+        "LoadBalancerId",
+        "LoadBalancerEdition",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_edition),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for UpdateLoadBalancerEditionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateLoadBalancerEditionRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -121,16 +161,43 @@ impl alb_runtime::Operation for UpdateLoadBalancerEditionRequest {
 }
 impl alb_runtime::SupportsDryRun for UpdateLoadBalancerEditionRequest {}
 /// Response of `UpdateLoadBalancerEdition`: The change was accepted and is applied in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateLoadBalancerEditionResponse {
     /// The request ID. (`RequestId`; example `593B0448-D13E-4C56-AC0D-FDF0FDE0E9A3`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::LoadBalancerEditionUpdatedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for UpdateLoadBalancerEditionResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateLoadBalancerEditionResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for UpdateLoadBalancerEditionResponse {
+    const NAME: &'static str = "UpdateLoadBalancerEditionResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateLoadBalancerEditionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateLoadBalancerEditionResponse {
     /// Waits until the work of this call is done (waiter `LoadBalancerEditionUpdated`): Waits until the edition change has been applied and the load balancer is `Active` again, polling GetLoadBalancerAttribute; `Configuring` means the change is still in progress. The first poll may come before the instance turns `Configuring`: check the returned LoadBalancerEdition when it matters.

@@ -76,9 +76,7 @@ static INPUT: Object = Object::new(
 /// Request of `UpdateLoadBalancerZones`: Change a load balancer's zones
 ///
 /// Build it with [`crate::Client::update_load_balancer_zones`] (or [`UpdateLoadBalancerZonesRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateLoadBalancerZonesRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent: a retry with the same token does not act twice. ASCII characters only, at most 64. When omitted, the SDK generates one per call and reuses it on every retry (the service alone would fall back to the request ID, different for every request). (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -92,13 +90,56 @@ pub struct UpdateLoadBalancerZonesRequest {
     /// The zones the instance is to serve in, each with its vSwitch: at most 10. Where the region has two or more zones, at least two must be given. Replaces the current zones. (`ZoneMappings`; required; at least 1 item(s), at most 10 item(s).)
     ///
     /// Note: ZoneMappings: 1 to 10 items, as the metadata's schema says. The rule of at least two zones applies only in regions with two or more zones, which the client cannot know, so it is left to the service.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub zone_mappings: Vec<crate::types::ZoneMapping>,
     /// Kinds of associated resources to keep rather than release with the change, as the name suggests. Undocumented: the official SDK has the parameter but neither describes it nor lists its values. (`RetainResourceType`.)
     ///
     /// Note: RetainResourceType: from the official Python SDK (alibabacloud-alb20200616 1.3.3), without any description, value list or limit; the 2024 metadata lacks it. Sent as given, unchecked.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub retain_resource_type: Vec<String>,
+}
+impl serde::Serialize for UpdateLoadBalancerZonesRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateLoadBalancerZonesRequest", 5)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("ZoneMappings", &self.zone_mappings)?;
+        s.serialize_field("RetainResourceType", &self.retain_resource_type)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for UpdateLoadBalancerZonesRequest {
+    const NAME: &'static str = "UpdateLoadBalancerZonesRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ClientToken",
+        "DryRun",
+        "LoadBalancerId",
+        "ZoneMappings",
+        "RetainResourceType",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.zone_mappings),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.retain_resource_type),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for UpdateLoadBalancerZonesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateLoadBalancerZonesRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -149,9 +190,7 @@ impl alb_runtime::Operation for UpdateLoadBalancerZonesRequest {
 }
 impl alb_runtime::SupportsDryRun for UpdateLoadBalancerZonesRequest {}
 /// Response of `UpdateLoadBalancerZones`: The change was accepted and is applied in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateLoadBalancerZonesResponse {
     /// The ID of the asynchronous job that applies the change. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -159,8 +198,39 @@ pub struct UpdateLoadBalancerZonesResponse {
     /// The request ID. (`RequestId`; example `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::LoadBalancerZonesUpdatedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for UpdateLoadBalancerZonesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateLoadBalancerZonesResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for UpdateLoadBalancerZonesResponse {
+    const NAME: &'static str = "UpdateLoadBalancerZonesResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateLoadBalancerZonesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateLoadBalancerZonesResponse {
     /// Waits until the work of this call is done (waiter `LoadBalancerZonesUpdated`): Waits until the zone change has been applied and the load balancer is `Active` again, polling GetLoadBalancerAttribute; `Configuring` means the change is still in progress. The first poll may come before the instance turns `Configuring`; to follow this very change, wait on the response's JobId with `client.wait_for_job`.

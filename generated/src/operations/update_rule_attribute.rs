@@ -122,9 +122,7 @@ static INPUT: Object = Object::new(
 /// Request of `UpdateRuleAttribute`: Change a forwarding rule
 ///
 /// Build it with [`crate::Client::update_rule_attribute`] (or [`UpdateRuleAttributeRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateRuleAttributeRequest {
     /// ID of the rule to change. (`RuleId`; required; example `rule-4dp5i6ea****`; from ListRules, CreateRule, CreateRules.)
@@ -140,11 +138,60 @@ pub struct UpdateRuleAttributeRequest {
     /// New priority of the rule, unique in the listener. (`Priority`; >= 1, <= 10000; example `10`.)
     pub priority: Option<i32>,
     /// The rule's new conditions, replacing all of the old ones. (`RuleConditions`; at least 1 item(s), at most 100 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub rule_conditions: Vec<crate::types::RuleCondition>,
     /// The rule's new actions, replacing all of the old ones. (`RuleActions`; at least 1 item(s), at most 100 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub rule_actions: Vec<crate::types::RuleAction>,
+}
+impl serde::Serialize for UpdateRuleAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateRuleAttributeRequest", 7)?;
+        s.serialize_field("RuleId", &self.rule_id)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("RuleName", &self.rule_name)?;
+        s.serialize_field("Priority", &self.priority)?;
+        s.serialize_field("RuleConditions", &self.rule_conditions)?;
+        s.serialize_field("RuleActions", &self.rule_actions)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for UpdateRuleAttributeRequest {
+    const NAME: &'static str = "UpdateRuleAttributeRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "RuleId",
+        "ClientToken",
+        "DryRun",
+        "RuleName",
+        "Priority",
+        "RuleConditions",
+        "RuleActions",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.rule_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.rule_name),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.priority),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.rule_conditions),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.rule_actions),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for UpdateRuleAttributeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateRuleAttributeRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -205,9 +252,7 @@ impl alb_runtime::Operation for UpdateRuleAttributeRequest {
 }
 impl alb_runtime::SupportsDryRun for UpdateRuleAttributeRequest {}
 /// Response of `UpdateRuleAttribute`: The change was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateRuleAttributeResponse {
     /// ID of the asynchronous job that applies the change. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -215,8 +260,39 @@ pub struct UpdateRuleAttributeResponse {
     /// ID of the request. (`RequestId`; example `365F5378-41F6-4AE4-92F8-7FF34B540710`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::RuleUpdatedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for UpdateRuleAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateRuleAttributeResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for UpdateRuleAttributeResponse {
+    const NAME: &'static str = "UpdateRuleAttributeResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateRuleAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateRuleAttributeResponse {
     /// Waits until the work of this call is done (waiter `RuleUpdated`): Waits until the rule is `Available` again. Polls ListRules filtered to the rule's ID; a rule no longer listed ends the wait as a failure. A rule still shown `Available` from before the change also ends it, and ListRules lists `Request` rules unless told otherwise, so for a rule whose Direction is `Response`, or to follow this very change, wait on the job (`wait_for_job` with the JobId).

@@ -100,15 +100,12 @@ static INPUT: Object = Object::new(
 /// Request of `UpdateRulesAttribute`: Change forwarding rules
 ///
 /// Build it with [`crate::Client::update_rules_attribute`] (or [`UpdateRulesAttributeRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateRulesAttributeRequest {
     /// The changes, one item per rule; at most 10. (`Rules`; required.)
     ///
     /// Note: Rules: the text says at most 10 rules per call, the schema sets no limit; the client leaves the count to the service.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub rules: Vec<crate::types::RuleUpdate>,
     /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only. When omitted, the service uses the request ID, which differs for every request. (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
     ///
@@ -116,6 +113,41 @@ pub struct UpdateRulesAttributeRequest {
     pub client_token: Option<String>,
     /// Whether to only pre-check the request. `true`: check the required parameters, the request format and service limits without changing the rules; a failed check returns its error and a passed one the error code `DryRunOperation`. `false` (the default): check and change, answering HTTP 2xx. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
+}
+impl serde::Serialize for UpdateRulesAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateRulesAttributeRequest", 3)?;
+        s.serialize_field("Rules", &self.rules)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for UpdateRulesAttributeRequest {
+    const NAME: &'static str = "UpdateRulesAttributeRequest";
+    const FIELDS: &'static [&'static str] = &["Rules", "ClientToken", "DryRun"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.rules),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for UpdateRulesAttributeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateRulesAttributeRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -156,9 +188,7 @@ impl alb_runtime::Operation for UpdateRulesAttributeRequest {
 }
 impl alb_runtime::SupportsDryRun for UpdateRulesAttributeRequest {}
 /// Response of `UpdateRulesAttribute`: The changes were accepted and continue in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateRulesAttributeResponse {
     /// ID of the asynchronous job that applies the changes. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -166,8 +196,39 @@ pub struct UpdateRulesAttributeResponse {
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF34B540710`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::RulesUpdatedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for UpdateRulesAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateRulesAttributeResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for UpdateRulesAttributeResponse {
+    const NAME: &'static str = "UpdateRulesAttributeResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateRulesAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateRulesAttributeResponse {
     /// Waits until the work of this call is done (waiter `RulesUpdated`): Waits until every rule of the request is `Available` again. Polls ListRules filtered to their IDs; a rule no longer listed ends the wait as a failure. Rules still shown `Available` from before the change also end it, and ListRules lists `Request` rules unless told otherwise, so for rules whose Direction is `Response`, or to follow this very change, wait on the job (`wait_for_job` with the JobId).

@@ -77,9 +77,7 @@ static INPUT: Object = Object::new(
 /// Request of `UpdateSecurityPolicyAttribute`: Update a custom security policy
 ///
 /// Build it with [`crate::Client::update_security_policy_attribute`] (or [`UpdateSecurityPolicyAttributeRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSecurityPolicyAttributeRequest {
     /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only, at most 64. When omitted, the service falls back to the request ID, which is different for every request. (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
@@ -97,14 +95,59 @@ pub struct UpdateSecurityPolicyAttributeRequest {
     /// The TLS versions the policy allows from now on (at most the four versions). (`TLSVersions`; each item one of TLSv1.0, TLSv1.1, TLSv1.2, TLSv1.3.)
     ///
     /// Note: TLSVersions: the metadata text says at most 4 versions can be given, which the four-value enum already implies; no item limit is set.
-    #[serde(rename = "TLSVersions")]
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tls_versions: Vec<crate::types::TlsVersion>,
     /// The cipher suites the policy allows from now on, at most 32. Each suite must be supported by at least one of the policy's TLS versions (see `TlsCipher`), and when TLSv1.3 is among them the list must include at least one TLS 1.3 suite. (`Ciphers`; at least 1 item(s), each item one of ECDHE-ECDSA-AES128-SHA, ECDHE-ECDSA-AES256-SHA, ECDHE-RSA-AES128-SHA, ECDHE-RSA-AES256-SHA, AES128-SHA, AES256-SHA, DES-CBC3-SHA, ECDHE-ECDSA-AES128-GCM-SHA256, ECDHE-ECDSA-AES256-GCM-SHA384, ECDHE-ECDSA-AES128-SHA256, ECDHE-ECDSA-AES256-SHA384, ECDHE-RSA-AES128-GCM-SHA256, ECDHE-RSA-AES256-GCM-SHA384, ECDHE-RSA-AES128-SHA256, ECDHE-RSA-AES256-SHA384, AES128-GCM-SHA256, AES256-GCM-SHA384, AES128-SHA256, AES256-SHA256, TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256, TLS_AES_128_CCM_SHA256, TLS_AES_128_CCM_8_SHA256.)
     ///
     /// Note: Ciphers: the "at most 32" of the metadata text is left to the service (there are only 24 distinct suites); the rule between Ciphers and TLSVersions cannot be expressed in the format.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub ciphers: Vec<crate::types::TlsCipher>,
+}
+impl serde::Serialize for UpdateSecurityPolicyAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateSecurityPolicyAttributeRequest", 6)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.serialize_field("SecurityPolicyId", &self.security_policy_id)?;
+        s.serialize_field("SecurityPolicyName", &self.security_policy_name)?;
+        s.serialize_field("TLSVersions", &self.tls_versions)?;
+        s.serialize_field("Ciphers", &self.ciphers)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for UpdateSecurityPolicyAttributeRequest {
+    const NAME: &'static str = "UpdateSecurityPolicyAttributeRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ClientToken",
+        "DryRun",
+        "SecurityPolicyId",
+        "SecurityPolicyName",
+        "TLSVersions",
+        "Ciphers",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.security_policy_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.security_policy_name),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.tls_versions),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.ciphers),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for UpdateSecurityPolicyAttributeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateSecurityPolicyAttributeRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -160,9 +203,7 @@ impl alb_runtime::Operation for UpdateSecurityPolicyAttributeRequest {
 }
 impl alb_runtime::SupportsDryRun for UpdateSecurityPolicyAttributeRequest {}
 /// Response of `UpdateSecurityPolicyAttribute`: The change was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSecurityPolicyAttributeResponse {
     /// ID of the asynchronous job that applies the change. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -170,8 +211,39 @@ pub struct UpdateSecurityPolicyAttributeResponse {
     /// ID of the request. (`RequestId`; example `593B0448-D13E-4C56-AC0D-FDF0******`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::SecurityPolicyUpdatedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for UpdateSecurityPolicyAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateSecurityPolicyAttributeResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for UpdateSecurityPolicyAttributeResponse {
+    const NAME: &'static str = "UpdateSecurityPolicyAttributeResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateSecurityPolicyAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateSecurityPolicyAttributeResponse {
     /// Waits until the work of this call is done (waiter `SecurityPolicyUpdated`): Waits until the updated security policy is `Available` again. Polls ListSecurityPolicies filtered to the policy's ID; `Configuring` means the update is still in progress. A policy no longer listed (deleted meanwhile) ends the wait as a failure.

@@ -102,9 +102,7 @@ static INPUT: Object = Object::new(
 /// Request of `UpdateServerGroupAttribute`: Update a server group
 ///
 /// Build it with [`crate::Client::update_server_group_attribute`] (or [`UpdateServerGroupAttributeRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateServerGroupAttributeRequest {
     /// ID of the server group to change. (`ServerGroupId`; required; example `sgp-atstuj3rtop****`; from ListServerGroups, CreateServerGroup.)
@@ -143,6 +141,80 @@ pub struct UpdateServerGroupAttributeRequest {
     pub client_token: Option<String>,
     /// Whether to only pre-check the request. `true`: check the required parameters, the request format and service limits without changing the server group; a failed check returns its error and a passed one the error code `DryRunOperation`. `false` (the default): perform the request. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
+}
+impl serde::Serialize for UpdateServerGroupAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateServerGroupAttributeRequest", 14)?;
+        s.serialize_field("ServerGroupId", &self.server_group_id)?;
+        s.serialize_field("ServerGroupName", &self.server_group_name)?;
+        s.serialize_field("Scheduler", &self.scheduler)?;
+        s.serialize_field("HealthCheckConfig", &self.health_check_config)?;
+        s.serialize_field("StickySessionConfig", &self.sticky_session_config)?;
+        s.serialize_field("UchConfig", &self.uch_config)?;
+        s.serialize_field("SlowStartConfig", &self.slow_start_config)?;
+        s.serialize_field("ConnectionDrainConfig", &self.connection_drain_config)?;
+        s.serialize_field("UpstreamKeepaliveEnabled", &self.upstream_keepalive_enabled)?;
+        s.serialize_field("CrossZoneEnabled", &self.cross_zone_enabled)?;
+        s.serialize_field("IpVersionAffinityMode", &self.ip_version_affinity_mode)?;
+        s.serialize_field("ServiceName", &self.service_name)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for UpdateServerGroupAttributeRequest {
+    const NAME: &'static str = "UpdateServerGroupAttributeRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ServerGroupId",
+        "ServerGroupName",
+        "Scheduler",
+        "HealthCheckConfig",
+        "StickySessionConfig",
+        "UchConfig",
+        "SlowStartConfig",
+        "ConnectionDrainConfig",
+        "UpstreamKeepaliveEnabled",
+        "CrossZoneEnabled",
+        "IpVersionAffinityMode",
+        "ServiceName",
+        "ClientToken",
+        "DryRun",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.server_group_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.server_group_name),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.scheduler),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.health_check_config),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.sticky_session_config),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.uch_config),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.slow_start_config),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.connection_drain_config),
+            8 => {
+                alb_runtime::wire::decode_slot(map, &mut self.upstream_keepalive_enabled)
+            }
+            9 => alb_runtime::wire::decode_slot(map, &mut self.cross_zone_enabled),
+            10 => alb_runtime::wire::decode_slot(map, &mut self.ip_version_affinity_mode),
+            11 => alb_runtime::wire::decode_slot(map, &mut self.service_name),
+            12 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            13 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for UpdateServerGroupAttributeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateServerGroupAttributeRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -247,9 +319,7 @@ impl alb_runtime::Operation for UpdateServerGroupAttributeRequest {
 }
 impl alb_runtime::SupportsDryRun for UpdateServerGroupAttributeRequest {}
 /// Response of `UpdateServerGroupAttribute`: The change was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateServerGroupAttributeResponse {
     /// ID of the asynchronous job that applies the change. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -257,8 +327,39 @@ pub struct UpdateServerGroupAttributeResponse {
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF3*****`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::ServerGroupUpdatedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for UpdateServerGroupAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateServerGroupAttributeResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for UpdateServerGroupAttributeResponse {
+    const NAME: &'static str = "UpdateServerGroupAttributeResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateServerGroupAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateServerGroupAttributeResponse {
     /// Waits until the work of this call is done (waiter `ServerGroupUpdated`): Waits until the server group is `Available` again. Polls ListServerGroups filtered to its ID; `Configuring` means the change is still being applied, and a group no longer listed ends the wait as a failure.

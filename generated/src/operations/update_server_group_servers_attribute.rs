@@ -71,9 +71,7 @@ static INPUT: Object = Object::new(
 /// Request of `UpdateServerGroupServersAttribute`: Update backend servers of a server group
 ///
 /// Build it with [`crate::Client::update_server_group_servers_attribute`] (or [`UpdateServerGroupServersAttributeRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateServerGroupServersAttributeRequest {
     /// ID of the server group. (`ServerGroupId`; required; example `sgp-atstuj3rtop****`; from ListServerGroups.)
@@ -81,7 +79,6 @@ pub struct UpdateServerGroupServersAttributeRequest {
     /// The servers to change, 1 to 40, each identified by ServerId, ServerType, Port (all but Fc servers) and ServerIp where needed, with the new Weight and Description. (`Servers`; required; at least 1 item(s), at most 40 item(s); from ListServerGroupServers.)
     ///
     /// Note: Servers: at most 40, as the text of the 2024 metadata and the official Python SDK (alibabacloud-alb20200616, newer) say; the metadata's schema allows 200, like the lists of the calls that add servers.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub servers: Vec<crate::types::BackendServer>,
     /// A client-generated value, unique for each request, that makes the request idempotent. ASCII characters only. When omitted, the service falls back to the request ID, which is different for every request. (`ClientToken`; length <= 64, ASCII only; example `5A2CFF0E-5718-45B5-9D4D-70B3FF****`.)
     ///
@@ -89,6 +86,48 @@ pub struct UpdateServerGroupServersAttributeRequest {
     pub client_token: Option<String>,
     /// Whether to only pre-check the request. `true`: check the required parameters, the request format and service limits without changing the servers; a failed check returns its error and a passed one the error code `DryRunOperation`. `false` (the default): perform the request. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
+}
+impl serde::Serialize for UpdateServerGroupServersAttributeRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateServerGroupServersAttributeRequest", 4)?;
+        s.serialize_field("ServerGroupId", &self.server_group_id)?;
+        s.serialize_field("Servers", &self.servers)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for UpdateServerGroupServersAttributeRequest {
+    const NAME: &'static str = "UpdateServerGroupServersAttributeRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ServerGroupId",
+        "Servers",
+        "ClientToken",
+        "DryRun",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.server_group_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.servers),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for UpdateServerGroupServersAttributeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateServerGroupServersAttributeRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -134,9 +173,7 @@ impl alb_runtime::Operation for UpdateServerGroupServersAttributeRequest {
 }
 impl alb_runtime::SupportsDryRun for UpdateServerGroupServersAttributeRequest {}
 /// Response of `UpdateServerGroupServersAttribute`: The change was accepted and continues in the background.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateServerGroupServersAttributeResponse {
     /// ID of the asynchronous job that applies the change. (`JobId`; example `72dcd26b-f12d-4c27-b3af-18f6aed5****`.)
@@ -144,8 +181,39 @@ pub struct UpdateServerGroupServersAttributeResponse {
     /// ID of the request. (`RequestId`; example `365F4154-92F6-4AE4-92F8-7FF3*****`.)
     pub request_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::ServersUpdatedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for UpdateServerGroupServersAttributeResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UpdateServerGroupServersAttributeResponse", 2)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for UpdateServerGroupServersAttributeResponse {
+    const NAME: &'static str = "UpdateServerGroupServersAttributeResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateServerGroupServersAttributeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UpdateServerGroupServersAttributeResponse {
     /// Waits until the work of this call is done (waiter `ServersUpdated`): Waits until the server group is `Available` again, that is, until the servers' new settings apply. Polls ListServerGroups filtered to the group's ID; `Configuring` means the change is still going on, and a group no longer listed ends the wait as a failure.

@@ -52,8 +52,7 @@ pub static SCHEMA: Object = Object::new(
 /// Note: One shape for the request items of CreateAScripts and UpdateAScripts and the response items of ListAScripts (the metadata and the SDK describe three variants of one object). Fields only one side has: AScriptId (UpdateAScripts and ListAScripts), AScriptStatus, ListenerId and LoadBalancerId (ListAScripts only), Position (CreateAScripts only), ExtAttributeEnabled and ExtAttributes (CreateAScripts and UpdateAScripts). Set only the fields the operation you call takes.
 ///
 /// Note: Required fields per operation, which the shared shape cannot enforce: CreateAScripts needs AScriptName and ScriptContent; UpdateAScripts needs AScriptId. The service checks them.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AScript {
     /// The script's ID. Required in UpdateAScripts (which script to change); returned by ListAScripts; not sent to CreateAScripts, which assigns it. (`AScriptId`; example `as-aznwocxofkakf7****`; from CreateAScripts, ListAScripts.)
@@ -71,7 +70,6 @@ pub struct AScript {
     /// Whether the script's extended attributes (ExtAttributes) are in effect. A script created without it has them off. CreateAScripts and UpdateAScripts. (`ExtAttributeEnabled`; default `false`; example `true`.)
     pub ext_attribute_enabled: Option<bool>,
     /// The script's extended attributes. CreateAScripts and UpdateAScripts; ListAScripts does not return them. (`ExtAttributes`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub ext_attributes: Vec<crate::types::AScriptExtAttribute>,
     /// The listener the script belongs to, as ListAScripts reports it. Not sent in requests (CreateAScripts takes the listener as its own ListenerId). (`ListenerId`; example `lsn-t0w1m9r6suiwmc****`.)
     pub listener_id: Option<String>,
@@ -85,6 +83,64 @@ pub struct AScript {
     ///
     /// Note: ScriptContent is required by CreateAScripts only; as for AScriptName, the shared shape does not mark it required. The documentation gives no length limit; the quotas on lines per script and per instance (ResourceQuotaExceeded.AScriptLinesNum, ResourceQuotaExceeded.AScriptsTotalLinesNum) are the service's to enforce.
     pub script_content: Option<String>,
+}
+impl serde::Serialize for AScript {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("AScript", 10)?;
+        s.serialize_field("AScriptId", &self.a_script_id)?;
+        s.serialize_field("AScriptName", &self.a_script_name)?;
+        s.serialize_field("AScriptStatus", &self.a_script_status)?;
+        s.serialize_field("Enabled", &self.enabled)?;
+        s.serialize_field("ExtAttributeEnabled", &self.ext_attribute_enabled)?;
+        s.serialize_field("ExtAttributes", &self.ext_attributes)?;
+        s.serialize_field("ListenerId", &self.listener_id)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("Position", &self.position)?;
+        s.serialize_field("ScriptContent", &self.script_content)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for AScript {
+    const NAME: &'static str = "AScript";
+    const FIELDS: &'static [&'static str] = &[
+        "AScriptId",
+        "AScriptName",
+        "AScriptStatus",
+        "Enabled",
+        "ExtAttributeEnabled",
+        "ExtAttributes",
+        "ListenerId",
+        "LoadBalancerId",
+        "Position",
+        "ScriptContent",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.a_script_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.a_script_name),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.a_script_status),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.enabled),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.ext_attribute_enabled),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.ext_attributes),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.listener_id),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.position),
+            9 => alb_runtime::wire::decode_slot(map, &mut self.script_content),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AScript {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl AScript {
     /// A new `AScript` with its required fields (it has none).

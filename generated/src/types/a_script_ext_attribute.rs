@@ -30,14 +30,44 @@ pub static SCHEMA: Object = Object::new(
 /// Note: AttributeKey and AttributeValue are required in UpdateAScripts (metadata and the current official Python SDK) but not in CreateAScripts; the one shape used by both does not mark them required.
 ///
 /// Note: The single value EsDebug and the 1-128 letters and digits of the value are stated by the 2024 metadata and the current official Python SDK (alibabacloud-alb20200616) alike.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AScriptExtAttribute {
     /// The attribute's name. `EsDebug` is the only value. (`AttributeKey`; one of EsDebug; example `EsDebug`.)
     pub attribute_key: Option<crate::types::AScriptAttributeKey>,
     /// The attribute's value; for `EsDebug`, the secret key. 1 to 128 characters: letters and digits. (`AttributeValue`; length >= 1, length <= 128, only letters, digits; example `test123`.)
     pub attribute_value: Option<String>,
+}
+impl serde::Serialize for AScriptExtAttribute {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("AScriptExtAttribute", 2)?;
+        s.serialize_field("AttributeKey", &self.attribute_key)?;
+        s.serialize_field("AttributeValue", &self.attribute_value)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for AScriptExtAttribute {
+    const NAME: &'static str = "AScriptExtAttribute";
+    const FIELDS: &'static [&'static str] = &["AttributeKey", "AttributeValue"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.attribute_key),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.attribute_value),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AScriptExtAttribute {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl AScriptExtAttribute {
     /// A new `AScriptExtAttribute` with its required fields (it has none).

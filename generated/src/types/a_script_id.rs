@@ -3,11 +3,39 @@
 //! `AScriptId`: A script CreateAScripts created, by its ID.
 
 /// A script CreateAScripts created, by its ID.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AScriptId {
     /// The new script's ID. (`AScriptId`; example `as-xvq5igaa7uv6vr****`.)
     pub a_script_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for AScriptId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("AScriptId", 1)?;
+        s.serialize_field("AScriptId", &self.a_script_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for AScriptId {
+    const NAME: &'static str = "AScriptId";
+    const FIELDS: &'static [&'static str] = &["AScriptId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.a_script_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AScriptId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

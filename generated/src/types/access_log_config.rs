@@ -7,13 +7,43 @@
 /// Where a load balancer delivers its access logs: a Simple Log Service (SLS) project and Logstore. Set with EnableLoadBalancerAccessLog.
 ///
 /// Note: Fields from Alibaba's API metadata (2024) for GetLoadBalancerAttribute and ListLoadBalancers, which the official Python SDK (alibabacloud-alb20200616 1.3.3) matches.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessLogConfig {
     /// The Simple Log Service project. (`LogProject`; example `sls-setter`.)
     pub log_project: Option<String>,
     /// The Logstore in that project. (`LogStore`; example `test`.)
     pub log_store: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for AccessLogConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("AccessLogConfig", 2)?;
+        s.serialize_field("LogProject", &self.log_project)?;
+        s.serialize_field("LogStore", &self.log_store)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for AccessLogConfig {
+    const NAME: &'static str = "AccessLogConfig";
+    const FIELDS: &'static [&'static str] = &["LogProject", "LogStore"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.log_project),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.log_store),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AccessLogConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -19,8 +19,7 @@ pub static SCHEMA: Object = Object::new(
     ],
 );
 /// Xtrace (request tracing) settings of the access log.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessLogTracingConfig {
     /// Whether Xtrace is on. It can only be on while the instance's access log (AccessLogEnabled) is on. (`TracingEnabled`; required; example `true`.)
@@ -31,6 +30,43 @@ pub struct AccessLogTracingConfig {
     ///
     /// Note: TracingType: OpenTelemetry is from the current official Python SDK (alibabacloud-alb20200616 1.3.3); the 2024 metadata lists only Zipkin.
     pub tracing_type: Option<crate::types::AccessLogTracingType>,
+}
+impl serde::Serialize for AccessLogTracingConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("AccessLogTracingConfig", 3)?;
+        s.serialize_field("TracingEnabled", &self.tracing_enabled)?;
+        s.serialize_field("TracingSample", &self.tracing_sample)?;
+        s.serialize_field("TracingType", &self.tracing_type)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for AccessLogTracingConfig {
+    const NAME: &'static str = "AccessLogTracingConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "TracingEnabled",
+        "TracingSample",
+        "TracingType",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.tracing_enabled),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.tracing_sample),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.tracing_type),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AccessLogTracingConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl AccessLogTracingConfig {
     /// A new `AccessLogTracingConfig` with its required fields.

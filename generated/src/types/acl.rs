@@ -7,9 +7,7 @@
 /// An access control list (ACL): a named set of IP addresses and CIDR blocks that listeners use as an allow list or a deny list.
 ///
 /// Note: Fields from Alibaba's API metadata for ListAcls (2024), which the current official Python SDK (alibabacloud-alb20200616) matches.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Acl {
     /// ID of the ACL. (`AclId`; example `acl-hp34s2h0xx1ht4nwo****`.)
@@ -23,7 +21,6 @@ pub struct Acl {
     /// IP version of the ACL's entries; only `IPv4` is returned at present. (`AddressIPVersion`; example `IPv4`.)
     ///
     /// Note: AddressIPVersion: left a string. The documentation names a single value (IPv4), which is no list to type an enum by; an IP version the service adds later reads as plain text.
-    #[serde(rename = "AddressIPVersion")]
     pub address_ip_version: Option<String>,
     /// Whether configuration management is turned on for the ACL. (`ConfigManagedEnabled`; example `false`.)
     pub config_managed_enabled: Option<bool>,
@@ -32,6 +29,58 @@ pub struct Acl {
     /// ID of the resource group the ACL belongs to. (`ResourceGroupId`; example `rg-atstuj3rtopty****`.)
     pub resource_group_id: Option<String>,
     /// Tags on the ACL. (`Tags`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tags: Vec<crate::types::Tag>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for Acl {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("Acl", 8)?;
+        s.serialize_field("AclId", &self.acl_id)?;
+        s.serialize_field("AclName", &self.acl_name)?;
+        s.serialize_field("AclStatus", &self.acl_status)?;
+        s.serialize_field("AddressIPVersion", &self.address_ip_version)?;
+        s.serialize_field("ConfigManagedEnabled", &self.config_managed_enabled)?;
+        s.serialize_field("CreateTime", &self.create_time)?;
+        s.serialize_field("ResourceGroupId", &self.resource_group_id)?;
+        s.serialize_field("Tags", &self.tags)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for Acl {
+    const NAME: &'static str = "Acl";
+    const FIELDS: &'static [&'static str] = &[
+        "AclId",
+        "AclName",
+        "AclStatus",
+        "AddressIPVersion",
+        "ConfigManagedEnabled",
+        "CreateTime",
+        "ResourceGroupId",
+        "Tags",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.acl_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.acl_name),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.acl_status),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.address_ip_version),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.config_managed_enabled),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.create_time),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.resource_group_id),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.tags),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Acl {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -3,14 +3,43 @@
 //! `AclConfig`: Access control settings of the listener.
 
 /// Access control settings of the listener.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AclConfig {
     /// The access control lists bound to the listener. (`AclRelations`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub acl_relations: Vec<crate::types::AclRelation>,
     /// How the bound lists are applied. `White`: only requests from the addresses or CIDR blocks in the lists are forwarded (an allow list; it carries a risk, since every other client is shut out). `Black`: requests from those addresses are never forwarded (a deny list). In both modes, a list without entries lets every request through. (`AclType`; one of White, Black; example `White`.)
     pub acl_type: Option<crate::types::AclType>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for AclConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("AclConfig", 2)?;
+        s.serialize_field("AclRelations", &self.acl_relations)?;
+        s.serialize_field("AclType", &self.acl_type)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for AclConfig {
+    const NAME: &'static str = "AclConfig";
+    const FIELDS: &'static [&'static str] = &["AclRelations", "AclType"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.acl_relations),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.acl_type),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AclConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

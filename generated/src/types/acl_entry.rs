@@ -20,8 +20,7 @@ pub static SCHEMA: Object = Object::new(
 /// An entry of an access control list: an IP address or CIDR block, with an optional description. Written by AddEntriesToAcl; read back, with its state, by ListAclEntries.
 ///
 /// Note: One shape for the entries AddEntriesToAcl sends (Entry, Description) and the entries ListAclEntries returns (Entry, Description, Status): they are the same object. Status exists only in responses; `required` on Entry applies to requests only.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AclEntry {
     /// The IP address or CIDR block the entry matches, for example `10.0.1.0/24`. (`Entry`; required; format iporcidr; example `10.0.1.0/24`.)
@@ -34,6 +33,39 @@ pub struct AclEntry {
     pub description: Option<String>,
     /// State of the entry, as ListAclEntries returns it. AddEntriesToAcl takes no state: leave it unset when adding entries. (`Status`; one of Adding, Available, Removing; example `Available`.)
     pub status: Option<crate::types::AclEntryStatus>,
+}
+impl serde::Serialize for AclEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("AclEntry", 3)?;
+        s.serialize_field("Entry", &self.entry)?;
+        s.serialize_field("Description", &self.description)?;
+        s.serialize_field("Status", &self.status)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for AclEntry {
+    const NAME: &'static str = "AclEntry";
+    const FIELDS: &'static [&'static str] = &["Entry", "Description", "Status"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.entry),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.description),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.status),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AclEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl AclEntry {
     /// A new `AclEntry` with its required fields.

@@ -7,14 +7,43 @@
 /// An access control list and the listeners it is associated with.
 ///
 /// Note: Not merged with AclRelation: that shape is one ACL seen from a listener (GetListenerAttribute's AclConfig: AclId and the state of its binding to that listener), while this one is an ACL seen from the ACL side (ListAclRelations: AclId and every listener it is bound to, each with its own state). Merged, each would carry a field the other never has.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AclListenerRelation {
     /// ID of the ACL. (`AclId`; example `acl-hp34s2h0xx1ht4nwo****`.)
     pub acl_id: Option<String>,
     /// The listeners the ACL is associated with, each with the state of the association. (`RelatedListeners`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub related_listeners: Vec<crate::types::RelatedListener>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for AclListenerRelation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("AclListenerRelation", 2)?;
+        s.serialize_field("AclId", &self.acl_id)?;
+        s.serialize_field("RelatedListeners", &self.related_listeners)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for AclListenerRelation {
+    const NAME: &'static str = "AclListenerRelation";
+    const FIELDS: &'static [&'static str] = &["AclId", "RelatedListeners"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.acl_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.related_listeners),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AclListenerRelation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -3,13 +3,43 @@
 //! `AclRelation`: One access control list bound to the listener.
 
 /// One access control list bound to the listener.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AclRelation {
     /// ID of the access control list. (`AclId`; example `acl-doc****`.)
     pub acl_id: Option<String>,
     /// State of the binding between the list and the listener: `Associating` (being bound), `Associated` (bound) or `Dissociating` (being unbound). (`Status`; one of Associating, Associated, Dissociating, Dissociated; example `Associating`.)
     pub status: Option<crate::types::AclRelationStatus>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for AclRelation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("AclRelation", 2)?;
+        s.serialize_field("AclId", &self.acl_id)?;
+        s.serialize_field("Status", &self.status)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for AclRelation {
+    const NAME: &'static str = "AclRelation";
+    const FIELDS: &'static [&'static str] = &["AclId", "Status"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.acl_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.status),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AclRelation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

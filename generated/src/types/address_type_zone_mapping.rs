@@ -18,9 +18,7 @@ pub static SCHEMA: Object = Object::new(
 /// A zone of a load balancer whose network type is being changed (UpdateLoadBalancerAddressTypeConfig): the zone, its vSwitch and, when going from Intranet to Internet, the EIP that gives it a public address.
 ///
 /// Note: The same concept as ZoneMapping, kept apart because here VSwitchId and ZoneId are optional (metadata 2024 and the official Python SDK alibabacloud-alb20200616 1.3.3): merging would either drop the required check from the four operations that use ZoneMapping or add one the service does not document for this operation.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddressTypeZoneMapping {
     /// The zone ID. (`ZoneId`; example `cn-hangzhou-a`; from DescribeZones.)
@@ -33,6 +31,48 @@ pub struct AddressTypeZoneMapping {
     ///
     /// Note: From the official Python SDK (alibabacloud-alb20200616 1.3.3); the 2024 metadata lacks it.
     pub eip_type: Option<crate::types::EipType>,
+}
+impl serde::Serialize for AddressTypeZoneMapping {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("AddressTypeZoneMapping", 4)?;
+        s.serialize_field("ZoneId", &self.zone_id)?;
+        s.serialize_field("VSwitchId", &self.v_switch_id)?;
+        s.serialize_field("AllocationId", &self.allocation_id)?;
+        s.serialize_field("EipType", &self.eip_type)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for AddressTypeZoneMapping {
+    const NAME: &'static str = "AddressTypeZoneMapping";
+    const FIELDS: &'static [&'static str] = &[
+        "ZoneId",
+        "VSwitchId",
+        "AllocationId",
+        "EipType",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.zone_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.v_switch_id),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.allocation_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.eip_type),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for AddressTypeZoneMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl AddressTypeZoneMapping {
     /// A new `AddressTypeZoneMapping` with its required fields (it has none).

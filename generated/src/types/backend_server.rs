@@ -70,8 +70,7 @@ pub static SCHEMA: Object = Object::new(
 /// Note: ServerIp: an IPv4 or IPv6 address (IPv6 for servers of IPv6-enabled server groups).
 ///
 /// Note: Status: Adding, Available, Configuring and Removing from the ListServerGroupServers documentation; Replacing from ReplaceServersInServerGroup's.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BackendServer {
     /// ID of the backend server: the ID of the ECS instance, ENI or ECI in an Instance server group, the IP address in an Ip server group, or the function's ARN in an Fc server group. The server group's type is in ListServerGroups. (`ServerId`; example `i-bp1f9kdprbgy9uiu****`.)
@@ -92,6 +91,61 @@ pub struct BackendServer {
     pub server_group_id: Option<String>,
     /// Where the server stands in the group. Returned by ListServerGroupServers only. (`Status`; one of Adding, Available, Configuring, Removing, Replacing; example `Available`.)
     pub status: Option<crate::types::BackendServerStatus>,
+}
+impl serde::Serialize for BackendServer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("BackendServer", 9)?;
+        s.serialize_field("ServerId", &self.server_id)?;
+        s.serialize_field("ServerType", &self.server_type)?;
+        s.serialize_field("Port", &self.port)?;
+        s.serialize_field("ServerIp", &self.server_ip)?;
+        s.serialize_field("Weight", &self.weight)?;
+        s.serialize_field("Description", &self.description)?;
+        s.serialize_field("RemoteIpEnabled", &self.remote_ip_enabled)?;
+        s.serialize_field("ServerGroupId", &self.server_group_id)?;
+        s.serialize_field("Status", &self.status)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for BackendServer {
+    const NAME: &'static str = "BackendServer";
+    const FIELDS: &'static [&'static str] = &[
+        "ServerId",
+        "ServerType",
+        "Port",
+        "ServerIp",
+        "Weight",
+        "Description",
+        "RemoteIpEnabled",
+        "ServerGroupId",
+        "Status",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.server_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.server_type),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.port),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.server_ip),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.weight),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.description),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.remote_ip_enabled),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.server_group_id),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.status),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BackendServer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl BackendServer {
     /// A new `BackendServer` with its required fields (it has none).

@@ -13,8 +13,7 @@ pub static SCHEMA: Object = Object::new(
     ],
 );
 /// A CA certificate.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CaCertificate {
     /// ID of the CA certificate. Required when CaEnabled is `true`. (`CertificateId`; example `123157*******`.)
@@ -27,6 +26,39 @@ pub struct CaCertificate {
     ///
     /// Note: A response field (GetListenerAttribute): the requests that share this shape (CreateListener, UpdateListenerAttribute) take only CertificateId and leave it unset.
     pub is_default: Option<bool>,
+}
+impl serde::Serialize for CaCertificate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CaCertificate", 3)?;
+        s.serialize_field("CertificateId", &self.certificate_id)?;
+        s.serialize_field("Status", &self.status)?;
+        s.serialize_field("IsDefault", &self.is_default)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for CaCertificate {
+    const NAME: &'static str = "CaCertificate";
+    const FIELDS: &'static [&'static str] = &["CertificateId", "Status", "IsDefault"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.certificate_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.status),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.is_default),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CaCertificate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CaCertificate {
     /// A new `CaCertificate` with its required fields (it has none).

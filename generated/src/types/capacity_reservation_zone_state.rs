@@ -3,9 +3,7 @@
 //! `CapacityReservationZoneState`: The reservation's state in one zone.
 
 /// The reservation's state in one zone.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CapacityReservationZoneState {
     /// The zone. (`AvailabilityZone`; example `cn-hangzhou-k`.)
@@ -20,4 +18,45 @@ pub struct CapacityReservationZoneState {
     ///
     /// Note: From the current official Python SDK (alibabacloud-alb20200616 1.3.3), which types it as a float.
     pub effective_capacity_units: Option<f64>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for CapacityReservationZoneState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CapacityReservationZoneState", 4)?;
+        s.serialize_field("AvailabilityZone", &self.availability_zone)?;
+        s.serialize_field("Status", &self.status)?;
+        s.serialize_field("Reason", &self.reason)?;
+        s.serialize_field("EffectiveCapacityUnits", &self.effective_capacity_units)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for CapacityReservationZoneState {
+    const NAME: &'static str = "CapacityReservationZoneState";
+    const FIELDS: &'static [&'static str] = &[
+        "AvailabilityZone",
+        "Status",
+        "Reason",
+        "EffectiveCapacityUnits",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.availability_zone),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.status),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.reason),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.effective_capacity_units),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CapacityReservationZoneState {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -9,15 +9,44 @@ pub static SCHEMA: Object = Object::new(
     &[Field::new("CertificateId", STR).required()],
 );
 /// One additional certificate.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Certificate {
     /// ID of the certificate. Only server certificates are supported at present. (`CertificateId`; required; example `103705******`.)
     ///
     /// Note: Optional in the metadata of CreateListener and UpdateListenerAttribute, required in the others. An entry without an ID has nothing to send, so requiring it refuses no request the service would act on.
     pub certificate_id: Option<String>,
+}
+impl serde::Serialize for Certificate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("Certificate", 1)?;
+        s.serialize_field("CertificateId", &self.certificate_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for Certificate {
+    const NAME: &'static str = "Certificate";
+    const FIELDS: &'static [&'static str] = &["CertificateId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.certificate_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for Certificate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl Certificate {
     /// A new `Certificate` with its required fields.

@@ -20,14 +20,47 @@ pub static SCHEMA: Object = Object::new(
 /// Connection draining of a server group: when a backend server is removed or fails its health checks, its open connections may go on for a while before they are closed. Standard and WAF-enabled editions only; Instance and Ip server groups only.
 ///
 /// Note: Range and default from the text of Alibaba's API metadata (2024) and the official Python SDK (alibabacloud-alb20200616), which agree. The 2024 metadata adds that the feature must be requested from Alibaba Cloud; the SDK no longer says so (UnsupportedFeature.ConnectionDrain is the service's answer where it is not available).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConnectionDrainConfig {
     /// Whether connection draining is on. Off by default. (`ConnectionDrainEnabled`; example `false`.)
     pub connection_drain_enabled: Option<bool>,
     /// How long open connections may go on, in seconds, from 0 to 900 (300 by default). (`ConnectionDrainTimeout`; >= 0, <= 900; default `300`; example `300`.)
     pub connection_drain_timeout: Option<i32>,
+}
+impl serde::Serialize for ConnectionDrainConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ConnectionDrainConfig", 2)?;
+        s.serialize_field("ConnectionDrainEnabled", &self.connection_drain_enabled)?;
+        s.serialize_field("ConnectionDrainTimeout", &self.connection_drain_timeout)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ConnectionDrainConfig {
+    const NAME: &'static str = "ConnectionDrainConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "ConnectionDrainEnabled",
+        "ConnectionDrainTimeout",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.connection_drain_enabled),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.connection_drain_timeout),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConnectionDrainConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ConnectionDrainConfig {
     /// A new `ConnectionDrainConfig` with its required fields (it has none).

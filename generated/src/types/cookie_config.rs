@@ -20,15 +20,42 @@ pub static SCHEMA: Object = Object::new(
     ],
 );
 /// The cookies a Cookie condition matches; the condition holds when the request carries any of them.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CookieConfig {
     /// The cookie name and value pairs to match. CreateRule documents at most 10. (`Values`.)
     ///
     /// Note: Values: no item limit on the client, for the reasons given on HostConfig.Values (10 in the create operations' metadata, none in the update operations', and an account quota).
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub values: Vec<crate::types::RuleConditionKeyValue>,
+}
+impl serde::Serialize for CookieConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CookieConfig", 1)?;
+        s.serialize_field("Values", &self.values)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for CookieConfig {
+    const NAME: &'static str = "CookieConfig";
+    const FIELDS: &'static [&'static str] = &["Values"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.values),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CookieConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CookieConfig {
     /// A new `CookieConfig` with its required fields (it has none).

@@ -63,26 +63,67 @@ pub static SCHEMA: Object = Object::new(
 /// Note: AllowHeaders and ExposeHeaders: the texts (metadata; the current official Python SDK, alibabacloud-alb20200616 1.3.3, has no item text) limit each value to 32 characters, which is checked; they also speak of several values separated by commas, which for a list is read as several items. The character rules (the example itself holds `_`) are left to the service.
 ///
 /// Note: AllowCredentials: `on` and `off` are the complete list in the metadata and the SDK. MaxAge: the range is the same in both.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CorsConfig {
     #[doc = "The origins allowed: either the single item `*`, or one or more origins, each `http://` or `https://` followed by a domain name or a first-level wildcard domain (`http://*.test.abc.example.com`), with an optional port from 1 to 65535. (`AllowOrigin`.)\n\nNote: AllowOrigin: the origin format is not checked on the client (`*` is not a URL)."]
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub allow_origin: Vec<String>,
     /// The HTTP methods allowed in cross-origin requests. (`AllowMethods`; each item one of GET, POST, PUT, DELETE, HEAD, OPTIONS, PATCH.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub allow_methods: Vec<crate::types::HttpMethod>,
     /// The request headers allowed in cross-origin requests: `*`, or header names of letters and digits (not starting or ending with `_` or `-`), each at most 32 characters. (`AllowHeaders`; each item length <= 32.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub allow_headers: Vec<String>,
     /// The response headers browsers may expose to scripts: `*`, or header names of letters and digits (not starting or ending with `_` or `-`), each at most 32 characters. (`ExposeHeaders`; each item length <= 32.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub expose_headers: Vec<String>,
     /// Whether cross-origin requests may carry credentials. (`AllowCredentials`; one of on, off; example `on`.)
     pub allow_credentials: Option<crate::types::CorsAllowCredentials>,
     /// How long browsers may cache the answer to a preflight request, in seconds, from -1 to 172800. (`MaxAge`; >= -1, <= 172800; example `1000`.)
     pub max_age: Option<i64>,
+}
+impl serde::Serialize for CorsConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CorsConfig", 6)?;
+        s.serialize_field("AllowOrigin", &self.allow_origin)?;
+        s.serialize_field("AllowMethods", &self.allow_methods)?;
+        s.serialize_field("AllowHeaders", &self.allow_headers)?;
+        s.serialize_field("ExposeHeaders", &self.expose_headers)?;
+        s.serialize_field("AllowCredentials", &self.allow_credentials)?;
+        s.serialize_field("MaxAge", &self.max_age)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for CorsConfig {
+    const NAME: &'static str = "CorsConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "AllowOrigin",
+        "AllowMethods",
+        "AllowHeaders",
+        "ExposeHeaders",
+        "AllowCredentials",
+        "MaxAge",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.allow_origin),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.allow_methods),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.allow_headers),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.expose_headers),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.allow_credentials),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.max_age),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CorsConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CorsConfig {
     /// A new `CorsConfig` with its required fields (it has none).

@@ -7,13 +7,43 @@
 /// A rule CreateRules created.
 ///
 /// Note: The items of CreateRules' RuleIds (the draft named this shape RuleId, like the field it holds).
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatedRule {
     /// ID of the new rule. (`RuleId`; example `rule-a3x3pg1yohq3lq****`.)
     pub rule_id: Option<String>,
     /// Its priority, which tells the rules of one call apart. (`Priority`; example `10`.)
     pub priority: Option<i32>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for CreatedRule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreatedRule", 2)?;
+        s.serialize_field("RuleId", &self.rule_id)?;
+        s.serialize_field("Priority", &self.priority)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for CreatedRule {
+    const NAME: &'static str = "CreatedRule";
+    const FIELDS: &'static [&'static str] = &["RuleId", "Priority"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.rule_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.priority),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreatedRule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -20,8 +20,7 @@ pub static SCHEMA: Object = Object::new(
     ],
 );
 /// A default action.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DefaultAction {
     /// Where the action forwards requests. (`ForwardGroupConfig`; required.)
@@ -30,6 +29,37 @@ pub struct DefaultAction {
     pub forward_group_config: Option<crate::types::ForwardGroupConfig>,
     /// Kind of action. The only value is `ForwardGroup`: forward to one or more server groups. (`Type`; required; one of ForwardGroup; example `ForwardGroup`.)
     pub r#type: Option<crate::types::DefaultActionType>,
+}
+impl serde::Serialize for DefaultAction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DefaultAction", 2)?;
+        s.serialize_field("ForwardGroupConfig", &self.forward_group_config)?;
+        s.serialize_field("Type", &self.r#type)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for DefaultAction {
+    const NAME: &'static str = "DefaultAction";
+    const FIELDS: &'static [&'static str] = &["ForwardGroupConfig", "Type"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.forward_group_config),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.r#type),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DefaultAction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DefaultAction {
     /// A new `DefaultAction` with its required fields.

@@ -7,13 +7,43 @@
 /// Whether a load balancer is protected against deletion (EnableDeletionProtection, DisableDeletionProtection).
 ///
 /// Note: Fields from Alibaba's API metadata (2024) for GetLoadBalancerAttribute and ListLoadBalancers, which the official Python SDK (alibabacloud-alb20200616 1.3.3) matches.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeletionProtectionConfig {
     /// Whether deletion protection is on. (`Enabled`; example `true`.)
     pub enabled: Option<bool>,
     /// When deletion protection was turned on, in UTC, as `yyyy-MM-ddTHH:mm:ssZ` (ISO 8601). (`EnabledTime`; example `2022-08-02T02:49:05Z`.)
     pub enabled_time: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for DeletionProtectionConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeletionProtectionConfig", 2)?;
+        s.serialize_field("Enabled", &self.enabled)?;
+        s.serialize_field("EnabledTime", &self.enabled_time)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for DeletionProtectionConfig {
+    const NAME: &'static str = "DeletionProtectionConfig";
+    const FIELDS: &'static [&'static str] = &["Enabled", "EnabledTime"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.enabled),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.enabled_time),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeletionProtectionConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

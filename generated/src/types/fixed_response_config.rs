@@ -28,8 +28,7 @@ pub static SCHEMA: Object = Object::new(
 /// The response a FixedResponse action returns to the client.
 ///
 /// Note: ContentType: the five values are the complete list in the metadata and the current official Python SDK. Content: "at most 1 KB" is read as 1024 characters, which for ASCII text are 1024 bytes.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FixedResponseConfig {
     /// The status code to answer with: three digits, starting with 2, 4 or 5 (`2xx`, `4xx` or `5xx`). (`HttpCode`; length >= 3, length <= 3, starts with `2`, `4`, `5`, only digits; example `200`.)
@@ -40,6 +39,39 @@ pub struct FixedResponseConfig {
     pub content_type: Option<crate::types::FixedResponseContentType>,
     /// The body to answer with, at most 1 KB of ASCII characters. (`Content`; length <= 1024, ASCII only; example `dssacav`.)
     pub content: Option<String>,
+}
+impl serde::Serialize for FixedResponseConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("FixedResponseConfig", 3)?;
+        s.serialize_field("HttpCode", &self.http_code)?;
+        s.serialize_field("ContentType", &self.content_type)?;
+        s.serialize_field("Content", &self.content)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for FixedResponseConfig {
+    const NAME: &'static str = "FixedResponseConfig";
+    const FIELDS: &'static [&'static str] = &["HttpCode", "ContentType", "Content"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.http_code),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.content_type),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.content),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FixedResponseConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl FixedResponseConfig {
     /// A new `FixedResponseConfig` with its required fields (it has none).

@@ -29,8 +29,7 @@ pub static SCHEMA: Object = Object::new(
 /// Where the action forwards requests.
 ///
 /// Note: One shape for listener default actions and forwarding rule actions (the draft's CreateRuleForwardGroupConfig is merged into it).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ForwardGroupConfig {
     /// The server groups to forward to. A forwarding rule's ForwardGroup action takes at most 5. (`ServerGroupTuples`; required.)
@@ -38,12 +37,53 @@ pub struct ForwardGroupConfig {
     /// Note: ServerGroupTuples: no limit set. The metadata's "at most 20" is written on ForwardGroupConfig, a single object, so it is unclear what it counts; the client leaves the limit to the service.
     ///
     /// Note: ServerGroupTuples in forwarding rules (CreateRule, CreateRules, UpdateRuleAttribute, UpdateRulesAttribute): optional in their metadata, where the texts add "at most 5 server groups in one rule". The shape shared with the listener default actions requires the list (a ForwardGroup action cannot work without a target) and leaves the count to the service.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub server_group_tuples: Vec<crate::types::ServerGroupTuple>,
     /// Session persistence across the server groups. Forwarding rules only; listener default actions do not have it. (`ServerGroupStickySession`.)
     ///
     /// Note: ServerGroupStickySession: part of the ForwardGroupConfig of the rule operations (CreateRule, CreateRules, UpdateRuleAttribute, UpdateRulesAttribute, ListRules); the listener operations (CreateListener, UpdateListenerAttribute, GetListenerAttribute, ListListeners) do not document it, in the metadata or in the current official Python SDK (alibabacloud-alb20200616 1.3.3). Leave it unset in listener default actions.
     pub server_group_sticky_session: Option<crate::types::ServerGroupStickySession>,
+}
+impl serde::Serialize for ForwardGroupConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ForwardGroupConfig", 2)?;
+        s.serialize_field("ServerGroupTuples", &self.server_group_tuples)?;
+        s.serialize_field(
+            "ServerGroupStickySession",
+            &self.server_group_sticky_session,
+        )?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ForwardGroupConfig {
+    const NAME: &'static str = "ForwardGroupConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "ServerGroupTuples",
+        "ServerGroupStickySession",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.server_group_tuples),
+            1 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.server_group_sticky_session,
+                )
+            }
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ForwardGroupConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ForwardGroupConfig {
     /// A new `ForwardGroupConfig` with its required fields.

@@ -32,8 +32,7 @@ pub static SCHEMA: Object = Object::new(
 /// A header a Header condition (request header) or ResponseHeader condition (response header) matches: its name and the values that satisfy it.
 ///
 /// Note: One shape for HeaderConfig and ResponseHeaderConfig: the metadata and the current official Python SDK (alibabacloud-alb20200616 1.3.3) give both the same fields and rules (some texts say the key takes "letters a-z", others "letters"; both cases are accepted here).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HeaderConfig {
     /// Name of the header, 1 to 40 characters: letters, digits, `-` and `_`. `Cookie` and `Host` cannot be used (match them with Cookie and Host conditions). (`Key`; length >= 1, length <= 40, only letters, digits, `-`, `_`; example `Port`.)
@@ -41,8 +40,38 @@ pub struct HeaderConfig {
     /// The header values to match, each different; the condition holds when the header has any of them. CreateRule documents at most 10. (`Values`; each item length >= 1, length <= 128, ASCII only.)
     ///
     /// Note: Values: no item limit on the client, for the reasons given on HostConfig.Values (10 in the create operations' metadata, none in the update operations', and an account quota). The leading and trailing space rule is left to the service.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub values: Vec<String>,
+}
+impl serde::Serialize for HeaderConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("HeaderConfig", 2)?;
+        s.serialize_field("Key", &self.key)?;
+        s.serialize_field("Values", &self.values)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for HeaderConfig {
+    const NAME: &'static str = "HeaderConfig";
+    const FIELDS: &'static [&'static str] = &["Key", "Values"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.key),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.values),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for HeaderConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl HeaderConfig {
     /// A new `HeaderConfig` with its required fields (it has none).

@@ -86,8 +86,7 @@ pub static SCHEMA: Object = Object::new(
 /// Note: HealthCheckCodes: no item limit is checked; the 20 ranges of gRPC checks may be written in one item or in several.
 ///
 /// Note: HealthCheckProtocol: HTTPS checks may need a privilege quota (2024 metadata); the SDK no longer says so.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HealthCheckConfig {
     /// Whether health checks run. On by default for Instance and Ip server groups, off for Fc server groups. Required by CreateServerGroup. The other fields take effect only while checks are enabled. (`HealthCheckEnabled`; example `true`.)
@@ -105,7 +104,6 @@ pub struct HealthCheckConfig {
     /// HTTP version of the checks, `HTTP1.1` by default. HTTP and HTTPS checks only. (`HealthCheckHttpVersion`; one of HTTP1.0, HTTP1.1; default `HTTP1.1`; example `HTTP1.1`.)
     pub health_check_http_version: Option<crate::types::HealthCheckHttpVersion>,
     /// Responses that count as healthy. For HTTP and HTTPS checks, status code classes: `http_2xx` (the default), `http_3xx`, `http_4xx`, `http_5xx`. For gRPC checks, status codes from 0 to 99 (0 by default), also as ranges such as `0-10`, at most 20 ranges. HTTP, HTTPS and gRPC checks only. (`HealthCheckCodes`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub health_check_codes: Vec<String>,
     /// Seconds between two checks of a server, from 1 to 50 (2 by default). (`HealthCheckInterval`; >= 1, <= 50; default `2`; example `2`.)
     pub health_check_interval: Option<i32>,
@@ -115,6 +113,70 @@ pub struct HealthCheckConfig {
     pub healthy_threshold: Option<i32>,
     /// Failed checks in a row that turn a healthy server unhealthy, from 2 to 10 (3 by default). (`UnhealthyThreshold`; >= 2, <= 10; default `3`; example `3`.)
     pub unhealthy_threshold: Option<i32>,
+}
+impl serde::Serialize for HealthCheckConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("HealthCheckConfig", 12)?;
+        s.serialize_field("HealthCheckEnabled", &self.health_check_enabled)?;
+        s.serialize_field("HealthCheckProtocol", &self.health_check_protocol)?;
+        s.serialize_field("HealthCheckConnectPort", &self.health_check_connect_port)?;
+        s.serialize_field("HealthCheckHost", &self.health_check_host)?;
+        s.serialize_field("HealthCheckPath", &self.health_check_path)?;
+        s.serialize_field("HealthCheckMethod", &self.health_check_method)?;
+        s.serialize_field("HealthCheckHttpVersion", &self.health_check_http_version)?;
+        s.serialize_field("HealthCheckCodes", &self.health_check_codes)?;
+        s.serialize_field("HealthCheckInterval", &self.health_check_interval)?;
+        s.serialize_field("HealthCheckTimeout", &self.health_check_timeout)?;
+        s.serialize_field("HealthyThreshold", &self.healthy_threshold)?;
+        s.serialize_field("UnhealthyThreshold", &self.unhealthy_threshold)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for HealthCheckConfig {
+    const NAME: &'static str = "HealthCheckConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "HealthCheckEnabled",
+        "HealthCheckProtocol",
+        "HealthCheckConnectPort",
+        "HealthCheckHost",
+        "HealthCheckPath",
+        "HealthCheckMethod",
+        "HealthCheckHttpVersion",
+        "HealthCheckCodes",
+        "HealthCheckInterval",
+        "HealthCheckTimeout",
+        "HealthyThreshold",
+        "UnhealthyThreshold",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.health_check_enabled),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.health_check_protocol),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.health_check_connect_port),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.health_check_host),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.health_check_path),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.health_check_method),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.health_check_http_version),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.health_check_codes),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.health_check_interval),
+            9 => alb_runtime::wire::decode_slot(map, &mut self.health_check_timeout),
+            10 => alb_runtime::wire::decode_slot(map, &mut self.healthy_threshold),
+            11 => alb_runtime::wire::decode_slot(map, &mut self.unhealthy_threshold),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for HealthCheckConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl HealthCheckConfig {
     /// A new `HealthCheckConfig` with its required fields (it has none).

@@ -7,9 +7,7 @@
 /// Why a backend server is not healthy. Reasons are reported for HTTP and HTTPS listeners and forwarding rules only.
 ///
 /// Note: Drafted as Reason; renamed to say what it is the reason of.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HealthCheckReason {
     /// What made the health check fail. (`ReasonCode`; one of CONNECT_TIMEOUT, CONNECT_FAILED, RECV_RESPONSE_FAILED, RECV_RESPONSE_TIMEOUT, SEND_REQUEST_FAILED, SEND_REQUEST_TIMEOUT, RESPONSE_FORMAT_ERROR, RESPONSE_MISMATCH; example `RESPONSE_MISMATCH`.)
@@ -18,4 +16,42 @@ pub struct HealthCheckReason {
     pub expected_response: Option<String>,
     /// The status code the server actually returned, for example `302`. Only set when ReasonCode is `RESPONSE_MISMATCH`. (`ActualResponse`; example `302`.)
     pub actual_response: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for HealthCheckReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("HealthCheckReason", 3)?;
+        s.serialize_field("ReasonCode", &self.reason_code)?;
+        s.serialize_field("ExpectedResponse", &self.expected_response)?;
+        s.serialize_field("ActualResponse", &self.actual_response)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for HealthCheckReason {
+    const NAME: &'static str = "HealthCheckReason";
+    const FIELDS: &'static [&'static str] = &[
+        "ReasonCode",
+        "ExpectedResponse",
+        "ActualResponse",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.reason_code),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.expected_response),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.actual_response),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for HealthCheckReason {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

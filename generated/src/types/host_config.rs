@@ -20,8 +20,7 @@ pub static SCHEMA: Object = Object::new(
     ],
 );
 /// The host names a Host condition matches; the condition holds when the request's host matches any of them.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HostConfig {
     /// The host names to match, each different. CreateRule documents at most 10. (`Values`; each item length >= 3, length <= 128.)
@@ -29,8 +28,36 @@ pub struct HostConfig {
     /// Note: Values: CreateRule's and CreateRules' metadata allow at most 10 (the same for the Cookie, Header, Method, Path and QueryString conditions), UpdateRuleAttribute's and UpdateRulesAttribute's set no limit, and how many values a rule may hold is also an account quota (QuotaExceeded.RuleMatchEvaluationsNum). One shape serves all four operations, so the client sets no limit and leaves it to the service.
     ///
     /// Note: Only the length of a host name is checked: the format rules above (labels, wildcards, regular expressions) are left to the service. The update operations' texts allow fewer characters than the create operations'; the client follows neither.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub values: Vec<String>,
+}
+impl serde::Serialize for HostConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("HostConfig", 1)?;
+        s.serialize_field("Values", &self.values)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for HostConfig {
+    const NAME: &'static str = "HostConfig";
+    const FIELDS: &'static [&'static str] = &["Values"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.values),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl HostConfig {
     /// A new `HostConfig` with its required fields (it has none).

@@ -32,8 +32,7 @@ pub static SCHEMA: Object = Object::new(
 /// Note: One shape for the InsertHeader settings of every rule operation: the draft's UpdateRuleAttributeInsertHeaderConfig (the same fields plus CoverEnabled) is merged into it.
 ///
 /// Note: ValueType: the three values are the complete list in the metadata and the SDK.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InsertHeaderConfig {
     /// Name of the header, 1 to 40 characters: letters, digits, `_` and `-`; each InsertHeader action of a rule names a different header. These names are refused (in any case): `slb-id`, `slb-ip`, `x-forwarded-for`, `x-forwarded-proto`, `x-forwarded-eip`, `x-forwarded-port`, `x-forwarded-client-srcport`, `x-forwarded-host`, `connection`, `upgrade`, `content-length`, `transfer-encoding`, `keep-alive`, `te`, `host`, `cookie`, `remoteip`, `authority`. (`Key`; length >= 1, length <= 40, only letters, digits, `_`, `-`; example `key`.)
@@ -50,6 +49,46 @@ pub struct InsertHeaderConfig {
     ///
     /// Note: CoverEnabled: only UpdateRuleAttribute and UpdateRulesAttribute have it (metadata and the current official Python SDK, alibabacloud-alb20200616 1.3.3); CreateRule and CreateRules do not document it and ListRules does not return it. It is a field of the one shared action shape, so it is there in every operation; send it only to the update operations.
     pub cover_enabled: Option<bool>,
+}
+impl serde::Serialize for InsertHeaderConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("InsertHeaderConfig", 4)?;
+        s.serialize_field("Key", &self.key)?;
+        s.serialize_field("ValueType", &self.value_type)?;
+        s.serialize_field("Value", &self.value)?;
+        s.serialize_field("CoverEnabled", &self.cover_enabled)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for InsertHeaderConfig {
+    const NAME: &'static str = "InsertHeaderConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "Key",
+        "ValueType",
+        "Value",
+        "CoverEnabled",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.key),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.value_type),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.value),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.cover_enabled),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for InsertHeaderConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl InsertHeaderConfig {
     /// A new `InsertHeaderConfig` with its required fields (it has none).

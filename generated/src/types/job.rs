@@ -7,9 +7,7 @@
 /// An asynchronous job: the work an asynchronous call started, and how it ended.
 ///
 /// Note: Fields and values from Alibaba's API metadata for ListAsynJobs (2024) and the official Python SDK (alibabacloud-alb20200616 1.3.3), which agree. The enums keep an Unknown variant, so a status or resource type the service adds later still decodes.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Job {
     /// The job ID (the `JobId` the asynchronous call returned). (`Id`; example `365F4154-92F6-4AE4-92F8-7FF34B5****`.)
@@ -32,4 +30,63 @@ pub struct Job {
     pub error_code: Option<String>,
     /// The error message of a job whose status is `Failed`. (`ErrorMessage`; example `AllocateEipAddress Failed`.)
     pub error_message: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for Job {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("Job", 10)?;
+        s.serialize_field("Id", &self.id)?;
+        s.serialize_field("ApiName", &self.api_name)?;
+        s.serialize_field("Status", &self.status)?;
+        s.serialize_field("OperateType", &self.operate_type)?;
+        s.serialize_field("ResourceType", &self.resource_type)?;
+        s.serialize_field("ResourceId", &self.resource_id)?;
+        s.serialize_field("CreateTime", &self.create_time)?;
+        s.serialize_field("ModifyTime", &self.modify_time)?;
+        s.serialize_field("ErrorCode", &self.error_code)?;
+        s.serialize_field("ErrorMessage", &self.error_message)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for Job {
+    const NAME: &'static str = "Job";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "ApiName",
+        "Status",
+        "OperateType",
+        "ResourceType",
+        "ResourceId",
+        "CreateTime",
+        "ModifyTime",
+        "ErrorCode",
+        "ErrorMessage",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.api_name),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.status),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.operate_type),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.resource_type),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.resource_id),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.create_time),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.modify_time),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.error_code),
+            9 => alb_runtime::wire::decode_slot(map, &mut self.error_message),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Job {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

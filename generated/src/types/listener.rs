@@ -3,13 +3,10 @@
 //! `Listener`: A listener of an ALB instance.
 
 /// A listener of an ALB instance.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Listener {
     /// The actions of the listener's default forwarding rule. (`DefaultActions`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub default_actions: Vec<crate::types::DefaultAction>,
     /// Whether responses of certain file types are compressed with Gzip. (`GzipEnabled`; example `false`.)
     pub gzip_enabled: Option<bool>,
@@ -40,6 +37,82 @@ pub struct Listener {
     /// Settings of the X-Forwarded-* and related headers added to requests. (`XForwardedForConfig`.)
     pub x_forwarded_for_config: Option<crate::types::XForwardedForConfig>,
     /// The listener's tags. (`Tags`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tags: Vec<crate::types::Tag>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for Listener {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("Listener", 16)?;
+        s.serialize_field("DefaultActions", &self.default_actions)?;
+        s.serialize_field("GzipEnabled", &self.gzip_enabled)?;
+        s.serialize_field("Http2Enabled", &self.http2_enabled)?;
+        s.serialize_field("IdleTimeout", &self.idle_timeout)?;
+        s.serialize_field("ListenerDescription", &self.listener_description)?;
+        s.serialize_field("ListenerId", &self.listener_id)?;
+        s.serialize_field("ListenerPort", &self.listener_port)?;
+        s.serialize_field("ListenerProtocol", &self.listener_protocol)?;
+        s.serialize_field("ListenerStatus", &self.listener_status)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("LogConfig", &self.log_config)?;
+        s.serialize_field("QuicConfig", &self.quic_config)?;
+        s.serialize_field("RequestTimeout", &self.request_timeout)?;
+        s.serialize_field("SecurityPolicyId", &self.security_policy_id)?;
+        s.serialize_field("XForwardedForConfig", &self.x_forwarded_for_config)?;
+        s.serialize_field("Tags", &self.tags)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for Listener {
+    const NAME: &'static str = "Listener";
+    const FIELDS: &'static [&'static str] = &[
+        "DefaultActions",
+        "GzipEnabled",
+        "Http2Enabled",
+        "IdleTimeout",
+        "ListenerDescription",
+        "ListenerId",
+        "ListenerPort",
+        "ListenerProtocol",
+        "ListenerStatus",
+        "LoadBalancerId",
+        "LogConfig",
+        "QuicConfig",
+        "RequestTimeout",
+        "SecurityPolicyId",
+        "XForwardedForConfig",
+        "Tags",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.default_actions),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.gzip_enabled),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.http2_enabled),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.idle_timeout),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.listener_description),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.listener_id),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.listener_port),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.listener_protocol),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.listener_status),
+            9 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            10 => alb_runtime::wire::decode_slot(map, &mut self.log_config),
+            11 => alb_runtime::wire::decode_slot(map, &mut self.quic_config),
+            12 => alb_runtime::wire::decode_slot(map, &mut self.request_timeout),
+            13 => alb_runtime::wire::decode_slot(map, &mut self.security_policy_id),
+            14 => alb_runtime::wire::decode_slot(map, &mut self.x_forwarded_for_config),
+            15 => alb_runtime::wire::decode_slot(map, &mut self.tags),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Listener {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -3,9 +3,7 @@
 //! `ListenerCertificate`: A server certificate.
 
 /// A server certificate.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListenerCertificate {
     /// ID of the certificate (only server certificates are supported at present). (`CertificateId`; example `123157*******`.)
@@ -22,4 +20,45 @@ pub struct ListenerCertificate {
     ///
     /// Note: Returned by ListListenerCertificates; GetListenerAttribute's certificates, which share this shape, leave it out.
     pub certificate_type: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListenerCertificate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListenerCertificate", 4)?;
+        s.serialize_field("CertificateId", &self.certificate_id)?;
+        s.serialize_field("IsDefault", &self.is_default)?;
+        s.serialize_field("Status", &self.status)?;
+        s.serialize_field("CertificateType", &self.certificate_type)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListenerCertificate {
+    const NAME: &'static str = "ListenerCertificate";
+    const FIELDS: &'static [&'static str] = &[
+        "CertificateId",
+        "IsDefault",
+        "Status",
+        "CertificateType",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.certificate_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.is_default),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.status),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.certificate_type),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListenerCertificate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

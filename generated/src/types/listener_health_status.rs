@@ -3,9 +3,7 @@
 //! `ListenerHealthStatus`: Health check results of the server groups a listener forwards to.
 
 /// Health check results of the server groups a listener forwards to.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListenerHealthStatus {
     /// ID of the listener. (`ListenerId`; example `lsn-o4u54y73wq7b******`.)
@@ -17,6 +15,46 @@ pub struct ListenerHealthStatus {
     /// Note: ListenerProtocol: left a string, not the ListenerProtocol enum: the documentation's example is lower case (`http`) where other operations return `HTTP`, so the case of this value is not certain.
     pub listener_protocol: Option<String>,
     /// The server groups the listener forwards to, with their unhealthy servers. (`ServerGroupInfos`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub server_group_infos: Vec<crate::types::ServerGroupHealthStatus>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListenerHealthStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListenerHealthStatus", 4)?;
+        s.serialize_field("ListenerId", &self.listener_id)?;
+        s.serialize_field("ListenerPort", &self.listener_port)?;
+        s.serialize_field("ListenerProtocol", &self.listener_protocol)?;
+        s.serialize_field("ServerGroupInfos", &self.server_group_infos)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListenerHealthStatus {
+    const NAME: &'static str = "ListenerHealthStatus";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerId",
+        "ListenerPort",
+        "ListenerProtocol",
+        "ServerGroupInfos",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.listener_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.listener_port),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.listener_protocol),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.server_group_infos),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListenerHealthStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -7,9 +7,7 @@
 /// An ALB instance, as ListLoadBalancers returns it.
 ///
 /// Note: Fields from Alibaba's API metadata (2024) for ListLoadBalancers and the official Python SDK (alibabacloud-alb20200616 1.3.3). GetLoadBalancerAttribute returns the same facts, plus the zone mappings and the region, as top-level fields of its response.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoadBalancer {
     /// The ID of the ALB instance. (`LoadBalancerId`; example `alb-o9ulmq5hgn68jk****`.)
@@ -31,7 +29,6 @@ pub struct LoadBalancer {
     /// How the instance's IP addresses are allocated. (`AddressAllocatedMode`; one of Fixed, Dynamic; example `Fixed`.)
     pub address_allocated_mode: Option<crate::types::AddressAllocatedMode>,
     /// The instance's DNS name. (`DNSName`; example `alb-95qnr2itwu9orb****.cn-hangzhou.alb.aliyuncs.com`.)
-    #[serde(rename = "DNSName")]
     pub dns_name: Option<String>,
     /// The VPC the instance is in. (`VpcId`; example `vpc-bp1b49rqryhk45nio****`.)
     pub vpc_id: Option<String>,
@@ -52,14 +49,137 @@ pub struct LoadBalancer {
         crate::types::ModificationProtectionConfig,
     >,
     /// The locks on the instance, if any. (`LoadBalancerOperationLocks`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub load_balancer_operation_locks: Vec<crate::types::LoadBalancerOperationLock>,
     /// The security groups the instance is in. (`SecurityGroupIds`.)
     ///
     /// Note: SecurityGroupIds: from the official Python SDK (alibabacloud-alb20200616 1.3.3); the 2024 metadata of ListLoadBalancers lacks it.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub security_group_ids: Vec<String>,
     /// The instance's tags. (`Tags`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tags: Vec<crate::types::Tag>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for LoadBalancer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("LoadBalancer", 21)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("LoadBalancerName", &self.load_balancer_name)?;
+        s.serialize_field("LoadBalancerStatus", &self.load_balancer_status)?;
+        s.serialize_field(
+            "LoadBalancerBussinessStatus",
+            &self.load_balancer_bussiness_status,
+        )?;
+        s.serialize_field("LoadBalancerEdition", &self.load_balancer_edition)?;
+        s.serialize_field("AddressType", &self.address_type)?;
+        s.serialize_field("AddressIpVersion", &self.address_ip_version)?;
+        s.serialize_field("Ipv6AddressType", &self.ipv6_address_type)?;
+        s.serialize_field("AddressAllocatedMode", &self.address_allocated_mode)?;
+        s.serialize_field("DNSName", &self.dns_name)?;
+        s.serialize_field("VpcId", &self.vpc_id)?;
+        s.serialize_field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        s.serialize_field("ResourceGroupId", &self.resource_group_id)?;
+        s.serialize_field("CreateTime", &self.create_time)?;
+        s.serialize_field(
+            "LoadBalancerBillingConfig",
+            &self.load_balancer_billing_config,
+        )?;
+        s.serialize_field("AccessLogConfig", &self.access_log_config)?;
+        s.serialize_field("DeletionProtectionConfig", &self.deletion_protection_config)?;
+        s.serialize_field(
+            "ModificationProtectionConfig",
+            &self.modification_protection_config,
+        )?;
+        s.serialize_field(
+            "LoadBalancerOperationLocks",
+            &self.load_balancer_operation_locks,
+        )?;
+        s.serialize_field("SecurityGroupIds", &self.security_group_ids)?;
+        s.serialize_field("Tags", &self.tags)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for LoadBalancer {
+    const NAME: &'static str = "LoadBalancer";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "LoadBalancerName",
+        "LoadBalancerStatus",
+        "LoadBalancerBussinessStatus",
+        "LoadBalancerEdition",
+        "AddressType",
+        "AddressIpVersion",
+        "Ipv6AddressType",
+        "AddressAllocatedMode",
+        "DNSName",
+        "VpcId",
+        "BandwidthPackageId",
+        "ResourceGroupId",
+        "CreateTime",
+        "LoadBalancerBillingConfig",
+        "AccessLogConfig",
+        "DeletionProtectionConfig",
+        "ModificationProtectionConfig",
+        "LoadBalancerOperationLocks",
+        "SecurityGroupIds",
+        "Tags",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_name),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_status),
+            3 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.load_balancer_bussiness_status,
+                )
+            }
+            4 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_edition),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.address_type),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.address_ip_version),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.ipv6_address_type),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.address_allocated_mode),
+            9 => alb_runtime::wire::decode_slot(map, &mut self.dns_name),
+            10 => alb_runtime::wire::decode_slot(map, &mut self.vpc_id),
+            11 => alb_runtime::wire::decode_slot(map, &mut self.bandwidth_package_id),
+            12 => alb_runtime::wire::decode_slot(map, &mut self.resource_group_id),
+            13 => alb_runtime::wire::decode_slot(map, &mut self.create_time),
+            14 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.load_balancer_billing_config,
+                )
+            }
+            15 => alb_runtime::wire::decode_slot(map, &mut self.access_log_config),
+            16 => {
+                alb_runtime::wire::decode_slot(map, &mut self.deletion_protection_config)
+            }
+            17 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.modification_protection_config,
+                )
+            }
+            18 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.load_balancer_operation_locks,
+                )
+            }
+            19 => alb_runtime::wire::decode_slot(map, &mut self.security_group_ids),
+            20 => alb_runtime::wire::decode_slot(map, &mut self.tags),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadBalancer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -47,8 +47,7 @@ pub static SCHEMA: Object = Object::new(
 /// One of a load balancer's addresses in a zone.
 ///
 /// Note: Returned inside ZoneMapping by GetLoadBalancerAttribute. Address, AllocationId, EipType, IntranetAddress and Ipv6Address from Alibaba's API metadata (2024); the health and local-address fields from the official Python SDK (alibabacloud-alb20200616 1.3.3).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoadBalancerAddress {
     /// The IPv4 address, present with both IPv4 and DualStack instances; public or private according to the instance's AddressType. (`Address`; example `192.168.10.1`.)
@@ -66,7 +65,6 @@ pub struct LoadBalancerAddress {
     /// The IPv4 local addresses the load balancer uses to talk to backend servers in this zone. (`Ipv4LocalAddresses`.)
     ///
     /// Note: From the official Python SDK (alibabacloud-alb20200616 1.3.3); the 2024 metadata lacks it.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub ipv4_local_addresses: Vec<String>,
     /// The IPv6 address, present with DualStack instances only; public or private according to the instance's Ipv6AddressType. (`Ipv6Address`; example `2408:XXXX:39d:eb00::/56`.)
     pub ipv6_address: Option<String>,
@@ -77,8 +75,64 @@ pub struct LoadBalancerAddress {
     /// The IPv6 local addresses the load balancer uses to talk to backend servers in this zone. (`Ipv6LocalAddresses`.)
     ///
     /// Note: From the official Python SDK (alibabacloud-alb20200616 1.3.3); the 2024 metadata lacks it.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub ipv6_local_addresses: Vec<String>,
+}
+impl serde::Serialize for LoadBalancerAddress {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("LoadBalancerAddress", 9)?;
+        s.serialize_field("Address", &self.address)?;
+        s.serialize_field("AllocationId", &self.allocation_id)?;
+        s.serialize_field("EipType", &self.eip_type)?;
+        s.serialize_field("IntranetAddress", &self.intranet_address)?;
+        s.serialize_field("IntranetAddressHcStatus", &self.intranet_address_hc_status)?;
+        s.serialize_field("Ipv4LocalAddresses", &self.ipv4_local_addresses)?;
+        s.serialize_field("Ipv6Address", &self.ipv6_address)?;
+        s.serialize_field("Ipv6AddressHcStatus", &self.ipv6_address_hc_status)?;
+        s.serialize_field("Ipv6LocalAddresses", &self.ipv6_local_addresses)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for LoadBalancerAddress {
+    const NAME: &'static str = "LoadBalancerAddress";
+    const FIELDS: &'static [&'static str] = &[
+        "Address",
+        "AllocationId",
+        "EipType",
+        "IntranetAddress",
+        "IntranetAddressHcStatus",
+        "Ipv4LocalAddresses",
+        "Ipv6Address",
+        "Ipv6AddressHcStatus",
+        "Ipv6LocalAddresses",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.address),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.allocation_id),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.eip_type),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.intranet_address),
+            4 => {
+                alb_runtime::wire::decode_slot(map, &mut self.intranet_address_hc_status)
+            }
+            5 => alb_runtime::wire::decode_slot(map, &mut self.ipv4_local_addresses),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.ipv6_address),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.ipv6_address_hc_status),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.ipv6_local_addresses),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadBalancerAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl LoadBalancerAddress {
     /// A new `LoadBalancerAddress` with its required fields (it has none).

@@ -21,14 +21,44 @@ pub static SCHEMA: Object = Object::new(
 /// How an ALB instance is billed.
 ///
 /// Note: One shape for the billing configuration that CreateLoadBalancer sends and that GetLoadBalancerAttribute and ListLoadBalancers return. PayType is required in CreateLoadBalancer (metadata 2024 and the official Python SDK alibabacloud-alb20200616 1.3.3); responses always carry it. BandwidthPackageId exists only in the request.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoadBalancerBillingConfig {
     /// The billing method; `PostPay` (pay-as-you-go) is the only one. (`PayType`; required; one of PostPay; default `PostPay`; example `PostPay`.)
     pub pay_type: Option<crate::types::LoadBalancerPayType>,
     /// The Internet Shared Bandwidth package to associate with an Internet-facing instance when it is created. CreateLoadBalancer only: the instance's current package is reported as the load balancer's own BandwidthPackageId. (`BandwidthPackageId`; example `cbwp-bp1vevu8h3ieh****`.)
     pub bandwidth_package_id: Option<String>,
+}
+impl serde::Serialize for LoadBalancerBillingConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("LoadBalancerBillingConfig", 2)?;
+        s.serialize_field("PayType", &self.pay_type)?;
+        s.serialize_field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for LoadBalancerBillingConfig {
+    const NAME: &'static str = "LoadBalancerBillingConfig";
+    const FIELDS: &'static [&'static str] = &["PayType", "BandwidthPackageId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.pay_type),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.bandwidth_package_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadBalancerBillingConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl LoadBalancerBillingConfig {
     /// A new `LoadBalancerBillingConfig` with its required fields.

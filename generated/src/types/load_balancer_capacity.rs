@@ -13,12 +13,40 @@ pub static SCHEMA: Object = Object::new(
 /// A minimum capacity reserved for an ALB instance, in Load Balancer Capacity Units (LCUs).
 ///
 /// Note: From the official Python SDK (alibabacloud-alb20200616 1.3.3): the `MinimumLoadBalancerCapacity` of DescribeCapacityReservation (response) and ModifyCapacityReservation (request); there is no 2024 metadata for either. No range is documented, so none is enforced.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoadBalancerCapacity {
     /// The number of LCUs reserved per hour. The instance still scales up beyond it under load, but never below it; reserved LCUs are billed hourly. (`CapacityUnits`; example `100`.)
     pub capacity_units: Option<i32>,
+}
+impl serde::Serialize for LoadBalancerCapacity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("LoadBalancerCapacity", 1)?;
+        s.serialize_field("CapacityUnits", &self.capacity_units)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for LoadBalancerCapacity {
+    const NAME: &'static str = "LoadBalancerCapacity";
+    const FIELDS: &'static [&'static str] = &["CapacityUnits"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.capacity_units),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadBalancerCapacity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl LoadBalancerCapacity {
     /// A new `LoadBalancerCapacity` with its required fields (it has none).

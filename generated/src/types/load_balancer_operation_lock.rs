@@ -7,13 +7,43 @@
 /// A lock on a load balancer, which restricts what can be done with it. Present when the business status is `Abnormal`.
 ///
 /// Note: Fields and LockType values from Alibaba's API metadata (2024) for GetLoadBalancerAttribute and ListLoadBalancers, which the official Python SDK (alibabacloud-alb20200616 1.3.3) matches; the meaning of ResidualLocked follows the SDK's GetLoadBalancerAttribute text.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoadBalancerOperationLock {
     /// Why the instance is locked, as free text. Given when LoadBalancerBussinessStatus is `Abnormal`. (`LockReason`; example `欠费`.)
     pub lock_reason: Option<String>,
     /// The kind of lock. (`LockType`; one of SecurityLocked, RelatedResourceLocked, FinancialLocked, ResidualLocked; example `FinancialLocked`.)
     pub lock_type: Option<crate::types::LoadBalancerLockType>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for LoadBalancerOperationLock {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("LoadBalancerOperationLock", 2)?;
+        s.serialize_field("LockReason", &self.lock_reason)?;
+        s.serialize_field("LockType", &self.lock_type)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for LoadBalancerOperationLock {
+    const NAME: &'static str = "LoadBalancerOperationLock";
+    const FIELDS: &'static [&'static str] = &["LockReason", "LockType"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.lock_reason),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.lock_type),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadBalancerOperationLock {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -9,13 +9,42 @@ pub static SCHEMA: Object = Object::new(
     &[Field::new("SecurityGroupId", STR)],
 );
 /// A security group.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoadBalancerSecurityGroup {
     /// The security group ID. (`SecurityGroupId`; example `sg-gw82chzr7ru23iwbn****`.)
     pub security_group_id: Option<String>,
+}
+impl serde::Serialize for LoadBalancerSecurityGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("LoadBalancerSecurityGroup", 1)?;
+        s.serialize_field("SecurityGroupId", &self.security_group_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for LoadBalancerSecurityGroup {
+    const NAME: &'static str = "LoadBalancerSecurityGroup";
+    const FIELDS: &'static [&'static str] = &["SecurityGroupId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.security_group_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for LoadBalancerSecurityGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl LoadBalancerSecurityGroup {
     /// A new `LoadBalancerSecurityGroup` with its required fields (it has none).

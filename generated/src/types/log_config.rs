@@ -3,13 +3,54 @@
 //! `LogConfig`: Access log settings of the listener.
 
 /// Access log settings of the listener.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LogConfig {
     /// Whether access logs record custom headers. (`AccessLogRecordCustomizedHeadersEnabled`; example `true`.)
     pub access_log_record_customized_headers_enabled: Option<bool>,
     /// Xtrace (request tracing) settings of the access log. (`AccessLogTracingConfig`.)
     pub access_log_tracing_config: Option<crate::types::AccessLogTracingConfig>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for LogConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("LogConfig", 2)?;
+        s.serialize_field(
+            "AccessLogRecordCustomizedHeadersEnabled",
+            &self.access_log_record_customized_headers_enabled,
+        )?;
+        s.serialize_field("AccessLogTracingConfig", &self.access_log_tracing_config)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for LogConfig {
+    const NAME: &'static str = "LogConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "AccessLogRecordCustomizedHeadersEnabled",
+        "AccessLogTracingConfig",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.access_log_record_customized_headers_enabled,
+                )
+            }
+            1 => alb_runtime::wire::decode_slot(map, &mut self.access_log_tracing_config),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LogConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

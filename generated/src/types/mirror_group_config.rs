@@ -20,15 +20,42 @@ pub static SCHEMA: Object = Object::new(
     ],
 );
 /// The server groups a TrafficMirror action copies requests to.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MirrorGroupConfig {
     /// The server groups to mirror to. (`ServerGroupTuples`.)
     ///
     /// Note: ServerGroupTuples: the items reuse ServerGroupTuple, whose ServerGroupId is required (optional in the rule operations' metadata: a mirror target without a server group means nothing) and whose Weight only ListRules documents for mirror targets.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub server_group_tuples: Vec<crate::types::ServerGroupTuple>,
+}
+impl serde::Serialize for MirrorGroupConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("MirrorGroupConfig", 1)?;
+        s.serialize_field("ServerGroupTuples", &self.server_group_tuples)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for MirrorGroupConfig {
+    const NAME: &'static str = "MirrorGroupConfig";
+    const FIELDS: &'static [&'static str] = &["ServerGroupTuples"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.server_group_tuples),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for MirrorGroupConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl MirrorGroupConfig {
     /// A new `MirrorGroupConfig` with its required fields (it has none).

@@ -27,14 +27,44 @@ pub static SCHEMA: Object = Object::new(
 /// Console modification protection (configuration read-only mode): while it is on, the instance cannot be changed in the ALB console, but API calls (this SDK's included) can still change it.
 ///
 /// Note: Request rules for Reason (2 to 128 characters, first character a letter or a Chinese character, then letters, digits, Chinese characters, `.`, `_`, `-`) from the metadata's text (2024) in CreateLoadBalancer and UpdateLoadBalancerAttribute; the official Python SDK (alibabacloud-alb20200616 1.3.3) states the same limits. Status values: both sources list NonProtection and ConsoleProtection.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModificationProtectionConfig {
     /// Why protection is on: 2 to 128 characters, starting with a letter or a Chinese character; letters, digits, Chinese characters, `.`, `_` and `-`. Used only when Status is `ConsoleProtection`. (`Reason`; length >= 2, length <= 128, starts with letters, Chinese characters, only letters, digits, Chinese characters, `.`, `_`, `-`; example `托管实例`.)
     pub reason: Option<String>,
     /// Whether console modification protection is on. (`Status`; one of NonProtection, ConsoleProtection; example `ConsoleProtection`.)
     pub status: Option<crate::types::ModificationProtectionStatus>,
+}
+impl serde::Serialize for ModificationProtectionConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ModificationProtectionConfig", 2)?;
+        s.serialize_field("Reason", &self.reason)?;
+        s.serialize_field("Status", &self.status)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ModificationProtectionConfig {
+    const NAME: &'static str = "ModificationProtectionConfig";
+    const FIELDS: &'static [&'static str] = &["Reason", "Status"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.reason),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.status),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModificationProtectionConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ModificationProtectionConfig {
     /// A new `ModificationProtectionConfig` with its required fields (it has none).

@@ -73,9 +73,7 @@ pub static SCHEMA: Object = Object::new(
 /// Note: RuleConditions and RuleActions: 1 to 100 items, as the schema says; the per-edition limits of the texts are the service's to enforce (QuotaExceeded.RuleMatchEvaluationsNum, QuotaExceeded.RuleActionsNum).
 ///
 /// Note: Priority: the schema gives no range for the items of Rules; the range 1 to 10000 of the text (and of CreateRule) is applied.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NewRule {
     /// Name of the rule. (`RuleName`; required; length >= 2, length <= 128, starts with letters, Chinese characters, digits, only letters, digits, Chinese characters, `.`, `_`, `-`, ` `; example `test`.)
@@ -85,14 +83,59 @@ pub struct NewRule {
     /// Whether the rule applies to requests (the default) or to responses (not on Basic edition instances). (`Direction`; one of Request, Response; default `Request`; example `Request`.)
     pub direction: Option<crate::types::RuleDirection>,
     /// The rule's conditions, all of which must hold (per rule at most 5 on Basic edition instances, 10 on Standard and WAF-enabled ones). (`RuleConditions`; required; at least 1 item(s), at most 100 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub rule_conditions: Vec<crate::types::RuleCondition>,
     /// The rule's actions, one of them final (per rule at most 3 on Basic edition instances, 5 on Standard ones, 10 on WAF-enabled ones). (`RuleActions`; required; at least 1 item(s), at most 100 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub rule_actions: Vec<crate::types::RuleAction>,
     /// Tags to put on the rule. (`Tag`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
+}
+impl serde::Serialize for NewRule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("NewRule", 6)?;
+        s.serialize_field("RuleName", &self.rule_name)?;
+        s.serialize_field("Priority", &self.priority)?;
+        s.serialize_field("Direction", &self.direction)?;
+        s.serialize_field("RuleConditions", &self.rule_conditions)?;
+        s.serialize_field("RuleActions", &self.rule_actions)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for NewRule {
+    const NAME: &'static str = "NewRule";
+    const FIELDS: &'static [&'static str] = &[
+        "RuleName",
+        "Priority",
+        "Direction",
+        "RuleConditions",
+        "RuleActions",
+        "Tag",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.rule_name),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.priority),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.direction),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.rule_conditions),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.rule_actions),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for NewRule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl NewRule {
     /// A new `NewRule` with its required fields.

@@ -36,15 +36,46 @@ pub static SCHEMA: Object = Object::new(
 /// Note: Key and Value rules: TagResources' text in the 2024 metadata and in the current official Python SDK (alibabacloud-alb20200616) states them for both the key and the value. The prefixes are checked in exact case, so the client refuses no more than the documentation says.
 ///
 /// Note: A shape of its own because the shared Tag also serves as a filter, where system tags (`acs:` and `aliyun` keys) must stay expressible.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NewTag {
     /// The tag key: at most 128 characters, not starting with `aliyun` or `acs:` (prefixes reserved for system tags) and not containing `http://` or `https://`. (`Key`; length <= 128, not starting with `aliyun`, not starting with `acs:`, not containing `http://`, not containing `https://`; example `env`.)
     pub key: Option<String>,
     /// The tag value: at most 128 characters, not starting with `aliyun` or `acs:` and not containing `http://` or `https://`. (`Value`; length <= 128, not starting with `aliyun`, not starting with `acs:`, not containing `http://`, not containing `https://`; example `product`.)
     pub value: Option<String>,
+}
+impl serde::Serialize for NewTag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("NewTag", 2)?;
+        s.serialize_field("Key", &self.key)?;
+        s.serialize_field("Value", &self.value)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for NewTag {
+    const NAME: &'static str = "NewTag";
+    const FIELDS: &'static [&'static str] = &["Key", "Value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.key),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.value),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for NewTag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl NewTag {
     /// A new `NewTag` with its required fields (it has none).

@@ -3,9 +3,7 @@
 //! `NonNormalServer`: A backend server whose health check state is not normal, and why.
 
 /// A backend server whose health check state is not normal, and why.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NonNormalServer {
     /// ID of the backend server, for example an ECS instance ID. (`ServerId`; example `i-uf62h8v******`.)
@@ -20,4 +18,48 @@ pub struct NonNormalServer {
     pub status: Option<crate::types::ServerHealthStatus>,
     /// Why the server is not healthy. (`Reason`.)
     pub reason: Option<crate::types::HealthCheckReason>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for NonNormalServer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("NonNormalServer", 5)?;
+        s.serialize_field("ServerId", &self.server_id)?;
+        s.serialize_field("ServerIp", &self.server_ip)?;
+        s.serialize_field("Port", &self.port)?;
+        s.serialize_field("Status", &self.status)?;
+        s.serialize_field("Reason", &self.reason)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for NonNormalServer {
+    const NAME: &'static str = "NonNormalServer";
+    const FIELDS: &'static [&'static str] = &[
+        "ServerId",
+        "ServerIp",
+        "Port",
+        "Status",
+        "Reason",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.server_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.server_ip),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.port),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.status),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.reason),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NonNormalServer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -12,14 +12,44 @@ pub static SCHEMA: Object = Object::new(
     ],
 );
 /// Association of a QUIC listener with this (HTTPS) listener.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QuicConfig {
     /// ID of the QUIC listener to associate. HTTPS listeners only, and required when QuicUpgradeEnabled is `true`. The QUIC listener must belong to the same ALB instance and must not be associated with another listener already. (`QuicListenerId`; example `lsn-o4u54y73wq7b******`; from ListListeners, CreateListener.)
     pub quic_listener_id: Option<String>,
     /// Whether to enable upgrading to QUIC. Off by default. HTTPS listeners only. (`QuicUpgradeEnabled`; default `false`; example `false`.)
     pub quic_upgrade_enabled: Option<bool>,
+}
+impl serde::Serialize for QuicConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("QuicConfig", 2)?;
+        s.serialize_field("QuicListenerId", &self.quic_listener_id)?;
+        s.serialize_field("QuicUpgradeEnabled", &self.quic_upgrade_enabled)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for QuicConfig {
+    const NAME: &'static str = "QuicConfig";
+    const FIELDS: &'static [&'static str] = &["QuicListenerId", "QuicUpgradeEnabled"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.quic_listener_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.quic_upgrade_enabled),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for QuicConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl QuicConfig {
     /// A new `QuicConfig` with its required fields (it has none).

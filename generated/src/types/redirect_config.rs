@@ -34,8 +34,7 @@ pub static SCHEMA: Object = Object::new(
 /// Note: One shape for the redirect settings of every rule operation and of the rules ListRules returns (same fields in the metadata and the current official Python SDK).
 ///
 /// Note: HttpCode and Protocol: the listed values are the complete lists in the metadata and the SDK. The rule that not every part may keep its default is the service's to check.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RedirectConfig {
     /// The status code of the redirect. (`HttpCode`; one of 301, 302, 303, 307, 308; example `301`.)
@@ -58,6 +57,52 @@ pub struct RedirectConfig {
     ///
     /// Note: Query: only the length is checked. The 2024 metadata also forbids `&` and the current official Python SDK `"` instead; neither is enforced on the client.
     pub query: Option<String>,
+}
+impl serde::Serialize for RedirectConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("RedirectConfig", 6)?;
+        s.serialize_field("HttpCode", &self.http_code)?;
+        s.serialize_field("Protocol", &self.protocol)?;
+        s.serialize_field("Host", &self.host)?;
+        s.serialize_field("Port", &self.port)?;
+        s.serialize_field("Path", &self.path)?;
+        s.serialize_field("Query", &self.query)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for RedirectConfig {
+    const NAME: &'static str = "RedirectConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "HttpCode",
+        "Protocol",
+        "Host",
+        "Port",
+        "Path",
+        "Query",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.http_code),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.protocol),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.host),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.port),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.path),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.query),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RedirectConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl RedirectConfig {
     /// A new `RedirectConfig` with its required fields (it has none).

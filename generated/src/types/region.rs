@@ -3,9 +3,7 @@
 //! `Region`: A region where ALB is available.
 
 /// A region where ALB is available.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Region {
     /// The region's name, in the language the request asked for (AcceptLanguage). (`LocalName`; example `华东1（杭州）`.)
@@ -14,4 +12,38 @@ pub struct Region {
     pub region_endpoint: Option<String>,
     /// The region ID, as used in requests and endpoints. (`RegionId`; example `cn-hangzhou`.)
     pub region_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for Region {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("Region", 3)?;
+        s.serialize_field("LocalName", &self.local_name)?;
+        s.serialize_field("RegionEndpoint", &self.region_endpoint)?;
+        s.serialize_field("RegionId", &self.region_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for Region {
+    const NAME: &'static str = "Region";
+    const FIELDS: &'static [&'static str] = &["LocalName", "RegionEndpoint", "RegionId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.local_name),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.region_endpoint),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.region_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Region {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -3,9 +3,7 @@
 //! `RelatedListener`: A listener an access control list is associated with.
 
 /// A listener an access control list is associated with.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RelatedListener {
     /// ID of the listener. (`ListenerId`; example `lsn-bpn0kn908w4nbw****`.)
@@ -18,4 +16,48 @@ pub struct RelatedListener {
     pub load_balancer_id: Option<String>,
     /// State of the association between the ACL and this listener. (`Status`; one of Associating, Associated, Dissociating, Dissociated; example `Associated`.)
     pub status: Option<crate::types::AclRelationStatus>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for RelatedListener {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("RelatedListener", 5)?;
+        s.serialize_field("ListenerId", &self.listener_id)?;
+        s.serialize_field("ListenerPort", &self.listener_port)?;
+        s.serialize_field("ListenerProtocol", &self.listener_protocol)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("Status", &self.status)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for RelatedListener {
+    const NAME: &'static str = "RelatedListener";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerId",
+        "ListenerPort",
+        "ListenerProtocol",
+        "LoadBalancerId",
+        "Status",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.listener_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.listener_port),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.listener_protocol),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.status),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RelatedListener {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -18,14 +18,42 @@ pub static SCHEMA: Object = Object::new(
     ],
 );
 /// The header a RemoveHeader action removes.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RemoveHeaderConfig {
     /// Name of the header, 1 to 40 characters: letters, digits, `_` and `-`; each RemoveHeader action of a rule names a different header. Refused (in any case) in Request rules: `slb-id`, `slb-ip`, `x-forwarded-for`, `x-forwarded-proto`, `x-forwarded-eip`, `x-forwarded-port`, `x-forwarded-client-srcport`, `x-forwarded-host`, `connection`, `upgrade`, `content-length`, `transfer-encoding`, `keep-alive`, `te`, `host`, `cookie`, `remoteip`, `authority`; in Response rules: `connection`, `upgrade`, `content-length`, `transfer-encoding`. (`Key`; length >= 1, length <= 40, only letters, digits, `_`, `-`; example `test`.)
     ///
     /// Note: Key: the reserved names depend on the rule's Direction and are compared without regard to case; the service refuses them. `x-forwarded-host` is reserved in the current official Python SDK (alibabacloud-alb20200616 1.3.3), not in the 2024 metadata.
     pub key: Option<String>,
+}
+impl serde::Serialize for RemoveHeaderConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("RemoveHeaderConfig", 1)?;
+        s.serialize_field("Key", &self.key)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for RemoveHeaderConfig {
+    const NAME: &'static str = "RemoveHeaderConfig";
+    const FIELDS: &'static [&'static str] = &["Key"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.key),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemoveHeaderConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl RemoveHeaderConfig {
     /// A new `RemoveHeaderConfig` with its required fields (it has none).

@@ -20,15 +20,42 @@ pub static SCHEMA: Object = Object::new(
     ],
 );
 /// The status codes a ResponseStatusCode condition matches; the condition holds when the backend's response carries any of them.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseStatusCodeConfig {
     /// The status codes to match. (`Values`.)
     ///
     /// Note: Values: the range 100 to 599 comes from UpdateRulesAttribute's text; the codes are strings on the wire and the client does not check them.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub values: Vec<String>,
+}
+impl serde::Serialize for ResponseStatusCodeConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ResponseStatusCodeConfig", 1)?;
+        s.serialize_field("Values", &self.values)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ResponseStatusCodeConfig {
+    const NAME: &'static str = "ResponseStatusCodeConfig";
+    const FIELDS: &'static [&'static str] = &["Values"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.values),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResponseStatusCodeConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ResponseStatusCodeConfig {
     /// A new `ResponseStatusCodeConfig` with its required fields (it has none).

@@ -16,8 +16,7 @@ pub static SCHEMA: Object = Object::new(
     ],
 );
 /// How a Rewrite action changes a request before it is forwarded. Each part defaults to the request's own. A rule with several actions that rewrites must also have a ForwardGroup action.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RewriteConfig {
     /// The host to rewrite to: `${host}` (the default: keep the host; nothing may be added to it), or a host name of 3 to 256 characters: lowercase letters, digits and `-.*=~_+\^!$&|()[]?`, at least one `.` and not at either end, the last label letters and wildcards only, no label starting or ending with `-`. (`Host`; length >= 3, length <= 256; default `${host}`; example `www.example.com`.)
@@ -32,6 +31,39 @@ pub struct RewriteConfig {
     ///
     /// Note: Query: only the length is checked (see RedirectConfig.Query for the characters the texts forbid).
     pub query: Option<String>,
+}
+impl serde::Serialize for RewriteConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("RewriteConfig", 3)?;
+        s.serialize_field("Host", &self.host)?;
+        s.serialize_field("Path", &self.path)?;
+        s.serialize_field("Query", &self.query)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for RewriteConfig {
+    const NAME: &'static str = "RewriteConfig";
+    const FIELDS: &'static [&'static str] = &["Host", "Path", "Query"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.host),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.path),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.query),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RewriteConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl RewriteConfig {
     /// A new `RewriteConfig` with its required fields (it has none).

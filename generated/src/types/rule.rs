@@ -7,9 +7,7 @@
 /// A forwarding rule of a listener, as ListRules returns it: its conditions, actions, priority and state.
 ///
 /// Note: Fields from the metadata and the current official Python SDK (alibabacloud-alb20200616 1.3.3) for ListRules, which agree.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Rule {
     /// ID of the forwarding rule. (`RuleId`; example `rule-bpn0kn908w4nbw****`.)
@@ -27,12 +25,68 @@ pub struct Rule {
     /// Priority of the rule, from 1 to 10000; lower values are evaluated first. (`Priority`; example `1`.)
     pub priority: Option<i32>,
     /// The rule's conditions; all of them must hold. (`RuleConditions`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub rule_conditions: Vec<crate::types::RuleCondition>,
     /// The rule's actions, by Order. (`RuleActions`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub rule_actions: Vec<crate::types::RuleAction>,
     /// Tags on the rule. (`Tags`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tags: Vec<crate::types::Tag>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("Rule", 10)?;
+        s.serialize_field("RuleId", &self.rule_id)?;
+        s.serialize_field("RuleName", &self.rule_name)?;
+        s.serialize_field("RuleStatus", &self.rule_status)?;
+        s.serialize_field("ListenerId", &self.listener_id)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("Direction", &self.direction)?;
+        s.serialize_field("Priority", &self.priority)?;
+        s.serialize_field("RuleConditions", &self.rule_conditions)?;
+        s.serialize_field("RuleActions", &self.rule_actions)?;
+        s.serialize_field("Tags", &self.tags)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for Rule {
+    const NAME: &'static str = "Rule";
+    const FIELDS: &'static [&'static str] = &[
+        "RuleId",
+        "RuleName",
+        "RuleStatus",
+        "ListenerId",
+        "LoadBalancerId",
+        "Direction",
+        "Priority",
+        "RuleConditions",
+        "RuleActions",
+        "Tags",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.rule_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.rule_name),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.rule_status),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.listener_id),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.direction),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.priority),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.rule_conditions),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.rule_actions),
+            9 => alb_runtime::wire::decode_slot(map, &mut self.tags),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -95,8 +95,7 @@ pub static SCHEMA: Object = Object::new(
 /// Note: Conditional requirements: TrafficMirrorConfig is required for TrafficMirror actions (ListRules' metadata: "required and in effect when type is TrafficMirror"); RedirectConfig for Redirect actions, since its parts may not all keep their defaults; ForwardGroupConfig, InsertHeaderConfig and RemoveHeaderConfig because those actions have no target or header name without them. FixedResponseConfig, RewriteConfig, TrafficLimitConfig and CorsConfig have only optional fields with defaults, and the texts do not say they are required, so the client leaves them to the service.
 ///
 /// Note: Actions per rule: the texts allow 3 on Basic, 5 on Standard and 5 (10 in CreateRules' text) on WAF-enabled instances; the lists themselves are limited to 1 to 100 items as the schema says, and the edition limits are the service's to enforce (QuotaExceeded.RuleActionsNum).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RuleAction {
     /// What the action does; the config of the same name carries its settings. (`Type`; required; one of ForwardGroup, Redirect, FixedResponse, Rewrite, InsertHeader, RemoveHeader, TrafficLimit, TrafficMirror, Cors; example `ForwardGroup`.)
@@ -121,6 +120,67 @@ pub struct RuleAction {
     pub traffic_mirror_config: Option<crate::types::TrafficMirrorConfig>,
     /// The CORS answer. Used when Type is `Cors`. (`CorsConfig`.)
     pub cors_config: Option<crate::types::CorsConfig>,
+}
+impl serde::Serialize for RuleAction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("RuleAction", 11)?;
+        s.serialize_field("Type", &self.r#type)?;
+        s.serialize_field("Order", &self.order)?;
+        s.serialize_field("ForwardGroupConfig", &self.forward_group_config)?;
+        s.serialize_field("RedirectConfig", &self.redirect_config)?;
+        s.serialize_field("FixedResponseConfig", &self.fixed_response_config)?;
+        s.serialize_field("RewriteConfig", &self.rewrite_config)?;
+        s.serialize_field("InsertHeaderConfig", &self.insert_header_config)?;
+        s.serialize_field("RemoveHeaderConfig", &self.remove_header_config)?;
+        s.serialize_field("TrafficLimitConfig", &self.traffic_limit_config)?;
+        s.serialize_field("TrafficMirrorConfig", &self.traffic_mirror_config)?;
+        s.serialize_field("CorsConfig", &self.cors_config)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for RuleAction {
+    const NAME: &'static str = "RuleAction";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "Order",
+        "ForwardGroupConfig",
+        "RedirectConfig",
+        "FixedResponseConfig",
+        "RewriteConfig",
+        "InsertHeaderConfig",
+        "RemoveHeaderConfig",
+        "TrafficLimitConfig",
+        "TrafficMirrorConfig",
+        "CorsConfig",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.r#type),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.order),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.forward_group_config),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.redirect_config),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.fixed_response_config),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.rewrite_config),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.insert_header_config),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.remove_header_config),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.traffic_limit_config),
+            9 => alb_runtime::wire::decode_slot(map, &mut self.traffic_mirror_config),
+            10 => alb_runtime::wire::decode_slot(map, &mut self.cors_config),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleAction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl RuleAction {
     /// A new `RuleAction` with its required fields.

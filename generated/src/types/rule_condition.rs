@@ -93,8 +93,7 @@ pub static SCHEMA: Object = Object::new(
 /// Note: One shape for the conditions of CreateRule, CreateRules, UpdateRuleAttribute, UpdateRulesAttribute and the rules ListRules returns: the metadata and the current official Python SDK give them the same fields.
 ///
 /// Note: Conditional requirements: the texts say SourceIpConfig is required when Type is SourceIp (written `SourceIP`) and ResponseStatusCodeConfig when Type is ResponseStatusCode. For the other types the same follows from the format: a condition's values exist only in the config of its type, and a condition without values matches nothing, so each type requires its config.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RuleCondition {
     /// What the condition matches on; the config of the same name carries its values. (`Type`; required; one of Host, Path, Header, QueryString, Method, Cookie, SourceIp, ResponseHeader, ResponseStatusCode; example `Host`.)
@@ -119,6 +118,72 @@ pub struct RuleCondition {
     pub response_header_config: Option<crate::types::HeaderConfig>,
     /// The response status codes to match. Required when Type is `ResponseStatusCode`. (`ResponseStatusCodeConfig`.)
     pub response_status_code_config: Option<crate::types::ResponseStatusCodeConfig>,
+}
+impl serde::Serialize for RuleCondition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("RuleCondition", 10)?;
+        s.serialize_field("Type", &self.r#type)?;
+        s.serialize_field("HostConfig", &self.host_config)?;
+        s.serialize_field("PathConfig", &self.path_config)?;
+        s.serialize_field("HeaderConfig", &self.header_config)?;
+        s.serialize_field("QueryStringConfig", &self.query_string_config)?;
+        s.serialize_field("MethodConfig", &self.method_config)?;
+        s.serialize_field("CookieConfig", &self.cookie_config)?;
+        s.serialize_field("SourceIpConfig", &self.source_ip_config)?;
+        s.serialize_field("ResponseHeaderConfig", &self.response_header_config)?;
+        s.serialize_field(
+            "ResponseStatusCodeConfig",
+            &self.response_status_code_config,
+        )?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for RuleCondition {
+    const NAME: &'static str = "RuleCondition";
+    const FIELDS: &'static [&'static str] = &[
+        "Type",
+        "HostConfig",
+        "PathConfig",
+        "HeaderConfig",
+        "QueryStringConfig",
+        "MethodConfig",
+        "CookieConfig",
+        "SourceIpConfig",
+        "ResponseHeaderConfig",
+        "ResponseStatusCodeConfig",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.r#type),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.host_config),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.path_config),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.header_config),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.query_string_config),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.method_config),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.cookie_config),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.source_ip_config),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.response_header_config),
+            9 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.response_status_code_config,
+                )
+            }
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl RuleCondition {
     /// A new `RuleCondition` with its required fields.

@@ -38,8 +38,7 @@ pub static SCHEMA: Object = Object::new(
 /// Note: One shape for the items of CookieConfig.Values and QueryStringConfig.Values (the draft reused Tag, whose key rules, such as not starting with `aliyun`, do not apply here).
 ///
 /// Note: Characters: only those every text forbids (space and `#[]{}\|<>&`) are refused on the client. `"` (forbidden by the current SDK's texts) and `;` (forbidden in cookie names) and the lowercase rule are left to the service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RuleConditionKeyValue {
     /// The cookie name or query string key, 1 to 100 characters: printable characters, letters in lowercase, no spaces and none of `#[]{}\|<>&"` (nor `;` in a cookie name). `*` and `?` are wildcards. (`Key`; length >= 1, length <= 100, not containing ` `, not containing `#`, not containing `[`, not containing `]`, not containing `{`, not containing `}`, not containing `\`, not containing `|`, not containing `<`, not containing `>`, not containing `&`; example `test`.)
@@ -48,6 +47,37 @@ pub struct RuleConditionKeyValue {
     ///
     /// Note: Value: 128 characters at most, the longest any text allows. Cookie values are 1 to 100 characters in CreateRule's and CreateRules' texts (metadata and the current official Python SDK, alibabacloud-alb20200616 1.3.3) and 1 to 128 in UpdateRuleAttribute's and ListRules'; query string values are 1 to 128 everywhere. The service enforces the 100 where it applies.
     pub value: Option<String>,
+}
+impl serde::Serialize for RuleConditionKeyValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("RuleConditionKeyValue", 2)?;
+        s.serialize_field("Key", &self.key)?;
+        s.serialize_field("Value", &self.value)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for RuleConditionKeyValue {
+    const NAME: &'static str = "RuleConditionKeyValue";
+    const FIELDS: &'static [&'static str] = &["Key", "Value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.key),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.value),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleConditionKeyValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl RuleConditionKeyValue {
     /// A new `RuleConditionKeyValue` with its required fields (it has none).

@@ -3,14 +3,43 @@
 //! `RuleHealthStatus`: Health check results of the server groups a forwarding rule forwards to.
 
 /// Health check results of the server groups a forwarding rule forwards to.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RuleHealthStatus {
     /// ID of the forwarding rule. (`RuleId`; example `rule-hp34s2h0xx1ht4nwo****`.)
     pub rule_id: Option<String>,
     /// The server groups the rule forwards to, with their unhealthy servers. (`ServerGroupInfos`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub server_group_infos: Vec<crate::types::ServerGroupHealthStatus>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for RuleHealthStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("RuleHealthStatus", 2)?;
+        s.serialize_field("RuleId", &self.rule_id)?;
+        s.serialize_field("ServerGroupInfos", &self.server_group_infos)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for RuleHealthStatus {
+    const NAME: &'static str = "RuleHealthStatus";
+    const FIELDS: &'static [&'static str] = &["RuleId", "ServerGroupInfos"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.rule_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.server_group_infos),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleHealthStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -49,9 +49,7 @@ pub static SCHEMA: Object = Object::new(
 /// Note: The items of UpdateRulesAttribute's Rules. Fields and required-ness from the metadata and the current official Python SDK (alibabacloud-alb20200616 1.3.3), which agree; the metadata gives no item limits for RuleConditions and RuleActions here, so none are set.
 ///
 /// Note: That given conditions and actions replace the old ones (rather than being added) is how the update operations are understood from their texts ("update the rule's conditions and actions"); the texts do not say it in so many words.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RuleUpdate {
     /// ID of the rule to change. (`RuleId`; required; example `rule-cxjh7vazn2jpnl****`; from ListRules, CreateRule, CreateRules.)
@@ -61,11 +59,54 @@ pub struct RuleUpdate {
     /// New priority of the rule, unique in the listener. (`Priority`; >= 1, <= 10000; example `10`.)
     pub priority: Option<i32>,
     /// The rule's new conditions, replacing all of the old ones. (`RuleConditions`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub rule_conditions: Vec<crate::types::RuleCondition>,
     /// The rule's new actions, replacing all of the old ones. (`RuleActions`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub rule_actions: Vec<crate::types::RuleAction>,
+}
+impl serde::Serialize for RuleUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("RuleUpdate", 5)?;
+        s.serialize_field("RuleId", &self.rule_id)?;
+        s.serialize_field("RuleName", &self.rule_name)?;
+        s.serialize_field("Priority", &self.priority)?;
+        s.serialize_field("RuleConditions", &self.rule_conditions)?;
+        s.serialize_field("RuleActions", &self.rule_actions)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for RuleUpdate {
+    const NAME: &'static str = "RuleUpdate";
+    const FIELDS: &'static [&'static str] = &[
+        "RuleId",
+        "RuleName",
+        "Priority",
+        "RuleConditions",
+        "RuleActions",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.rule_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.rule_name),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.priority),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.rule_conditions),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.rule_actions),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for RuleUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl RuleUpdate {
     /// A new `RuleUpdate` with its required fields.

@@ -11,9 +11,7 @@
 /// Note: One shape for the items of ListSecurityPolicies (custom policies) and of ListSystemSecurityPolicies (system policies), which Alibaba's metadata (2024) and the official Python SDK (alibabacloud-alb20200616) describe as two structures: the system-policy item has only SecurityPolicyId, TLSVersions and Ciphers, a subset of the custom-policy item. The other fields stay empty for system policies.
 ///
 /// Note: CreateTime: the metadata and the SDK call it the time "the ACL" was created, a copy slip; it is the policy's creation time.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SecurityPolicy {
     /// The policy's ID: `sp-...` for a custom policy, the policy's name (such as `tls_cipher_policy_1_0`) for a system policy. (`SecurityPolicyId`; example `sp-9cdjz6o******`.)
@@ -23,17 +21,66 @@ pub struct SecurityPolicy {
     /// Where the custom policy stands. (`SecurityPolicyStatus`; one of Configuring, Available; example `Available`.)
     pub security_policy_status: Option<crate::types::SecurityPolicyStatus>,
     /// The TLS versions the policy allows. (`TLSVersions`; each item one of TLSv1.0, TLSv1.1, TLSv1.2, TLSv1.3.)
-    #[serde(rename = "TLSVersions")]
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tls_versions: Vec<crate::types::TlsVersion>,
     /// The cipher suites the policy allows. (`Ciphers`; each item one of ECDHE-ECDSA-AES128-SHA, ECDHE-ECDSA-AES256-SHA, ECDHE-RSA-AES128-SHA, ECDHE-RSA-AES256-SHA, AES128-SHA, AES256-SHA, DES-CBC3-SHA, ECDHE-ECDSA-AES128-GCM-SHA256, ECDHE-ECDSA-AES256-GCM-SHA384, ECDHE-ECDSA-AES128-SHA256, ECDHE-ECDSA-AES256-SHA384, ECDHE-RSA-AES128-GCM-SHA256, ECDHE-RSA-AES256-GCM-SHA384, ECDHE-RSA-AES128-SHA256, ECDHE-RSA-AES256-SHA384, AES128-GCM-SHA256, AES256-GCM-SHA384, AES128-SHA256, AES256-SHA256, TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256, TLS_AES_128_CCM_SHA256, TLS_AES_128_CCM_8_SHA256.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub ciphers: Vec<crate::types::TlsCipher>,
     /// The resource group of the custom policy. (`ResourceGroupId`; example `rg-atstuj3rtop****`.)
     pub resource_group_id: Option<String>,
     /// When the custom policy was created, in UTC, formatted `YYYY-MM-DDThh:mm:ssZ`. (`CreateTime`; example `2023-02-15T07:37:33Z`.)
     pub create_time: Option<String>,
     /// The tags of the custom policy. (`Tags`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tags: Vec<crate::types::Tag>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for SecurityPolicy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("SecurityPolicy", 8)?;
+        s.serialize_field("SecurityPolicyId", &self.security_policy_id)?;
+        s.serialize_field("SecurityPolicyName", &self.security_policy_name)?;
+        s.serialize_field("SecurityPolicyStatus", &self.security_policy_status)?;
+        s.serialize_field("TLSVersions", &self.tls_versions)?;
+        s.serialize_field("Ciphers", &self.ciphers)?;
+        s.serialize_field("ResourceGroupId", &self.resource_group_id)?;
+        s.serialize_field("CreateTime", &self.create_time)?;
+        s.serialize_field("Tags", &self.tags)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for SecurityPolicy {
+    const NAME: &'static str = "SecurityPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "SecurityPolicyId",
+        "SecurityPolicyName",
+        "SecurityPolicyStatus",
+        "TLSVersions",
+        "Ciphers",
+        "ResourceGroupId",
+        "CreateTime",
+        "Tags",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.security_policy_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.security_policy_name),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.security_policy_status),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.tls_versions),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.ciphers),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.resource_group_id),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.create_time),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.tags),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SecurityPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -7,9 +7,7 @@
 /// A listener that uses a security policy.
 ///
 /// Note: Fields from Alibaba's API metadata (2024) for ListSecurityPolicyRelations, which the official Python SDK (alibabacloud-alb20200616) matches. The shape RelatedListener (ACL relations) has the same fields plus the ACL association Status; it is kept apart so that this one carries no ACL-only field.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SecurityPolicyRelatedListener {
     /// The listener's ID. (`ListenerId`; example `lsn-0bfuc****`.)
@@ -20,4 +18,45 @@ pub struct SecurityPolicyRelatedListener {
     pub listener_protocol: Option<crate::types::ListenerProtocol>,
     /// The ID of the ALB instance the listener belongs to. (`LoadBalancerId`; example `alb-umwzbz6******`.)
     pub load_balancer_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for SecurityPolicyRelatedListener {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("SecurityPolicyRelatedListener", 4)?;
+        s.serialize_field("ListenerId", &self.listener_id)?;
+        s.serialize_field("ListenerPort", &self.listener_port)?;
+        s.serialize_field("ListenerProtocol", &self.listener_protocol)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for SecurityPolicyRelatedListener {
+    const NAME: &'static str = "SecurityPolicyRelatedListener";
+    const FIELDS: &'static [&'static str] = &[
+        "ListenerId",
+        "ListenerPort",
+        "ListenerProtocol",
+        "LoadBalancerId",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.listener_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.listener_port),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.listener_protocol),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SecurityPolicyRelatedListener {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -7,14 +7,43 @@
 /// A security policy and the listeners that use it.
 ///
 /// Note: Named SecurityPolicyRelation; the wire name of the list that holds it in ListSecurityPolicyRelations keeps Alibaba's spelling `SecrityPolicyRelations`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SecurityPolicyRelation {
     /// The security policy's ID. (`SecurityPolicyId`; example `sp-bp1bpn0kn9****`.)
     pub security_policy_id: Option<String>,
     /// The listeners that use the policy. (`RelatedListeners`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub related_listeners: Vec<crate::types::SecurityPolicyRelatedListener>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for SecurityPolicyRelation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("SecurityPolicyRelation", 2)?;
+        s.serialize_field("SecurityPolicyId", &self.security_policy_id)?;
+        s.serialize_field("RelatedListeners", &self.related_listeners)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for SecurityPolicyRelation {
+    const NAME: &'static str = "SecurityPolicyRelation";
+    const FIELDS: &'static [&'static str] = &["SecurityPolicyId", "RelatedListeners"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.security_policy_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.related_listeners),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SecurityPolicyRelation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

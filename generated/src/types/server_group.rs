@@ -15,9 +15,7 @@
 /// Note: ServerGroupStatus: the ListServerGroups documentation lists Creating, Available and Configuring; DeleteServerGroup's adds Deleting.
 ///
 /// Note: IpVersionAffinityMode: neither source lists its values (the SDK only names the field), so it stays a string. Alibaba's user guide describes IP version affinity as forwarding IPv4 requests to IPv4 servers and IPv6 requests to IPv6 servers.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServerGroup {
     /// ID of the server group. (`ServerGroupId`; example `sgp-cige6j****`.)
@@ -39,7 +37,6 @@ pub struct ServerGroup {
     /// Number of backend servers in the group. (`ServerCount`; example `1`.)
     pub server_count: Option<i32>,
     /// IDs of the ALB instances whose listeners or rules forward to the group. (`RelatedLoadBalancerIds`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub related_load_balancer_ids: Vec<String>,
     /// Health check settings. (`HealthCheckConfig`.)
     pub health_check_config: Option<crate::types::HealthCheckConfig>,
@@ -66,6 +63,105 @@ pub struct ServerGroup {
     /// When the server group was created (ISO 8601, UTC). (`CreateTime`; example `2022-07-02T02:49:05Z`.)
     pub create_time: Option<String>,
     /// Tags on the server group. (`Tags`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tags: Vec<crate::types::Tag>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ServerGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ServerGroup", 23)?;
+        s.serialize_field("ServerGroupId", &self.server_group_id)?;
+        s.serialize_field("ServerGroupName", &self.server_group_name)?;
+        s.serialize_field("ServerGroupStatus", &self.server_group_status)?;
+        s.serialize_field("ServerGroupType", &self.server_group_type)?;
+        s.serialize_field("Protocol", &self.protocol)?;
+        s.serialize_field("Scheduler", &self.scheduler)?;
+        s.serialize_field("VpcId", &self.vpc_id)?;
+        s.serialize_field("ResourceGroupId", &self.resource_group_id)?;
+        s.serialize_field("ServerCount", &self.server_count)?;
+        s.serialize_field("RelatedLoadBalancerIds", &self.related_load_balancer_ids)?;
+        s.serialize_field("HealthCheckConfig", &self.health_check_config)?;
+        s.serialize_field("StickySessionConfig", &self.sticky_session_config)?;
+        s.serialize_field("SlowStartConfig", &self.slow_start_config)?;
+        s.serialize_field("ConnectionDrainConfig", &self.connection_drain_config)?;
+        s.serialize_field("UchConfig", &self.uch_config)?;
+        s.serialize_field("UpstreamKeepaliveEnabled", &self.upstream_keepalive_enabled)?;
+        s.serialize_field("CrossZoneEnabled", &self.cross_zone_enabled)?;
+        s.serialize_field("Ipv6Enabled", &self.ipv6_enabled)?;
+        s.serialize_field("IpVersionAffinityMode", &self.ip_version_affinity_mode)?;
+        s.serialize_field("ConfigManagedEnabled", &self.config_managed_enabled)?;
+        s.serialize_field("ServiceName", &self.service_name)?;
+        s.serialize_field("CreateTime", &self.create_time)?;
+        s.serialize_field("Tags", &self.tags)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ServerGroup {
+    const NAME: &'static str = "ServerGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "ServerGroupId",
+        "ServerGroupName",
+        "ServerGroupStatus",
+        "ServerGroupType",
+        "Protocol",
+        "Scheduler",
+        "VpcId",
+        "ResourceGroupId",
+        "ServerCount",
+        "RelatedLoadBalancerIds",
+        "HealthCheckConfig",
+        "StickySessionConfig",
+        "SlowStartConfig",
+        "ConnectionDrainConfig",
+        "UchConfig",
+        "UpstreamKeepaliveEnabled",
+        "CrossZoneEnabled",
+        "Ipv6Enabled",
+        "IpVersionAffinityMode",
+        "ConfigManagedEnabled",
+        "ServiceName",
+        "CreateTime",
+        "Tags",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.server_group_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.server_group_name),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.server_group_status),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.server_group_type),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.protocol),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.scheduler),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.vpc_id),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.resource_group_id),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.server_count),
+            9 => alb_runtime::wire::decode_slot(map, &mut self.related_load_balancer_ids),
+            10 => alb_runtime::wire::decode_slot(map, &mut self.health_check_config),
+            11 => alb_runtime::wire::decode_slot(map, &mut self.sticky_session_config),
+            12 => alb_runtime::wire::decode_slot(map, &mut self.slow_start_config),
+            13 => alb_runtime::wire::decode_slot(map, &mut self.connection_drain_config),
+            14 => alb_runtime::wire::decode_slot(map, &mut self.uch_config),
+            15 => {
+                alb_runtime::wire::decode_slot(map, &mut self.upstream_keepalive_enabled)
+            }
+            16 => alb_runtime::wire::decode_slot(map, &mut self.cross_zone_enabled),
+            17 => alb_runtime::wire::decode_slot(map, &mut self.ipv6_enabled),
+            18 => alb_runtime::wire::decode_slot(map, &mut self.ip_version_affinity_mode),
+            19 => alb_runtime::wire::decode_slot(map, &mut self.config_managed_enabled),
+            20 => alb_runtime::wire::decode_slot(map, &mut self.service_name),
+            21 => alb_runtime::wire::decode_slot(map, &mut self.create_time),
+            22 => alb_runtime::wire::decode_slot(map, &mut self.tags),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -7,9 +7,7 @@
 /// A server group a listener or forwarding rule uses, with the backend servers whose health check is not passing.
 ///
 /// Note: Drafted as ServerGroupInfo; renamed after what it holds, next to ListenerHealthStatus and RuleHealthStatus. The same object appears under both.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServerGroupHealthStatus {
     /// ID of the server group. (`ServerGroupId`; example `sgp-8ilqs4axp6******`.)
@@ -27,6 +25,49 @@ pub struct ServerGroupHealthStatus {
     /// Note: ServerCount: from the current official Python SDK (alibabacloud-alb20200616); the 2024 metadata lacks it.
     pub server_count: Option<i32>,
     /// The backend servers whose health check state is not normal. (`NonNormalServers`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub non_normal_servers: Vec<crate::types::NonNormalServer>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ServerGroupHealthStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ServerGroupHealthStatus", 5)?;
+        s.serialize_field("ServerGroupId", &self.server_group_id)?;
+        s.serialize_field("ActionType", &self.action_type)?;
+        s.serialize_field("HealthCheckEnabled", &self.health_check_enabled)?;
+        s.serialize_field("ServerCount", &self.server_count)?;
+        s.serialize_field("NonNormalServers", &self.non_normal_servers)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ServerGroupHealthStatus {
+    const NAME: &'static str = "ServerGroupHealthStatus";
+    const FIELDS: &'static [&'static str] = &[
+        "ServerGroupId",
+        "ActionType",
+        "HealthCheckEnabled",
+        "ServerCount",
+        "NonNormalServers",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.server_group_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.action_type),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.health_check_enabled),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.server_count),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.non_normal_servers),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerGroupHealthStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -17,14 +17,44 @@ pub static SCHEMA: Object = Object::new(
 /// Session persistence across the server groups of a ForwardGroup action: whether requests of one client keep going to the same server group. Meaningful when the action forwards to more than one group.
 ///
 /// Note: Range and defaults from the create texts (metadata and the current official Python SDK, alibabacloud-alb20200616 1.3.3); the update texts give the same range without the default.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServerGroupStickySession {
     /// Whether session persistence across server groups is on. Off by default. (`Enabled`; default `false`; example `false`.)
     pub enabled: Option<bool>,
     /// How long a client stays with its server group, in seconds, from 1 to 86400 (1000 by default). Used when Enabled is `true`. (`Timeout`; >= 1, <= 86400; default `1000`; example `100`.)
     pub timeout: Option<i32>,
+}
+impl serde::Serialize for ServerGroupStickySession {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ServerGroupStickySession", 2)?;
+        s.serialize_field("Enabled", &self.enabled)?;
+        s.serialize_field("Timeout", &self.timeout)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ServerGroupStickySession {
+    const NAME: &'static str = "ServerGroupStickySession";
+    const FIELDS: &'static [&'static str] = &["Enabled", "Timeout"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.enabled),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.timeout),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerGroupStickySession {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ServerGroupStickySession {
     /// A new `ServerGroupStickySession` with its required fields (it has none).

@@ -16,8 +16,7 @@ pub static SCHEMA: Object = Object::new(
 /// A target server group.
 ///
 /// Note: One shape for listener default action targets, forwarding rule targets and traffic mirror targets (the draft's CreateRuleServerGroupTuple is merged into it).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServerGroupTuple {
     /// ID of the server group to forward to. (`ServerGroupId`; required; example `sgp-8ilqs4axp6******`; from ListServerGroups, CreateServerGroup.)
@@ -28,6 +27,37 @@ pub struct ServerGroupTuple {
     ///
     /// Note: Weight: part of the server group tuples of the rule operations' ForwardGroupConfig (CreateRule, CreateRules, UpdateRuleAttribute, UpdateRulesAttribute, ListRules). The listener operations' default actions do not document it (metadata and the current official Python SDK, alibabacloud-alb20200616 1.3.3), nor do the create and update operations' mirror targets (TrafficMirrorConfig.MirrorGroupConfig), whose Weight only ListRules returns. Leave it unset there. The range 0 to 100 is stated by the texts; the "required with several groups" rule is the service's to check.
     pub weight: Option<i32>,
+}
+impl serde::Serialize for ServerGroupTuple {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ServerGroupTuple", 2)?;
+        s.serialize_field("ServerGroupId", &self.server_group_id)?;
+        s.serialize_field("Weight", &self.weight)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ServerGroupTuple {
+    const NAME: &'static str = "ServerGroupTuple";
+    const FIELDS: &'static [&'static str] = &["ServerGroupId", "Weight"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.server_group_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.weight),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerGroupTuple {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ServerGroupTuple {
     /// A new `ServerGroupTuple` with its required fields.

@@ -20,14 +20,44 @@ pub static SCHEMA: Object = Object::new(
 /// Slow start of a server group: a newly added backend server receives a share of requests that grows linearly over a warm-up period. Standard and WAF-enabled editions only; Instance and Ip server groups only; only with the Wrr scheduler.
 ///
 /// Note: Range and default from the text of Alibaba's API metadata (2024) and the official Python SDK (alibabacloud-alb20200616), which agree. The service checks the edition (Mismatch.LoadBalancerEditionAndSlowStartEnable), the scheduler (Mismatch.ServerGroupSchedulerAndSlowStartEnable) and the account's quota (QuotaExceeded.SlowStartDuration).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SlowStartConfig {
     /// Whether slow start is on. Off by default. (`SlowStartEnabled`; example `false`.)
     pub slow_start_enabled: Option<bool>,
     /// Length of the warm-up in seconds, from 30 to 900 (30 by default). (`SlowStartDuration`; >= 30, <= 900; default `30`; example `30`.)
     pub slow_start_duration: Option<i32>,
+}
+impl serde::Serialize for SlowStartConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("SlowStartConfig", 2)?;
+        s.serialize_field("SlowStartEnabled", &self.slow_start_enabled)?;
+        s.serialize_field("SlowStartDuration", &self.slow_start_duration)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for SlowStartConfig {
+    const NAME: &'static str = "SlowStartConfig";
+    const FIELDS: &'static [&'static str] = &["SlowStartEnabled", "SlowStartDuration"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.slow_start_enabled),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.slow_start_duration),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SlowStartConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl SlowStartConfig {
     /// A new `SlowStartConfig` with its required fields (it has none).

@@ -20,15 +20,42 @@ pub static SCHEMA: Object = Object::new(
     ],
 );
 /// The client addresses a SourceIp condition matches; the condition holds when the request comes from any of them.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SourceIpConfig {
     /// The IP addresses or CIDR blocks to match. CreateRules documents at most 5 source IP entries in one rule. (`Values`; each item format iporcidr.)
     ///
     /// Note: Values: the metadata sets no item limit; the "at most 5 source IPs in a rule" of CreateRules' and UpdateRulesAttribute's texts counts a whole rule, which one condition cannot check, so the client leaves it to the service.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub values: Vec<String>,
+}
+impl serde::Serialize for SourceIpConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("SourceIpConfig", 1)?;
+        s.serialize_field("Values", &self.values)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for SourceIpConfig {
+    const NAME: &'static str = "SourceIpConfig";
+    const FIELDS: &'static [&'static str] = &["Values"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.values),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SourceIpConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl SourceIpConfig {
     /// A new `SourceIpConfig` with its required fields (it has none).

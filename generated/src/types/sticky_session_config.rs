@@ -56,8 +56,7 @@ pub static SCHEMA: Object = Object::new(
 /// Note: StickySessionType: the metadata's note on Cookie writes the value in lower case (`server`); the listed values are `Insert` and `Server`.
 ///
 /// Note: Session persistence is unavailable when CrossZoneEnabled is `false` (official Python SDK); the service enforces it.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StickySessionConfig {
     /// Whether session persistence is on. Off by default. (`StickySessionEnabled`; example `false`.)
@@ -68,6 +67,46 @@ pub struct StickySessionConfig {
     pub cookie_timeout: Option<i32>,
     /// Name of the application's cookie to rewrite, 1 to 200 ASCII characters, without `,`, `;` or spaces and not starting with `$`. Required when StickySessionType is `Server`. (`Cookie`; length >= 1, length <= 200, ASCII only, not starting with `$`, not containing `,`, not containing `;`, not containing ` `; example `B490B6EBF6F3CD402E515D22BCDA****`.)
     pub cookie: Option<String>,
+}
+impl serde::Serialize for StickySessionConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("StickySessionConfig", 4)?;
+        s.serialize_field("StickySessionEnabled", &self.sticky_session_enabled)?;
+        s.serialize_field("StickySessionType", &self.sticky_session_type)?;
+        s.serialize_field("CookieTimeout", &self.cookie_timeout)?;
+        s.serialize_field("Cookie", &self.cookie)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for StickySessionConfig {
+    const NAME: &'static str = "StickySessionConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "StickySessionEnabled",
+        "StickySessionType",
+        "CookieTimeout",
+        "Cookie",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.sticky_session_enabled),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.sticky_session_type),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.cookie_timeout),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.cookie),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for StickySessionConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl StickySessionConfig {
     /// A new `StickySessionConfig` with its required fields (it has none).

@@ -3,13 +3,43 @@
 //! `TagKey`: A tag key in use on resources of the requested type, as ListTagKeys reports it.
 
 /// A tag key in use on resources of the requested type, as ListTagKeys reports it.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TagKey {
     /// Whether the key is a custom or a system tag. (`Category`; one of Custom, System, All; example `System`.)
     pub category: Option<crate::types::TagCategory>,
     /// The tag key. (`TagKey`; example `test`.)
     pub tag_key: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for TagKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("TagKey", 2)?;
+        s.serialize_field("Category", &self.category)?;
+        s.serialize_field("TagKey", &self.tag_key)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for TagKey {
+    const NAME: &'static str = "TagKey";
+    const FIELDS: &'static [&'static str] = &["Category", "TagKey"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.category),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.tag_key),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TagKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -3,9 +3,7 @@
 //! `TagResource`: One tag on one resource, as ListTagResources reports it.
 
 /// One tag on one resource, as ListTagResources reports it.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TagResource {
     /// The ID of the tagged resource. (`ResourceId`; example `alb-gws76zijb0******`.)
@@ -18,4 +16,45 @@ pub struct TagResource {
     pub tag_key: Option<String>,
     /// The tag value. (`TagValue`; example `product`.)
     pub tag_value: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for TagResource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("TagResource", 4)?;
+        s.serialize_field("ResourceId", &self.resource_id)?;
+        s.serialize_field("ResourceType", &self.resource_type)?;
+        s.serialize_field("TagKey", &self.tag_key)?;
+        s.serialize_field("TagValue", &self.tag_value)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for TagResource {
+    const NAME: &'static str = "TagResource";
+    const FIELDS: &'static [&'static str] = &[
+        "ResourceId",
+        "ResourceType",
+        "TagKey",
+        "TagValue",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.resource_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.resource_type),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.tag_key),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.tag_value),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TagResource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -16,15 +16,44 @@ pub static SCHEMA: Object = Object::new(
 /// How a TrafficLimit action throttles the requests a rule matches.
 ///
 /// Note: Ranges from the create and update texts (metadata and the current official Python SDK, alibabacloud-alb20200616 1.3.3); ListRules' text says 1 to 100000 for the values it returns. That PerIpQps is smaller than QPS is the service's to check.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TrafficLimitConfig {
     /// Requests per second the rule lets through in all, from 1 to 1000000. (`QPS`; >= 1, <= 1000000; example `100`.)
-    #[serde(rename = "QPS")]
     pub qps: Option<i32>,
     /// Requests per second one client IP address may make, from 1 to 1000000; when QPS is also set, it must be smaller than QPS. (`PerIpQps`; >= 1, <= 1000000; example `80`.)
     pub per_ip_qps: Option<i32>,
+}
+impl serde::Serialize for TrafficLimitConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("TrafficLimitConfig", 2)?;
+        s.serialize_field("QPS", &self.qps)?;
+        s.serialize_field("PerIpQps", &self.per_ip_qps)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for TrafficLimitConfig {
+    const NAME: &'static str = "TrafficLimitConfig";
+    const FIELDS: &'static [&'static str] = &["QPS", "PerIpQps"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.qps),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.per_ip_qps),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TrafficLimitConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl TrafficLimitConfig {
     /// A new `TrafficLimitConfig` with its required fields (it has none).

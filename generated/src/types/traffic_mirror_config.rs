@@ -35,14 +35,44 @@ pub static SCHEMA: Object = Object::new(
 /// Note: TargetType: ForwardGroupMirror is the only value in the metadata and the current official Python SDK (alibabacloud-alb20200616 1.3.3). MirrorGroupConfig is required with it, as ListRules' metadata says ("required when TargetType is server group").
 ///
 /// Note: One shape for requests and for the rules ListRules returns (the draft's ListRulesTrafficMirrorConfig is merged into it).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TrafficMirrorConfig {
     /// The kind of mirror target. (`TargetType`; one of ForwardGroupMirror; example `ForwardGroupMirror`.)
     pub target_type: Option<crate::types::TrafficMirrorTargetType>,
     /// The server groups to mirror to. Required when TargetType is `ForwardGroupMirror`. (`MirrorGroupConfig`.)
     pub mirror_group_config: Option<crate::types::MirrorGroupConfig>,
+}
+impl serde::Serialize for TrafficMirrorConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("TrafficMirrorConfig", 2)?;
+        s.serialize_field("TargetType", &self.target_type)?;
+        s.serialize_field("MirrorGroupConfig", &self.mirror_group_config)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for TrafficMirrorConfig {
+    const NAME: &'static str = "TrafficMirrorConfig";
+    const FIELDS: &'static [&'static str] = &["TargetType", "MirrorGroupConfig"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.target_type),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.mirror_group_config),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TrafficMirrorConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl TrafficMirrorConfig {
     /// A new `TrafficMirrorConfig` with its required fields (it has none).

@@ -20,14 +20,44 @@ pub static SCHEMA: Object = Object::new(
 /// URL consistent hashing: with the Sch scheduler, the hash factor is a URL query parameter instead of the source IP address, so requests with the same value of that parameter go to the same backend server.
 ///
 /// Note: From Alibaba's API metadata (2024) and the official Python SDK (alibabacloud-alb20200616), which agree that Type only takes `QueryString`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UchConfig {
     /// What kind of URL parameter is hashed; only `QueryString`. (`Type`; required; one of QueryString; example `QueryString`.)
     pub r#type: Option<crate::types::UchConfigType>,
     /// The query string parameter to hash on. (`Value`; required; example `abc`.)
     pub value: Option<String>,
+}
+impl serde::Serialize for UchConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("UchConfig", 2)?;
+        s.serialize_field("Type", &self.r#type)?;
+        s.serialize_field("Value", &self.value)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for UchConfig {
+    const NAME: &'static str = "UchConfig";
+    const FIELDS: &'static [&'static str] = &["Type", "Value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.r#type),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.value),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UchConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl UchConfig {
     /// A new `UchConfig` with its required fields.

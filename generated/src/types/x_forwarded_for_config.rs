@@ -47,8 +47,7 @@ pub static SCHEMA: Object = Object::new(
     ],
 );
 /// Which X-Forwarded-* and related headers the listener adds to requests.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct XForwardedForConfig {
     /// Custom name of the header carrying the client certificate verification result; used only when XForwardedForClientCertClientVerifyEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only. (`XForwardedForClientCertClientVerifyAlias`; length >= 1, length <= 40, ASCII only; example `test_client-verify-alias_123456`.)
@@ -60,16 +59,12 @@ pub struct XForwardedForConfig {
     /// Whether the `X-Forwarded-Clientcert-fingerprint` header passes on the client certificate's fingerprint. Off by default. HTTPS listeners only. (`XForwardedForClientCertFingerprintEnabled`; default `false`; example `true`.)
     pub x_forwarded_for_client_cert_fingerprint_enabled: Option<bool>,
     /// Custom name of the header carrying the client certificate issuer; used only when XForwardedForClientCertIssuerDNEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only. (`XForwardedForClientCertIssuerDNAlias`; length >= 1, length <= 40, ASCII only; example `test_issue-dn-alias_123456`.)
-    #[serde(rename = "XForwardedForClientCertIssuerDNAlias")]
     pub x_forwarded_for_client_cert_issuer_dn_alias: Option<String>,
     /// Whether the `X-Forwarded-Clientcert-issuerdn` header passes on who issued the client certificate. Off by default. HTTPS listeners only. (`XForwardedForClientCertIssuerDNEnabled`; default `false`; example `true`.)
-    #[serde(rename = "XForwardedForClientCertIssuerDNEnabled")]
     pub x_forwarded_for_client_cert_issuer_dn_enabled: Option<bool>,
     /// Custom name of the header carrying the client certificate subject; used only when XForwardedForClientCertSubjectDNEnabled is `true`. 1 to 40 characters: lowercase letters, digits, `-` and `_`. HTTPS listeners only. (`XForwardedForClientCertSubjectDNAlias`; length >= 1, length <= 40, ASCII only; example `test_subject-dn-alias_123456`.)
-    #[serde(rename = "XForwardedForClientCertSubjectDNAlias")]
     pub x_forwarded_for_client_cert_subject_dn_alias: Option<String>,
     /// Whether the `X-Forwarded-Clientcert-subjectdn` header passes on the owner (subject) of the client certificate. Off by default. HTTPS listeners only. (`XForwardedForClientCertSubjectDNEnabled`; default `false`; example `true`.)
-    #[serde(rename = "XForwardedForClientCertSubjectDNEnabled")]
     pub x_forwarded_for_client_cert_subject_dn_enabled: Option<bool>,
     /// Whether the `X-Forwarded-Client-Port` header passes on the client's source port. Off by default. HTTP and HTTPS listeners. (`XForwardedForClientSrcPortEnabled`; default `false`; example `true`.)
     pub x_forwarded_for_client_src_port_enabled: Option<bool>,
@@ -88,15 +83,220 @@ pub struct XForwardedForConfig {
     /// Whether the `X-Forwarded-Proto` header passes on the listener's protocol. Off by default. HTTP, HTTPS and QUIC listeners. (`XForwardedForProtoEnabled`; default `false`; example `false`.)
     pub x_forwarded_for_proto_enabled: Option<bool>,
     /// Whether the `SLB-ID` header passes on the load balancer's ID. Off by default. HTTP, HTTPS and QUIC listeners. (`XForwardedForSLBIdEnabled`; default `false`; example `false`.)
-    #[serde(rename = "XForwardedForSLBIdEnabled")]
     pub x_forwarded_for_slb_id_enabled: Option<bool>,
     /// Whether the `X-Forwarded-Port` header passes on the listener's port. Off by default. HTTP, HTTPS and QUIC listeners. (`XForwardedForSLBPortEnabled`; default `false`; example `false`.)
-    #[serde(rename = "XForwardedForSLBPortEnabled")]
     pub x_forwarded_for_slb_port_enabled: Option<bool>,
     /// Whether ALB looks for the real client IP inside the `X-Forwarded-For` header. Off by default. HTTP and HTTPS listeners. (`XForwardedForClientSourceIpsEnabled`; default `false`; example `false`.)
     pub x_forwarded_for_client_source_ips_enabled: Option<bool>,
     /// Trusted proxy addresses. ALB walks `X-Forwarded-For` from the right and takes the first address not in this list as the real client IP, which source-IP rate limiting then uses. (`XForwardedForClientSourceIpsTrusted`; example `10.1.1.0/24`.)
     pub x_forwarded_for_client_source_ips_trusted: Option<String>,
+}
+impl serde::Serialize for XForwardedForConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("XForwardedForConfig", 17)?;
+        s.serialize_field(
+            "XForwardedForClientCertClientVerifyAlias",
+            &self.x_forwarded_for_client_cert_client_verify_alias,
+        )?;
+        s.serialize_field(
+            "XForwardedForClientCertClientVerifyEnabled",
+            &self.x_forwarded_for_client_cert_client_verify_enabled,
+        )?;
+        s.serialize_field(
+            "XForwardedForClientCertFingerprintAlias",
+            &self.x_forwarded_for_client_cert_fingerprint_alias,
+        )?;
+        s.serialize_field(
+            "XForwardedForClientCertFingerprintEnabled",
+            &self.x_forwarded_for_client_cert_fingerprint_enabled,
+        )?;
+        s.serialize_field(
+            "XForwardedForClientCertIssuerDNAlias",
+            &self.x_forwarded_for_client_cert_issuer_dn_alias,
+        )?;
+        s.serialize_field(
+            "XForwardedForClientCertIssuerDNEnabled",
+            &self.x_forwarded_for_client_cert_issuer_dn_enabled,
+        )?;
+        s.serialize_field(
+            "XForwardedForClientCertSubjectDNAlias",
+            &self.x_forwarded_for_client_cert_subject_dn_alias,
+        )?;
+        s.serialize_field(
+            "XForwardedForClientCertSubjectDNEnabled",
+            &self.x_forwarded_for_client_cert_subject_dn_enabled,
+        )?;
+        s.serialize_field(
+            "XForwardedForClientSrcPortEnabled",
+            &self.x_forwarded_for_client_src_port_enabled,
+        )?;
+        s.serialize_field("XForwardedForEnabled", &self.x_forwarded_for_enabled)?;
+        s.serialize_field(
+            "XForwardedForHostEnabled",
+            &self.x_forwarded_for_host_enabled,
+        )?;
+        s.serialize_field(
+            "XForwardedForProcessingMode",
+            &self.x_forwarded_for_processing_mode,
+        )?;
+        s.serialize_field(
+            "XForwardedForProtoEnabled",
+            &self.x_forwarded_for_proto_enabled,
+        )?;
+        s.serialize_field(
+            "XForwardedForSLBIdEnabled",
+            &self.x_forwarded_for_slb_id_enabled,
+        )?;
+        s.serialize_field(
+            "XForwardedForSLBPortEnabled",
+            &self.x_forwarded_for_slb_port_enabled,
+        )?;
+        s.serialize_field(
+            "XForwardedForClientSourceIpsEnabled",
+            &self.x_forwarded_for_client_source_ips_enabled,
+        )?;
+        s.serialize_field(
+            "XForwardedForClientSourceIpsTrusted",
+            &self.x_forwarded_for_client_source_ips_trusted,
+        )?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for XForwardedForConfig {
+    const NAME: &'static str = "XForwardedForConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "XForwardedForClientCertClientVerifyAlias",
+        "XForwardedForClientCertClientVerifyEnabled",
+        "XForwardedForClientCertFingerprintAlias",
+        "XForwardedForClientCertFingerprintEnabled",
+        "XForwardedForClientCertIssuerDNAlias",
+        "XForwardedForClientCertIssuerDNEnabled",
+        "XForwardedForClientCertSubjectDNAlias",
+        "XForwardedForClientCertSubjectDNEnabled",
+        "XForwardedForClientSrcPortEnabled",
+        "XForwardedForEnabled",
+        "XForwardedForHostEnabled",
+        "XForwardedForProcessingMode",
+        "XForwardedForProtoEnabled",
+        "XForwardedForSLBIdEnabled",
+        "XForwardedForSLBPortEnabled",
+        "XForwardedForClientSourceIpsEnabled",
+        "XForwardedForClientSourceIpsTrusted",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.x_forwarded_for_client_cert_client_verify_alias,
+                )
+            }
+            1 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.x_forwarded_for_client_cert_client_verify_enabled,
+                )
+            }
+            2 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.x_forwarded_for_client_cert_fingerprint_alias,
+                )
+            }
+            3 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.x_forwarded_for_client_cert_fingerprint_enabled,
+                )
+            }
+            4 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.x_forwarded_for_client_cert_issuer_dn_alias,
+                )
+            }
+            5 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.x_forwarded_for_client_cert_issuer_dn_enabled,
+                )
+            }
+            6 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.x_forwarded_for_client_cert_subject_dn_alias,
+                )
+            }
+            7 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.x_forwarded_for_client_cert_subject_dn_enabled,
+                )
+            }
+            8 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.x_forwarded_for_client_src_port_enabled,
+                )
+            }
+            9 => alb_runtime::wire::decode_slot(map, &mut self.x_forwarded_for_enabled),
+            10 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.x_forwarded_for_host_enabled,
+                )
+            }
+            11 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.x_forwarded_for_processing_mode,
+                )
+            }
+            12 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.x_forwarded_for_proto_enabled,
+                )
+            }
+            13 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.x_forwarded_for_slb_id_enabled,
+                )
+            }
+            14 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.x_forwarded_for_slb_port_enabled,
+                )
+            }
+            15 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.x_forwarded_for_client_source_ips_enabled,
+                )
+            }
+            16 => {
+                alb_runtime::wire::decode_slot(
+                    map,
+                    &mut self.x_forwarded_for_client_source_ips_trusted,
+                )
+            }
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for XForwardedForConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl XForwardedForConfig {
     /// A new `XForwardedForConfig` with its required fields (it has none).

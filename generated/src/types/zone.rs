@@ -3,13 +3,43 @@
 //! `Zone`: A zone of the region where ALB instances can be placed.
 
 /// A zone of the region where ALB instances can be placed.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Zone {
     /// The zone's name, in the language the request asked for (AcceptLanguage). (`LocalName`; example `杭州 可用区G`.)
     pub local_name: Option<String>,
     /// The zone ID. (`ZoneId`; example `cn-hangzhou-g`.)
     pub zone_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for Zone {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("Zone", 2)?;
+        s.serialize_field("LocalName", &self.local_name)?;
+        s.serialize_field("ZoneId", &self.zone_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for Zone {
+    const NAME: &'static str = "Zone";
+    const FIELDS: &'static [&'static str] = &["LocalName", "ZoneId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.local_name),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.zone_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Zone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

@@ -33,8 +33,7 @@ pub static SCHEMA: Object = Object::new(
 /// A zone of a load balancer and the vSwitch (subnet) it uses there, with the zone's addresses. Sent by CreateLoadBalancer, UpdateLoadBalancerZones, StartShiftLoadBalancerZones and CancelShiftLoadBalancerZones; returned by GetLoadBalancerAttribute.
 ///
 /// Note: One shape for the zone mappings of CreateLoadBalancer, UpdateLoadBalancerZones, StartShiftLoadBalancerZones, CancelShiftLoadBalancerZones (requests) and GetLoadBalancerAttribute (response), holding the union of their fields; each field's notes say where it applies. VSwitchId and ZoneId are required in every request that uses this shape (metadata 2024 and the official Python SDK alibabacloud-alb20200616 1.3.3). UpdateLoadBalancerAddressTypeConfig, where both are optional, uses AddressTypeZoneMapping instead.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ZoneMapping {
     /// The vSwitch in the zone. A load balancer uses one vSwitch (one subnet) per zone. (`VSwitchId`; required; example `vsw-sersdf****`.)
@@ -60,8 +59,56 @@ pub struct ZoneMapping {
     /// The load balancer's addresses in this zone. Response only. (`LoadBalancerAddresses`.)
     ///
     /// Note: LoadBalancerAddresses: returned by GetLoadBalancerAttribute (metadata 2024 and the official Python SDK alibabacloud-alb20200616 1.3.3). Not a request field.
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub load_balancer_addresses: Vec<crate::types::LoadBalancerAddress>,
+}
+impl serde::Serialize for ZoneMapping {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ZoneMapping", 7)?;
+        s.serialize_field("VSwitchId", &self.v_switch_id)?;
+        s.serialize_field("ZoneId", &self.zone_id)?;
+        s.serialize_field("AllocationId", &self.allocation_id)?;
+        s.serialize_field("EipType", &self.eip_type)?;
+        s.serialize_field("IntranetAddress", &self.intranet_address)?;
+        s.serialize_field("Status", &self.status)?;
+        s.serialize_field("LoadBalancerAddresses", &self.load_balancer_addresses)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ZoneMapping {
+    const NAME: &'static str = "ZoneMapping";
+    const FIELDS: &'static [&'static str] = &[
+        "VSwitchId",
+        "ZoneId",
+        "AllocationId",
+        "EipType",
+        "IntranetAddress",
+        "Status",
+        "LoadBalancerAddresses",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.v_switch_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.zone_id),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.allocation_id),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.eip_type),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.intranet_address),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.status),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_addresses),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ZoneMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ZoneMapping {
     /// A new `ZoneMapping` with its required fields.

@@ -7,22 +7,13 @@
 //! (`Tags.1.Key`, `ListenerIds.2`), booleans `true`/`false`, integers in
 //! decimal, absent (`None`) values and empty lists omitted.
 
+mod codec;
 mod de;
 mod ser;
 
+pub use codec::{decode_slot, decode_struct, skip_value, DecodeFields, Slot};
 pub use de::{from_params, DeError};
 pub use ser::{to_param_map, to_params, write_params, SerError};
-
-/// A list that may come as `null`: empty. (Generated response types use
-/// it on every list field.)
-pub fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Default + serde::Deserialize<'de>,
-{
-    use serde::Deserialize;
-    Option::<T>::deserialize(d).map(Option::unwrap_or_default)
-}
 
 /// A string value, for the `Deserialize` of generated enums.
 pub fn deserialize_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {

@@ -31,10 +31,13 @@ impl alb_runtime::Waiter for WidgetActive {
         let mut request = crate::GetWidgetRequest::default();
         let mut missing: Vec<&'static str> = Vec::new();
         request.widget_id = read::one(
-            std::iter::once(input)
-                .filter_map(|v| v.widget_id.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            {
+                let mut out = Vec::new();
+                if let Some(v) = &input.widget_id {
+                    read::push(&mut out, v);
+                }
+                out
+            },
             "WidgetId",
             &mut missing,
         );
@@ -62,11 +65,15 @@ pub struct WidgetsTaggedInput {
 impl From<&crate::TagWidgetsRequest> for WidgetsTaggedInput {
     fn from(request: &crate::TagWidgetsRequest) -> Self {
         Self {
-            v0: std::iter::once(request)
-                .flat_map(|v| v.tag.iter())
-                .filter_map(|v| v.key.as_ref())
-                .map(ToString::to_string)
-                .collect::<Vec<String>>(),
+            v0: {
+                let mut out = Vec::new();
+                for v in &request.tag {
+                    if let Some(v) = &v.key {
+                        read::push(&mut out, v);
+                    }
+                }
+                out
+            },
         }
     }
 }
@@ -108,7 +115,7 @@ impl alb_runtime::Waiter for WidgetsTagged {
     ) -> Vec<alb_runtime::Observed> {
         read::matched(
             input.wait_input.as_ref().map(|w| w.v0.clone()).unwrap_or_default(),
-            output
+            &mut output
                 .widgets
                 .iter()
                 .map(|item| (read::text(&item.name), read::text(&item.status))),

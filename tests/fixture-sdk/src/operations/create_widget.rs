@@ -142,9 +142,7 @@ static INPUT: Object = Object::new(
 /// Request of `CreateWidget`: Create a widget
 ///
 /// Build it with [`crate::Client::create_widget`] (or [`CreateWidgetRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateWidgetRequest {
     /// The parent load balancer. (`LoadBalancerId`; required; length >= 5, length <= 30; example `alb-123`; from ListWidgets.)
@@ -174,15 +172,12 @@ pub struct CreateWidgetRequest {
     /// One of ZoneId and VSwitchId, not both. (`VSwitchId`.)
     pub v_switch_id: Option<String>,
     /// A list of strings. (`Names`; at most 3 item(s), each item length <= 10.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub names: Vec<String>,
     /// A nested object with a rule of its own. (`Config`.)
     pub config: Option<crate::types::WidgetConfig>,
     /// Default actions. (`DefaultActions`; required; at least 1 item(s), at most 2 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub default_actions: Vec<crate::types::DefaultAction>,
     /// Tags. (`Tag`; at most 20 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
     /// Makes the request idempotent. (`ClientToken`; length <= 64, ASCII only.)
     ///
@@ -190,6 +185,93 @@ pub struct CreateWidgetRequest {
     pub client_token: Option<String>,
     /// Pre-check creating the widget. (`DryRun`; default `false`.)
     pub dry_run: Option<bool>,
+}
+impl serde::Serialize for CreateWidgetRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateWidgetRequest", 19)?;
+        s.serialize_field("LoadBalancerId", &self.load_balancer_id)?;
+        s.serialize_field("Protocol", &self.protocol)?;
+        s.serialize_field("Port", &self.port)?;
+        s.serialize_field("Weight", &self.weight)?;
+        s.serialize_field("Type", &self.r#type)?;
+        s.serialize_field("Name", &self.name)?;
+        s.serialize_field("SourceCidr", &self.source_cidr)?;
+        s.serialize_field("Callback", &self.callback)?;
+        s.serialize_field("Enabled", &self.enabled)?;
+        s.serialize_field("CaEnabled", &self.ca_enabled)?;
+        s.serialize_field("CaCertificateId", &self.ca_certificate_id)?;
+        s.serialize_field("ZoneId", &self.zone_id)?;
+        s.serialize_field("VSwitchId", &self.v_switch_id)?;
+        s.serialize_field("Names", &self.names)?;
+        s.serialize_field("Config", &self.config)?;
+        s.serialize_field("DefaultActions", &self.default_actions)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.serialize_field("DryRun", &self.dry_run)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for CreateWidgetRequest {
+    const NAME: &'static str = "CreateWidgetRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "LoadBalancerId",
+        "Protocol",
+        "Port",
+        "Weight",
+        "Type",
+        "Name",
+        "SourceCidr",
+        "Callback",
+        "Enabled",
+        "CaEnabled",
+        "CaCertificateId",
+        "ZoneId",
+        "VSwitchId",
+        "Names",
+        "Config",
+        "DefaultActions",
+        "Tag",
+        "ClientToken",
+        "DryRun",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.load_balancer_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.protocol),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.port),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.weight),
+            4 => alb_runtime::wire::decode_slot(map, &mut self.r#type),
+            5 => alb_runtime::wire::decode_slot(map, &mut self.name),
+            6 => alb_runtime::wire::decode_slot(map, &mut self.source_cidr),
+            7 => alb_runtime::wire::decode_slot(map, &mut self.callback),
+            8 => alb_runtime::wire::decode_slot(map, &mut self.enabled),
+            9 => alb_runtime::wire::decode_slot(map, &mut self.ca_enabled),
+            10 => alb_runtime::wire::decode_slot(map, &mut self.ca_certificate_id),
+            11 => alb_runtime::wire::decode_slot(map, &mut self.zone_id),
+            12 => alb_runtime::wire::decode_slot(map, &mut self.v_switch_id),
+            13 => alb_runtime::wire::decode_slot(map, &mut self.names),
+            14 => alb_runtime::wire::decode_slot(map, &mut self.config),
+            15 => alb_runtime::wire::decode_slot(map, &mut self.default_actions),
+            16 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            17 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            18 => alb_runtime::wire::decode_slot(map, &mut self.dry_run),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for CreateWidgetRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CreateWidgetRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -307,9 +389,7 @@ impl alb_runtime::Operation for CreateWidgetRequest {
 }
 impl alb_runtime::SupportsDryRun for CreateWidgetRequest {}
 /// Response of `CreateWidget`: The widget is being created.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateWidgetResponse {
     /// The request. (`RequestId`.)
@@ -318,6 +398,40 @@ pub struct CreateWidgetResponse {
     pub job_id: Option<String>,
     /// The new widget. (`WidgetId`.)
     pub widget_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for CreateWidgetResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("CreateWidgetResponse", 3)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.serialize_field("WidgetId", &self.widget_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for CreateWidgetResponse {
+    const NAME: &'static str = "CreateWidgetResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId", "JobId", "WidgetId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.widget_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateWidgetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl CreateWidgetResponse {
     /// Waits until the work of this call is done (waiter `WidgetActive`): The widget is Active.

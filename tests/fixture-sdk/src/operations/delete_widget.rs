@@ -39,9 +39,7 @@ static INPUT: Object = Object::new(
 /// Request of `DeleteWidget`: Delete a widget
 ///
 /// Build it with [`crate::Client::delete_widget`] (or [`DeleteWidgetRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteWidgetRequest {
     /// The widget. (`WidgetId`; required.)
@@ -50,6 +48,39 @@ pub struct DeleteWidgetRequest {
     ///
     /// Note: A fixture note on a common parameter.
     pub client_token: Option<String>,
+}
+impl serde::Serialize for DeleteWidgetRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteWidgetRequest", 2)?;
+        s.serialize_field("WidgetId", &self.widget_id)?;
+        s.serialize_field("ClientToken", &self.client_token)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for DeleteWidgetRequest {
+    const NAME: &'static str = "DeleteWidgetRequest";
+    const FIELDS: &'static [&'static str] = &["WidgetId", "ClientToken"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.widget_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.client_token),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for DeleteWidgetRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DeleteWidgetRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -83,15 +114,45 @@ impl alb_runtime::Operation for DeleteWidgetRequest {
     }
 }
 /// Response of `DeleteWidget`: The answer to DeleteWidget.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteWidgetResponse {
     /// The request. (`RequestId`.)
     pub request_id: Option<String>,
     /// The job. (`JobId`.)
     pub job_id: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for DeleteWidgetResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DeleteWidgetResponse", 2)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for DeleteWidgetResponse {
+    const NAME: &'static str = "DeleteWidgetResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId", "JobId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteWidgetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DeleteWidgetResponse {
     /// Waits until the job of this call has finished: polls ListAsynJobs with its JobId until the job is `Succeeded`; `Failed` gives the job's error code and message.

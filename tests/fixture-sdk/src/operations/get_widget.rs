@@ -35,13 +35,42 @@ static INPUT: Object = Object::new(
 /// Request of `GetWidget`: Get a widget
 ///
 /// Build it with [`crate::Client::get_widget`] (or [`GetWidgetRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetWidgetRequest {
     /// The widget. (`WidgetId`; required.)
     pub widget_id: Option<String>,
+}
+impl serde::Serialize for GetWidgetRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("GetWidgetRequest", 1)?;
+        s.serialize_field("WidgetId", &self.widget_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for GetWidgetRequest {
+    const NAME: &'static str = "GetWidgetRequest";
+    const FIELDS: &'static [&'static str] = &["WidgetId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.widget_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for GetWidgetRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl GetWidgetRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -64,9 +93,7 @@ impl alb_runtime::Operation for GetWidgetRequest {
     const META: &'static alb_runtime::OperationMeta = &META;
 }
 /// Response of `GetWidget`: The answer to GetWidget.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetWidgetResponse {
     /// The request. (`RequestId`.)
@@ -76,8 +103,43 @@ pub struct GetWidgetResponse {
     /// The protocol. (`Protocol`; one of HTTP, HTTPS, QUIC.)
     pub protocol: Option<crate::types::WidgetProtocol>,
     /// The widget's tags (the same `Tag` as in requests). (`Tags`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tags: Vec<crate::types::Tag>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for GetWidgetResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("GetWidgetResponse", 4)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("Status", &self.status)?;
+        s.serialize_field("Protocol", &self.protocol)?;
+        s.serialize_field("Tags", &self.tags)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for GetWidgetResponse {
+    const NAME: &'static str = "GetWidgetResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId", "Status", "Protocol", "Tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.status),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.protocol),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.tags),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetWidgetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `GetWidget`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

@@ -43,14 +43,42 @@ static INPUT: Object = Object::new(
 /// Request of `ListAsynJobs`: List asynchronous jobs
 ///
 /// Build it with [`crate::Client::list_asyn_jobs`] (or [`ListAsynJobsRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAsynJobsRequest {
     /// The jobs. (`JobIds`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub job_ids: Vec<String>,
+}
+impl serde::Serialize for ListAsynJobsRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListAsynJobsRequest", 1)?;
+        s.serialize_field("JobIds", &self.job_ids)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListAsynJobsRequest {
+    const NAME: &'static str = "ListAsynJobsRequest";
+    const FIELDS: &'static [&'static str] = &["JobIds"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.job_ids),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListAsynJobsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ListAsynJobsRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -76,16 +104,45 @@ impl alb_runtime::Operation for ListAsynJobsRequest {
     const META: &'static alb_runtime::OperationMeta = &META;
 }
 /// Response of `ListAsynJobs`: The answer to ListAsynJobs.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAsynJobsResponse {
     /// The request. (`RequestId`.)
     pub request_id: Option<String>,
     /// The jobs. (`Jobs`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub jobs: Vec<crate::types::Job>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListAsynJobsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListAsynJobsResponse", 2)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("Jobs", &self.jobs)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListAsynJobsResponse {
+    const NAME: &'static str = "ListAsynJobsResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId", "Jobs"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.jobs),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListAsynJobsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListAsynJobs`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

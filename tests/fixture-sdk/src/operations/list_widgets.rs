@@ -54,9 +54,7 @@ static INPUT: Object = Object::new(
 /// Request of `ListWidgets`: List widgets
 ///
 /// Build it with [`crate::Client::list_widgets`] (or [`ListWidgetsRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListWidgetsRequest {
     /// The page to fetch. (`NextToken`.)
@@ -64,10 +62,51 @@ pub struct ListWidgetsRequest {
     /// Entries per page. (`MaxResults`; >= 1, <= 100; default `20`.)
     pub max_results: Option<i32>,
     /// Widget names to list. (`Keys`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub keys: Vec<String>,
     /// Only widgets of this protocol (QUIC cannot be listed). (`Protocol`; one of HTTP, HTTPS.)
     pub protocol: Option<crate::types::WidgetProtocol>,
+}
+impl serde::Serialize for ListWidgetsRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListWidgetsRequest", 4)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("MaxResults", &self.max_results)?;
+        s.serialize_field("Keys", &self.keys)?;
+        s.serialize_field("Protocol", &self.protocol)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ListWidgetsRequest {
+    const NAME: &'static str = "ListWidgetsRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "NextToken",
+        "MaxResults",
+        "Keys",
+        "Protocol",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.max_results),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.keys),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.protocol),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ListWidgetsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ListWidgetsRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -123,9 +162,7 @@ impl alb_runtime::Paginated for ListWidgetsRequest {
     }
 }
 /// Response of `ListWidgets`: The answer to ListWidgets.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListWidgetsResponse {
     /// The request. (`RequestId`.)
@@ -135,8 +172,48 @@ pub struct ListWidgetsResponse {
     /// How many. (`TotalCount`.)
     pub total_count: Option<i32>,
     /// The widgets. (`Widgets`.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub widgets: Vec<crate::types::WidgetSummary>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for ListWidgetsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ListWidgetsResponse", 4)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("NextToken", &self.next_token)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("Widgets", &self.widgets)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for ListWidgetsResponse {
+    const NAME: &'static str = "ListWidgetsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "RequestId",
+        "NextToken",
+        "TotalCount",
+        "Widgets",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.next_token),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.total_count),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.widgets),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListWidgetsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 /// Errors of `ListWidgets`: one variant per documented code, the service-wide codes (`Common`), and `Unknown`.
 ///

@@ -47,14 +47,42 @@ static INPUT: Object = Object::new(
 /// Request of `TagWidgets`: Tag widgets
 ///
 /// Build it with [`crate::Client::tag_widgets`] (or [`TagWidgetsRequest::builder`]); `send()` validates it first, with no I/O when it is invalid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TagWidgetsRequest {
     /// Tags; each key is a widget name. (`Tag`; required.)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub tag: Vec<crate::types::Tag>,
+}
+impl serde::Serialize for TagWidgetsRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("TagWidgetsRequest", 1)?;
+        s.serialize_field("Tag", &self.tag)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for TagWidgetsRequest {
+    const NAME: &'static str = "TagWidgetsRequest";
+    const FIELDS: &'static [&'static str] = &["Tag"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.tag),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for TagWidgetsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl TagWidgetsRequest {
     /// A builder for this request (without a client: `build()` it).
@@ -80,9 +108,7 @@ impl alb_runtime::Operation for TagWidgetsRequest {
     }
 }
 /// Response of `TagWidgets`: The answer to TagWidgets.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TagWidgetsResponse {
     /// The request. (`RequestId`.)
@@ -90,8 +116,39 @@ pub struct TagWidgetsResponse {
     /// The job. (`JobId`.)
     pub job_id: Option<String>,
     /// What the waiter needs from the request (set by `send()`).
-    #[serde(skip)]
     pub(crate) wait_input: Option<crate::waiters::WidgetsTaggedInput>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for TagWidgetsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("TagWidgetsResponse", 2)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.serialize_field("JobId", &self.job_id)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for TagWidgetsResponse {
+    const NAME: &'static str = "TagWidgetsResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId", "JobId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.request_id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.job_id),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TagWidgetsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl TagWidgetsResponse {
     /// Waits until the work of this call is done (waiter `WidgetsTagged`): Every tag key shows up in the listing.

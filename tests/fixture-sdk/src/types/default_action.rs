@@ -17,15 +17,46 @@ pub static SCHEMA: Object = Object::new(
     ],
 );
 /// One action.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DefaultAction {
     /// What the action does (an inline enum). (`Type`; required; one of ForwardGroup, Redirect.)
     pub r#type: Option<crate::types::ActionType>,
     /// Where to forward. (`ForwardGroupConfig`; required.)
     pub forward_group_config: Option<crate::types::ForwardGroupConfig>,
+}
+impl serde::Serialize for DefaultAction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("DefaultAction", 2)?;
+        s.serialize_field("Type", &self.r#type)?;
+        s.serialize_field("ForwardGroupConfig", &self.forward_group_config)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for DefaultAction {
+    const NAME: &'static str = "DefaultAction";
+    const FIELDS: &'static [&'static str] = &["Type", "ForwardGroupConfig"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.r#type),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.forward_group_config),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for DefaultAction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl DefaultAction {
     /// A new `DefaultAction` with its required fields.

@@ -21,14 +21,42 @@ pub static SCHEMA: Object = Object::new(
     ],
 );
 /// Where to forward.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ForwardGroupConfig {
     /// The server groups. (`ServerGroupTuples`; required; at least 1 item(s).)
-    #[serde(deserialize_with = "alb_runtime::wire::null_as_default")]
     pub server_group_tuples: Vec<crate::types::ServerGroupTuple>,
+}
+impl serde::Serialize for ForwardGroupConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("ForwardGroupConfig", 1)?;
+        s.serialize_field("ServerGroupTuples", &self.server_group_tuples)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for ForwardGroupConfig {
+    const NAME: &'static str = "ForwardGroupConfig";
+    const FIELDS: &'static [&'static str] = &["ServerGroupTuples"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.server_group_tuples),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for ForwardGroupConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl ForwardGroupConfig {
     /// A new `ForwardGroupConfig` with its required fields.

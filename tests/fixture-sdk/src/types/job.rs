@@ -3,9 +3,7 @@
 //! `Job`: A job.
 
 /// A job.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Job {
     /// The job ID. (`Id`.)
@@ -16,4 +14,45 @@ pub struct Job {
     pub error_code: Option<String>,
     /// Why it failed, in words. (`ErrorMessage`.)
     pub error_message: Option<String>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for Job {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("Job", 4)?;
+        s.serialize_field("Id", &self.id)?;
+        s.serialize_field("Status", &self.status)?;
+        s.serialize_field("ErrorCode", &self.error_code)?;
+        s.serialize_field("ErrorMessage", &self.error_message)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for Job {
+    const NAME: &'static str = "Job";
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Status",
+        "ErrorCode",
+        "ErrorMessage",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.id),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.status),
+            2 => alb_runtime::wire::decode_slot(map, &mut self.error_code),
+            3 => alb_runtime::wire::decode_slot(map, &mut self.error_message),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Job {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }

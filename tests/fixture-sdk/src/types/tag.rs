@@ -21,14 +21,44 @@ pub static SCHEMA: Object = Object::new(
     ],
 );
 /// A tag. Shared by requests and responses.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tag {
     /// The tag key. (`Key`; required; length >= 1, length <= 128, not starting with `aliyun`, not starting with `acs:`, not containing `http://`, not containing `https://`.)
     pub key: Option<String>,
     /// The tag value. (`Value`; length <= 128.)
     pub value: Option<String>,
+}
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("Tag", 2)?;
+        s.serialize_field("Key", &self.key)?;
+        s.serialize_field("Value", &self.value)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for Tag {
+    const NAME: &'static str = "Tag";
+    const FIELDS: &'static [&'static str] = &["Key", "Value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.key),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.value),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl Tag {
     /// A new `Tag` with its required fields.

@@ -21,15 +21,46 @@ pub static SCHEMA: Object = Object::new(
         ],
     );
 /// A nested object with a rule of its own.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "server", derive(serde::Deserialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WidgetConfig {
     /// An alias. (`Alias`; ASCII only.)
     pub alias: Option<String>,
     /// Whether the alias is on. (`Enabled`.)
     pub enabled: Option<bool>,
+}
+impl serde::Serialize for WidgetConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("WidgetConfig", 2)?;
+        s.serialize_field("Alias", &self.alias)?;
+        s.serialize_field("Enabled", &self.enabled)?;
+        s.end()
+    }
+}
+#[cfg(feature = "server")]
+impl alb_runtime::wire::DecodeFields for WidgetConfig {
+    const NAME: &'static str = "WidgetConfig";
+    const FIELDS: &'static [&'static str] = &["Alias", "Enabled"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.alias),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.enabled),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+#[cfg(feature = "server")]
+impl<'de> serde::Deserialize<'de> for WidgetConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
 impl WidgetConfig {
     /// A new `WidgetConfig` with its required fields (it has none).

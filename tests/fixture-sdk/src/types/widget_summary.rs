@@ -3,13 +3,43 @@
 //! `WidgetSummary`: A widget in a listing.
 
 /// A widget in a listing.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(serde::Serialize))]
-#[serde(default, rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WidgetSummary {
     /// The name. (`Name`.)
     pub name: Option<String>,
     /// The state. (`Status`; one of Provisioning, Active, Failed, Deleting.)
     pub status: Option<crate::types::WidgetStatus>,
+}
+#[cfg(feature = "server")]
+impl serde::Serialize for WidgetSummary {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[allow(unused_mut)]
+        let mut s = s.serialize_struct("WidgetSummary", 2)?;
+        s.serialize_field("Name", &self.name)?;
+        s.serialize_field("Status", &self.status)?;
+        s.end()
+    }
+}
+impl alb_runtime::wire::DecodeFields for WidgetSummary {
+    const NAME: &'static str = "WidgetSummary";
+    const FIELDS: &'static [&'static str] = &["Name", "Status"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        #[allow(clippy::match_single_binding)]
+        match index {
+            0 => alb_runtime::wire::decode_slot(map, &mut self.name),
+            1 => alb_runtime::wire::decode_slot(map, &mut self.status),
+            _ => alb_runtime::wire::skip_value(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for WidgetSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        alb_runtime::wire::decode_struct(d)
+    }
 }
