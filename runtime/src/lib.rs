@@ -7,6 +7,7 @@
 //! behind generated waiters and paginators.
 
 pub mod client;
+mod clock;
 pub mod credentials;
 pub mod operation;
 pub mod paginator;
@@ -14,6 +15,7 @@ pub mod params;
 pub mod ram;
 pub mod redact;
 pub mod schema;
+#[cfg(feature = "server")]
 pub mod server;
 pub mod service_error;
 pub mod signing;

@@ -22,14 +22,40 @@ pub struct ErrorMetadata {
     pub recommend: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Default)]
 struct ErrorBody {
     code: Option<serde_json::Value>,
     message: Option<String>,
     request_id: Option<String>,
     host_id: Option<String>,
     recommend: Option<String>,
+}
+
+impl crate::wire::DecodeFields for ErrorBody {
+    const NAME: &'static str = "ErrorBody";
+    const FIELDS: &'static [&'static str] =
+        &["Code", "Message", "RequestId", "HostId", "Recommend"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        use crate::wire::decode_slot;
+        match index {
+            0 => decode_slot(map, &mut self.code),
+            1 => decode_slot(map, &mut self.message),
+            2 => decode_slot(map, &mut self.request_id),
+            3 => decode_slot(map, &mut self.host_id),
+            4 => decode_slot(map, &mut self.recommend),
+            _ => crate::wire::skip_value(map),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::wire::decode_struct(d)
+    }
 }
 
 /// Why a body could not be read as an Alibaba error.

@@ -1,6 +1,6 @@
 //! Codegen time: `alb_codegen::generate_crate` (load + check + emit, in
 //! memory, nothing written) on the real ALB spec and on synthetic specs of
-//! 10 / 100 / 1000 operations.
+//! 250 / 500 / 1000 operations (the real one has 85).
 //!
 //! A synthetic spec of N operations is the real spec's operations plus
 //! N - (real count) copies of them under new names (`<Name>Syn<i>`), each new
@@ -44,8 +44,15 @@ fn time_generate(dir: &Path, repeats: usize) -> (Vec<f64>, usize, usize) {
 fn synthetic(real: &Path, n: usize, into: &Path) -> usize {
     let _ = std::fs::remove_dir_all(into);
     std::fs::create_dir_all(into.join("operations")).unwrap();
-    // Shapes and the error catalogue are shared by every copy.
-    std::fs::copy(real.join("errors.yaml"), into.join("errors.yaml")).unwrap();
+    // Shapes, the error catalogue, the resource model and the guide are
+    // shared by every copy.
+    for e in std::fs::read_dir(real).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap();
+        if p.is_file() && name != "service.yaml" {
+            std::fs::copy(&p, into.join(name)).unwrap();
+        }
+    }
     if real.join("shapes").is_dir() {
         std::fs::create_dir_all(into.join("shapes")).unwrap();
         for e in std::fs::read_dir(real.join("shapes")).unwrap() {
@@ -69,8 +76,8 @@ fn synthetic(real: &Path, n: usize, into: &Path) -> usize {
         let stem = src.file_stem().unwrap().to_str().unwrap();
         let name = format!("{stem}Syn{i}");
         let text = std::fs::read_to_string(src).unwrap();
-        // Rename the operation, its RAM action and its waiter (names must
-        // be unique across the spec).
+        // Rename the operation, its RAM action, its waiter and its inline
+        // types (names must be unique across the spec).
         let mut replaced = false;
         let mut in_waiter = false;
         let renamed: String = text
@@ -86,6 +93,12 @@ fn synthetic(real: &Path, n: usize, into: &Path) -> usize {
                     l.replace(&format!("alb:{stem}"), &format!("alb:{name}"))
                 } else if in_waiter && l.starts_with("    name: ") {
                     format!("{l}Syn{i}")
+                } else if ["struct_name:", "enum_name:"]
+                    .iter()
+                    .any(|k| l.trim_start().trim_start_matches("- ").starts_with(k))
+                {
+                    // Inline type names are unique across the spec too.
+                    format!("{}Syn{i}", l.trim_end())
                 } else {
                     l.to_string()
                 }
@@ -163,7 +176,7 @@ fn main() {
         "ms": ms, "files": files, "bytes": bytes,
     }));
     let tmp = std::env::temp_dir().join(format!("alb-bench-codegen-{}", std::process::id()));
-    for n in [10usize, 100, 1000] {
+    for n in [250usize, 500, 1000] {
         let dir = tmp.join(format!("n{n}"));
         synthetic(&real, n, &dir);
         let reps = if n >= 1000 {

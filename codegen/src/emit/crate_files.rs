@@ -30,11 +30,11 @@ all-features = true
 [features]
 default = []
 # The server side (wire parsing, the service trait, dispatch): for emulators.
-server = ["dep:serde_json"]
+server = ["dep:serde_json", "alb-runtime/server"]
 
 [dependencies]
 alb-runtime = {{ version = "0.1.0", path = "{runtime}" }}
-serde = {{ version = "1", features = ["derive"] }}
+serde = "1"
 serde_json = {{ version = "1", optional = true }}
 
 [dev-dependencies]

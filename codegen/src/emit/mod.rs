@@ -38,92 +38,162 @@ pub struct CrateOptions {
 /// Every file of the crate.
 pub fn generate(api: &Api, opts: &CrateOptions) -> Result<Vec<GeneratedFile>, String> {
     let label = &opts.spec_label;
-    let mut files = vec![crate_files::cargo_toml(api, opts)];
-    files.extend(crate_files::readme(api, opts));
-    for op in &api.operations {
-        let header = operation::module_doc(op);
-        files.push(rust_file(
-            format!("src/operations/{}.rs", op.module),
-            &format!("{label}/{}", op.source.display()),
-            Some(&header),
-            operation::module(api, op),
-        )?);
-    }
-    files.push(rust_file(
-        "src/operations/mod.rs".into(),
-        label,
-        Some("One module per operation of the spec."),
-        operation::index(api),
-    )?);
     let mut shapes: Vec<&crate::ir::ShapeIr> = api.shapes.iter().collect();
     shapes.sort_by(|a, b| a.name.cmp(&b.name));
-    for shape in &shapes {
-        if let Some(tokens) = types::shape_file(api, shape) {
-            files.push(rust_file(
+    let shapes = &shapes;
+
+    // Every Rust file is independent of the others: a job each, run on all
+    // cores (token streams are not `Send`, so each job builds its own).
+    let mut jobs: Vec<Job<'_>> = Vec::new();
+    for op in &api.operations {
+        jobs.push(Box::new(move || {
+            let header = operation::module_doc(op);
+            rust_file(
+                format!("src/operations/{}.rs", op.module),
+                &format!("{label}/{}", op.source.display()),
+                Some(&header),
+                operation::module(api, op),
+            )
+            .map(Some)
+        }));
+    }
+    jobs.push(Box::new(move || {
+        rust_file(
+            "src/operations/mod.rs".into(),
+            label,
+            Some("One module per operation of the spec."),
+            operation::index(api),
+        )
+        .map(Some)
+    }));
+    for shape in shapes.iter().copied() {
+        jobs.push(Box::new(move || {
+            let Some(tokens) = types::shape_file(api, shape) else {
+                return Ok(None);
+            };
+            rust_file(
                 format!("src/types/{}.rs", shape.module),
                 &format!("{label}/{}", shape.source.display()),
                 Some(&types::shape_doc(shape)),
                 tokens,
-            )?);
-        }
+            )
+            .map(Some)
+        }));
     }
-    files.push(rust_file(
-        "src/types/mod.rs".into(),
-        label,
-        Some("Shapes: the objects and enums of the service, one Rust type each, used by requests and responses alike."),
-        types::index(api, &shapes),
-    )?);
-    files.push(rust_file(
-        "src/errors.rs".into(),
-        &format!("{label}/errors.yaml"),
-        Some(
+    jobs.push(Box::new(move || {
+        rust_file(
+            "src/types/mod.rs".into(),
+            label,
+            Some("Shapes: the objects and enums of the service, one Rust type each, used by requests and responses alike."),
+            types::index(api, shapes),
+        )
+        .map(Some)
+    }));
+    let singles: [Single; 7] = [
+        (
+            "src/errors.rs",
+            format!("{label}/errors.yaml"),
             "The error catalogue: every documented code once, and the service-wide `CommonError`.",
+            errors::catalogue,
         ),
-        errors::catalogue(api),
-    )?);
-    files.push(rust_file(
-        "src/waiters.rs".into(),
-        label,
-        Some("Waiters of the asynchronous operations; the polling loop is the runtime's."),
-        waiters::module(api),
-    )?);
-    files.push(rust_file(
-        "src/client.rs".into(),
-        label,
-        Some("The client: one method per operation."),
-        client::module(api),
-    )?);
-    files.push(rust_file(
-        "src/builder.rs".into(),
-        label,
-        Some("The request builder every operation's setters extend."),
-        crate_files::builder(),
-    )?);
-    files.push(rust_file(
-        "src/ram.rs".into(),
-        label,
-        Some("RAM authorization: resource ARNs and the metadata of every operation."),
-        ram::module(api),
-    )?);
-    files.push(rust_file(
-        "src/server.rs".into(),
-        label,
-        Some("Server side (feature `server`): one trait method per operation and a dispatcher."),
-        server::module(api),
-    )?);
-    files.push(rust_file(
-        "src/exports.rs".into(),
-        label,
-        Some("Re-exports at the crate root."),
-        crate_files::exports(api),
-    )?);
-    let mut lib = rust_file("src/lib.rs".into(), label, None, crate_files::lib(api))?;
-    // Inner attributes right after the preamble, as rustfmt lays them out.
-    let at = lib.contents.find("\n\n").map_or(0, |i| i + 2);
-    lib.contents
-        .insert_str(at, &crate_files::lib_attributes(api));
-    files.push(lib);
+        (
+            "src/waiters.rs",
+            label.clone(),
+            "Waiters of the asynchronous operations; the polling loop is the runtime's.",
+            waiters::module,
+        ),
+        (
+            "src/client.rs",
+            label.clone(),
+            "The client: one method per operation.",
+            client::module,
+        ),
+        (
+            "src/builder.rs",
+            label.clone(),
+            "The request builder every operation's setters extend.",
+            |_| crate_files::builder(),
+        ),
+        (
+            "src/ram.rs",
+            label.clone(),
+            "RAM authorization: resource ARNs and the metadata of every operation.",
+            ram::module,
+        ),
+        (
+            "src/server.rs",
+            label.clone(),
+            "Server side (feature `server`): one trait method per operation and a dispatcher.",
+            server::module,
+        ),
+        (
+            "src/exports.rs",
+            label.clone(),
+            "Re-exports at the crate root.",
+            crate_files::exports,
+        ),
+    ];
+    for (path, source, doc, emit) in singles {
+        jobs.push(Box::new(move || {
+            rust_file(path.into(), &source, Some(doc), emit(api)).map(Some)
+        }));
+    }
+    jobs.push(Box::new(move || {
+        let mut lib = rust_file("src/lib.rs".into(), label, None, crate_files::lib(api))?;
+        // Inner attributes right after the preamble, as rustfmt lays them out.
+        let at = lib.contents.find("\n\n").map_or(0, |i| i + 2);
+        lib.contents
+            .insert_str(at, &crate_files::lib_attributes(api));
+        Ok(Some(lib))
+    }));
+
+    let mut files = vec![crate_files::cargo_toml(api, opts)];
+    files.extend(crate_files::readme(api, opts));
+    for file in run_all(jobs) {
+        files.extend(file?);
+    }
     Ok(files)
+}
+
+/// A file of the whole crate: path, source named in its preamble, module
+/// doc and emitter.
+type Single = (&'static str, String, &'static str, fn(&Api) -> TokenStream);
+
+/// One file to emit (`None`: the shape has no file of its own).
+type Job<'a> = Box<dyn Fn() -> JobResult + Send + Sync + 'a>;
+type JobResult = Result<Option<GeneratedFile>, String>;
+
+/// Runs the jobs on every core; results in the jobs' order, so the output
+/// is the same whatever the number of threads.
+fn run_all(jobs: Vec<Job<'_>>) -> Vec<JobResult> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<JobResult>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(job) = jobs.get(i) else { break };
+        let out = job();
+        if let Ok(mut slot) = results[i].lock() {
+            *slot = Some(out);
+        }
+    };
+    std::thread::scope(|s| {
+        for _ in 1..threads {
+            s.spawn(work);
+        }
+        work();
+    });
+    results
+        .into_iter()
+        .map(|m| {
+            m.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| Err("a generator thread panicked".to_string()))
+        })
+        .collect()
 }
 
 pub(crate) fn preamble(source: &str, comment: &str) -> String {

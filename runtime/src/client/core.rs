@@ -391,11 +391,7 @@ impl Core {
                 };
             }
         };
-        let timestamp = time::OffsetDateTime::now_utc()
-            .format(time::macros::format_description!(
-                "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
-            ))
-            .unwrap_or_default();
+        let timestamp = crate::clock::timestamp(std::time::SystemTime::now());
         let nonce = uuid::Uuid::new_v4().simple().to_string();
         let signed = signing::sign(
             self.inner.config.signature_version,
@@ -442,7 +438,7 @@ impl Core {
         let retry_after = super::retry::server_retry_after(
             header("x-acs-retry-after").as_deref(),
             header("retry-after").as_deref(),
-            time::OffsetDateTime::now_utc(),
+            std::time::SystemTime::now(),
         );
         if (300..400).contains(&status) {
             let location = header("location").map(|l| crate::redact::redact(&l).into_owned());
@@ -706,10 +702,22 @@ async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, BodyError
 }
 
 fn request_id_of(body: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Id {
-        #[serde(rename = "RequestId")]
-        request_id: Option<String>,
+    #[derive(Default)]
+    struct Id(Option<String>);
+    impl crate::wire::DecodeFields for Id {
+        const NAME: &'static str = "Response";
+        const FIELDS: &'static [&'static str] = &["RequestId"];
+        fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => crate::wire::decode_slot(map, &mut self.0),
+                _ => crate::wire::skip_value(map),
+            }
+        }
     }
-    serde_json::from_slice::<Id>(body).ok()?.request_id
+    let mut de = serde_json::Deserializer::from_slice(body);
+    crate::wire::decode_struct::<_, Id>(&mut de).ok()?.0
 }

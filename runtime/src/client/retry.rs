@@ -1,6 +1,6 @@
 //! Retry policy: which failures to retry and how long to wait.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// Exponential backoff with full jitter, bounded by attempts, a max delay
 /// and an overall time budget. On by default.
@@ -77,7 +77,7 @@ impl RetryPolicy {
             .saturating_mul(2u32.saturating_pow(retry.saturating_sub(1)))
             .min(self.max_backoff);
         let base = if self.jitter {
-            exp.mul_f64(rand::random::<f64>())
+            exp.mul_f64(unit_random())
         } else {
             exp
         };
@@ -88,6 +88,22 @@ impl RetryPolicy {
     }
 }
 
+/// A number in `[0, 1)` for jitter. Std's `RandomState` is keyed from the
+/// OS's randomness once per thread and changes key on every call, so its
+/// hash is a fresh value each time: enough to spread retries, and no
+/// random-number crate in every user's build.
+fn unit_random() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
 /// The wait a server asks for: `x-acs-retry-after` (milliseconds, Alibaba's
 /// header) or the standard `Retry-After` (seconds, or an HTTP date), the
 /// longer of the two when both are present. Unparseable or past values are
@@ -96,7 +112,7 @@ impl RetryPolicy {
 pub fn server_retry_after(
     x_acs_retry_after: Option<&str>,
     retry_after: Option<&str>,
-    now: time::OffsetDateTime,
+    now: SystemTime,
 ) -> Option<Duration> {
     let acs = x_acs_retry_after
         .and_then(|v| v.trim().parse::<u64>().ok())
@@ -107,19 +123,13 @@ pub fn server_retry_after(
 
 /// `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2015 07:28:00 GMT`
 /// (RFC 9110 10.2.3; the IMF-fixdate form of an HTTP date).
-pub fn parse_retry_after(value: &str, now: time::OffsetDateTime) -> Option<Duration> {
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    const IMF_FIXDATE: &[time::format_description::FormatItem<'static>] = time::macros::format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-    );
-    let at = time::PrimitiveDateTime::parse(value, IMF_FIXDATE)
-        .ok()?
-        .assume_utc();
-    let wait = at - now;
-    (wait > time::Duration::ZERO).then(|| Duration::try_from(wait).ok())?
+    let at = crate::clock::parse_http_date(value)?;
+    at.duration_since(now).ok().filter(|d| !d.is_zero())
 }
 
 /// Whether a structured service error is worth another attempt: the
@@ -153,7 +163,8 @@ mod tests {
 
     #[test]
     fn retry_after_headers() {
-        let now = time::macros::datetime!(2015-10-21 07:27:30 UTC);
+        // 2015-10-21 07:27:30 UTC
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_450);
         assert_eq!(
             parse_retry_after("120", now),
             Some(Duration::from_secs(120))
@@ -177,6 +188,18 @@ mod tests {
         );
         assert_eq!(server_retry_after(None, None, now), None);
         assert_eq!(server_retry_after(Some("0"), Some("x"), now), None);
+    }
+
+    #[test]
+    fn jitter_is_uniform_enough() {
+        let draws: Vec<f64> = (0..2000).map(|_| unit_random()).collect();
+        assert!(draws.iter().all(|d| (0.0..1.0).contains(d)));
+        let low = draws.iter().filter(|d| **d < 0.5).count();
+        assert!((800..1200).contains(&low), "{low} of 2000 below 0.5");
+        let p = RetryPolicy::default();
+        let delays: std::collections::HashSet<Duration> =
+            (0..20).map(|_| p.delay(3, None)).collect();
+        assert!(delays.len() > 10, "jittered delays repeat: {delays:?}");
     }
 
     #[test]

@@ -403,9 +403,7 @@ pub(crate) fn parse_session_credentials(
 }
 
 fn parse_expiration(s: &str) -> Option<SystemTime> {
-    use time::format_description::well_known::Rfc3339;
-    let t = time::OffsetDateTime::parse(s.trim(), &Rfc3339).ok()?;
-    Some(SystemTime::from(t))
+    crate::clock::parse_rfc3339(s)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Alibaba's RPC flattening as serde formats: a typed request becomes
 //! `Name.1.Field=value` pairs ([`to_params`]), and received pairs become a
-//! typed request again ([`from_params`], the server side).
+//! typed request again (`from_params`, the server side: feature `server`).
 //!
 //! Rules (what the official SDKs send): fields in declaration order under
 //! their serde names, nested objects as `Parent.Field`, list items 1-based
@@ -8,10 +8,12 @@
 //! decimal, absent (`None`) values and empty lists omitted.
 
 mod codec;
+#[cfg(feature = "server")]
 mod de;
 mod ser;
 
 pub use codec::{decode_slot, decode_struct, skip_value, DecodeFields, Slot};
+#[cfg(feature = "server")]
 pub use de::{from_params, DeError};
 pub use ser::{to_param_map, to_params, write_params, SerError};
 
