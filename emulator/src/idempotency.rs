@@ -4,15 +4,23 @@
 //!
 //! Which operations take a token comes from the spec
 //! (`OperationMeta::idempotency_param`).
+//!
+//! The store is bounded: past [`CAPACITY`] tokens the oldest is forgotten
+//! (a retry that late would act again), so a long-running emulator does not
+//! grow without end. Responses are kept serialized and parameters as a
+//! hash: a few hundred bytes per token.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use alb_runtime::{ErrorMetadata, OperationMeta};
 
 /// How long a token is remembered.
 pub const WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
+/// How many tokens are remembered at most (minutes of calls at the
+/// emulator's full speed; Alibaba's clients retry within seconds).
+pub const CAPACITY: usize = 100_000;
 
 /// The metadata of an operation of the SDK (the generated list of every
 /// operation in the spec).
@@ -69,9 +77,12 @@ pub struct Key {
 }
 
 struct Entry {
-    fingerprint: String,
-    response: serde_json::Value,
-    at: Instant,
+    /// Hash of the request's API parameters ([`fingerprint`]).
+    fingerprint: u64,
+    /// The first answer, serialized (a `Value` tree is several times larger).
+    response: String,
+    /// Which push into `Store::order` stored it.
+    seq: u64,
 }
 
 /// What a token lookup found.
@@ -87,7 +98,40 @@ pub enum Lookup {
 #[derive(Default)]
 pub struct Idempotency {
     gate: tokio::sync::Mutex<()>,
-    entries: Mutex<HashMap<Key, Entry>>,
+    store: Mutex<Store>,
+}
+
+/// Entries by key, and keys in the order they were stored: expiry and
+/// eviction take from the front, so each call costs O(1) amortized.
+#[derive(Default)]
+struct Store {
+    entries: HashMap<Arc<Key>, Entry>,
+    order: VecDeque<(Instant, u64, Arc<Key>)>,
+    next_seq: u64,
+}
+
+impl Store {
+    fn evict(&mut self, now: Instant, capacity: usize) {
+        while let Some((at, _, _)) = self.order.front() {
+            let expired = now.duration_since(*at) >= WINDOW;
+            if !expired && self.order.len() <= capacity {
+                break;
+            }
+            if let Some((_, seq, key)) = self.order.pop_front() {
+                // Only if the entry is still the one that push stored.
+                if self.entries.get(&key).is_some_and(|e| e.seq == seq) {
+                    self.entries.remove(&key);
+                }
+            }
+        }
+    }
+}
+
+fn hash(fingerprint: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    fingerprint.hash(&mut h);
+    h.finish()
 }
 
 impl Idempotency {
@@ -96,30 +140,59 @@ impl Idempotency {
         self.gate.lock().await
     }
 
-    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Entry>> {
-        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    fn store_mut(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub fn lookup(&self, key: &Key, fingerprint: &str) -> Lookup {
-        let now = Instant::now();
-        let mut entries = self.entries();
-        entries.retain(|_, e| now.duration_since(e.at) < WINDOW);
-        match entries.get(key) {
+        let mut store = self.store_mut();
+        store.evict(Instant::now(), CAPACITY);
+        match store.entries.get(key) {
             None => Lookup::Miss,
-            Some(e) if e.fingerprint == fingerprint => Lookup::Hit(e.response.clone()),
+            Some(e) if e.fingerprint == hash(fingerprint) => {
+                match serde_json::from_str(&e.response) {
+                    Ok(v) => Lookup::Hit(v),
+                    Err(_) => Lookup::Miss,
+                }
+            }
             Some(_) => Lookup::Mismatch,
         }
     }
 
     pub fn store(&self, key: Key, fingerprint: String, response: serde_json::Value) {
-        self.entries().insert(
-            key,
-            Entry {
-                fingerprint,
-                response,
-                at: Instant::now(),
-            },
-        );
+        self.store_with_capacity(key, &fingerprint, &response, Instant::now(), CAPACITY);
+    }
+
+    fn store_with_capacity(
+        &self,
+        key: Key,
+        fingerprint: &str,
+        response: &serde_json::Value,
+        at: Instant,
+        capacity: usize,
+    ) {
+        let mut store = self.store_mut();
+        let seq = store.next_seq;
+        store.next_seq += 1;
+        let entry = Entry {
+            fingerprint: hash(fingerprint),
+            response: response.to_string(),
+            seq,
+        };
+        let key = Arc::new(key);
+        store.order.push_back((at, seq, key.clone()));
+        store.entries.insert(key, entry);
+        store.evict(at, capacity);
+    }
+
+    /// Tokens remembered now.
+    pub fn len(&self) -> usize {
+        self.store_mut().entries.len()
+    }
+
+    /// Whether no token is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -155,6 +228,47 @@ mod tests {
             Lookup::Hit(serde_json::json!({"JobId": "j"}))
         );
         assert_eq!(i.lookup(&key, "y"), Lookup::Mismatch);
+    }
+
+    fn key(token: &str) -> Key {
+        Key {
+            access_key_id: "ak".into(),
+            action: "A".into(),
+            client_token: token.into(),
+        }
+    }
+
+    #[test]
+    fn the_oldest_tokens_are_forgotten_past_capacity() {
+        let i = Idempotency::default();
+        let now = Instant::now();
+        let v = serde_json::json!({"RequestId": "r"});
+        for n in 0..10 {
+            i.store_with_capacity(key(&n.to_string()), "x", &v, now, 4);
+        }
+        assert_eq!(i.len(), 4);
+        assert_eq!(i.lookup(&key("0"), "x"), Lookup::Miss);
+        assert_eq!(i.lookup(&key("9"), "x"), Lookup::Hit(v.clone()));
+        // A token stored again keeps its newest entry when the old one's
+        // turn to be evicted comes.
+        i.store_with_capacity(key("6"), "x", &v, now, 4);
+        i.store_with_capacity(key("a"), "x", &v, now, 4);
+        i.store_with_capacity(key("b"), "x", &v, now, 4);
+        assert_eq!(i.lookup(&key("6"), "x"), Lookup::Hit(v));
+    }
+
+    #[test]
+    fn tokens_expire_after_the_window() {
+        let i = Idempotency::default();
+        let Some(long_ago) = Instant::now().checked_sub(WINDOW + Duration::from_secs(1)) else {
+            return; // the monotonic clock started less than a day ago
+        };
+        let v = serde_json::json!({});
+        i.store_with_capacity(key("old"), "x", &v, long_ago, CAPACITY);
+        i.store(key("new"), "x".into(), v.clone());
+        assert_eq!(i.lookup(&key("old"), "x"), Lookup::Miss);
+        assert_eq!(i.lookup(&key("new"), "x"), Lookup::Hit(v));
+        assert_eq!(i.len(), 1);
     }
 
     #[test]

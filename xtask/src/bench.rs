@@ -9,9 +9,11 @@
 //!    (`bench/python/request_cost.py`, run with `.venv/bin/python`);
 //! 2. codegen time: `cargo run --release --bin codegen_time`;
 //! 3. end to end against the emulator: `cargo run --release --features e2e
-//!    --bin e2e` (skipped when the emulator does not build);
+//!    --bin e2e` (skipped when the emulator does not build), then the
+//!    emulator's memory over a long run (`--bin emulator_rss`);
 //! 4. compile time: clean `cargo build --release --timings` of
-//!    bench/compile/alb-tiny, then alb-sdk alone rebuilt (release and dev);
+//!    bench/compile/alb-tiny (and its binary's size), then alb-sdk alone
+//!    rebuilt after `cargo clean -p alb-sdk` (release, dev and check);
 //!    with `--aws`, also bench/compile/aws-tiny (aws-config +
 //!    aws-sdk-elasticloadbalancingv2; slow).
 //!
@@ -124,7 +126,16 @@ pub fn run(args: &[&str]) -> ExitCode {
     write_meta(&results, &machine, &steps);
     // 3. End to end.
     let mut c = cargo(&bench, &target);
-    c.args(["build", "--release", "--features", "e2e", "--bin", "e2e"]);
+    c.args([
+        "build",
+        "--release",
+        "--features",
+        "e2e",
+        "--bin",
+        "e2e",
+        "--bin",
+        "emulator_rss",
+    ]);
     match step(c, &results.join("e2e-build.log")) {
         Ok(()) => {
             let mut c = cargo(&bench, &target);
@@ -144,6 +155,26 @@ pub fn run(args: &[&str]) -> ExitCode {
                 c.args(["5", "3000", "15000"]);
             }
             steps.push(("e2e".into(), status(capture(c, &results.join("e2e.json")))));
+            let mut c = cargo(&bench, &target);
+            c.args([
+                "run",
+                "--release",
+                "--quiet",
+                "--features",
+                "e2e",
+                "--bin",
+                "emulator_rss",
+                "--",
+            ]);
+            c.args(if quick {
+                ["60000", "3"]
+            } else {
+                ["600000", "6"]
+            });
+            steps.push((
+                "emulator memory".into(),
+                status(capture(c, &results.join("emulator_rss.json"))),
+            ));
         }
         Err(e) => steps.push((
             "e2e".into(),
@@ -305,12 +336,46 @@ fn timed_build(
     results: &Path,
     name: &str,
 ) -> Result<(), String> {
+    timed_cargo(project, target, "build", extra, results, name)
+}
+
+/// The size of a built binary (`<name>.size`: bytes as built, then bytes
+/// after `strip` of a copy when `strip` is installed).
+fn record_size(binary: &Path, results: &Path, name: &str) -> Result<(), String> {
+    let size = std::fs::metadata(binary)
+        .map_err(|e| format!("{}: {e}", binary.display()))?
+        .len();
+    let copy = results.join(format!("{name}.stripped"));
+    let stripped = std::fs::copy(binary, &copy)
+        .ok()
+        .and_then(|_| Command::new("strip").arg(&copy).status().ok())
+        .filter(|s| s.success())
+        .and_then(|_| std::fs::metadata(&copy).ok())
+        .map(|m| m.len().to_string())
+        .unwrap_or_else(|| "?".into());
+    let _ = std::fs::remove_file(&copy);
+    std::fs::write(
+        results.join(format!("{name}.size")),
+        format!("{size}\n{stripped}\n"),
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// [`timed_build`] with another cargo command (`check`).
+fn timed_cargo(
+    project: &Path,
+    target: &Path,
+    verb: &str,
+    extra: &[&str],
+    results: &Path,
+    name: &str,
+) -> Result<(), String> {
     let mut c = Command::new("nice");
     c.current_dir(project)
         .env("CARGO_TARGET_DIR", target)
         .args(["-n", "19"])
         .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--timings"])
+        .args([verb, "--timings"])
         .args(extra);
     let load_before = loadavg1();
     let cpu_before = children_cpu_secs();
@@ -358,15 +423,24 @@ fn compile_alb(bench: &Path, results: &Path) -> Result<(), String> {
         results,
         "alb-tiny-release",
     )?;
+    record_size(
+        &target.join("release/alb-tiny"),
+        results,
+        "alb-tiny-release",
+    )?;
     // alb-sdk alone: clean only its own artifacts, rebuild (its dependencies
     // are fresh, so it builds with the machine to itself).
-    for (profile, flag) in [("release", Some("--release")), ("dev", None)] {
+    for (profile, verb, flag) in [
+        ("release", "build", Some("--release")),
+        ("dev", "build", None),
+        ("check", "check", None),
+    ] {
         let mut c = Command::new("nice");
         c.current_dir(&project)
             .env("CARGO_TARGET_DIR", &target)
             .args(["-n", "19"])
             .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["build", "-p", "alb-sdk"]);
+            .args([verb, "-p", "alb-sdk"]);
         if let Some(f) = flag {
             c.arg(f);
         }
@@ -380,9 +454,10 @@ fn compile_alb(bench: &Path, results: &Path) -> Result<(), String> {
         }
         step(c, &results.join(format!("alb-sdk-{profile}-clean.log")))?;
         let extra: Vec<&str> = ["-p", "alb-sdk"].into_iter().chain(flag).collect();
-        timed_build(
+        timed_cargo(
             &project,
             &target,
+            verb,
             &extra,
             results,
             &format!("alb-sdk-{profile}"),
@@ -403,7 +478,14 @@ fn compile_aws(bench: &Path, results: &Path) -> Result<(), String> {
         &["--release"],
         results,
         "aws-tiny-release",
-    );
+    )
+    .and_then(|()| {
+        record_size(
+            &target.join("release/aws-tiny"),
+            results,
+            "aws-tiny-release",
+        )
+    });
     let _ = std::fs::remove_dir_all(&target);
     r
 }

@@ -152,6 +152,17 @@ struct BuildTime {
     load: String,
 }
 
+/// Bytes of a binary as built, and stripped when measured.
+type BinarySize = (u64, Option<u64>);
+
+/// `<name>.size`: bytes of the binary as built, then stripped (or `?`).
+fn read_size(p: &Path) -> Option<BinarySize> {
+    let text = std::fs::read_to_string(p).ok()?;
+    let mut lines = text.lines();
+    let size = lines.next()?.trim().parse().ok()?;
+    Some((size, lines.next().and_then(|l| l.trim().parse().ok())))
+}
+
 /// `<name>.time`: wall seconds, then `cpu <s>`, then `load <before> <after>`.
 fn read_time(p: &Path) -> Option<BuildTime> {
     let text = std::fs::read_to_string(p).ok()?;
@@ -522,6 +533,42 @@ fn main() {
         None => writeln!(w, "Not measured (see the step table).").unwrap(),
     }
 
+    // ---------------------------------------------------------------- 3b
+    writeln!(w, "\n### Emulator memory over a long run\n").unwrap();
+    writeln!(
+        w,
+        "Resident set size of one process running the emulator and an SDK client \
+         (`bench/src/bin/emulator_rss.rs`): cycles of CreateHealthCheckTemplate, \
+         DeleteHealthCheckTemplates and UpdateListenerAttribute (an asynchronous job), \
+         each call with a fresh nonce and client token. What the emulator remembers per \
+         request is bounded: nonces (31 minutes, at most the capacity below), client \
+         tokens (24 hours, at most 100,000), finished jobs (10,000), the request log \
+         (10,000).\n"
+    )
+    .unwrap();
+    match read_json(&results.join("emulator_rss.json")) {
+        Some(d) => {
+            writeln!(w, "| calls | elapsed | RSS |\n|---|---|---|").unwrap();
+            for r in d["emulator_rss"].as_array().into_iter().flatten() {
+                writeln!(
+                    w,
+                    "| {} | {:.1} s | {:.1} MiB |",
+                    r["calls"],
+                    r["secs"].as_f64().unwrap_or(0.0),
+                    r["rss_kib"].as_f64().unwrap_or(0.0) / 1024.0
+                )
+                .unwrap();
+            }
+            writeln!(
+                w,
+                "\nErrors: {}; nonce capacity {}.",
+                d["errors"], d["nonce_capacity"]
+            )
+            .unwrap();
+        }
+        None => writeln!(w, "Not measured (see the step table).").unwrap(),
+    }
+
     // ---------------------------------------------------------------- 4
     writeln!(w, "\n## 4. Compile time\n").unwrap();
     let alb = read_time(&results.join("alb-tiny-release.time"));
@@ -537,7 +584,9 @@ fn main() {
              `bench/compile/alb-tiny` (alb-sdk) and `bench/compile/aws-tiny` \
              (aws-config + aws-sdk-elasticloadbalancingv2, default features). Then \
              alb-sdk alone: `cargo clean -p alb-sdk` and `cargo build -p alb-sdk \
-             --timings` with its dependencies fresh. One build each (no spread: a clean \
+             --timings` (release, dev) or `cargo check -p alb-sdk --timings` with its \
+             dependencies fresh, in alb-tiny (a user's default profiles: full debug \
+             info in dev). One build each (no spread: a clean \
              build takes minutes here); CPU is user + system time of the whole build, \
              less sensitive to other load than wall time; the 1-minute load average \
              before → after shows how busy the machine was.\n"
@@ -579,13 +628,18 @@ fn main() {
         }
         let ops = read_json(&results.join("codegen.json"))
             .and_then(|c| c["codegen"][0]["operations"].as_f64());
-        for profile in ["release", "dev"] {
+        for profile in ["release", "dev", "check"] {
             let units = unit_durations(&results.join(format!("alb-sdk-{profile}.timings.html")));
             let t = read_time(&results.join(format!("alb-sdk-{profile}.time")));
             if let (Some(d), Some(t)) = (unit(&units, "alb-sdk"), t) {
+                let what = if profile == "check" {
+                    "`cargo check`".to_string()
+                } else {
+                    format!("{profile} build")
+                };
                 writeln!(
                     w,
-                    "| alb-sdk alone, {profile} | {} | {} | {} | {} | alb-sdk unit {d:.2} s{} |",
+                    "| alb-sdk alone, {what} | {} | {} | {} | {} | alb-sdk unit {d:.2} s{} |",
                     secs(Some(t.wall)),
                     secs(t.cpu),
                     t.load,
@@ -613,6 +667,39 @@ fn main() {
                 write!(w, ", CPU **{:.1}×**", y / x).unwrap();
             }
             writeln!(w, ".").unwrap();
+        }
+        let alb_units = unit_durations(&results.join("alb-tiny-release.timings.html"));
+        let aws_units = unit_durations(&results.join("aws-tiny-release.timings.html"));
+        if let (Some(a), Some(b)) = (
+            unit(&alb_units, "alb-sdk"),
+            unit(&aws_units, "aws-sdk-elasticloadbalancingv2"),
+        ) {
+            writeln!(
+                w,
+                "\nIn those clean builds, the alb-sdk unit is **1/{:.1}** of the aws-sdk-elasticloadbalancingv2 unit ({a:.1} s vs {b:.1} s).",
+                b / a
+            )
+            .unwrap();
+        }
+        let sizes: Vec<(&str, Option<BinarySize>)> = ["alb-tiny", "aws-tiny"]
+            .into_iter()
+            .map(|n| (n, read_size(&results.join(format!("{n}-release.size")))))
+            .collect();
+        if sizes.iter().any(|(_, s)| s.is_some()) {
+            writeln!(w, "\n| one-call program, release | binary | stripped |\n|---|---|---|").unwrap();
+            for (n, s) in &sizes {
+                let mib = |b: u64| format!("{:.1} MiB", b as f64 / 1048576.0);
+                match s {
+                    Some((b, st)) => writeln!(
+                        w,
+                        "| {n} | {} | {} |",
+                        mib(*b),
+                        st.map(mib).unwrap_or("?".into())
+                    )
+                    .unwrap(),
+                    None => writeln!(w, "| {n} | not measured | |").unwrap(),
+                }
+            }
         }
     }
     std::fs::write(&out_path, o).expect("write the report");

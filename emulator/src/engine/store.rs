@@ -8,7 +8,7 @@
 //! A job marked to fail (fault `job_fails`) puts back the records it
 //! changed, as they were before the call.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -122,6 +122,9 @@ pub struct JobView {
     pub failure: Option<JobFailure>,
 }
 
+/// Finished jobs kept for ListAsynJobs (the oldest go first).
+pub const JOBS_KEPT: usize = 10_000;
+
 /// Now, in milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
@@ -150,7 +153,14 @@ pub struct Model {
     pub world: World,
     /// Records by resource type, in creation order.
     pub records: BTreeMap<&'static str, Vec<Value>>,
-    pub jobs: Vec<Job>,
+    /// Jobs in creation order; the oldest finished ones are dropped past
+    /// [`JOBS_KEPT`].
+    pub jobs: VecDeque<Job>,
+    /// How many jobs were dropped from the front of `jobs`.
+    jobs_dropped: usize,
+    /// Positions (counted from the first job ever, dropped ones included)
+    /// of the jobs not done yet: `settle` looks only at these.
+    pending: Vec<usize>,
     pub job_delay: Duration,
     /// Jobs the request with this ID starts are to fail (fault `job_fails`).
     pub failing_requests: Vec<(String, JobFailure)>,
@@ -169,7 +179,9 @@ impl Model {
             certificates: state.certificates,
             world: state.world,
             records,
-            jobs: Vec::new(),
+            jobs: VecDeque::new(),
+            jobs_dropped: 0,
+            pending: Vec::new(),
             job_delay,
             failing_requests: Vec::new(),
             ids: crate::faults::SplitMix64(seed),
@@ -273,7 +285,8 @@ impl Model {
             .iter()
             .find(|(id, _)| id == request_id)
             .map(|(_, f)| f.clone());
-        self.jobs.push(Job {
+        self.pending.push(self.jobs_dropped + self.jobs.len());
+        self.jobs.push_back(Job {
             job_id: job_id.clone(),
             action: action.to_string(),
             resource_type: resource_type.to_ascii_lowercase(),
@@ -289,21 +302,27 @@ impl Model {
         job_id
     }
 
-    /// Applies every job due by `now`, oldest completion first.
+    /// Applies every job due by `now`, oldest completion first. Costs the
+    /// number of pending jobs, not of the jobs kept.
     pub fn settle(&mut self, now: Instant) {
         loop {
+            let dropped = self.jobs_dropped;
             let next = self
-                .jobs
+                .pending
                 .iter()
                 .enumerate()
-                .filter(|(_, j)| !j.done && j.complete_at <= now)
-                .min_by_key(|(_, j)| j.complete_at)
-                .map(|(i, _)| i);
-            let Some(i) = next else { break };
-            self.jobs[i].done = true;
-            self.jobs[i].finished_ms = Some(now_ms());
-            if self.jobs[i].failure.is_some() {
-                let before = std::mem::take(&mut self.jobs[i].before);
+                .filter(|(_, g)| self.jobs[**g - dropped].complete_at <= now)
+                .min_by_key(|(_, g)| self.jobs[**g - dropped].complete_at)
+                .map(|(p, g)| (p, *g - dropped));
+            let Some((p, i)) = next else { break };
+            self.pending.swap_remove(p);
+            let job = &mut self.jobs[i];
+            job.done = true;
+            job.finished_ms = Some(now_ms());
+            // Done: what undoes or completes the call is not needed again.
+            let before = std::mem::take(&mut job.before);
+            let effects = std::mem::take(&mut job.effects);
+            if job.failure.is_some() {
                 for (kind, id, record) in before {
                     match record {
                         Some(r) => self.put(kind, &id, r),
@@ -311,24 +330,15 @@ impl Model {
                     }
                 }
             } else {
-                let effects = self.jobs[i].effects.clone();
                 for e in effects {
                     self.apply(e);
                 }
             }
         }
-        // Keep finished jobs for inspection, but not forever.
-        if self.jobs.len() > 10_000 {
-            let excess = self.jobs.len() - 10_000;
-            let mut dropped = 0;
-            self.jobs.retain(|j| {
-                if j.done && dropped < excess {
-                    dropped += 1;
-                    false
-                } else {
-                    true
-                }
-            });
+        // Keep finished jobs for ListAsynJobs, but not forever.
+        while self.jobs.len() > JOBS_KEPT && self.jobs.front().is_some_and(|j| j.done) {
+            self.jobs.pop_front();
+            self.jobs_dropped += 1;
         }
     }
 
@@ -467,5 +477,45 @@ impl Model {
                 }),
         );
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finished_jobs_are_kept_up_to_a_bound_and_pending_ones_never_dropped() {
+        let mut m = Model::new(StateFile::default(), Duration::ZERO);
+        let slow = Duration::from_secs(3600);
+        m.job_delay = slow;
+        let first = m.start_job(
+            "r0",
+            "UpdateListenerAttribute",
+            "listener",
+            "lsn-1",
+            vec![],
+            vec![],
+        );
+        m.job_delay = Duration::ZERO;
+        for i in 0..JOBS_KEPT + 50 {
+            m.start_job(
+                &format!("r{i}"),
+                "UpdateListenerAttribute",
+                "listener",
+                "lsn-1",
+                vec![],
+                vec![],
+            );
+            m.settle(Instant::now());
+        }
+        // The slow job at the front holds eviction back (it must stay
+        // visible to ListAsynJobs until it is done).
+        assert_eq!(m.jobs.len(), JOBS_KEPT + 51);
+        assert_eq!(m.pending.len(), 1);
+        m.settle(Instant::now() + slow);
+        assert!(m.pending.is_empty());
+        assert_eq!(m.jobs.len(), JOBS_KEPT);
+        assert!(m.jobs.iter().all(|j| j.done && j.job_id != first));
     }
 }
