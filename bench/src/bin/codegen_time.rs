@@ -152,7 +152,10 @@ fn main() {
     // `--emit N DIR`: write the crate of a synthetic N-operation spec to DIR
     // (for compile-time measurements), nothing else.
     if next.as_deref() == Some("--emit") {
-        let n: usize = args.next().and_then(|s| s.parse().ok()).expect("--emit N DIR");
+        let n: usize = args
+            .next()
+            .and_then(|s| s.parse().ok())
+            .expect("--emit N DIR");
         let out = PathBuf::from(args.next().expect("--emit N DIR"));
         let spec = std::env::temp_dir().join(format!("alb-bench-emit-{}", std::process::id()));
         synthetic(&real, n, &spec);
@@ -163,7 +166,11 @@ fn main() {
         alb_codegen::sync::write(&out, &files).expect("write the crate");
         let _ = std::fs::remove_dir_all(&spec);
         let lines: usize = files.iter().map(|f| f.contents.lines().count()).sum();
-        println!("{n} operations: {} files, {lines} lines in {}", files.len(), out.display());
+        println!(
+            "{n} operations: {} files, {lines} lines in {}",
+            files.len(),
+            out.display()
+        );
         return;
     }
     let repeats: usize = next.map(|s| s.parse().unwrap()).unwrap_or(10);

@@ -70,6 +70,58 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 /// A / B: the ratio of medians, then the range the interquartile ranges
 /// allow [A.q1 / B.q3, A.q3 / B.q1], then the extremes [A.min / B.max,
 /// A.max / B.min].
+/// Where the goals' table is put once everything is measured.
+const GOALS_MARK: &str = "<!-- goals -->";
+
+/// The goals of issue 14 (performance at full size), each with what this run
+/// measured and whether it is met.
+#[derive(Default)]
+struct Goals(Vec<(String, String, bool)>);
+
+impl Goals {
+    fn push(&mut self, goal: &str, measured: String, met: bool) {
+        self.0.push((goal.to_string(), measured, met));
+    }
+
+    fn ratio_at_most(&mut self, goal: &str, a: Option<Fig>, b: Option<Fig>, max: f64) {
+        if let (Some(a), Some(b)) = (a, b) {
+            let r = a.median / b.median;
+            self.push(
+                &format!("{goal} at most {max}×"),
+                format!("{r:.1}×"),
+                r <= max,
+            );
+        }
+    }
+
+    fn ratio_at_least(&mut self, goal: &str, a: Option<Fig>, b: Option<Fig>, min: f64) {
+        if let (Some(a), Some(b)) = (a, b) {
+            let r = a.median / b.median;
+            self.push(
+                &format!("{goal} at least {min}×"),
+                format!("{r:.1}×"),
+                r >= min,
+            );
+        }
+    }
+
+    fn table(&self) -> String {
+        let mut t = String::from(
+            "\n## Goals\n\nThe performance goals (issue 14), from the figures below (medians of this run).\n\n| goal | measured | met |\n|---|---|---|\n",
+        );
+        for (goal, measured, met) in &self.0 {
+            t.push_str(&format!(
+                "| {goal} | {measured} | {} |\n",
+                if *met { "yes" } else { "**no**" }
+            ));
+        }
+        if self.0.is_empty() {
+            t.push_str("| (nothing measured) | | |\n");
+        }
+        t
+    }
+}
+
 fn ratio(a: Fig, b: Fig) -> String {
     format!(
         "**{:.1}×** | {:.1}× – {:.1}× | {:.1}× – {:.1}×",
@@ -243,6 +295,9 @@ fn main() {
     for (k, v) in &steps {
         writeln!(w, "| {k} | {v} |").unwrap();
     }
+    // The goals' table goes here once every section has been measured.
+    writeln!(w, "{GOALS_MARK}").unwrap();
+    let mut goals = Goals::default();
 
     // ---------------------------------------------------------------- 1
     writeln!(w, "\n## 1. Request cost\n").unwrap();
@@ -356,6 +411,21 @@ fn main() {
             _ => writeln!(w, "| {label} | not measured | | |").unwrap(),
         }
     }
+    for (v, floor) in [("V1", "floor_hmac_sha1"), ("V3", "floor_hmac_sha256")] {
+        let sdk = format!("sdk_{}", v.to_lowercase());
+        goals.ratio_at_most(
+            &format!("request path {v} ÷ bare HMAC floor"),
+            rust(&sdk),
+            rust(floor),
+            4.0,
+        );
+        goals.ratio_at_least(
+            &format!("official Python SDK {v} ÷ Rust SDK {v}"),
+            pyf(&sdk),
+            rust(&sdk),
+            40.0,
+        );
+    }
     if let Some(p) = &py {
         writeln!(
             w,
@@ -427,6 +497,36 @@ fn main() {
             }
         }
         None => writeln!(w, "Not measured (see the step table).").unwrap(),
+    }
+    if let Some(cg) = read_json(&results.join("codegen.json")) {
+        let rows: Vec<(f64, f64)> = cg["codegen"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| {
+                let ms: Vec<f64> = r["ms"]
+                    .as_array()?
+                    .iter()
+                    .filter_map(Value::as_f64)
+                    .collect();
+                Some((r["operations"].as_f64()?, stats(&ms).median))
+            })
+            .collect();
+        if let Some((ops, ms)) = rows.first() {
+            goals.push(
+                &format!("codegen of the real spec ({ops} operations) under 300 ms"),
+                format!("{ms:.0} ms"),
+                *ms < 300.0,
+            );
+        }
+        if let (Some((a_ops, a)), Some((b_ops, b))) = (rows.get(1), rows.last()) {
+            let grow = (b / b_ops) / (a / a_ops);
+            goals.push(
+                "codegen linear up to 1000 operations (time per operation at the largest ÷ at 250, at most 1.25)",
+                format!("{:.2} ms/op at {b_ops} vs {:.2} at {a_ops}: {grow:.2}", b / b_ops, a / a_ops),
+                grow <= 1.25,
+            );
+        }
     }
 
     // ---------------------------------------------------------------- 3
@@ -509,6 +609,29 @@ fn main() {
                         a.max / b.min
                     )
                 };
+                let med = |side: &str, k: &str| c[side][k]["median"].as_f64();
+                if let (Some(a), Some(b)) = (med("sdk", "calls_per_s"), med("raw", "calls_per_s")) {
+                    goals.push(
+                        &format!(
+                            "end to end, {} task(s): SDK calls/s at least 0.9× raw",
+                            c["concurrency"]
+                        ),
+                        format!("{:.2}×", a / b),
+                        a / b >= 0.9,
+                    );
+                }
+                for (what, k) in [("p50", "p50_us"), ("p99", "p99_us")] {
+                    if let (Some(a), Some(b)) = (med("sdk", k), med("raw", k)) {
+                        goals.push(
+                            &format!(
+                                "end to end, {} task(s): SDK {what} within 1.15× raw",
+                                c["concurrency"]
+                            ),
+                            format!("{:.2}×", a / b),
+                            a / b <= 1.15,
+                        );
+                    }
+                }
                 for (what, k) in [
                     ("calls/s", "calls_per_s"),
                     ("p50", "p50_us"),
@@ -668,6 +791,28 @@ fn main() {
             }
             writeln!(w, ".").unwrap();
         }
+        for (profile, what, limit) in [
+            ("check", "`cargo check -p alb-sdk`", 5.0),
+            ("dev", "dev build of alb-sdk", 6.0),
+        ] {
+            if let Some(t) = read_time(&results.join(format!("alb-sdk-{profile}.time"))) {
+                goals.push(
+                    &format!("{what} after `cargo clean -p alb-sdk` at most {limit:.0} s"),
+                    format!("{:.1} s (load {})", t.wall, t.load),
+                    t.wall <= limit,
+                );
+            }
+        }
+        if let (Some(a), Some(b)) = (&alb, &aws) {
+            goals.push(
+                "clean release build of the one-call program at least 4× faster than aws-tiny (wall)",
+                format!("{:.1}×", b.wall / a.wall),
+                b.wall / a.wall >= 4.0,
+            );
+            if let (Some(x), Some(y)) = (a.cpu, b.cpu) {
+                goals.push("… and in CPU time", format!("{:.1}×", y / x), y / x >= 4.0);
+            }
+        }
         let alb_units = unit_durations(&results.join("alb-tiny-release.timings.html"));
         let aws_units = unit_durations(&results.join("aws-tiny-release.timings.html"));
         if let (Some(a), Some(b)) = (
@@ -680,13 +825,22 @@ fn main() {
                 b / a
             )
             .unwrap();
+            goals.push(
+                "alb-sdk release unit at most 1/6 of the aws-sdk-elasticloadbalancingv2 unit",
+                format!("1/{:.1} ({a:.1} s vs {b:.1} s)", b / a),
+                b / a >= 6.0,
+            );
         }
         let sizes: Vec<(&str, Option<BinarySize>)> = ["alb-tiny", "aws-tiny"]
             .into_iter()
             .map(|n| (n, read_size(&results.join(format!("{n}-release.size")))))
             .collect();
         if sizes.iter().any(|(_, s)| s.is_some()) {
-            writeln!(w, "\n| one-call program, release | binary | stripped |\n|---|---|---|").unwrap();
+            writeln!(
+                w,
+                "\n| one-call program, release | binary | stripped |\n|---|---|---|"
+            )
+            .unwrap();
             for (n, s) in &sizes {
                 let mib = |b: u64| format!("{:.1} MiB", b as f64 / 1048576.0);
                 match s {
@@ -702,5 +856,6 @@ fn main() {
             }
         }
     }
+    let o = o.replace(GOALS_MARK, &goals.table());
     std::fs::write(&out_path, o).expect("write the report");
 }
