@@ -6,7 +6,7 @@
 //! with two certificates, a listener ID and a client token.
 
 use alb_runtime::signing::{sign, SignatureVersion, SignedRequest, SigningInput};
-use alb_runtime::{Credentials, Operation};
+use alb_runtime::{Config, Core, Credentials, Operation};
 use alb_sdk::associate_additional_certificates_with_listener::Certificate;
 use alb_sdk::AssociateAdditionalCertificatesWithListenerRequest;
 
@@ -23,56 +23,62 @@ pub const NONCE: &str = "5f3a9c0e1b2d4f6a8c0e1b2d4f6a8c0e";
 
 /// Builds and validates the request (`build()` validates).
 pub fn build_request() -> AssociateAdditionalCertificatesWithListenerRequest {
+    builder().build().expect("the benchmark request is valid")
+}
+
+/// The request's builder with every value set, not yet validated (what
+/// `client.associate_additional_certificates_with_listener()...` holds
+/// when `send()` is called).
+pub fn builder() -> alb_sdk::AssociateAdditionalCertificatesWithListenerRequestBuilder {
     AssociateAdditionalCertificatesWithListenerRequest::builder()
         .listener_id(LISTENER_ID)
         .certificates(Certificate::new(CERT_1))
         .certificates(Certificate::new(CERT_2))
         .client_token(CLIENT_TOKEN)
-        .build()
-        .expect("the benchmark request is valid")
 }
 
-/// What the client's call engine does before handing a request to the HTTP
-/// client (`alb_runtime::Core::call` + `attempt`): validate, flatten, take a
-/// timestamp and a fresh nonce, sign, and serialize the URL.
-/// Returns the URL and the signed request (headers, query).
-pub fn prepare(
-    version: SignatureVersion,
-    credentials: &Credentials,
-    user_agent: &str,
-    base_url: &str,
-    host: &str,
-) -> (String, SignedRequest) {
-    let request = build_request();
+/// A client core for `version` with these credentials, to the public
+/// endpoint of cn-hangzhou (`HOST`); nothing is sent.
+pub fn core(version: SignatureVersion, credentials: &Credentials) -> Core {
+    Core::new(
+        Config::builder()
+            .region("cn-hangzhou")
+            .credentials(credentials.clone())
+            .signature_version(version)
+            .build(),
+    )
+    .expect("the benchmark client builds")
+}
+
+/// What the client does for one call before handing the request to the
+/// HTTP client, through the client's own code (`Core::send` up to
+/// `reqwest::Client::execute`): set the request's values, validate and
+/// flatten it, take a timestamp and a fresh nonce, sign, build the URL
+/// and the headers.
+pub fn prepare(core: &Core, credentials: &Credentials) -> reqwest::Request {
+    let mut b = builder();
+    let request = std::mem::take(b.request_mut());
+    core.prepare_http_request(request, credentials)
+        .expect("the request is valid")
+}
+
+/// The signing input of the request with a fixed timestamp and nonce.
+pub fn fixed_input<'a>(
+    params: &'a [(String, String)],
+    credentials: &'a Credentials,
+    user_agent: &'a str,
+) -> SigningInput<'a> {
     let meta = <AssociateAdditionalCertificatesWithListenerRequest as Operation>::META;
-    let params = request.to_params().expect("the request flattens");
-    alb_runtime::validate(meta.input, &params, meta.name, false).expect("the request is valid");
-    let params = params.into_vec();
-    let timestamp = time::OffsetDateTime::now_utc()
-        .format(time::macros::format_description!(
-            "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
-        ))
-        .unwrap_or_default();
-    let nonce = uuid::Uuid::new_v4().simple().to_string();
-    let signed = sign(
-        version,
-        &SigningInput {
-            action: meta.name,
-            api_version: meta.api_version,
-            host,
-            params: &params,
-            credentials,
-            timestamp: &timestamp,
-            nonce: &nonce,
-            user_agent,
-        },
-    );
-    let url = if signed.query_string.is_empty() {
-        format!("{base_url}/")
-    } else {
-        format!("{base_url}/?{}", signed.query_string)
-    };
-    (url, signed)
+    SigningInput {
+        action: meta.name,
+        api_version: meta.api_version,
+        host: HOST,
+        params,
+        credentials,
+        timestamp: TIMESTAMP,
+        nonce: NONCE,
+        user_agent,
+    }
 }
 
 /// The same request signed with fixed timestamp and nonce: its
@@ -82,22 +88,11 @@ pub fn fixed_signed(
     credentials: &Credentials,
     user_agent: &str,
 ) -> SignedRequest {
-    let request = build_request();
-    let params = request.to_params().expect("the request flattens").into_vec();
-    let meta = <AssociateAdditionalCertificatesWithListenerRequest as Operation>::META;
-    sign(
-        version,
-        &SigningInput {
-            action: meta.name,
-            api_version: meta.api_version,
-            host: HOST,
-            params: &params,
-            credentials,
-            timestamp: TIMESTAMP,
-            nonce: NONCE,
-            user_agent,
-        },
-    )
+    let params = build_request()
+        .to_params()
+        .expect("the request flattens")
+        .into_vec();
+    sign(version, &fixed_input(&params, credentials, user_agent))
 }
 
 /// Bare HMAC-SHA1, base64 (the V1 signature primitive). V1 keys with

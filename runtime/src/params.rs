@@ -43,16 +43,22 @@ impl ParamMap {
     /// Sorts in place; later duplicates win.
     pub fn from_vec(mut pairs: Vec<(String, String)>) -> Self {
         // A stable sort keeps duplicates in arrival order; keep the last.
-        pairs.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut out: Vec<(String, String)> = Vec::with_capacity(pairs.len());
-        for (k, v) in pairs {
-            match out.last_mut() {
-                Some(last) if last.0 == k => last.1 = v,
-                _ => out.push((k, v)),
-            }
+        // The client's flattening is nearly sorted already: check first.
+        if !pairs.windows(2).all(|w| w[0].0 < w[1].0) {
+            pairs.sort_by(|a, b| a.0.cmp(&b.0));
+            // `dedup_by` hands (later, kept): the kept entry takes the
+            // later value.
+            pairs.dedup_by(|later, kept| {
+                if later.0 == kept.0 {
+                    std::mem::swap(&mut kept.1, &mut later.1);
+                    true
+                } else {
+                    false
+                }
+            });
         }
         Self {
-            pairs: out,
+            pairs,
             skeleton: None,
         }
     }
@@ -75,6 +81,35 @@ impl ParamMap {
         &self.pairs[start..start + len]
     }
 
+    /// The pairs whose key starts with `key` and a `.`, without building
+    /// that prefix.
+    fn below(&self, key: &str) -> &[(String, String)] {
+        let under =
+            |k: &str| k.len() > key.len() && k.starts_with(key) && k.as_bytes()[key.len()] == b'.';
+        // Keys sort bytewise: those below `key` come after every key
+        // smaller than `key.` and form one run.
+        let start = self.pairs.partition_point(|(k, _)| {
+            let (k, key) = (k.as_bytes(), key.as_bytes());
+            let common = k.len().min(key.len());
+            match k[..common].cmp(&key[..common]) {
+                std::cmp::Ordering::Equal => {
+                    if k.len() <= key.len() {
+                        // A prefix of `key` (or `key` itself) sorts before `key.`.
+                        true
+                    } else {
+                        k[key.len()] < b'.'
+                    }
+                }
+                o => o.is_lt(),
+            }
+        });
+        let len = self.pairs[start..]
+            .iter()
+            .take_while(|(k, _)| under(k))
+            .count();
+        &self.pairs[start..start + len]
+    }
+
     /// Whether any key lies below `key` (`key.1`, `key.Field`); for the
     /// empty key, whether there is any key at all.
     pub fn has_children(&self, key: &str) -> bool {
@@ -86,8 +121,7 @@ impl ParamMap {
                 return true;
             }
         }
-        let dotted = format!("{key}.");
-        !self.starting_with(&dotted).is_empty()
+        !self.below(key).is_empty()
     }
 
     /// Whether `key` or any key below it was given.
@@ -102,11 +136,10 @@ impl ParamMap {
         if let Some(n) = self.skeleton.as_ref().and_then(|s| s.lists.get(key)) {
             return (1..=*n).collect();
         }
-        let dotted = format!("{key}.");
         let mut out: Vec<usize> = self
-            .starting_with(&dotted)
+            .below(key)
             .iter()
-            .filter_map(|(k, _)| k[dotted.len()..].split('.').next()?.parse().ok())
+            .filter_map(|(k, _)| k[key.len() + 1..].split('.').next()?.parse().ok())
             .collect();
         out.sort_unstable();
         out.dedup();

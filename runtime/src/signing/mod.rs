@@ -22,6 +22,7 @@ pub mod v3;
 
 pub use percent::{percent_encode, percent_encode_into};
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::credentials::Credentials;
@@ -206,11 +207,192 @@ impl fmt::Debug for SignedRequest {
 }
 
 /// Signs an RPC request with `version`.
+///
+/// Built on [`sign_wire`], the client's own path, so every check of a
+/// [`SignedRequest`] (the oracle and vector tests) checks what the client
+/// sends; this adds the intermediate strings and owned copies.
 pub fn sign(version: SignatureVersion, input: &SigningInput) -> SignedRequest {
-    match version {
-        SignatureVersion::V1 => v1::sign(input),
-        SignatureVersion::V3 => v3::sign(input),
+    let mut steps = Steps::default();
+    let wire = sign_with(version, input, Some(&mut steps));
+    SignedRequest {
+        method: HTTP_METHOD,
+        query: steps.query,
+        query_string: wire.query,
+        headers: wire
+            .headers
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.as_str().to_owned()))
+            .collect(),
+        body: Vec::new(),
+        canonical: steps.canonical,
+        string_to_sign: steps.string_to_sign,
+        signature: steps.signature,
     }
+}
+
+/// A signed request as the client sends it: what [`sign`] returns without
+/// the intermediate strings, with values borrowed where they can be.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WireRequest<'a> {
+    /// The query, RFC 3986-encoded, sorted and joined with `&`, to append
+    /// after `/?`; empty when there is none. V1: `Signature` last.
+    pub query: String,
+    /// Headers to send (lowercase names, as in [`SignedRequest::headers`]):
+    /// `host` first when it sorts first, equal to the URL authority.
+    pub headers: Vec<(&'static str, HeaderValue<'a>)>,
+}
+
+impl fmt::Debug for WireRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The STS token: the SecurityToken parameter (V1) or header (V3).
+        let query: Vec<&str> = self
+            .query
+            .split('&')
+            .map(|kv| match kv.split_once('=') {
+                Some((SECURITY_TOKEN_PARAM, _)) => "SecurityToken=<redacted>",
+                _ => kv,
+            })
+            .collect();
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                if *k == SECURITY_TOKEN_HEADER {
+                    (*k, REDACTED)
+                } else {
+                    (*k, v.as_str())
+                }
+            })
+            .collect();
+        f.debug_struct("WireRequest")
+            .field("query", &query.join("&"))
+            .field("headers", &headers)
+            .finish()
+    }
+}
+
+/// A header value of a [`WireRequest`]: a constant, or borrowed from the
+/// [`SigningInput`], or computed (the `Authorization` value).
+#[derive(Clone, PartialEq, Eq)]
+pub enum HeaderValue<'a> {
+    /// A constant (`application/json`, a provider name, ...).
+    Static(&'static str),
+    /// A value of the signing input.
+    Borrowed(&'a str),
+    /// Computed for this request.
+    Owned(String),
+}
+
+impl HeaderValue<'_> {
+    /// The value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            HeaderValue::Static(s) => s,
+            HeaderValue::Borrowed(s) => s,
+            HeaderValue::Owned(s) => s,
+        }
+    }
+}
+
+impl fmt::Debug for HeaderValue<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+/// Signs an RPC request with `version` into the form the client sends:
+/// the same bytes as [`sign`] (query string, headers, signature) without
+/// building its intermediate strings. The canonical string is hashed as
+/// it is produced, the HMAC key schedule of the secret is derived once per
+/// [`Credentials`] value, and constant values are not copied.
+pub fn sign_wire<'a>(version: SignatureVersion, input: &SigningInput<'a>) -> WireRequest<'a> {
+    sign_with(version, input, None)
+}
+
+fn sign_with<'a>(
+    version: SignatureVersion,
+    input: &SigningInput<'a>,
+    steps: Option<&mut Steps>,
+) -> WireRequest<'a> {
+    match version {
+        SignatureVersion::V1 => v1::sign_wire(input, steps),
+        SignatureVersion::V3 => v3::sign_wire(input, steps),
+    }
+}
+
+/// The intermediate strings of a signature, recorded for [`sign`].
+#[derive(Default)]
+struct Steps {
+    /// The query pairs, decoded, in the order of the query string.
+    query: Vec<(String, String)>,
+    canonical: String,
+    string_to_sign: String,
+    signature: String,
+}
+
+/// Feeds a hash or MAC, and the recorded copy when [`sign`] wants one.
+struct Sink<'r, M> {
+    mac: M,
+    record: Option<&'r mut String>,
+}
+
+impl<M: hmac::digest::Update> Sink<'_, M> {
+    fn put(&mut self, s: &str) {
+        self.mac.update(s.as_bytes());
+        if let Some(r) = self.record.as_deref_mut() {
+            r.push_str(s);
+        }
+    }
+}
+
+/// Lowercase hex of `bytes`, appended to `out`.
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for &b in bytes {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 0x0f)] as char);
+    }
+}
+
+/// Lowercase hex of a 32-byte digest, on the stack.
+fn hex32(bytes: &[u8]) -> [u8; 64] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (i, &b) in bytes.iter().take(32).enumerate() {
+        out[2 * i] = HEX[usize::from(b >> 4)];
+        out[2 * i + 1] = HEX[usize::from(b & 0x0f)];
+    }
+    out
+}
+
+/// A fresh signature nonce: 32 lowercase hex digits, as the official SDK
+/// sends, unique per request and not predictable from earlier ones.
+///
+/// The first 128 bits of SHA-256 over a 256-bit random key drawn once per
+/// process (from the OS, through `uuid`), the process ID (a forked child
+/// starts from its parent's state) and a counter. One hash block instead of
+/// a `getrandom` system call per request.
+pub fn nonce() -> String {
+    use sha2::{Digest, Sha256};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::OnceLock;
+    static KEY: OnceLock<[u8; 32]> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let key = KEY.get_or_init(|| {
+        let mut k = [0u8; 32];
+        k[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        k[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        k
+    });
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let digest = Sha256::new()
+        .chain_update(key)
+        .chain_update(std::process::id().to_le_bytes())
+        .chain_update(n.to_le_bytes())
+        .finalize();
+    let mut out = String::with_capacity(32);
+    push_hex(&mut out, &digest[..16]);
+    out
 }
 
 /// The value of the `x-acs-credentials-provider` header for `credentials`,
@@ -222,14 +404,19 @@ pub fn sign(version: SignatureVersion, input: &SigningInput) -> SignedRequest {
 /// [`Credentials::new`] names its provider `static`, which maps to the
 /// official names; any other provider name is sent as it is.
 pub fn credentials_provider_name(credentials: &Credentials) -> Option<String> {
+    provider_name(credentials).map(str::to_owned)
+}
+
+/// [`credentials_provider_name`] without a copy.
+fn provider_name(credentials: &Credentials) -> Option<&'static str> {
     match credentials.provider() {
         "" => None,
         "static" => Some(if security_token(credentials).is_some() {
-            "static_sts".to_owned()
+            "static_sts"
         } else {
-            "static_ak".to_owned()
+            "static_ak"
         }),
-        other => Some(other.to_owned()),
+        other => Some(other),
     }
 }
 
@@ -238,13 +425,37 @@ fn security_token(credentials: &Credentials) -> Option<&str> {
     credentials.security_token().filter(|t| !t.is_empty())
 }
 
-/// Sorts pairs by key, a later pair replacing an earlier one with the same
-/// key (the official SDK builds its query as a dictionary).
-fn dedup_sorted<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
-    let map: std::collections::BTreeMap<&str, &str> = pairs.into_iter().collect();
-    map.into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect()
+/// The pairs sorted by key, a later pair replacing an earlier one with the
+/// same key (the official SDK builds its query as a dictionary): borrowed
+/// when they already are (the client's [`crate::ParamMap`] is).
+fn sorted_unique(pairs: &[(String, String)]) -> Cow<'_, [(String, String)]> {
+    if pairs.windows(2).all(|w| w[0].0 < w[1].0) {
+        return Cow::Borrowed(pairs);
+    }
+    let mut refs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    sort_dedup(&mut refs);
+    Cow::Owned(
+        refs.into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+    )
+}
+
+/// Sorts by key (stable), keeping the last value of a repeated key.
+fn sort_dedup(pairs: &mut Vec<(&str, &str)>) {
+    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    // `dedup_by` hands (later, kept): the kept entry takes the later value.
+    pairs.dedup_by(|later, kept| {
+        if later.0 == kept.0 {
+            kept.1 = later.1;
+            true
+        } else {
+            false
+        }
+    });
 }
 
 #[cfg(test)]

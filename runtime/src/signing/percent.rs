@@ -23,15 +23,23 @@ pub fn percent_encode(s: &str) -> String {
 /// allocates once instead of once per key and value.
 pub fn percent_encode_into(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in s.as_bytes() {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    // Runs of unreserved characters are copied whole.
+    for (i, &b) in bytes.iter().enumerate() {
         if is_unreserved(b) {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 0x0f)] as char);
+            continue;
         }
+        // A non-empty run is ASCII, so both ends are char boundaries.
+        if start < i {
+            out.push_str(&s[start..i]);
+        }
+        out.push('%');
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
 }
 
 #[cfg(test)]

@@ -14,8 +14,8 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
 use super::{
-    credentials_provider_name, dedup_sorted, percent_encode, security_token, SignedRequest,
-    SigningInput, HTTP_METHOD, SECURITY_TOKEN_PARAM,
+    percent_encode, percent_encode_into, provider_name, security_token, sort_dedup, HeaderValue,
+    SigningInput, Sink, Steps, WireRequest, HTTP_METHOD, SECURITY_TOKEN_PARAM,
 };
 
 /// `SignatureMethod` value.
@@ -60,19 +60,23 @@ pub fn signature(access_key_secret: &str, string_to_sign: &str) -> String {
     BASE64.encode(mac.finalize().into_bytes())
 }
 
-pub(super) fn sign(input: &SigningInput) -> SignedRequest {
+pub(super) fn sign_wire<'a>(
+    input: &SigningInput<'a>,
+    steps: Option<&mut Steps>,
+) -> WireRequest<'a> {
     let credentials = input.credentials;
     let token = security_token(credentials);
 
     // The official SDK's insertion order, later entries replacing earlier
     // ones: common values, API parameters, then the credential values.
-    let mut pairs: Vec<(&str, &str)> = vec![
+    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(input.params.len() + 9);
+    pairs.extend([
         ("Action", input.action),
         ("Format", FORMAT),
         ("Version", input.api_version),
         ("Timestamp", input.timestamp),
         ("SignatureNonce", input.nonce),
-    ];
+    ]);
     pairs.extend(input.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     if let Some(token) = token {
         pairs.push((SECURITY_TOKEN_PARAM, token));
@@ -80,38 +84,71 @@ pub(super) fn sign(input: &SigningInput) -> SignedRequest {
     pairs.push(("SignatureMethod", SIGNATURE_METHOD));
     pairs.push(("SignatureVersion", SIGNATURE_VERSION));
     pairs.push(("AccessKeyId", credentials.access_key_id()));
-    let mut query = dedup_sorted(pairs);
+    sort_dedup(&mut pairs);
 
-    let canonical = canonicalized_query(&query);
-    let string_to_sign = string_to_sign(HTTP_METHOD, &canonical);
-    let signature = signature(credentials.access_key_secret(), &string_to_sign);
-
-    let query_string = format!(
-        "{canonical}&{SIGNATURE_PARAM}={}",
-        percent_encode(&signature)
+    // The canonicalized query is the query string sent, before `Signature`.
+    let mut query = String::with_capacity(
+        pairs
+            .iter()
+            .map(|(k, v)| k.len() + v.len() * 3 / 2 + 2)
+            .sum::<usize>()
+            + 48,
     );
-    query.push((SIGNATURE_PARAM.to_owned(), signature.clone()));
-
-    let mut headers = vec![
-        ("host".to_owned(), input.host.to_owned()),
-        ("user-agent".to_owned(), input.user_agent.to_owned()),
-        ("x-acs-action".to_owned(), input.action.to_owned()),
-    ];
-    if let Some(provider) = credentials_provider_name(credentials) {
-        headers.push(("x-acs-credentials-provider".to_owned(), provider));
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            query.push('&');
+        }
+        percent_encode_into(&mut query, k);
+        query.push('=');
+        percent_encode_into(&mut query, v);
     }
-    headers.push(("x-acs-version".to_owned(), input.api_version.to_owned()));
 
-    SignedRequest {
-        method: HTTP_METHOD,
-        query,
-        query_string,
-        headers,
-        body: Vec::new(),
-        canonical,
-        string_to_sign,
-        signature,
+    // HMAC over `POST&%2F&` + percent-encode(canonicalized query), encoded
+    // through a stack buffer instead of a string.
+    let mut steps = steps;
+    let mut sts = Sink {
+        mac: credentials.hmac_sha1().clone(),
+        record: steps.as_deref_mut().map(|s| &mut s.string_to_sign),
+    };
+    sts.put(HTTP_METHOD);
+    sts.put("&%2F&");
+    let mut buf = String::with_capacity(256);
+    for chunk in query.as_bytes().chunks(64) {
+        buf.clear();
+        // Chunks of an ASCII string are ASCII.
+        percent_encode_into(&mut buf, std::str::from_utf8(chunk).unwrap_or_default());
+        sts.put(&buf);
     }
+    let digest = sts.mac.finalize().into_bytes();
+    let mut b64 = [0u8; 28];
+    let n = BASE64
+        .encode_slice(digest, &mut b64)
+        .expect("28 bytes hold the base64 of 20");
+    let signature = std::str::from_utf8(&b64[..n]).unwrap_or_default();
+
+    if let Some(steps) = steps {
+        steps.canonical = query.clone();
+        steps.signature = signature.to_owned();
+        steps.query = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .chain([(SIGNATURE_PARAM.to_owned(), signature.to_owned())])
+            .collect();
+    }
+    query.push('&');
+    query.push_str(SIGNATURE_PARAM);
+    query.push('=');
+    percent_encode_into(&mut query, signature);
+
+    let mut headers = Vec::with_capacity(5);
+    headers.push(("host", HeaderValue::Borrowed(input.host)));
+    headers.push(("user-agent", HeaderValue::Borrowed(input.user_agent)));
+    headers.push(("x-acs-action", HeaderValue::Borrowed(input.action)));
+    if let Some(provider) = provider_name(credentials) {
+        headers.push(("x-acs-credentials-provider", HeaderValue::Static(provider)));
+    }
+    headers.push(("x-acs-version", HeaderValue::Borrowed(input.api_version)));
+    WireRequest { query, headers }
 }
 
 #[cfg(test)]

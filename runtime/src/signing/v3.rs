@@ -12,8 +12,8 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use super::{
-    credentials_provider_name, dedup_sorted, percent_encode_into, security_token, SignedRequest,
-    SigningInput, HTTP_METHOD, SECURITY_TOKEN_HEADER,
+    hex32, percent_encode_into, provider_name, security_token, sorted_unique, HeaderValue,
+    SigningInput, Sink, Steps, WireRequest, HTTP_METHOD, SECURITY_TOKEN_HEADER,
 };
 
 /// The algorithm name: the `Authorization` scheme and the first line of the
@@ -124,71 +124,124 @@ pub fn authorization(access_key_id: &str, signed_headers: &str, signature: &str)
     format!("{ALGORITHM} Credential={access_key_id},SignedHeaders={signed_headers},Signature={signature}")
 }
 
-pub(super) fn sign(input: &SigningInput) -> SignedRequest {
+pub(super) fn sign_wire<'a>(
+    input: &SigningInput<'a>,
+    steps: Option<&mut Steps>,
+) -> WireRequest<'a> {
     let credentials = input.credentials;
+    let params = sorted_unique(input.params);
 
-    let query = dedup_sorted(input.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let mut query_string =
-        String::with_capacity(query.iter().map(|(k, v)| k.len() + v.len() * 2 + 2).sum());
-    for (i, (k, v)) in query.iter().enumerate() {
-        if i > 0 {
-            query_string.push('&');
-        }
-        percent_encode_into(&mut query_string, k);
-        query_string.push('=');
-        percent_encode_into(&mut query_string, v);
-    }
-
-    let payload_hash = EMPTY_BODY_SHA256;
-    let mut headers: Vec<(String, String)> = vec![
-        ("host".into(), input.host.into()),
-        ("x-acs-version".into(), input.api_version.into()),
-        ("x-acs-action".into(), input.action.into()),
-        ("user-agent".into(), input.user_agent.into()),
-        ("x-acs-date".into(), input.timestamp.into()),
-        ("x-acs-signature-nonce".into(), input.nonce.into()),
-        ("accept".into(), ACCEPT.into()),
-        ("x-acs-content-sha256".into(), payload_hash.into()),
-    ];
-    if let Some(provider) = credentials_provider_name(credentials) {
-        headers.push(("x-acs-credentials-provider".into(), provider));
-    }
-    if let Some(token) = security_token(credentials) {
-        headers.push((
-            "x-acs-accesskey-id".into(),
-            credentials.access_key_id().into(),
-        ));
-        headers.push((SECURITY_TOKEN_HEADER.into(), token.into()));
-    }
-    headers.sort_by(|a, b| a.0.cmp(&b.0));
-
-    let canonical_query = canonical_query_string(&query);
-    let (canonical_headers, signed_headers) = canonical_headers(&headers);
-    let canonical = canonical_request(
-        HTTP_METHOD,
-        "/",
-        &canonical_query,
-        &canonical_headers,
-        &signed_headers,
-        payload_hash,
+    // The query sent: keys and values encoded. The canonical query encodes
+    // only values: the same string when no key needs encoding (every ALB
+    // parameter name), built apart otherwise.
+    let mut query = String::with_capacity(
+        params
+            .iter()
+            .map(|(k, v)| k.len() + v.len() * 3 / 2 + 2)
+            .sum(),
     );
-    let string_to_sign = string_to_sign(&canonical);
-    let signature = signature(credentials.access_key_secret(), &string_to_sign);
-    headers.push((
-        "authorization".into(),
-        authorization(credentials.access_key_id(), &signed_headers, &signature),
-    ));
-
-    SignedRequest {
-        method: HTTP_METHOD,
-        query,
-        query_string,
-        headers,
-        body: Vec::new(),
-        canonical,
-        string_to_sign,
-        signature,
+    let mut plain_keys = true;
+    for (i, (k, v)) in params.iter().enumerate() {
+        if i > 0 {
+            query.push('&');
+        }
+        plain_keys &= k.bytes().all(super::percent::is_unreserved);
+        percent_encode_into(&mut query, k);
+        query.push('=');
+        percent_encode_into(&mut query, v);
     }
+    let separate;
+    let canonical_query = if plain_keys {
+        query.as_str()
+    } else {
+        separate = canonical_query_string(&params);
+        separate.as_str()
+    };
+
+    // Every header set before signing, sorted by name: all are signed.
+    let token = security_token(credentials);
+    let provider = provider_name(credentials);
+    let borrowed = |v: &'a str| Some(HeaderValue::Borrowed(v));
+    let all: [(&'static str, Option<HeaderValue<'a>>); 11] = [
+        ("accept", Some(HeaderValue::Static(ACCEPT))),
+        ("host", borrowed(input.host)),
+        ("user-agent", borrowed(input.user_agent)),
+        (
+            "x-acs-accesskey-id",
+            token.and(borrowed(credentials.access_key_id())),
+        ),
+        ("x-acs-action", borrowed(input.action)),
+        (
+            "x-acs-content-sha256",
+            Some(HeaderValue::Static(EMPTY_BODY_SHA256)),
+        ),
+        (
+            "x-acs-credentials-provider",
+            provider.map(HeaderValue::Static),
+        ),
+        ("x-acs-date", borrowed(input.timestamp)),
+        (SECURITY_TOKEN_HEADER, token.and_then(borrowed)),
+        ("x-acs-signature-nonce", borrowed(input.nonce)),
+        ("x-acs-version", borrowed(input.api_version)),
+    ];
+    let mut headers: Vec<(&'static str, HeaderValue<'a>)> = Vec::with_capacity(12);
+    headers.extend(all.into_iter().filter_map(|(k, v)| Some((k, v?))));
+
+    // `Authorization`, up to the signed headers list; the signature last.
+    let mut authorization = String::with_capacity(256);
+    authorization.push_str(ALGORITHM);
+    authorization.push_str(" Credential=");
+    authorization.push_str(credentials.access_key_id());
+    authorization.push_str(",SignedHeaders=");
+    let signed_start = authorization.len();
+    for (i, (name, _)) in headers.iter().enumerate() {
+        if i > 0 {
+            authorization.push(';');
+        }
+        authorization.push_str(name);
+    }
+
+    // The canonical request, hashed as it is produced.
+    let mut steps = steps;
+    let mut canonical = Sink {
+        mac: Sha256::new(),
+        record: steps.as_deref_mut().map(|s| &mut s.canonical),
+    };
+    canonical.put(HTTP_METHOD);
+    canonical.put("\n/\n");
+    canonical.put(canonical_query);
+    canonical.put("\n");
+    for (name, value) in &headers {
+        canonical.put(name);
+        canonical.put(":");
+        canonical.put(strip(value.as_str()));
+        canonical.put("\n");
+    }
+    canonical.put("\n");
+    canonical.put(&authorization[signed_start..]);
+    canonical.put("\n");
+    canonical.put(EMPTY_BODY_SHA256);
+    let hashed = hex32(&canonical.mac.finalize());
+    let hashed = std::str::from_utf8(&hashed).unwrap_or_default();
+
+    let mut sts = Sink {
+        mac: credentials.hmac_sha256().clone(),
+        record: steps.as_deref_mut().map(|s| &mut s.string_to_sign),
+    };
+    sts.put(ALGORITHM);
+    sts.put("\n");
+    sts.put(hashed);
+    let signature = hex32(&sts.mac.finalize().into_bytes());
+    let signature = std::str::from_utf8(&signature).unwrap_or_default();
+    authorization.push_str(",Signature=");
+    authorization.push_str(signature);
+
+    if let Some(steps) = steps {
+        steps.signature = signature.to_owned();
+        steps.query = params.into_owned();
+    }
+    headers.push(("authorization", HeaderValue::Owned(authorization)));
+    WireRequest { query, headers }
 }
 
 #[cfg(test)]
