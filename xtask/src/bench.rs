@@ -13,7 +13,8 @@
 //!    emulator's memory over a long run (`--bin emulator_rss`);
 //! 4. compile time: clean `cargo build --release --timings` of
 //!    bench/compile/alb-tiny (and its binary's size), then alb-sdk alone
-//!    rebuilt after `cargo clean -p alb-sdk` (release, dev and check);
+//!    rebuilt after `cargo clean -p alb-sdk` (release, dev and check; dev
+//!    and check also as a crates.io dependency builds them: no incremental);
 //!    with `--aws`, also bench/compile/aws-tiny (aws-config +
 //!    aws-sdk-elasticloadbalancingv2; slow).
 //!
@@ -336,7 +337,7 @@ fn timed_build(
     results: &Path,
     name: &str,
 ) -> Result<(), String> {
-    timed_cargo(project, target, "build", extra, results, name)
+    timed_cargo(project, target, "build", extra, &[], results, name)
 }
 
 /// The size of a built binary (`<name>.size`: bytes as built, then bytes
@@ -367,12 +368,14 @@ fn timed_cargo(
     target: &Path,
     verb: &str,
     extra: &[&str],
+    envs: &[(&str, &str)],
     results: &Path,
     name: &str,
 ) -> Result<(), String> {
     let mut c = Command::new("nice");
     c.current_dir(project)
         .env("CARGO_TARGET_DIR", target)
+        .envs(envs.iter().copied())
         .args(["-n", "19"])
         .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args([verb, "--timings"])
@@ -430,14 +433,24 @@ fn compile_alb(bench: &Path, results: &Path) -> Result<(), String> {
     )?;
     // alb-sdk alone: clean only its own artifacts, rebuild (its dependencies
     // are fresh, so it builds with the machine to itself).
-    for (profile, verb, flag) in [
-        ("release", "build", Some("--release")),
-        ("dev", "build", None),
-        ("check", "check", None),
+    // `-registry`: as cargo builds a dependency from crates.io, without
+    // incremental compilation (a path dependency, as here, gets it, and its
+    // bookkeeping makes a clean build of the crate slower).
+    for (profile, verb, flag, incremental) in [
+        ("release", "build", Some("--release"), None),
+        ("dev", "build", None, None),
+        ("dev-registry", "build", None, Some("0")),
+        ("check", "check", None, None),
+        ("check-registry", "check", None, Some("0")),
     ] {
+        let envs: Vec<(&str, &str)> = incremental
+            .map(|v| ("CARGO_INCREMENTAL", v))
+            .into_iter()
+            .collect();
         let mut c = Command::new("nice");
         c.current_dir(&project)
             .env("CARGO_TARGET_DIR", &target)
+            .envs(envs.iter().copied())
             .args(["-n", "19"])
             .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .args([verb, "-p", "alb-sdk"]);
@@ -459,6 +472,7 @@ fn compile_alb(bench: &Path, results: &Path) -> Result<(), String> {
             &target,
             verb,
             &extra,
+            &envs,
             results,
             &format!("alb-sdk-{profile}"),
         )?;

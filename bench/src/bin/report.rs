@@ -709,7 +709,10 @@ fn main() {
              alb-sdk alone: `cargo clean -p alb-sdk` and `cargo build -p alb-sdk \
              --timings` (release, dev) or `cargo check -p alb-sdk --timings` with its \
              dependencies fresh, in alb-tiny (a user's default profiles: full debug \
-             info in dev). One build each (no spread: a clean \
+             info in dev). alb-sdk is a path dependency there, which cargo compiles \
+             incrementally in dev; a crates.io dependency is compiled without \
+             (`CARGO_INCREMENTAL=0`), which is what users of the published crate get: \
+             both are measured. One build each (no spread: a clean \
              build takes minutes here); CPU is user + system time of the whole build, \
              less sensitive to other load than wall time; the 1-minute load average \
              before → after shows how busy the machine was.\n"
@@ -751,14 +754,20 @@ fn main() {
         }
         let ops = read_json(&results.join("codegen.json"))
             .and_then(|c| c["codegen"][0]["operations"].as_f64());
-        for profile in ["release", "dev", "check"] {
+        for profile in ["release", "dev", "dev-registry", "check", "check-registry"] {
             let units = unit_durations(&results.join(format!("alb-sdk-{profile}.timings.html")));
             let t = read_time(&results.join(format!("alb-sdk-{profile}.time")));
             if let (Some(d), Some(t)) = (unit(&units, "alb-sdk"), t) {
-                let what = if profile == "check" {
-                    "`cargo check`".to_string()
-                } else {
-                    format!("{profile} build")
+                let what = match profile {
+                    "check" => "`cargo check`, path dependency (incremental)".to_string(),
+                    "check-registry" => {
+                        "`cargo check`, as a crates.io dependency (no incremental)".to_string()
+                    }
+                    "dev" => "dev build, path dependency (incremental)".to_string(),
+                    "dev-registry" => {
+                        "dev build, as a crates.io dependency (no incremental)".to_string()
+                    }
+                    _ => format!("{profile} build"),
                 };
                 writeln!(
                     w,
@@ -792,8 +801,26 @@ fn main() {
             writeln!(w, ".").unwrap();
         }
         for (profile, what, limit) in [
-            ("check", "`cargo check -p alb-sdk`", 5.0),
-            ("dev", "dev build of alb-sdk", 6.0),
+            (
+                "check-registry",
+                "`cargo check -p alb-sdk`, as a crates.io dependency,",
+                5.0,
+            ),
+            (
+                "check",
+                "`cargo check -p alb-sdk`, as a path dependency (incremental),",
+                5.0,
+            ),
+            (
+                "dev-registry",
+                "dev build of alb-sdk, as a crates.io dependency,",
+                6.0,
+            ),
+            (
+                "dev",
+                "dev build of alb-sdk, as a path dependency (incremental),",
+                6.0,
+            ),
         ] {
             if let Some(t) = read_time(&results.join(format!("alb-sdk-{profile}.time"))) {
                 goals.push(
