@@ -73,6 +73,7 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 /// Why a goal can fall short, from the profiles (bench/PROFILE.md): shown
 /// under the goals' table for each goal this run did not meet.
 fn why(goal: &str) -> Option<&'static str> {
+    const AWS_TINY: &str = "**One-call program vs aws-tiny.** aws-tiny's clean build is much faster than when the goal was set (355 s then; newer aws crates and the machine); alb-tiny's is mostly the HTTP and TLS stack every reqwest user compiles (rustls and ring about 24 s of CPU, reqwest, tokio, hyper, url/ICU), then alb-runtime and alb-sdk (their units in the table). To close: a smaller runtime (its 183k LLVM lines: the credential parsers, `serde_json::Value` use, async state machines) and a lighter HTTP stack option.";
     const WHY: &[(&str, &str)] = &[
         (
             "request path",
@@ -98,14 +99,8 @@ fn why(goal: &str) -> Option<&'static str> {
             "dev build of alb-sdk, as a crates.io",
             "**Dev build.** What is left is per type: `Debug`, `Clone`, `PartialEq`, `Default` of 470 types, 3,000 impls' coherence checks, the MIR of generic decode/serialize bodies in the metadata. To close: fewer derives (for example `PartialEq` only where users compare), shapes shared by more operations.",
         ),
-        (
-            "clean release build",
-            "**One-call program vs aws-tiny.** aws-tiny's clean build is much faster than when the goal was set (355 s then; newer aws crates and the machine); alb-tiny's is mostly the HTTP and TLS stack every reqwest user compiles (rustls and ring about 24 s of CPU, reqwest, tokio, hyper, url/ICU), then alb-runtime and alb-sdk (their units in the table). To close: a smaller runtime (its 183k LLVM lines: the credential parsers, `serde_json::Value` use, async state machines) and a lighter HTTP stack option.",
-        ),
-        (
-            "… and in CPU",
-            "**One-call program vs aws-tiny.** aws-tiny's clean build is much faster than when the goal was set (355 s then; newer aws crates and the machine); alb-tiny's is mostly the HTTP and TLS stack every reqwest user compiles (rustls and ring about 24 s of CPU, reqwest, tokio, hyper, url/ICU), then alb-runtime and alb-sdk (their units in the table). To close: a smaller runtime (its 183k LLVM lines: the credential parsers, `serde_json::Value` use, async state machines) and a lighter HTTP stack option.",
-        ),
+        ("clean release build", AWS_TINY),
+        ("… and in CPU", AWS_TINY),
         (
             "release unit",
             "**alb-sdk unit vs aws-sdk-elasticloadbalancingv2's.** Theirs took 58 s when the goal was set and is much faster now (see the table); of ours, the front end (type and borrow checking of derive-heavy types) is about 2 s and LLVM with ThinLTO about 2 s. To close: about 20% less per-type code (the derives above).",
