@@ -1501,6 +1501,14 @@ async fn malformed_responses_are_decode_errors() {
             Some("r-types"),
             1,
         ),
+        // The error carries the status that came, not an assumed 200.
+        (
+            "wrong field type, 203",
+            json(203, r#"{"JobId":123,"RequestId":"r-203"}"#),
+            203,
+            Some("r-203"),
+            1,
+        ),
         ("huge chunked", Reply::Huge { chunked: true }, 200, None, 1),
         (
             "huge with length",

@@ -98,7 +98,8 @@ impl fmt::Debug for Core {
 
 /// What one attempt ended with.
 enum Attempt {
-    Done(Vec<u8>),
+    /// A 2xx answer: its status and body.
+    Done(u16, Vec<u8>),
     DryRun(DryRunPassed),
     Retry {
         failure: Failure,
@@ -134,7 +135,8 @@ impl Failure {
 
 /// What a successful call produced: a body to decode, or a passed DryRun.
 enum Success {
-    Body(Vec<u8>),
+    /// The 2xx status and the body.
+    Body(u16, Vec<u8>),
     DryRun(DryRunPassed),
 }
 
@@ -238,8 +240,8 @@ impl Core {
             .execute(O::META, O::Error::CODES, O::Error::COMMON, params)
             .await
         {
-            Ok(Success::Body(body)) => {
-                let mut output = decode::<O::Output>(&body).map_err(Failure::into_sdk)?;
+            Ok(Success::Body(status, body)) => {
+                let mut output = decode::<O::Output>(status, &body).map_err(Failure::into_sdk)?;
                 request.complete(&mut output);
                 Ok(output)
             }
@@ -273,8 +275,8 @@ impl Core {
             .await
         {
             Ok(Success::DryRun(passed)) => Ok(passed),
-            Ok(Success::Body(_)) => Err(SdkError::Decode(DecodeError {
-                http_status: 200,
+            Ok(Success::Body(status, _)) => Err(SdkError::Decode(DecodeError {
+                http_status: status,
                 request_id: None,
                 reason:
                     "the service acted on a DryRun request instead of answering DryRunOperation"
@@ -338,9 +340,9 @@ impl Core {
                     ))
                     .await;
                 let (failure, retry_after) = match outcome {
-                    Attempt::Done(body) => {
+                    Attempt::Done(status, body) => {
                         tracing::Span::current().record("attempts", attempt);
-                        return Ok(Success::Body(body));
+                        return Ok(Success::Body(status, body));
                     }
                     Attempt::DryRun(p) => return Ok(Success::DryRun(p)),
                     Attempt::Fail(f) => return Err(with_attempts(f, attempt)),
@@ -388,7 +390,7 @@ impl Core {
                     .await;
                 return match answer {
                     Ok(value) => match serde_json::to_vec(&value) {
-                        Ok(body) if value.is_object() => Attempt::Done(body),
+                        Ok(body) if value.is_object() => Attempt::Done(200, body),
                         _ => Attempt::Fail(decode_failure(
                             200,
                             None,
@@ -459,7 +461,7 @@ impl Core {
                     span.record("request_id", id.as_str());
                 }
             }
-            return Attempt::Done(body);
+            return Attempt::Done(status, body);
         }
 
         let meta_err = match ErrorMetadata::from_body(status, &body) {
@@ -634,10 +636,10 @@ fn prepare<O: Operation>(request: &mut O) -> Result<Prepared, SdkError<O::Error>
 
 // A failure is the cold path and is moved once: no box needed.
 #[allow(clippy::result_large_err)]
-fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
+fn decode<T: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Failure> {
     serde_json::from_slice::<T>(body).map_err(|e| {
         decode_failure(
-            200,
+            status,
             request_id_of(body),
             format!(
                 "the body does not match the documented response: {}",
