@@ -23,7 +23,10 @@ pub struct ParamMap {
 pub struct Skeleton {
     /// Length of every non-empty list (`Tags` → 2).
     pub lists: std::collections::BTreeMap<String, usize>,
-    /// Every nested object that is present (`Tags.1`, `HealthCheckConfig`).
+    /// Every nested object that is present in a field
+    /// (`HealthCheckConfig`, `Rules.1.RuleConditions.2.HeaderConfig`); an
+    /// object that is a list item (`Tags.1`) is present when its list is
+    /// that long.
     pub objects: std::collections::BTreeSet<String>,
 }
 
@@ -119,6 +122,14 @@ impl ParamMap {
         if let Some(s) = &self.skeleton {
             if s.objects.contains(key) || s.lists.get(key).is_some_and(|n| *n > 0) {
                 return true;
+            }
+            // A list item (`Tags.2`): present when its list is that long.
+            if let Some((list, index)) = key.rsplit_once('.') {
+                if let (Ok(index), Some(len)) = (index.parse::<usize>(), s.lists.get(list)) {
+                    if (1..=*len).contains(&index) {
+                        return true;
+                    }
+                }
             }
         }
         !self.below(key).is_empty()

@@ -431,6 +431,7 @@ impl Walker<'_> {
                 }
             }
             Ty::List(list) => self.list(list, field.required),
+            // `params` outlives the walker: its values are borrowed, not copied.
             scalar => match self.params.get(&self.key) {
                 None => {
                     if field.required {
@@ -439,16 +440,14 @@ impl Walker<'_> {
                 }
                 // The service reads an empty value as a missing one.
                 Some("") if field.required => self.v.violation_here(Rule::Required),
-                Some(value) => {
-                    let value = value.to_string();
-                    self.scalar(scalar, &value)
-                }
+                Some(value) => self.scalar(scalar, value),
             },
         }
     }
 
     fn list(&mut self, list: &List, required: bool) {
-        let indices = self.params.indices(&self.key);
+        let params = self.params;
+        let indices = params.indices(&self.key);
         if indices.is_empty() {
             if required {
                 self.v.violation_here(Rule::Required);
@@ -475,14 +474,18 @@ impl Walker<'_> {
             self.v.violation_here(Rule::ListIndices);
         }
         for (position, n) in indices.iter().enumerate() {
-            let len = self.enter(&n.to_string());
+            let len = self.key.len();
+            {
+                use std::fmt::Write as _;
+                let _ = write!(self.key, ".{n}");
+            }
             self.v.push_index(position);
             match list.item {
                 Ty::Object(object) => self.object(object),
                 Ty::List(_) => self.v.violation_here(Rule::Type { expected: "value" }),
                 scalar => {
-                    if let Some(value) = self.params.get(&self.key).map(str::to_string) {
-                        self.scalar(scalar, &value);
+                    if let Some(value) = params.get(&self.key) {
+                        self.scalar(scalar, value);
                     }
                 }
             }

@@ -203,6 +203,40 @@ fn summarize(rounds: &[Round]) -> serde_json::Value {
     })
 }
 
+/// Per-call costs of the SDK's own work that raw reqwest does not do,
+/// measured alone on this answer: decoding the typed response from the
+/// emulator's body (`decode_us`), and what `raw` itself spends building
+/// its request from a URL string (`raw_build_us`, the floor's own share).
+async fn breakdown(http: &reqwest::Client, p: &Presigned) -> serde_json::Value {
+    let mut rb = http.post(&p.url);
+    for (k, v) in &p.headers {
+        rb = rb.header(k.as_str(), v.as_str());
+    }
+    let body = rb.send().await.expect("sent").bytes().await.expect("read");
+    const N: u32 = 20_000;
+    let t = Instant::now();
+    for _ in 0..N {
+        let r: alb_sdk::GetListenerAttributeResponse =
+            serde_json::from_slice(std::hint::black_box(&body)).expect("decodes");
+        std::hint::black_box(r);
+    }
+    let decode_us = t.elapsed().as_secs_f64() * 1e6 / f64::from(N);
+    let t = Instant::now();
+    for _ in 0..N {
+        let mut rb = http.post(&p.url);
+        for (k, v) in &p.headers {
+            rb = rb.header(k.as_str(), v.as_str());
+        }
+        std::hint::black_box(rb.body(Vec::new()).build().expect("builds"));
+    }
+    let raw_build_us = t.elapsed().as_secs_f64() * 1e6 / f64::from(N);
+    serde_json::json!({
+        "body_bytes": body.len(),
+        "decode_us": decode_us,
+        "raw_build_us": raw_build_us,
+    })
+}
+
 #[tokio::main]
 async fn main() {
     let mut args = std::env::args().skip(1);
@@ -249,6 +283,10 @@ async fn main() {
     assert_eq!(warm.errors, 0, "raw warm-up calls failed");
 
     let mut out = serde_json::Map::new();
+    out.insert(
+        "breakdown".into(),
+        breakdown(&http, &presign(&base_url, &host, &creds, &ua, 1)[0]).await,
+    );
     for (concurrency, calls) in [(1usize, calls_1), (64, calls_64)] {
         let mut sdk = Vec::new();
         let mut raw = Vec::new();

@@ -343,6 +343,14 @@ impl<M: hmac::digest::Update> Sink<'_, M> {
             r.push_str(s);
         }
     }
+
+    /// [`Sink::put`] of ASCII bytes (what the percent-encoder makes).
+    fn put_bytes(&mut self, b: &[u8]) {
+        self.mac.update(b);
+        if let Some(r) = self.record.as_deref_mut() {
+            r.push_str(&String::from_utf8_lossy(b));
+        }
+    }
 }
 
 /// Lowercase hex of `bytes`, appended to `out`.

@@ -6,9 +6,24 @@
 //! included, is encoded byte by byte over the UTF-8 encoding as `%XX` with
 //! uppercase hex digits. A space is `%20`, never `+`.
 
+/// `UNRESERVED[b]`: whether byte `b` is in the RFC 3986 unreserved set.
+static UNRESERVED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~');
+        b += 1;
+    }
+    t
+};
+
+/// Uppercase hex digits.
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
 /// Whether `b` is in the RFC 3986 unreserved set (`A-Z a-z 0-9 - _ . ~`).
 pub(crate) fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+    UNRESERVED[usize::from(b)]
 }
 
 /// Percent-encodes `s` per RFC 3986: unreserved characters are kept, every
@@ -22,15 +37,13 @@ pub fn percent_encode(s: &str) -> String {
 /// [`percent_encode`] appending to `out`: building a query string this way
 /// allocates once instead of once per key and value.
 pub fn percent_encode_into(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let bytes = s.as_bytes();
     let mut start = 0;
-    // Runs of unreserved characters are copied whole.
-    for (i, &b) in bytes.iter().enumerate() {
-        if is_unreserved(b) {
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if UNRESERVED[usize::from(b)] {
             continue;
         }
-        // A non-empty run is ASCII, so both ends are char boundaries.
+        // A non-empty run is ASCII, so both ends are char boundaries (an
+        // empty one may sit inside a multi-byte character: skip it).
         if start < i {
             out.push_str(&s[start..i]);
         }
@@ -42,9 +55,72 @@ pub fn percent_encode_into(out: &mut String, s: &str) {
     out.push_str(&s[start..]);
 }
 
+/// Appends the encoding of `s` to `out`, or with `twice`
+/// `percent_encode(percent_encode(s))` in one pass (V1's string to sign
+/// encodes the encoded query again): an unreserved byte is kept, any other
+/// becomes `%XX`, or `%25XX` (the second encoding of `%XX`: the hex digits
+/// are unreserved, only the `%` changes).
+///
+/// Bytes, not a `String`: the output is ASCII whatever `s` is, so the
+/// signers build their query as bytes and check it once ([`ascii`]).
+pub(crate) fn encode_bytes(out: &mut Vec<u8>, s: &str, twice: bool) {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if UNRESERVED[usize::from(b)] {
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..i]);
+        let (hi, lo) = (HEX[usize::from(b >> 4)], HEX[usize::from(b & 0x0f)]);
+        if twice {
+            out.extend_from_slice(&[b'%', b'2', b'5', hi, lo]);
+        } else {
+            out.extend_from_slice(&[b'%', hi, lo]);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+}
+
+/// The string of bytes that [`encode_bytes`] and ASCII text made (always
+/// ASCII; anything else would be replaced, never a panic).
+pub(crate) fn ascii(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::percent_encode;
+    use super::{encode_bytes, percent_encode};
+
+    fn percent_encode_twice_into(out: &mut String, s: &str) {
+        let mut bytes = Vec::new();
+        encode_bytes(&mut bytes, s, true);
+        out.push_str(std::str::from_utf8(&bytes).unwrap());
+    }
+
+    #[test]
+    fn twice_in_one_pass_is_encoding_the_encoding() {
+        let mut samples: Vec<String> = (0u8..128).map(|b| char::from(b).to_string()).collect();
+        samples.extend(["é中😀", "a b/c=d&e%20", "", "Tag.1.Key"].map(String::from));
+        for s in samples {
+            let mut twice = String::new();
+            percent_encode_twice_into(&mut twice, &s);
+            assert_eq!(twice, percent_encode(&percent_encode(&s)), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn every_byte_against_the_rfc() {
+        for b in 0u8..128 {
+            let c = char::from(b);
+            let want = if c.is_ascii_alphanumeric() || "-_.~".contains(c) {
+                c.to_string()
+            } else {
+                format!("%{b:02X}")
+            };
+            assert_eq!(percent_encode(&c.to_string()), want);
+        }
+    }
 
     #[test]
     fn empty() {

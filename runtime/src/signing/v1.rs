@@ -14,6 +14,7 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
 use super::{
+    percent::{ascii, encode_bytes},
     percent_encode, percent_encode_into, provider_name, security_token, sort_dedup, HeaderValue,
     SigningInput, Sink, Steps, WireRequest, HTTP_METHOD, SECURITY_TOKEN_PARAM,
 };
@@ -87,24 +88,9 @@ pub(super) fn sign_wire<'a>(
     sort_dedup(&mut pairs);
 
     // The canonicalized query is the query string sent, before `Signature`.
-    let mut query = String::with_capacity(
-        pairs
-            .iter()
-            .map(|(k, v)| k.len() + v.len() * 3 / 2 + 2)
-            .sum::<usize>()
-            + 48,
-    );
-    for (i, (k, v)) in pairs.iter().enumerate() {
-        if i > 0 {
-            query.push('&');
-        }
-        percent_encode_into(&mut query, k);
-        query.push('=');
-        percent_encode_into(&mut query, v);
-    }
-
-    // HMAC over `POST&%2F&` + percent-encode(canonicalized query), encoded
-    // through a stack buffer instead of a string.
+    // The string to sign encodes it again: built beside it from the same
+    // pairs (`&` and `=` become `%26` and `%3D`, every encoded byte's `%`
+    // becomes `%25`), fed to the HMAC in blocks of about 1 KiB.
     let mut steps = steps;
     let mut sts = Sink {
         mac: credentials.hmac_sha1().clone(),
@@ -112,13 +98,30 @@ pub(super) fn sign_wire<'a>(
     };
     sts.put(HTTP_METHOD);
     sts.put("&%2F&");
-    let mut buf = String::with_capacity(256);
-    for chunk in query.as_bytes().chunks(64) {
-        buf.clear();
-        // Chunks of an ASCII string are ASCII.
-        percent_encode_into(&mut buf, std::str::from_utf8(chunk).unwrap_or_default());
-        sts.put(&buf);
+    let size = pairs
+        .iter()
+        .map(|(k, v)| k.len() + v.len() * 3 / 2 + 2)
+        .sum::<usize>();
+    let mut query = Vec::with_capacity(size + 48);
+    let mut twice = Vec::with_capacity(size.min(1024) + 256);
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            query.push(b'&');
+            twice.extend_from_slice(b"%26");
+        }
+        encode_bytes(&mut query, k, false);
+        query.push(b'=');
+        encode_bytes(&mut query, v, false);
+        encode_bytes(&mut twice, k, true);
+        twice.extend_from_slice(b"%3D");
+        encode_bytes(&mut twice, v, true);
+        if twice.len() >= 1024 {
+            sts.put_bytes(&twice);
+            twice.clear();
+        }
     }
+    sts.put_bytes(&twice);
+    let mut query = ascii(query);
     let digest = sts.mac.finalize().into_bytes();
     let mut b64 = [0u8; 28];
     let n = BASE64

@@ -12,8 +12,10 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use super::{
-    hex32, percent_encode_into, provider_name, security_token, sorted_unique, HeaderValue,
-    SigningInput, Sink, Steps, WireRequest, HTTP_METHOD, SECURITY_TOKEN_HEADER,
+    hex32,
+    percent::{ascii, encode_bytes},
+    percent_encode_into, provider_name, security_token, sorted_unique, HeaderValue, SigningInput,
+    Sink, Steps, WireRequest, HTTP_METHOD, SECURITY_TOKEN_HEADER,
 };
 
 /// The algorithm name: the `Authorization` scheme and the first line of the
@@ -134,7 +136,7 @@ pub(super) fn sign_wire<'a>(
     // The query sent: keys and values encoded. The canonical query encodes
     // only values: the same string when no key needs encoding (every ALB
     // parameter name), built apart otherwise.
-    let mut query = String::with_capacity(
+    let mut query = Vec::with_capacity(
         params
             .iter()
             .map(|(k, v)| k.len() + v.len() * 3 / 2 + 2)
@@ -143,13 +145,14 @@ pub(super) fn sign_wire<'a>(
     let mut plain_keys = true;
     for (i, (k, v)) in params.iter().enumerate() {
         if i > 0 {
-            query.push('&');
+            query.push(b'&');
         }
         plain_keys &= k.bytes().all(super::percent::is_unreserved);
-        percent_encode_into(&mut query, k);
-        query.push('=');
-        percent_encode_into(&mut query, v);
+        encode_bytes(&mut query, k, false);
+        query.push(b'=');
+        encode_bytes(&mut query, v, false);
     }
+    let query = ascii(query);
     let separate;
     let canonical_query = if plain_keys {
         query.as_str()
@@ -210,17 +213,20 @@ pub(super) fn sign_wire<'a>(
     canonical.put(HTTP_METHOD);
     canonical.put("\n/\n");
     canonical.put(canonical_query);
-    canonical.put("\n");
+    // The rest in one update (dozens of small ones cost more than a copy).
+    let mut rest = String::with_capacity(640);
+    rest.push('\n');
     for (name, value) in &headers {
-        canonical.put(name);
-        canonical.put(":");
-        canonical.put(strip(value.as_str()));
-        canonical.put("\n");
+        rest.push_str(name);
+        rest.push(':');
+        rest.push_str(strip(value.as_str()));
+        rest.push('\n');
     }
-    canonical.put("\n");
-    canonical.put(&authorization[signed_start..]);
-    canonical.put("\n");
-    canonical.put(EMPTY_BODY_SHA256);
+    rest.push('\n');
+    rest.push_str(&authorization[signed_start..]);
+    rest.push('\n');
+    rest.push_str(EMPTY_BODY_SHA256);
+    canonical.put(&rest);
     let hashed = hex32(&canonical.mac.finalize());
     let hashed = std::str::from_utf8(&hashed).unwrap_or_default();
 

@@ -53,6 +53,7 @@ pub fn write_params<T: Serialize + ?Sized>(
         skeleton,
         key: &mut key,
         top: true,
+        item: false,
     })
 }
 
@@ -63,6 +64,9 @@ struct Flat<'a> {
     key: &'a mut String,
     /// The request itself: its fields have no prefix.
     top: bool,
+    /// A list item: its presence is the list's length, not an entry of
+    /// the skeleton's objects.
+    item: bool,
 }
 
 impl Flat<'_> {
@@ -191,7 +195,7 @@ impl<'a> ser::Serializer for Flat<'a> {
         Err(unsupported("a map"))
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Struct<'a>, SerError> {
-        if !self.top {
+        if !self.top && !self.item {
             self.skeleton.objects.insert(self.key.clone());
         }
         let base = self.key.len();
@@ -237,6 +241,7 @@ impl ser::SerializeSeq for Seq<'_> {
             skeleton: self.skeleton,
             key: self.key,
             top: false,
+            item: true,
         });
         self.key.truncate(self.base);
         r
@@ -276,6 +281,7 @@ impl ser::SerializeStruct for Struct<'_> {
             skeleton: self.skeleton,
             key: self.key,
             top: false,
+            item: false,
         });
         self.key.truncate(self.base);
         r
@@ -358,6 +364,36 @@ mod tests {
                 "Nested.Values.2=b",
             ]
         );
+    }
+
+    #[test]
+    fn the_skeleton_shows_what_the_pairs_cannot() {
+        let req = Req {
+            listener_id: None,
+            certificates: Some(vec![
+                Cert {
+                    certificate_id: None,
+                    is_default: None,
+                },
+                Cert {
+                    certificate_id: Some("c2".into()),
+                    is_default: None,
+                },
+            ]),
+            listener_port: None,
+            slb: None,
+            nested: Some(Inner { values: None }),
+            tag: None,
+            empty: Some(vec![]),
+            absent: None,
+        };
+        let m = to_param_map(&req).unwrap();
+        assert_eq!(m.len(), 1);
+        // An empty item and an empty object are still there.
+        assert!(m.has_children("Certificates.1") && m.has_children("Certificates.2"));
+        assert!(!m.has_children("Certificates.3") && !m.has_children("Certificates.x"));
+        assert!(m.has_children("Nested") && !m.has_children("Empty"));
+        assert_eq!(m.indices("Certificates"), vec![1, 2]);
     }
 
     #[test]
