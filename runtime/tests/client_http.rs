@@ -801,6 +801,30 @@ fn api_params(r: &Recorded) -> Vec<(&str, &str)> {
 // ============================================================== 1. wire
 
 #[tokio::test]
+async fn the_user_agent_names_the_sdk_version_it_is_given() {
+    let server = MockServer::start(vec![ok()]).await;
+    let core = Core::for_sdk(
+        config(&server.url).user_agent_suffix("app/2").build(),
+        "9.8.7-test",
+    )
+    .unwrap();
+    core.send(associate()).await.unwrap();
+    let ua = server.requests()[0]
+        .header("user-agent")
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        ua,
+        alb_runtime::client::user_agent_for("9.8.7-test", Some("app/2"))
+    );
+    assert!(ua.starts_with("alb-sdk-rust/9.8.7-test ("), "{ua}");
+    assert!(
+        ua.ends_with(&format!(" alb-runtime/{} app/2", env!("CARGO_PKG_VERSION"))),
+        "{ua}"
+    );
+}
+
+#[tokio::test]
 async fn v3_wire_is_exact_and_the_signature_verifies() {
     for (creds, provider) in [(ak(), "static_ak"), (sts(), "static_sts")] {
         let server = MockServer::start(vec![ok()]).await;

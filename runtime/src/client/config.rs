@@ -106,6 +106,28 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The configuration from the environment (what
+    /// [`Core::from_env`](crate::Core::from_env) uses): region from
+    /// `ALIBABA_CLOUD_REGION_ID` or the CLI profile, endpoint from
+    /// `ALIBABA_CLOUD_ALB_ENDPOINT`, credentials from the default chain
+    /// (first resolved by the first call), the rest the defaults.
+    pub fn from_env() -> Self {
+        use crate::credentials::{DefaultCredentialsChain, Env};
+        let env = Env::process();
+        let mut config = Config {
+            region: env.get(REGION_ENV).filter(|r| !r.is_empty()),
+            ..Config::default()
+        };
+        if config.region.is_none() {
+            config.region = crate::credentials::cli_profile_region(&env);
+        }
+        if let Some(url) = env.get(ENDPOINT_ENV).filter(|u| !u.is_empty()) {
+            config.endpoint = Endpoint::Url(url);
+        }
+        config.credentials = Some(Arc::new(DefaultCredentialsChain::new()));
+        config
+    }
+
     /// A builder starting from the defaults ([`Config::default`]).
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder {

@@ -1,13 +1,13 @@
 //! The call engine: validate, fill the idempotency token, rate-limit, sign,
 //! send, retry, decode. Generated code calls [`Core::send`] and friends.
 
-use super::config::{Config, ConfigError, Endpoint, ENDPOINT_ENV, REGION_ENV};
+use super::config::{Config, ConfigError};
 use super::error::{
     DecodeError, DryRunPassed, NoServiceError, RedirectError, SdkError, TimeoutError, TimeoutKind,
     TransportError,
 };
 use super::rate_limit::RateLimiter;
-use crate::credentials::{DefaultCredentialsChain, Env, ProvideCredentials};
+use crate::credentials::ProvideCredentials;
 use crate::operation::{Operation, OperationMeta};
 use crate::service_error::{ErrorCodeInfo, ErrorMetadata, OperationError};
 use crate::signing::{self, SigningInput};
@@ -21,11 +21,18 @@ use tracing::Instrument;
 /// Responses larger than this are refused (a decode error), not buffered.
 pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 
-/// The User-Agent: this crate and version, then the platform.
+/// The User-Agent of a core built directly ([`Core::new`]): this runtime's
+/// version stands for the SDK's too (see [`user_agent_for`]).
 pub fn user_agent(suffix: Option<&str>) -> String {
+    user_agent_for(env!("CARGO_PKG_VERSION"), suffix)
+}
+
+/// The User-Agent: the SDK (the generated crate) and its version, the
+/// platform, this runtime and its version, then `suffix`
+/// ([`Config::user_agent_suffix`]).
+pub fn user_agent_for(sdk_version: &str, suffix: Option<&str>) -> String {
     let mut ua = format!(
-        "alb-sdk-rust/{} ({}; {}) alb-runtime/{}",
-        env!("CARGO_PKG_VERSION"),
+        "alb-sdk-rust/{sdk_version} ({}; {}) alb-runtime/{}",
         std::env::consts::OS,
         std::env::consts::ARCH,
         env!("CARGO_PKG_VERSION")
@@ -144,7 +151,16 @@ impl Core {
     /// A core for `config`: checks the endpoint and that credentials are
     /// configured, and builds the HTTP client. No I/O: credentials are
     /// first fetched by the first call.
+    ///
+    /// The User-Agent names this runtime's version as the SDK's; a
+    /// generated client uses [`Core::for_sdk`] with its own.
     pub fn new(config: Config) -> Result<Self, ConfigError> {
+        Self::for_sdk(config, env!("CARGO_PKG_VERSION"))
+    }
+
+    /// [`Core::new`] for a generated SDK of version `sdk_version`, which
+    /// its User-Agent names ([`user_agent_for`]).
+    pub fn for_sdk(config: Config, sdk_version: &str) -> Result<Self, ConfigError> {
         let base_url = config.base_url()?;
         let host = base_url
             .split_once("://")
@@ -154,7 +170,7 @@ impl Core {
             .credentials
             .clone()
             .ok_or(ConfigError::MissingCredentials)?;
-        let user_agent = user_agent(config.user_agent_suffix.as_deref());
+        let user_agent = user_agent_for(sdk_version, config.user_agent_suffix.as_deref());
         let http = reqwest::Client::builder()
             .connect_timeout(config.timeouts.connect)
             .user_agent(user_agent.clone())
@@ -202,19 +218,7 @@ impl Core {
     /// `ALIBABA_CLOUD_REGION_ID` or the CLI profile, endpoint from
     /// `ALIBABA_CLOUD_ALB_ENDPOINT`, credentials from the default chain.
     pub async fn from_env() -> Result<Self, ConfigError> {
-        let env = Env::process();
-        let mut config = Config {
-            region: env.get(REGION_ENV).filter(|r| !r.is_empty()),
-            ..Config::default()
-        };
-        if config.region.is_none() {
-            config.region = crate::credentials::cli_profile_region(&env);
-        }
-        if let Some(url) = env.get(ENDPOINT_ENV).filter(|u| !u.is_empty()) {
-            config.endpoint = Endpoint::Url(url);
-        }
-        config.credentials = Some(Arc::new(DefaultCredentialsChain::new()));
-        Self::new(config)
+        Self::new(Config::from_env())
     }
 
     /// The configuration this core was made from.

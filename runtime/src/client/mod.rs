@@ -7,7 +7,7 @@ mod error;
 mod rate_limit;
 mod retry;
 
-pub use self::core::{user_agent, Core, Stub, MAX_RESPONSE_BYTES};
+pub use self::core::{user_agent, user_agent_for, Core, Stub, MAX_RESPONSE_BYTES};
 pub use config::{
     Config, ConfigBuilder, ConfigError, Endpoint, Timeouts, ENDPOINT_ENV, PUBLIC_ENDPOINT,
     REGION_ENV, VPC_ENDPOINT,

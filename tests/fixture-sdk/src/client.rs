@@ -9,19 +9,20 @@ pub struct Client {
     core: alb_runtime::Core,
 }
 impl Client {
+    /// This crate's version, which the User-Agent names.
+    pub const SDK_VERSION: &'static str = env!("CARGO_PKG_VERSION");
     /// A client from an explicit configuration.
     pub fn new(config: alb_runtime::Config) -> Result<Self, alb_runtime::ConfigError> {
         Ok(Self {
-            core: alb_runtime::Core::new(config)?,
+            core: alb_runtime::Core::for_sdk(config, Self::SDK_VERSION)?,
         })
     }
-    /// A client configured from the environment: region from
+    /// A client configured from the environment
+    /// ([`alb_runtime::Config::from_env`]): region from
     /// `ALIBABA_CLOUD_REGION_ID` (or the CLI profile), credentials from the
     /// default chain, endpoint from `ALIBABA_CLOUD_ALB_ENDPOINT` if set.
     pub async fn from_env() -> Result<Self, alb_runtime::ConfigError> {
-        Ok(Self {
-            core: alb_runtime::Core::from_env().await?,
-        })
+        Self::new(alb_runtime::Config::from_env())
     }
     /// Wraps an existing runtime core.
     pub fn from_core(core: alb_runtime::Core) -> Self {
