@@ -18,16 +18,84 @@ pub struct ParamMap {
     skeleton: Option<Skeleton>,
 }
 
-/// List lengths and present objects, by wire key.
+/// List lengths and present objects, by wire key: what the client's
+/// flattening records ([`crate::wire::write_params`]).
+///
+/// Sorted vectors rather than tree maps: a request has a handful of each,
+/// and a tree per request cost an allocation per node (and its code in
+/// every build).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Skeleton {
-    /// Length of every non-empty list (`Tags` → 2).
-    pub lists: std::collections::BTreeMap<String, usize>,
+    /// Length of every non-empty list (`Tags` → 2), by key.
+    lists: Vec<(String, usize)>,
     /// Every nested object that is present in a field
     /// (`HealthCheckConfig`, `Rules.1.RuleConditions.2.HeaderConfig`); an
     /// object that is a list item (`Tags.1`) is present when its list is
     /// that long.
-    pub objects: std::collections::BTreeSet<String>,
+    objects: Vec<String>,
+    /// Whether both are sorted by key (they are recorded in field order).
+    sorted: bool,
+}
+
+impl Skeleton {
+    /// Records the list at `key` with `len` items.
+    pub fn record_list(&mut self, key: &str, len: usize) {
+        self.lists.push((key.to_owned(), len));
+        self.sorted = false;
+    }
+
+    /// Records the object at `key` as present.
+    pub fn record_object(&mut self, key: &str) {
+        self.objects.push(key.to_owned());
+        self.sorted = false;
+    }
+
+    /// Sorts for lookups (a key recorded twice keeps its last entry).
+    fn sort(&mut self) {
+        if !self.sorted {
+            // Stable: a key recorded twice keeps the later length below.
+            self.lists.sort_by(|a, b| a.0.cmp(&b.0));
+            // `dedup_by` hands (later, kept): the kept entry takes the later length.
+            self.lists.dedup_by(|later, kept| {
+                let same = later.0 == kept.0;
+                if same {
+                    kept.1 = later.1;
+                }
+                same
+            });
+            self.objects.sort_unstable();
+            self.objects.dedup();
+            self.sorted = true;
+        }
+    }
+
+    /// The length of the list at `key`, if one was recorded.
+    pub fn list_len(&self, key: &str) -> Option<usize> {
+        if self.sorted {
+            let i = self
+                .lists
+                .binary_search_by(|(k, _)| k.as_str().cmp(key))
+                .ok()?;
+            Some(self.lists[i].1)
+        } else {
+            self.lists
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, n)| *n)
+        }
+    }
+
+    /// Whether the object at `key` was recorded as present.
+    pub fn has_object(&self, key: &str) -> bool {
+        if self.sorted {
+            self.objects
+                .binary_search_by(|k| k.as_str().cmp(key))
+                .is_ok()
+        } else {
+            self.objects.iter().any(|k| k == key)
+        }
+    }
 }
 
 impl ParamMap {
@@ -37,8 +105,9 @@ impl ParamMap {
     }
 
     /// The client's own flattening: pairs and what they cannot show.
-    pub fn with_skeleton(pairs: Vec<(String, String)>, skeleton: Skeleton) -> Self {
+    pub fn with_skeleton(pairs: Vec<(String, String)>, mut skeleton: Skeleton) -> Self {
         let mut m = Self::from_vec(pairs);
+        skeleton.sort();
         m.skeleton = Some(skeleton);
         m
     }
@@ -120,13 +189,13 @@ impl ParamMap {
             return !self.pairs.is_empty();
         }
         if let Some(s) = &self.skeleton {
-            if s.objects.contains(key) || s.lists.get(key).is_some_and(|n| *n > 0) {
+            if s.has_object(key) || s.list_len(key).is_some_and(|n| n > 0) {
                 return true;
             }
             // A list item (`Tags.2`): present when its list is that long.
             if let Some((list, index)) = key.rsplit_once('.') {
-                if let (Ok(index), Some(len)) = (index.parse::<usize>(), s.lists.get(list)) {
-                    if (1..=*len).contains(&index) {
+                if let (Ok(index), Some(len)) = (index.parse::<usize>(), s.list_len(list)) {
+                    if (1..=len).contains(&index) {
                         return true;
                     }
                 }
@@ -144,8 +213,8 @@ impl ParamMap {
     /// `key.N.Field`), sorted and deduplicated; segments that are not
     /// numbers are left out.
     pub fn indices(&self, key: &str) -> Vec<usize> {
-        if let Some(n) = self.skeleton.as_ref().and_then(|s| s.lists.get(key)) {
-            return (1..=*n).collect();
+        if let Some(n) = self.skeleton.as_ref().and_then(|s| s.list_len(key)) {
+            return (1..=n).collect();
         }
         let mut out: Vec<usize> = self
             .below(key)
@@ -208,6 +277,29 @@ mod tests {
 
     fn map(pairs: &[(&str, &str)]) -> ParamMap {
         ParamMap::new(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+    }
+
+    #[test]
+    fn skeleton_lookups_before_and_after_sorting() {
+        let mut s = Skeleton::default();
+        s.record_list("Tags", 2);
+        s.record_object("Health");
+        s.record_list("Ids", 1);
+        s.record_list("Tags", 3);
+        s.record_object("A.B");
+        for sorted in [false, true] {
+            if sorted {
+                s.sort();
+            }
+            assert_eq!(s.list_len("Tags"), Some(3), "sorted: {sorted}");
+            assert_eq!(s.list_len("Ids"), Some(1));
+            assert_eq!(s.list_len("Tag"), None);
+            assert!(s.has_object("Health") && s.has_object("A.B") && !s.has_object("A"));
+        }
+        let m = ParamMap::with_skeleton(vec![], s);
+        assert_eq!(m.indices("Tags"), vec![1, 2, 3]);
+        assert!(m.has_children("Tags.3") && !m.has_children("Tags.4"));
+        assert!(m.has_children("Health") && !m.has_children("Other"));
     }
 
     #[test]

@@ -1,17 +1,17 @@
 //! RAM policies from operation metadata.
 
 use crate::operation::OperationMeta;
-use std::collections::BTreeSet;
 
 /// A least-privilege policy document allowing exactly these actions on
 /// their documented resource types (IDs as `*`).
 pub fn policy_document(operations: &[&OperationMeta], region_id: &str, account_id: &str) -> String {
-    let mut statements = Vec::new();
-    // Group actions by their resource set, so the policy stays short.
-    let mut groups: Vec<(BTreeSet<String>, BTreeSet<&str>)> = Vec::new();
+    // Group actions by their resource set, so the policy stays short; both
+    // sorted and without repeats (sorted vectors: a tree set per group
+    // would add its code to every build for a once-off document).
+    let mut groups: Vec<(Vec<String>, Vec<&str>)> = Vec::new();
     for op in operations {
-        let resources: BTreeSet<String> = if op.ram.resources.is_empty() {
-            ["*".to_string()].into()
+        let mut resources: Vec<String> = if op.ram.resources.is_empty() {
+            vec!["*".to_string()]
         } else {
             op.ram
                 .resources
@@ -19,20 +19,25 @@ pub fn policy_document(operations: &[&OperationMeta], region_id: &str, account_i
                 .map(|r| r.arn(&[("regionId", region_id), ("accountId", account_id)]))
                 .collect()
         };
+        resources.sort_unstable();
+        resources.dedup();
         match groups.iter_mut().find(|(r, _)| *r == resources) {
-            Some((_, actions)) => {
-                actions.insert(op.ram.action);
-            }
-            None => groups.push((resources, [op.ram.action].into())),
+            Some((_, actions)) => actions.push(op.ram.action),
+            None => groups.push((resources, vec![op.ram.action])),
         }
     }
-    for (resources, actions) in groups {
-        statements.push(serde_json::json!({
-            "Effect": "Allow",
-            "Action": actions.into_iter().collect::<Vec<_>>(),
-            "Resource": resources.into_iter().collect::<Vec<_>>(),
-        }));
-    }
+    let statements: Vec<serde_json::Value> = groups
+        .into_iter()
+        .map(|(resources, mut actions)| {
+            actions.sort_unstable();
+            actions.dedup();
+            serde_json::json!({
+                "Effect": "Allow",
+                "Action": actions,
+                "Resource": resources,
+            })
+        })
+        .collect();
     serde_json::to_string_pretty(&serde_json::json!({ "Version": "1", "Statement": statements }))
         .unwrap_or_default()
 }

@@ -452,6 +452,15 @@ fn sorted_unique(pairs: &[(String, String)]) -> Cow<'_, [(String, String)]> {
     )
 }
 
+/// The pairs sorted by key (stable: a repeated key keeps its order), for
+/// the public canonical-string helpers of both versions (one sort
+/// compiled, not one per caller).
+fn by_key(pairs: &[(String, String)]) -> Vec<&(String, String)> {
+    let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    sorted
+}
+
 /// Sorts by key (stable), keeping the last value of a repeated key.
 fn sort_dedup(pairs: &mut Vec<(&str, &str)>) {
     pairs.sort_by(|a, b| a.0.cmp(b.0));

@@ -32,8 +32,7 @@ pub const SIGNATURE_PARAM: &str = "Signature";
 ///
 /// A verifier passes every received query parameter except `Signature`.
 pub fn canonicalized_query(pairs: &[(String, String)]) -> String {
-    let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let sorted = super::by_key(pairs);
     let mut out = String::new();
     for (i, (k, v)) in sorted.into_iter().enumerate() {
         if i > 0 {

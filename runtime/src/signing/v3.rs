@@ -40,8 +40,7 @@ pub fn strip(s: &str) -> &str {
 /// values); every ALB parameter name is made of unreserved characters, so
 /// this only matters for exotic names.
 pub fn canonical_query_string(pairs: &[(String, String)]) -> String {
-    let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let sorted = super::by_key(pairs);
     let mut out = String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() * 2 + 2).sum());
     for (i, (k, v)) in sorted.into_iter().enumerate() {
         if i > 0 {
@@ -61,25 +60,29 @@ pub fn canonical_query_string(pairs: &[(String, String)]) -> String {
 /// The official SDK signs every header it has set when it signs, so a
 /// verifier passes exactly the headers named in `SignedHeaders`.
 pub fn canonical_headers(headers: &[(String, String)]) -> (String, String) {
-    let mut grouped: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
-    for (name, value) in headers {
-        grouped
-            .entry(name.to_lowercase())
-            .or_default()
-            .push(strip(value));
-    }
+    // Sorted by name, then value: a repeated name's values are adjacent
+    // and in order.
+    let mut all: Vec<(String, &str)> = headers
+        .iter()
+        .map(|(name, value)| (name.to_lowercase(), strip(value)))
+        .collect();
+    all.sort_unstable();
     let mut canonical = String::new();
     let mut signed = String::new();
-    for (name, mut values) in grouped {
-        values.sort_unstable();
-        canonical.push_str(&name);
-        canonical.push(':');
-        canonical.push_str(&values.join(","));
-        canonical.push('\n');
-        if !signed.is_empty() {
-            signed.push(';');
+    for (i, (name, value)) in all.iter().enumerate() {
+        if i > 0 && all[i - 1].0 == *name {
+            canonical.pop();
+            canonical.push(',');
+        } else {
+            canonical.push_str(name);
+            canonical.push(':');
+            if !signed.is_empty() {
+                signed.push(';');
+            }
+            signed.push_str(name);
         }
-        signed.push_str(&name);
+        canonical.push_str(value);
+        canonical.push('\n');
     }
     (canonical, signed)
 }

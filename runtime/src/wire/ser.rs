@@ -196,7 +196,7 @@ impl<'a> ser::Serializer for Flat<'a> {
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Struct<'a>, SerError> {
         if !self.top && !self.item {
-            self.skeleton.objects.insert(self.key.clone());
+            self.skeleton.record_object(self.key);
         }
         let base = self.key.len();
         Ok(Struct {
@@ -248,7 +248,7 @@ impl ser::SerializeSeq for Seq<'_> {
     }
     fn end(self) -> Result<(), SerError> {
         if self.next > 1 {
-            self.skeleton.lists.insert(self.key.clone(), self.next - 1);
+            self.skeleton.record_list(self.key, self.next - 1);
         }
         Ok(())
     }
