@@ -19,7 +19,8 @@ pub struct ParamMap {
 }
 
 /// List lengths and present objects, by wire key: what the client's
-/// flattening records ([`crate::wire::write_params`]).
+/// flattening records ([`crate::wire::write_params`]), for
+/// [`ParamMap::with_skeleton`].
 ///
 /// Sorted vectors rather than tree maps: a request has a handful of each,
 /// and a tree per request cost an allocation per node (and its code in
@@ -33,68 +34,50 @@ pub struct Skeleton {
     /// object that is a list item (`Tags.1`) is present when its list is
     /// that long.
     objects: Vec<String>,
-    /// Whether both are sorted by key (they are recorded in field order).
-    sorted: bool,
 }
 
 impl Skeleton {
     /// Records the list at `key` with `len` items.
     pub fn record_list(&mut self, key: &str, len: usize) {
         self.lists.push((key.to_owned(), len));
-        self.sorted = false;
     }
 
     /// Records the object at `key` as present.
     pub fn record_object(&mut self, key: &str) {
         self.objects.push(key.to_owned());
-        self.sorted = false;
     }
 
-    /// Sorts for lookups (a key recorded twice keeps its last entry).
+    /// Sorts by key for the lookups below (recorded in field order); a
+    /// list recorded twice keeps its later length.
     fn sort(&mut self) {
-        if !self.sorted {
-            // Stable: a key recorded twice keeps the later length below.
-            self.lists.sort_by(|a, b| a.0.cmp(&b.0));
-            // `dedup_by` hands (later, kept): the kept entry takes the later length.
-            self.lists.dedup_by(|later, kept| {
-                let same = later.0 == kept.0;
-                if same {
-                    kept.1 = later.1;
-                }
-                same
-            });
-            self.objects.sort_unstable();
-            self.objects.dedup();
-            self.sorted = true;
-        }
+        // Stable, so that `dedup_by` (which hands (later, kept)) sees the
+        // later length first.
+        self.lists.sort_by(|a, b| a.0.cmp(&b.0));
+        self.lists.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 = later.1;
+            }
+            same
+        });
+        self.objects.sort_unstable();
+        self.objects.dedup();
     }
 
-    /// The length of the list at `key`, if one was recorded.
-    pub fn list_len(&self, key: &str) -> Option<usize> {
-        if self.sorted {
-            let i = self
-                .lists
-                .binary_search_by(|(k, _)| k.as_str().cmp(key))
-                .ok()?;
-            Some(self.lists[i].1)
-        } else {
-            self.lists
-                .iter()
-                .rev()
-                .find(|(k, _)| k == key)
-                .map(|(_, n)| *n)
-        }
+    /// The length of the list at `key`, if one was recorded (sorted).
+    fn list_len(&self, key: &str) -> Option<usize> {
+        let i = self
+            .lists
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()?;
+        Some(self.lists[i].1)
     }
 
-    /// Whether the object at `key` was recorded as present.
-    pub fn has_object(&self, key: &str) -> bool {
-        if self.sorted {
-            self.objects
-                .binary_search_by(|k| k.as_str().cmp(key))
-                .is_ok()
-        } else {
-            self.objects.iter().any(|k| k == key)
-        }
+    /// Whether the object at `key` was recorded as present (sorted).
+    fn has_object(&self, key: &str) -> bool {
+        self.objects
+            .binary_search_by(|k| k.as_str().cmp(key))
+            .is_ok()
     }
 }
 
@@ -280,23 +263,19 @@ mod tests {
     }
 
     #[test]
-    fn skeleton_lookups_before_and_after_sorting() {
+    fn skeleton_lookups() {
         let mut s = Skeleton::default();
         s.record_list("Tags", 2);
         s.record_object("Health");
         s.record_list("Ids", 1);
         s.record_list("Tags", 3);
         s.record_object("A.B");
-        for sorted in [false, true] {
-            if sorted {
-                s.sort();
-            }
-            assert_eq!(s.list_len("Tags"), Some(3), "sorted: {sorted}");
-            assert_eq!(s.list_len("Ids"), Some(1));
-            assert_eq!(s.list_len("Tag"), None);
-            assert!(s.has_object("Health") && s.has_object("A.B") && !s.has_object("A"));
-        }
         let m = ParamMap::with_skeleton(vec![], s);
+        let s = m.skeleton.as_ref().unwrap();
+        assert_eq!(s.list_len("Tags"), Some(3));
+        assert_eq!(s.list_len("Ids"), Some(1));
+        assert_eq!(s.list_len("Tag"), None);
+        assert!(s.has_object("Health") && s.has_object("A.B") && !s.has_object("A"));
         assert_eq!(m.indices("Tags"), vec![1, 2, 3]);
         assert!(m.has_children("Tags.3") && !m.has_children("Tags.4"));
         assert!(m.has_children("Health") && !m.has_children("Other"));

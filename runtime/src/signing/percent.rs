@@ -29,30 +29,15 @@ pub(crate) fn is_unreserved(b: u8) -> bool {
 /// Percent-encodes `s` per RFC 3986: unreserved characters are kept, every
 /// other UTF-8 byte becomes `%XX` (uppercase hex).
 pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 2);
-    percent_encode_into(&mut out, s);
-    out
+    let mut out = Vec::with_capacity(s.len() + s.len() / 2);
+    encode_bytes(&mut out, s, false);
+    utf8_string(out)
 }
 
-/// [`percent_encode`] appending to `out`: building a query string this way
-/// allocates once instead of once per key and value.
+/// [`percent_encode`] appended to `out`. (The signers encode into one byte
+/// buffer instead, with [`encode_bytes`].)
 pub fn percent_encode_into(out: &mut String, s: &str) {
-    let mut start = 0;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        if UNRESERVED[usize::from(b)] {
-            continue;
-        }
-        // A non-empty run is ASCII, so both ends are char boundaries (an
-        // empty one may sit inside a multi-byte character: skip it).
-        if start < i {
-            out.push_str(&s[start..i]);
-        }
-        out.push('%');
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0x0f)]));
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
+    out.push_str(&percent_encode(s));
 }
 
 /// Appends the encoding of `s` to `out`, or with `twice`
@@ -62,7 +47,7 @@ pub fn percent_encode_into(out: &mut String, s: &str) {
 /// are unreserved, only the `%` changes).
 ///
 /// Bytes, not a `String`: the output is ASCII whatever `s` is, so the
-/// signers build their query as bytes and check it once ([`ascii`]).
+/// signers build their query as bytes and check it once ([`utf8_string`]).
 pub(crate) fn encode_bytes(out: &mut Vec<u8>, s: &str, twice: bool) {
     let bytes = s.as_bytes();
     let mut start = 0;
@@ -82,9 +67,10 @@ pub(crate) fn encode_bytes(out: &mut Vec<u8>, s: &str, twice: bool) {
     out.extend_from_slice(&bytes[start..]);
 }
 
-/// The string of bytes that [`encode_bytes`] and ASCII text made (always
-/// ASCII; anything else would be replaced, never a panic).
-pub(crate) fn ascii(bytes: Vec<u8>) -> String {
+/// The string of a byte buffer made of [`encode_bytes`] output (ASCII)
+/// and copies of whole strings: valid UTF-8, checked once here (anything
+/// else would be replaced, never a panic).
+pub(crate) fn utf8_string(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 

@@ -14,9 +14,9 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
 use super::{
-    percent::{ascii, encode_bytes},
-    percent_encode, percent_encode_into, provider_name, security_token, sort_dedup, HeaderValue,
-    SigningInput, Sink, Steps, WireRequest, HTTP_METHOD, SECURITY_TOKEN_PARAM,
+    percent::{encode_bytes, utf8_string},
+    percent_encode, provider_name, security_token, sort_dedup, HeaderValue, SigningInput, Sink,
+    Steps, WireRequest, HTTP_METHOD, SECURITY_TOKEN_PARAM,
 };
 
 /// `SignatureMethod` value.
@@ -120,7 +120,6 @@ pub(super) fn sign_wire<'a>(
         }
     }
     sts.put_bytes(&twice);
-    let mut query = ascii(query);
     let digest = sts.mac.finalize().into_bytes();
     let mut b64 = [0u8; 28];
     let n = BASE64
@@ -129,7 +128,7 @@ pub(super) fn sign_wire<'a>(
     let signature = std::str::from_utf8(&b64[..n]).unwrap_or_default();
 
     if let Some(steps) = steps {
-        steps.canonical = query.clone();
+        steps.canonical = utf8_string(query.clone());
         steps.signature = signature.to_owned();
         steps.query = pairs
             .iter()
@@ -137,10 +136,11 @@ pub(super) fn sign_wire<'a>(
             .chain([(SIGNATURE_PARAM.to_owned(), signature.to_owned())])
             .collect();
     }
-    query.push('&');
-    query.push_str(SIGNATURE_PARAM);
-    query.push('=');
-    percent_encode_into(&mut query, signature);
+    query.push(b'&');
+    query.extend_from_slice(SIGNATURE_PARAM.as_bytes());
+    query.push(b'=');
+    encode_bytes(&mut query, signature, false);
+    let query = utf8_string(query);
 
     let mut headers = Vec::with_capacity(5);
     headers.push(("host", HeaderValue::Borrowed(input.host)));

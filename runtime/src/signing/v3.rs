@@ -13,9 +13,9 @@ use sha2::{Digest, Sha256};
 
 use super::{
     hex32,
-    percent::{ascii, encode_bytes},
-    percent_encode_into, provider_name, security_token, sorted_unique, HeaderValue, SigningInput,
-    Sink, Steps, WireRequest, HTTP_METHOD, SECURITY_TOKEN_HEADER,
+    percent::{encode_bytes, utf8_string},
+    provider_name, security_token, sorted_unique, HeaderValue, SigningInput, Sink, Steps,
+    WireRequest, HTTP_METHOD, SECURITY_TOKEN_HEADER,
 };
 
 /// The algorithm name: the `Authorization` scheme and the first line of the
@@ -41,16 +41,16 @@ pub fn strip(s: &str) -> &str {
 /// this only matters for exotic names.
 pub fn canonical_query_string(pairs: &[(String, String)]) -> String {
     let sorted = super::by_key(pairs);
-    let mut out = String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() * 2 + 2).sum());
+    let mut out = Vec::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() * 2 + 2).sum());
     for (i, (k, v)) in sorted.into_iter().enumerate() {
         if i > 0 {
-            out.push('&');
+            out.push(b'&');
         }
-        out.push_str(k);
-        out.push('=');
-        percent_encode_into(&mut out, v);
+        out.extend_from_slice(k.as_bytes());
+        out.push(b'=');
+        encode_bytes(&mut out, v, false);
     }
-    out
+    utf8_string(out)
 }
 
 /// The canonical headers (`name:value\n` per header, names lowercased and
@@ -71,17 +71,20 @@ pub fn canonical_headers(headers: &[(String, String)]) -> (String, String) {
     let mut signed = String::new();
     for (i, (name, value)) in all.iter().enumerate() {
         if i > 0 && all[i - 1].0 == *name {
-            canonical.pop();
+            // The same header again: its value joins the line.
             canonical.push(',');
         } else {
-            canonical.push_str(name);
-            canonical.push(':');
-            if !signed.is_empty() {
+            if i > 0 {
+                canonical.push('\n');
                 signed.push(';');
             }
+            canonical.push_str(name);
+            canonical.push(':');
             signed.push_str(name);
         }
         canonical.push_str(value);
+    }
+    if !all.is_empty() {
         canonical.push('\n');
     }
     (canonical, signed)
@@ -155,7 +158,7 @@ pub(super) fn sign_wire<'a>(
         query.push(b'=');
         encode_bytes(&mut query, v, false);
     }
-    let query = ascii(query);
+    let query = utf8_string(query);
     let separate;
     let canonical_query = if plain_keys {
         query.as_str()
