@@ -34,8 +34,8 @@ pub fn percent_encode(s: &str) -> String {
     utf8_string(out)
 }
 
-/// [`percent_encode`] appended to `out`. (The signers encode into one byte
-/// buffer instead, with [`encode_bytes`].)
+/// [`percent_encode`] appended to `out`. (The signers encode straight
+/// into one byte buffer instead.)
 pub fn percent_encode_into(out: &mut String, s: &str) {
     out.push_str(&percent_encode(s));
 }
