@@ -353,13 +353,29 @@ struct Walker<'p> {
 }
 
 impl Walker<'_> {
-    /// Moves the key to `name` below the current one; returns the old length.
+    /// Moves the key to field `name` below the current one; returns the
+    /// old length.
     fn enter(&mut self, name: &str) -> usize {
+        let len = self.dot();
+        self.key.push_str(name);
+        len
+    }
+
+    /// Moves the key to list index `n` below the current one (written in
+    /// place, no `String` per index); returns the old length.
+    fn enter_index(&mut self, n: usize) -> usize {
+        use std::fmt::Write as _;
+        let len = self.dot();
+        let _ = write!(self.key, "{n}");
+        len
+    }
+
+    /// Adds the separator below a non-empty key; returns the old length.
+    fn dot(&mut self) -> usize {
         let len = self.key.len();
         if !self.key.is_empty() {
             self.key.push('.');
         }
-        self.key.push_str(name);
         len
     }
 
@@ -474,11 +490,7 @@ impl Walker<'_> {
             self.v.violation_here(Rule::ListIndices);
         }
         for (position, n) in indices.iter().enumerate() {
-            let len = self.key.len();
-            {
-                use std::fmt::Write as _;
-                let _ = write!(self.key, ".{n}");
-            }
+            let len = self.enter_index(*n);
             self.v.push_index(position);
             match list.item {
                 Ty::Object(object) => self.object(object),
